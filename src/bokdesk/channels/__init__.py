@@ -1,0 +1,1 @@
+"""Contact channels (e-mail in and out). Part of the headless core."""

@@ -1,0 +1,1 @@
+"""The headless core: models, store, services, KPIs. Never imports textual or rich."""

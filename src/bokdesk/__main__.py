@@ -1,0 +1,5 @@
+import sys
+
+from bokdesk.cli import main
+
+sys.exit(main())

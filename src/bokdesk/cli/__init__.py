@@ -1,0 +1,83 @@
+"""The ``bokdesk`` command. Parsing and dispatch only; it never imports Textual for scripting
+commands, so ``bokdesk --help`` and ``bokdesk ticket list`` start fast."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from .. import __version__
+from ..core.errors import BokdeskError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", help="database file (default: $BOKDESK_DB or the config)")
+    parser.add_argument("--config", metavar="FILE", help="config file (default: $BOKDESK_CONFIG, user, site)")
+    parser.add_argument("--as", dest="as_login", metavar="LOGIN", help="act as this agent (if the site allows it)")
+    parser.add_argument("--lang", choices=["en", "pl"], help="language of the console")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import commands, demo_cmd, registry
+
+    parser = argparse.ArgumentParser(
+        prog="bokdesk",
+        description="Keyboard-first helpdesk console for a customer-service office. "
+        "Without a command, opens the console for you on the configured database.",
+    )
+    parser.add_argument("--version", action="version", version=f"bokdesk {__version__}")
+    _common(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (demo_cmd, commands, *registry.EXTRA_COMMANDS):
+        module.register(sub, _common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from .console_cmd import run_console
+
+            return run_console(args)
+        return handler(args)
+    except BokdeskError as exc:
+        print(f"bokdesk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("bokdesk: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, details in the log
+        path = _log_crash()
+        print(f"bokdesk: internal error ({type(exc).__name__}: {exc}); details in {path}", file=sys.stderr)
+        return 70
+
+
+def _log_crash() -> str:
+    import traceback
+    from datetime import datetime
+    from pathlib import Path
+
+    from platformdirs import user_log_dir
+
+    directory = Path(user_log_dir("bokdesk"))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / "crash.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now().isoformat()} bokdesk {__version__}\n")
+            fh.write(traceback.format_exc())
+        return str(path)
+    except OSError:
+        return "(the log directory is not writable)"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

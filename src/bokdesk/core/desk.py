@@ -1,0 +1,55 @@
+"""The context every service works in: the store, the business calendar, the clock, the actor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from .clock import utcnow
+from .enums import Role
+from .errors import PermissionDenied
+from .store import Store
+
+if TYPE_CHECKING:
+    from .calendar import BusinessCalendar
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: an agent, or the system (mail importer, imports) with ``id`` None."""
+
+    id: int | None
+    login: str
+    name: str
+    role: Role = Role.AGENT
+    team_id: int | None = None
+
+    def require(self, role: Role, what: str) -> None:
+        """Refuse ``what`` unless the actor has at least ``role``."""
+        if self.role.level < role.level:
+            raise PermissionDenied(f"{what} needs the {role.value} role; you are {self.role.value}.")
+
+
+SYSTEM = Actor(id=None, login="bokdesk", name="bokdesk", role=Role.ADMIN)
+
+
+@dataclass
+class Desk:
+    """One desk: its database, calendar and settings. Pass it to every service function."""
+
+    store: Store
+    calendar: BusinessCalendar = field(default=None)  # type: ignore[assignment]
+    complaint_days: int = 14
+    settings: dict[str, Any] = field(default_factory=dict)
+    clock: Callable[[], datetime] = utcnow
+
+    def __post_init__(self) -> None:
+        if self.calendar is None:
+            from .calendar import BusinessCalendar
+
+            self.calendar = BusinessCalendar.from_config(None)
+
+    def now(self) -> datetime:
+        return self.clock()

@@ -1,0 +1,251 @@
+"""SQLModel tables of the desk. All datetimes are naive UTC; enums are stored as strings.
+
+The schema itself is owned by the Alembic migrations in ``bokdesk.migrations``; a test checks
+that these models and the migrated schema agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+class Team(SQLModel, table=True):
+    """An office ("BOK Warszawa") or a department ("developers") that owns work."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=120)
+    kind: str = Field(default="office", max_length=20)
+    assignment_mode: str = Field(default="manual", max_length=20)
+    created_at: datetime
+
+
+class Agent(SQLModel, table=True):
+    """A person working the desk; ``login`` is the Unix user name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=120)
+    email: str | None = Field(default=None, max_length=254)
+    role: str = Field(default="agent", max_length=20)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    active: bool = True
+    status: str = Field(default="available", max_length=20)
+    language: str | None = Field(default=None, max_length=10)
+    last_seen_at: datetime | None = None
+    last_assigned_at: datetime | None = None
+    created_at: datetime
+
+
+class Customer(SQLModel, table=True):
+    """Someone the desk serves; contacts live in ``CustomerContact``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    company: str | None = Field(default=None, max_length=200)
+    language: str = Field(default="pl", max_length=10)
+    vip: bool = False
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class CustomerContact(SQLModel, table=True):
+    """One e-mail address or phone number of a customer; ``normalized`` is unique per kind."""
+
+    __table_args__ = (UniqueConstraint("kind", "normalized", name="uq_contact_kind_normalized"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    kind: str = Field(max_length=10)
+    value: str = Field(max_length=254)
+    normalized: str = Field(max_length=254)
+
+
+class Ticket(SQLModel, table=True):
+    """A case; ``id`` is the ticket number agents and customers quote."""
+
+    __table_args__ = (
+        Index("ix_ticket_status_assignee", "status", "assignee_id"),
+        Index("ix_ticket_queue", "status", "next_due_at", "created_at"),
+        Index("ix_ticket_customer_created", "customer_id", "created_at"),
+        Index("ix_ticket_solved_at", "solved_at"),
+        Index("ix_ticket_created_at", "created_at"),
+        Index("ix_ticket_first_response_at", "first_response_at"),
+        Index("ix_ticket_complaint_due", "complaint_due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str = Field(max_length=500)
+    channel: str = Field(max_length=20)
+    category: str = Field(default="question", max_length=20)
+    priority: str = Field(default="normal", max_length=10)
+    status: str = Field(default="new", max_length=10)
+    direction: str = Field(default="inbound", max_length=10)
+    customer_id: int = Field(foreign_key="customer.id")
+    assignee_id: int | None = Field(default=None, foreign_key="agent.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    link_kind: str | None = Field(default=None, max_length=20)
+    email_thread_id: str | None = Field(default=None, max_length=255)
+
+    created_at: datetime
+    updated_at: datetime
+    picked_up_at: datetime | None = None
+    first_response_at: datetime | None = None
+    first_solved_at: datetime | None = None
+    solved_at: datetime | None = None
+    closed_at: datetime | None = None
+    last_customer_message_at: datetime | None = None
+
+    # SLA: due times are set at creation and recomputed on a priority change.
+    frt_due_at: datetime | None = None
+    resolution_due_at: datetime | None = None
+    next_due_at: datetime | None = None
+    next_risk_at: datetime | None = None
+    pending_since: datetime | None = None
+    paused_seconds: int = 0
+    frt_breached: bool = False
+    resolution_breached: bool = False
+
+    # Complaints (reklamacje): statutory deadline and the recorded decision.
+    complaint_due_at: datetime | None = None
+    complaint_decision: str | None = Field(default=None, max_length=20)
+    complaint_decided_at: datetime | None = None
+
+    reopen_count: int = 0
+    transfer_count: int = 0
+    public_response_count: int = 0
+    version: int = 1
+
+
+class TicketTag(SQLModel, table=True):
+    """A tag on a ticket."""
+
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
+    tag: str = Field(primary_key=True, max_length=60, index=True)
+
+
+class Message(SQLModel, table=True):
+    """One entry of a ticket's conversation: customer message, reply, note, call log, system."""
+
+    __table_args__ = (Index("ix_message_ticket_created", "ticket_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    kind: str = Field(max_length=10)
+    author_agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    author_customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+    email_message_id: str | None = Field(default=None, max_length=255, unique=True)
+    email_in_reply_to: str | None = Field(default=None, max_length=255)
+    email_references: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    email_from: str | None = Field(default=None, max_length=320)
+    email_to: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    email_subject: str | None = Field(default=None, max_length=500)
+
+
+class Attachment(SQLModel, table=True):
+    """A file that came with (or goes with) a message, stored in the database."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id", index=True)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=120)
+    size: int
+    data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+
+
+class TicketEvent(SQLModel, table=True):
+    """Append-only history: who changed which field of a ticket, when, from what, to what."""
+
+    __table_args__ = (Index("ix_event_ticket_at", "ticket_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    at: datetime
+    agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    actor: str = Field(max_length=120)
+    field: str = Field(max_length=40)
+    old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class CannedResponse(SQLModel, table=True):
+    """A known answer with placeholders; shared (no owner) or personal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    shortcut: str = Field(max_length=40, index=True)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    category: str | None = Field(default=None, max_length=20)
+    language: str = Field(default="pl", max_length=10)
+    owner_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
+    usage_count: int = 0
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """An NPS (0-10) and/or CSAT (1-5) answer about one ticket and the agent who handled it."""
+
+    __table_args__ = (Index("ix_survey_answered_at", "answered_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    agent_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
+    nps: int | None = None
+    csat: int | None = None
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    answered_at: datetime
+    source: str = Field(default="agent", max_length=10)
+    external_id: str | None = Field(default=None, max_length=120, unique=True)
+
+
+class SlaPolicy(SQLModel, table=True):
+    """Targets in minutes per priority (optionally per category), business or calendar time."""
+
+    __table_args__ = (UniqueConstraint("priority", "category", name="uq_sla_priority_category"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    priority: str = Field(max_length=10)
+    category: str | None = Field(default=None, max_length=20)
+    first_response_minutes: int | None = None
+    resolution_minutes: int | None = None
+    business_hours: bool = True
+
+
+class Draft(SQLModel, table=True):
+    """An unsent reply, note or call log, saved as the agent types."""
+
+    __table_args__ = (UniqueConstraint("ticket_id", "agent_id", "kind", name="uq_draft_owner"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    agent_id: int = Field(foreign_key="agent.id", index=True)
+    kind: str = Field(max_length=10)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    base_version: int | None = None
+    updated_at: datetime
+
+
+class Presence(SQLModel, table=True):
+    """Which agent has which ticket open, and whether they are writing."""
+
+    agent_id: int = Field(foreign_key="agent.id", primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True)
+    activity: str = Field(default="viewing", max_length=10)
+    seen_at: datetime
+
+
+class Setting(SQLModel, table=True):
+    """Desk-wide settings kept in the database (so every process sees one value)."""
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str = Field(sa_column=Column(Text, nullable=False, server_default=text("''")))

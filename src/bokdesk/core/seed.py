@@ -1,0 +1,124 @@
+"""Synthetic load data: N tickets with customers, messages and history, written in bulk.
+
+Not a simulation (see ``demo``): rows are generated directly and inserted in large batches so a
+million tickets take minutes, not hours. Shapes match real use: most tickets solved or closed,
+a backlog of open ones, two to four messages and a few history rows each.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select
+
+from . import demo_data as data
+from .desk import Desk
+from .models import Agent, Customer, CustomerContact, Message, Team, Ticket, TicketEvent
+from .services import agents as agent_service
+from .desk import SYSTEM
+
+BATCH = 5_000
+
+
+def seed(desk: Desk, tickets: int, *, rng_seed: int = 1, days: int = 365,
+         progress: Callable[[int], None] | None = None) -> int:
+    """Append ``tickets`` synthetic tickets; returns the number written."""
+    rng = random.Random(rng_seed)
+    now = desk.now().replace(microsecond=0)
+    with desk.store.read() as session:
+        existing_agents = session.execute(select(Agent.id, Agent.team_id)).all()
+        start_id = (session.execute(select(func.max(Ticket.id))).scalar() or 0) + 1
+        start_customer = (session.execute(select(func.max(Customer.id))).scalar() or 0) + 1
+    if not existing_agents:
+        for login, name, role, team in data.AGENTS:
+            agent_service.add_agent(desk, SYSTEM, login, name, role=role, team=team)
+        with desk.store.read() as session:
+            existing_agents = session.execute(select(Agent.id, Agent.team_id)).all()
+    agent_ids = [a for a, _ in existing_agents]
+    with desk.store.read() as session:
+        team_ids = [t for (t,) in session.execute(select(Team.id)).all()] or [None]
+    customers = max(50, tickets // 6)
+    _seed_customers(desk, rng, start_customer, customers, now, days)
+    written = 0
+    while written < tickets:
+        n = min(BATCH, tickets - written)
+        rows, messages, events = _batch(rng, start_id + written, n, start_customer, customers, agent_ids, team_ids,
+                                        now, days)
+        with desk.store.write() as session:
+            session.execute(insert(Ticket), rows)
+            session.execute(insert(Message), messages)
+            session.execute(insert(TicketEvent), events)
+        written += n
+        if progress:
+            progress(n)
+    return written
+
+
+def _seed_customers(desk: Desk, rng: random.Random, start: int, count: int, now: datetime, days: int) -> None:
+    for offset in range(0, count, BATCH):
+        rows, contacts = [], []
+        for i in range(start + offset, start + min(count, offset + BATCH)):
+            first = rng.choice(data.PL_FIRST_F + data.PL_FIRST_M)
+            last = rng.choice(data.PL_LAST)[0]
+            created = now - timedelta(days=days + rng.randint(0, 400))
+            rows.append({"id": i, "name": f"{first} {last}", "company": None, "language": "pl",
+                         "vip": rng.random() < 0.03, "notes": "", "created_at": created, "updated_at": created,
+                         "version": 1})
+            contacts.append({"customer_id": i, "kind": "email", "value": f"klient{i}@example.pl",
+                             "normalized": f"klient{i}@example.pl"})
+            phone = f"48{600000000 + i}"
+            contacts.append({"customer_id": i, "kind": "phone", "value": f"+{phone}", "normalized": phone})
+        with desk.store.write() as session:
+            session.execute(insert(Customer), rows)
+            session.execute(insert(CustomerContact), contacts)
+
+
+def _batch(rng: random.Random, first_id: int, n: int, first_customer: int, customers: int, agent_ids: list[int],
+           team_ids: list[int | None], now: datetime, days: int) -> tuple[list[dict], list[dict], list[dict]]:
+    tickets, messages, events = [], [], []
+    span = days * 86400
+    for number in range(first_id, first_id + n):
+        topic = rng.choice(data.TOPICS)
+        created = now - timedelta(seconds=int(span * (rng.random() ** 0.8)))
+        age = (now - created).total_seconds()
+        open_share = 0.6 if age < 3 * 86400 else 0.01
+        status = rng.choice(["new", "open", "pending", "on_hold"]) if rng.random() < open_share else (
+            "closed" if age > 8 * 86400 else "solved")
+        assignee = rng.choice(agent_ids) if status != "new" else None
+        picked = created + timedelta(minutes=rng.randint(2, 240)) if assignee else None
+        response = picked + timedelta(minutes=rng.randint(1, 120)) if picked and status != "new" else None
+        solved = response + timedelta(hours=rng.randint(1, 72)) if response and status in ("solved", "closed") else None
+        if solved and solved > now:
+            solved = now
+        due = created + timedelta(hours={"urgent": 1, "high": 4, "normal": 8, "low": 16}[topic[1]] * 3)
+        active = status in ("new", "open", "pending", "on_hold")
+        last = solved or response or picked or created
+        tickets.append({
+            "id": number, "subject": topic[2], "channel": rng.choice(["email", "email", "phone", "web", "chat"]),
+            "category": topic[0], "priority": topic[1], "status": status, "direction": "inbound",
+            "customer_id": first_customer + rng.randrange(customers), "assignee_id": assignee,
+            "team_id": rng.choice(team_ids), "created_at": created, "updated_at": last, "picked_up_at": picked,
+            "first_response_at": response, "first_solved_at": solved, "solved_at": solved,
+            "closed_at": solved if status == "closed" else None, "last_customer_message_at": created,
+            "frt_due_at": due, "resolution_due_at": due + timedelta(days=3),
+            "next_due_at": (due if response is None else due + timedelta(days=3)) if active else None,
+            "next_risk_at": (due - timedelta(hours=1)) if active else None,
+            "complaint_due_at": created + timedelta(days=14) if topic[0] == "complaint" else None,
+            "paused_seconds": 0, "frt_breached": bool(response and response > due),
+            "resolution_breached": False, "reopen_count": 0, "transfer_count": 0,
+            "public_response_count": 1 if response else 0, "version": 3 if solved else 2,
+        })
+        messages.append({"ticket_id": number, "kind": "customer", "author_customer_id": tickets[-1]["customer_id"],
+                         "body": topic[4], "created_at": created})
+        events.append({"ticket_id": number, "at": created, "actor": "bokdesk", "field": "created", "new_value": "email"})
+        if response:
+            messages.append({"ticket_id": number, "kind": "reply", "author_agent_id": assignee,
+                             "body": rng.choice(data.AGENT_REPLIES_PL), "created_at": response})
+            events.append({"ticket_id": number, "at": picked, "agent_id": assignee, "actor": "agent",
+                           "field": "assignee_id", "new_value": str(assignee)})
+        if solved:
+            events.append({"ticket_id": number, "at": solved, "agent_id": assignee, "actor": "agent",
+                           "field": "status", "old_value": "open", "new_value": "solved"})
+    return tickets, messages, events

@@ -1,0 +1,160 @@
+"""Agents and teams: who works the desk, in which team, with which role."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from ..desk import Actor, Desk
+from ..enums import AgentStatus, AssignmentMode, Role, TeamKind
+from ..errors import NotFound, PermissionDenied, ValidationError
+from ..models import Agent, Team
+
+_LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
+
+
+def actor_of(agent: Agent) -> Actor:
+    return Actor(id=agent.id, login=agent.login, name=agent.name, role=Role(agent.role), team_id=agent.team_id)
+
+
+def find_agent(desk: Desk, login: str) -> Agent | None:
+    with desk.store.read() as session:
+        return session.exec(select(Agent).where(Agent.login == login)).first()
+
+
+def require_agent(desk: Desk, login: str) -> Actor:
+    """The actor for a login; refuses unknown or inactive logins with how to be added."""
+    agent = find_agent(desk, login)
+    if agent is None:
+        raise PermissionDenied(
+            f"{login!r} is not an agent of this desk. Ask an administrator to run: "
+            f"bokdesk agent add {login} --name \"Your Name\""
+        )
+    if not agent.active:
+        raise PermissionDenied(f"{login!r} is no longer an active agent of this desk; ask an administrator.")
+    return actor_of(agent)
+
+
+def _check_admin(desk: Desk, actor: Actor | None, what: str) -> None:
+    """Admins manage agents; the very first agent of an empty desk may be added by anyone."""
+    if actor is not None and actor.id is None:
+        return  # the system (demo builder, import)
+    with desk.store.read() as session:
+        has_admin = session.exec(select(Agent.id).where(Agent.role == Role.ADMIN.value, Agent.active)).first()
+    if has_admin is None:
+        return
+    if actor is None:
+        raise PermissionDenied(f"{what} needs an administrator of this desk.")
+    actor.require(Role.ADMIN, what)
+
+
+def ensure_team(desk: Desk, name: str, kind: str = TeamKind.OFFICE.value) -> Team:
+    """The team of that name, created when missing."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("A team needs a name.")
+    TeamKind(kind)
+    with desk.store.write() as session:
+        team = session.exec(select(Team).where(Team.name == name)).first()
+        if team is None:
+            team = Team(name=name, kind=kind, assignment_mode=AssignmentMode.MANUAL.value, created_at=desk.now())
+            session.add(team)
+            session.flush()
+        return team
+
+
+def add_agent(
+    desk: Desk,
+    actor: Actor | None,
+    login: str,
+    name: str,
+    *,
+    role: str = Role.AGENT.value,
+    team: str | None = None,
+    email: str | None = None,
+) -> Agent:
+    """Add an agent (admins only, except the first admin of an empty desk)."""
+    if not _LOGIN.match(login):
+        raise ValidationError(f"{login!r} is not a valid login (lower-case Unix user name).")
+    if not name.strip():
+        raise ValidationError("An agent needs a display name.")
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise ValidationError(f"Unknown role {role!r}; use agent, supervisor or admin.") from None
+    _check_admin(desk, actor, "Adding an agent")
+    team_row = ensure_team(desk, team) if team else None
+    with desk.store.write() as session:
+        if session.exec(select(Agent).where(Agent.login == login)).first() is not None:
+            raise ValidationError(f"Agent {login!r} already exists.")
+        agent = Agent(
+            login=login,
+            name=name.strip(),
+            email=email,
+            role=role_value.value,
+            team_id=team_row.id if team_row else None,
+            status=AgentStatus.AVAILABLE.value,
+            created_at=desk.now(),
+        )
+        session.add(agent)
+        session.flush()
+        return agent
+
+
+def list_agents(desk: Desk) -> list[tuple[Agent, str | None]]:
+    """All agents with their team names, by name."""
+    with desk.store.read() as session:
+        rows = session.exec(select(Agent, Team.name).join(Team, Team.id == Agent.team_id, isouter=True).order_by(Agent.name)).all()
+        return [(a, t) for a, t in rows]
+
+
+def list_teams(desk: Desk) -> list[Team]:
+    with desk.store.read() as session:
+        return list(session.exec(select(Team).order_by(Team.name)).all())
+
+
+def get_agent(desk: Desk, agent_id: int) -> Agent:
+    with desk.store.read() as session:
+        agent = session.get(Agent, agent_id)
+        if agent is None:
+            raise NotFound(f"Agent #{agent_id} does not exist.")
+        return agent
+
+
+def set_active(desk: Desk, actor: Actor, login: str, active: bool) -> Agent:
+    _check_admin(desk, actor, "Changing an agent")
+    with desk.store.write() as session:
+        agent = session.exec(select(Agent).where(Agent.login == login)).first()
+        if agent is None:
+            raise NotFound(f"Agent {login!r} does not exist.")
+        agent.active = active
+        return agent
+
+
+def set_status(desk: Desk, actor: Actor, status: str) -> None:
+    """An agent's own presence status (available, away, off shift)."""
+    value = AgentStatus(status)
+    if actor.id is None:
+        return
+    with desk.store.write() as session:
+        agent = session.get(Agent, actor.id)
+        if agent is None:
+            raise NotFound("You are not an agent of this desk.")
+        agent.status = value.value
+        agent.last_seen_at = desk.now()
+
+
+__all__ = [
+    "PermissionDenied",
+    "actor_of",
+    "add_agent",
+    "ensure_team",
+    "find_agent",
+    "get_agent",
+    "list_agents",
+    "list_teams",
+    "require_agent",
+    "set_active",
+    "set_status",
+]

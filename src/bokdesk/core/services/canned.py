@@ -1,0 +1,142 @@
+"""Canned responses: known answers with placeholders, shared by the desk or personal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import or_
+from sqlmodel import col, select
+
+from ..desk import Actor, Desk
+from ..enums import Role
+from ..errors import NotFound, PermissionDenied, StaleWrite, ValidationError
+from ..models import CannedResponse, Customer, Ticket
+
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+PLACEHOLDERS = ("customer_name", "customer_first_name", "agent_name", "ticket_number", "ticket_subject", "desk_name")
+
+
+@dataclass(frozen=True)
+class CannedInput:
+    title: str
+    shortcut: str
+    body: str
+    category: str | None = None
+    language: str = "pl"
+    shared: bool = True
+
+
+def _validate(data: CannedInput) -> None:
+    if not data.title.strip():
+        raise ValidationError("A canned response needs a title.")
+    if not re.fullmatch(r"[a-z0-9_-]{1,40}", data.shortcut.strip()):
+        raise ValidationError("The shortcut must be 1-40 characters of a-z, 0-9, - or _.")
+    if not data.body.strip():
+        raise ValidationError("A canned response needs a body.")
+    unknown = {m.group(1) for m in PLACEHOLDER.finditer(data.body)} - set(PLACEHOLDERS)
+    if unknown:
+        raise ValidationError(f"Unknown placeholder(s): {', '.join(sorted(unknown))}; use {', '.join(PLACEHOLDERS)}.")
+
+
+def _may_edit(actor: Actor, row: CannedResponse | None, shared: bool) -> None:
+    if shared or (row is not None and row.owner_id is None):
+        actor.require(Role.SUPERVISOR, "Editing shared canned responses")
+    elif row is not None and row.owner_id != actor.id:
+        raise PermissionDenied("This personal canned response belongs to another agent.")
+
+
+def create(desk: Desk, actor: Actor, data: CannedInput) -> CannedResponse:
+    _validate(data)
+    _may_edit(actor, None, data.shared)
+    with desk.store.write() as session:
+        now = desk.now()
+        row = CannedResponse(
+            title=data.title.strip(),
+            shortcut=data.shortcut.strip(),
+            body=data.body,
+            category=data.category,
+            language=data.language,
+            owner_id=None if data.shared else actor.id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        return row
+
+
+def update(desk: Desk, actor: Actor, canned_id: int, data: CannedInput, *, expected_version: int | None = None) -> CannedResponse:
+    _validate(data)
+    with desk.store.write() as session:
+        row = session.get(CannedResponse, canned_id)
+        if row is None:
+            raise NotFound(f"Canned response #{canned_id} does not exist.")
+        _may_edit(actor, row, data.shared)
+        if expected_version is not None and row.version != expected_version:
+            raise StaleWrite(canned_id, "another agent", row.updated_at.strftime("%Y-%m-%d %H:%M UTC"), expected_version, row.version)
+        row.title = data.title.strip()
+        row.shortcut = data.shortcut.strip()
+        row.body = data.body
+        row.category = data.category
+        row.language = data.language
+        row.owner_id = None if data.shared else (row.owner_id or actor.id)
+        row.updated_at = desk.now()
+        row.version += 1
+        return row
+
+
+def delete(desk: Desk, actor: Actor, canned_id: int) -> None:
+    with desk.store.write() as session:
+        row = session.get(CannedResponse, canned_id)
+        if row is None:
+            raise NotFound(f"Canned response #{canned_id} does not exist.")
+        _may_edit(actor, row, row.owner_id is None)
+        session.delete(row)
+
+
+def visible(desk: Desk, actor: Actor, language: str | None = None) -> list[CannedResponse]:
+    """Shared responses and the actor's own, most used first."""
+    with desk.store.read() as session:
+        query = select(CannedResponse).where(or_(col(CannedResponse.owner_id).is_(None), CannedResponse.owner_id == actor.id))
+        if language:
+            query = query.where(CannedResponse.language == language)
+        query = query.order_by(col(CannedResponse.usage_count).desc(), CannedResponse.title)
+        return list(session.exec(query).all())
+
+
+def render(body: str, values: dict[str, str]) -> str:
+    """Fill ``{{placeholders}}``; an unknown or empty one is left visible for the agent to fix."""
+
+    def fill(match: re.Match[str]) -> str:
+        value = values.get(match.group(1))
+        return value if value else match.group(0)
+
+    return PLACEHOLDER.sub(fill, body)
+
+
+def values_for(desk: Desk, actor: Actor, ticket_id: int | None) -> dict[str, str]:
+    """Placeholder values for a ticket and the acting agent."""
+    values = {"agent_name": actor.name, "desk_name": str(desk.settings.get("desk_name", "BOK"))}
+    if ticket_id is None:
+        return values
+    with desk.store.read() as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise NotFound(f"Ticket #{ticket_id} does not exist.")
+        customer = session.get(Customer, ticket.customer_id)
+        values.update(ticket_number=str(ticket.id), ticket_subject=ticket.subject)
+        if customer is not None:
+            values.update(customer_name=customer.name, customer_first_name=customer.name.split()[0] if customer.name.split() else "")
+    return values
+
+
+def use(desk: Desk, actor: Actor, canned_id: int, ticket_id: int | None) -> str:
+    """The filled-in text of a canned response; counts one use."""
+    with desk.store.write() as session:
+        row = session.get(CannedResponse, canned_id)
+        if row is None:
+            raise NotFound(f"Canned response #{canned_id} does not exist.")
+        row.usage_count += 1
+        body = row.body
+    return render(body, values_for(desk, actor, ticket_id))

@@ -1,0 +1,224 @@
+"""The SQLite store: connection settings, short transactions, and the schema guard.
+
+Every write transaction starts with ``BEGIN IMMEDIATE`` so that "read, decide, write" is atomic
+across processes; reads use short deferred transactions and never stay open. Before anything
+touches a database file it is inspected read-only: a foreign or corrupt file is refused and
+never modified, and a schema newer than this program is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, create_engine
+
+from .errors import DatabaseError
+
+APPLICATION_ID = 0x626F6B64  # "bokd", stamped into the SQLite header of our databases
+BUSY_TIMEOUT_MS = 30_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# Alembic revisions this program knows, oldest first; the last one is the head.
+KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+SCHEMA_HEAD = KNOWN_REVISIONS[-1]
+
+
+class FileState(Enum):
+    MISSING = "missing"
+    EMPTY = "empty"
+    CURRENT = "current"
+    OLDER = "older"
+    NEWER = "newer"
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What a database file is, before we dare to open it for writing."""
+
+    state: FileState
+    revision: str | None = None
+
+
+def inspect_file(path: Path) -> Inspection:
+    """Classify a database file without modifying it; raise DatabaseError if it is not ours."""
+    if not path.exists():
+        return Inspection(FileState.MISSING)
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file.")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot read {path}: {exc.strerror}.") from None
+    if len(header) == 0:
+        return Inspection(FileState.EMPTY)
+    if not header.startswith(SQLITE_HEADER) or len(header) < 100:
+        raise DatabaseError(f"{path} is not a bokdesk database (not an SQLite file); it was left untouched.")
+    app_id = int.from_bytes(header[68:72], "big")
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path} is damaged or not a database ({exc}); it was left untouched.") from None
+    if app_id != APPLICATION_ID:
+        if not tables:
+            return Inspection(FileState.EMPTY)
+        raise DatabaseError(f"{path} is an SQLite database of another program; bokdesk will not touch it.")
+    if revision is None:
+        raise DatabaseError(f"{path} has no schema version; it may be damaged. Restore it from a backup.")
+    if revision == SCHEMA_HEAD:
+        return Inspection(FileState.CURRENT, revision)
+    if revision in KNOWN_REVISIONS:
+        return Inspection(FileState.OLDER, revision)
+    return Inspection(FileState.NEWER, revision)
+
+
+def _install_sqlite_settings(engine: Engine, synchronous: str) -> None:
+    """WAL, busy timeout, foreign keys, and BEGIN IMMEDIATE for write transactions."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute(f"PRAGMA synchronous = {synchronous}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get("bokdesk_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Store:
+    """Access to one database. Use ``read()`` and ``write()``; each is one short transaction."""
+
+    def __init__(self, url: str, *, synchronous: str = "FULL", echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        connect_args: dict[str, Any] = {}
+        if self.is_sqlite:
+            connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        self.engine = create_engine(url, connect_args=connect_args, echo=echo)
+        if self.is_sqlite:
+            _install_sqlite_settings(self.engine, synchronous)
+        self._write_engine = self.engine.execution_options(bokdesk_write=True)
+        self._local = threading.local()
+
+    @property
+    def path(self) -> Path | None:
+        """The database file for SQLite stores."""
+        if not self.is_sqlite:
+            return None
+        return Path(self.engine.url.database or "")
+
+    @contextmanager
+    def batch(self) -> Iterator[Session]:
+        """One write transaction shared by every read()/write() of this thread inside the block.
+
+        For bulk work (demo data, imports): thousands of service calls, one commit.
+        """
+        with self.write() as session:
+            self._local.session = session
+            try:
+                yield session
+            finally:
+                self._local.session = None
+
+    def _batch_session(self) -> Session | None:
+        return getattr(self._local, "session", None)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read transaction; closed (and so released) when the block ends."""
+        shared = self._batch_session()
+        if shared is not None:
+            yield shared
+            return
+        with Session(self.engine, expire_on_commit=False) as session:
+            # Closing the session hands the connection back to the pool, which rolls back:
+            # the read transaction ends here, and loaded objects stay usable (not expired).
+            try:
+                yield session
+            except OperationalError as exc:
+                raise _busy_or_raise(exc) from None
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (``BEGIN IMMEDIATE``), committed when the block ends."""
+        shared = self._batch_session()
+        if shared is not None:
+            with shared.begin_nested():
+                yield shared
+            return
+        try:
+            with Session(self._write_engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        except OperationalError as exc:
+            raise _busy_or_raise(exc) from None
+
+    def data_version(self) -> int:
+        """A cheap counter that changes when another connection commits (SQLite only)."""
+        raw = self.engine.raw_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("PRAGMA data_version")
+            value = int(cur.fetchone()[0])
+            cur.close()
+            return value
+        finally:
+            raw.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _busy_or_raise(exc: OperationalError) -> Exception:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseError("The database stayed busy for 30 s; nothing was changed. Try again.")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError("The database is read-only for you; ask the administrator for group write access.")
+    if "unable to open" in text:
+        return DatabaseError("The database file cannot be opened; check its directory and permissions.")
+    return exc
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def check_directory(path: Path) -> None:
+    """Refuse a database whose directory is missing or not writable (SQLite needs both)."""
+    directory = path.parent
+    if not directory.is_dir():
+        raise DatabaseError(f"The directory {directory} does not exist; create it or choose another --db.")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise DatabaseError(f"The directory {directory} is not writable for you; SQLite needs it for its journal.")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseError(f"{path} is not readable and writable for you; ask the administrator.")

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select
 
 from . import demo_data as data
+from . import sla
 from .desk import Desk
 from .models import Agent, Customer, CustomerContact, Message, Team, Ticket, TicketEvent
 from .services import agents as agent_service
@@ -46,14 +47,35 @@ def seed(desk: Desk, tickets: int, *, rng_seed: int = 1, days: int = 365,
         n = min(BATCH, tickets - written)
         rows, messages, events = _batch(rng, start_id + written, n, start_customer, customers, agent_ids, team_ids,
                                         now, days)
-        with desk.store.write() as session:
-            session.execute(insert(Ticket), rows)
-            session.execute(insert(Message), messages)
-            session.execute(insert(TicketEvent), events)
+        for row in rows:
+            _durations(desk, row)
+        _bulk_insert(desk, (Ticket, rows), (Message, messages), (TicketEvent, events))
         written += n
         if progress:
             progress(n)
     return written
+
+
+def _bulk_insert(desk: Desk, *tables: tuple[type, list[dict]]) -> None:
+    """Core executemany per table in one transaction (rows padded to the same keys)."""
+    with desk.store.write() as session:
+        connection = session.connection()
+        for model, rows in tables:
+            if not rows:
+                continue
+            keys = sorted({k for row in rows for k in row})
+            padded = [{k: row.get(k) for k in keys} for row in rows]
+            connection.execute(insert(model.__table__), padded)  # type: ignore[attr-defined]
+
+
+def _durations(desk: Desk, row: dict) -> None:
+    """Fill the stored metric durations the services would have written."""
+    created = row["created_at"]
+    for key, stamp in (("pickup", "picked_up_at"), ("frt", "first_response_at"),
+                       ("first_resolution", "first_solved_at"), ("resolution", "solved_at")):
+        end = row[stamp]
+        row[f"{key}_secs"] = None if end is None else int((end - created).total_seconds())
+        row[f"{key}_bsecs"] = None if end is None else sla.elapsed(desk.calendar, created, end, True)
 
 
 def _seed_customers(desk: Desk, rng: random.Random, start: int, count: int, now: datetime, days: int) -> None:
@@ -70,9 +92,7 @@ def _seed_customers(desk: Desk, rng: random.Random, start: int, count: int, now:
                              "normalized": f"klient{i}@example.pl"})
             phone = f"48{600000000 + i}"
             contacts.append({"customer_id": i, "kind": "phone", "value": f"+{phone}", "normalized": phone})
-        with desk.store.write() as session:
-            session.execute(insert(Customer), rows)
-            session.execute(insert(CustomerContact), contacts)
+        _bulk_insert(desk, (Customer, rows), (CustomerContact, contacts))
 
 
 def _batch(rng: random.Random, first_id: int, n: int, first_customer: int, customers: int, agent_ids: list[int],
@@ -83,7 +103,7 @@ def _batch(rng: random.Random, first_id: int, n: int, first_customer: int, custo
         topic = rng.choice(data.TOPICS)
         created = now - timedelta(seconds=int(span * (rng.random() ** 0.8)))
         age = (now - created).total_seconds()
-        open_share = 0.6 if age < 3 * 86400 else 0.01
+        open_share = 0.6 if age < 3 * 86400 else 0.001
         status = rng.choice(["new", "open", "pending", "on_hold"]) if rng.random() < open_share else (
             "closed" if age > 8 * 86400 else "solved")
         assignee = rng.choice(agent_ids) if status != "new" else None

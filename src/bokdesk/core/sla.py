@@ -92,3 +92,18 @@ def apply_policy(session: Session, calendar: BusinessCalendar, ticket: Ticket) -
 def uses_business_time(session: Session, ticket: Ticket) -> bool:
     policy = policy_for(session, ticket.priority, ticket.category)
     return True if policy is None else policy.business_hours
+
+
+def _span(calendar: BusinessCalendar, start: datetime, end: datetime | None) -> tuple[int | None, int | None]:
+    if end is None:
+        return None, None
+    return elapsed(calendar, start, end, False), elapsed(calendar, start, end, True)
+
+
+def stamp_durations(calendar: BusinessCalendar, ticket: Ticket) -> None:
+    """Store each metric's duration (calendar and business seconds) from the ticket's timestamps."""
+    created = ticket.created_at
+    ticket.pickup_secs, ticket.pickup_bsecs = _span(calendar, created, ticket.picked_up_at)
+    ticket.frt_secs, ticket.frt_bsecs = _span(calendar, created, ticket.first_response_at)
+    ticket.first_resolution_secs, ticket.first_resolution_bsecs = _span(calendar, created, ticket.first_solved_at)
+    ticket.resolution_secs, ticket.resolution_bsecs = _span(calendar, created, ticket.solved_at)

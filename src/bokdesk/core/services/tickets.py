@@ -83,10 +83,11 @@ def load_for_write(session: Session, ticket_id: int, expected_version: int | Non
     return ticket
 
 
-def touch(ticket: Ticket, now: datetime) -> None:
-    """Mark a ticket changed: bump its version for optimistic concurrency."""
+def touch(desk: Desk, ticket: Ticket, now: datetime) -> None:
+    """Mark a ticket changed: bump its version and store the durations of stopped clocks."""
     ticket.version += 1
     ticket.updated_at = now
+    sla.stamp_durations(desk.calendar, ticket)
 
 
 def _pick_up(session: Session, ticket: Ticket, actor: Actor, now: datetime) -> None:
@@ -214,6 +215,7 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         if new.solved_on_first_contact:
             _set(session, ticket, actor, now, "status", Status.SOLVED.value, "solved on first contact")
             _solve(session, ticket, actor, created)
+        sla.stamp_durations(desk.calendar, ticket)
         session.flush()
         return ticket
 
@@ -249,7 +251,7 @@ def _claim(session: Session, desk: Desk, ticket: Ticket, actor: Actor) -> None:
     _pick_up(session, ticket, actor, now)
     if ticket.status == Status.NEW.value:
         _set(session, ticket, actor, now, "status", Status.OPEN.value)
-    touch(ticket, now)
+    touch(desk, ticket, now)
 
 
 def take_next(desk: Desk, actor: Actor) -> Ticket | None:
@@ -327,7 +329,7 @@ def assign(
                     created_at=now,
                 )
             )
-        touch(ticket, now)
+        touch(desk, ticket, now)
         return ticket
 
 
@@ -406,7 +408,7 @@ def _public_response(
         if target is not None and target.value != ticket.status:
             _change_status(session, desk, ticket, actor, target, now)
         sla.apply_policy(session, desk.calendar, ticket)
-        touch(ticket, now)
+        touch(desk, ticket, now)
         session.flush()
         return message
 
@@ -422,7 +424,7 @@ def add_note(desk: Desk, actor: Actor, ticket_id: int, body: str, *, expected_ve
                           created_at=now)
         session.add(message)
         history.record(session, ticket_id, actor, now, "note", None, None)
-        touch(ticket, now)
+        touch(desk, ticket, now)
         session.flush()
         return message
 
@@ -506,7 +508,7 @@ def add_customer_message(
         ticket.last_customer_message_at = at
         history.record(session, ticket.id, actor, now, "customer_message", None, None)  # type: ignore[arg-type]
         sla.apply_policy(session, desk.calendar, ticket)
-        touch(ticket, now)
+        touch(desk, ticket, now)
         session.flush()
         return CustomerMessageResult(ticket, message, follow_up_of, reopened)
 
@@ -524,7 +526,7 @@ def set_status(
         now = desk.now()
         _change_status(session, desk, ticket, actor, target, now, note)
         sla.apply_policy(session, desk.calendar, ticket)
-        touch(ticket, now)
+        touch(desk, ticket, now)
         return ticket
 
 
@@ -591,7 +593,7 @@ def set_priority(desk: Desk, actor: Actor, ticket_id: int, priority: str, *, exp
         _set(session, ticket, actor, now, "priority", value.value)
         sla.apply_policy(session, desk.calendar, ticket)
         history.record(session, ticket_id, actor, now, "due", None, ticket.next_due_at, "recomputed for the new priority")
-        touch(ticket, now)
+        touch(desk, ticket, now)
         return ticket
 
 
@@ -608,7 +610,7 @@ def set_category(desk: Desk, actor: Actor, ticket_id: int, category: str, *, exp
         if value is Category.COMPLAINT and ticket.complaint_due_at is None:
             ticket.complaint_due_at = ticket.created_at + timedelta(days=desk.complaint_days)
         sla.apply_policy(session, desk.calendar, ticket)
-        touch(ticket, now)
+        touch(desk, ticket, now)
         return ticket
 
 
@@ -650,7 +652,7 @@ def set_tags(
                 history.record(session, ticket_id, actor, now, "tag", tag, None)
                 changed = True
         if changed:
-            touch(ticket, now)
+            touch(desk, ticket, now)
         return sorted(current)
 
 
@@ -682,8 +684,8 @@ def merge(desk: Desk, actor: Actor, source_id: int, target_id: int, *, note: str
                             body=f"#{source_id} was merged into this ticket." + (f" {note}" if note else ""),
                             created_at=now))
         history.record(session, target_id, actor, now, "merged", None, source_id, note or None)
-        touch(source, now)
-        touch(target, now)
+        touch(desk, source, now)
+        touch(desk, target, now)
         return target
 
 

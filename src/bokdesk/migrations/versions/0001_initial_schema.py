@@ -223,6 +223,14 @@ def upgrade() -> None:
     sa.Column('complaint_due_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('complaint_decision', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('complaint_decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('pickup_secs', sa.Integer(), nullable=True),
+    sa.Column('pickup_bsecs', sa.Integer(), nullable=True),
+    sa.Column('frt_secs', sa.Integer(), nullable=True),
+    sa.Column('frt_bsecs', sa.Integer(), nullable=True),
+    sa.Column('first_resolution_secs', sa.Integer(), nullable=True),
+    sa.Column('first_resolution_bsecs', sa.Integer(), nullable=True),
+    sa.Column('resolution_secs', sa.Integer(), nullable=True),
+    sa.Column('resolution_bsecs', sa.Integer(), nullable=True),
     sa.Column('reopen_count', sa.Integer(), nullable=False),
     sa.Column('transfer_count', sa.Integer(), nullable=False),
     sa.Column('public_response_count', sa.Integer(), nullable=False),
@@ -351,6 +359,53 @@ def upgrade() -> None:
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachment_message_id'), ['message_id'], unique=False)
 
+    op.create_table('mailcursor',
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('uidvalidity', sa.Integer(), nullable=True),
+    sa.Column('last_uid', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('source')
+    )
+    op.create_table('mailquarantine',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('raw', sa.LargeBinary(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('received_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('resolved', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('mailseen',
+    sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
+    sa.Column('seen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], ),
+    sa.PrimaryKeyConstraint('message_id')
+    )
+    op.create_table('outboxmessage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('to_addr', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('raw', sa.LargeBinary(), nullable=False),
+    sa.Column('email_message_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], ),
+    sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_status_next', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outboxmessage_ticket_id'), ['ticket_id'], unique=False)
+
     # ### end Alembic commands ###
     _seed_defaults()
     if op.get_bind().dialect.name == "sqlite":
@@ -359,6 +414,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("outboxmessage", "mailseen", "mailquarantine", "mailcursor"):
+        op.drop_table(table)
     if op.get_bind().dialect.name == "sqlite":
         for trigger in SEARCH_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")

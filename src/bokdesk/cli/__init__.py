@@ -13,11 +13,17 @@ from ..core.errors import BokdeskError
 Handler = Callable[[argparse.Namespace], int]
 
 
+def _options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--db", metavar="PATH", default=default, help="database file (default: $BOKDESK_DB or the config)")
+    parser.add_argument("--config", metavar="FILE", default=default, help="config file (default: $BOKDESK_CONFIG, user, site)")
+    parser.add_argument("--as", dest="as_login", metavar="LOGIN", default=default,
+                        help="act as this agent (if the site allows it)")
+    parser.add_argument("--lang", choices=["en", "pl"], default=default, help="language of the console")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", help="database file (default: $BOKDESK_DB or the config)")
-    parser.add_argument("--config", metavar="FILE", help="config file (default: $BOKDESK_CONFIG, user, site)")
-    parser.add_argument("--as", dest="as_login", metavar="LOGIN", help="act as this agent (if the site allows it)")
-    parser.add_argument("--lang", choices=["en", "pl"], help="language of the console")
+    """The common options on a subcommand; given before the command, they are kept."""
+    _options(parser, argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the console for you on the configured database.",
     )
     parser.add_argument("--version", action="version", version=f"bokdesk {__version__}")
-    _common(parser)
+    _options(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (demo_cmd, commands, *registry.EXTRA_COMMANDS):
         module.register(sub, _common)

@@ -39,7 +39,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .context import desk_from_config, login_for
 
     config = load_config(args.config, args.db or str(demo_path()))
-    config.db_path.parent.mkdir(parents=True, exist_ok=True) if not args.db else None
+    if not args.db:
+        config.db_path.parent.mkdir(parents=True, exist_ok=True)
     fresh = not config.db_path.exists() or config.db_path.stat().st_size == 0
     me = login_for(args, config)
     if fresh:

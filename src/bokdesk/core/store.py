@@ -65,10 +65,11 @@ def inspect_file(path: Path) -> Inspection:
         return Inspection(FileState.EMPTY)
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
         raise DatabaseError(f"{path} is not a bokdesk database (not an SQLite file); it was left untouched.")
-    app_id = int.from_bytes(header[68:72], "big")
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
+            # Read through SQLite, not the raw header: in WAL mode page 1 may still be in the WAL.
+            app_id = int(con.execute("PRAGMA application_id").fetchone()[0])
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             revision = None
             if "alembic_version" in tables:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
-from .. import history, sla
+from .. import history, roles, sla
 from ..desk import Actor, Desk
 from ..enums import (
     ACTIVE_STATUSES,
@@ -29,6 +29,8 @@ from ..enums import (
 )
 from ..errors import AlreadyTaken, InvalidTransition, NotFound, StaleWrite, ValidationError
 from ..models import Agent, Message, Team, Ticket, TicketEvent, TicketTag
+from ..roles import Permission
+from . import assignment
 from .customers import CustomerSpec, resolve_customer
 
 MAX_SUBJECT = 500
@@ -212,6 +214,8 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         for tag in _clean_tags(new.tags):
             session.add(TicketTag(ticket_id=ticket.id, tag=tag))  # type: ignore[arg-type]
         sla.apply_policy(session, desk.calendar, ticket)
+        if not new.solved_on_first_contact:
+            assignment.auto_assign(session, desk, ticket)
         if new.solved_on_first_contact:
             _set(session, ticket, actor, now, "status", Status.SOLVED.value, "solved on first contact")
             _solve(session, ticket, actor, created)
@@ -247,6 +251,8 @@ def take(desk: Desk, actor: Actor, ticket_id: int, *, expected_version: int | No
 
 def _claim(session: Session, desk: Desk, ticket: Ticket, actor: Actor) -> None:
     now = desk.now()
+    if ticket.team_id is None and actor.team_id is not None:
+        _set(session, ticket, actor, now, "team_id", actor.team_id)
     _set(session, ticket, actor, now, "assignee_id", actor.id)
     _pick_up(session, ticket, actor, now)
     if ticket.status == Status.NEW.value:
@@ -291,6 +297,8 @@ def assign(
         ticket = load_for_write(session, ticket_id, expected_version)
         if ticket.status == Status.CLOSED.value:
             raise InvalidTransition(f"Ticket #{ticket_id} is closed.")
+        if ticket.assignee_id is not None and ticket.assignee_id != actor.id:
+            roles.require(actor, Permission.REASSIGN_ANY)
         agent = None
         if agent_id is not None:
             agent = session.get(Agent, agent_id)
@@ -485,6 +493,7 @@ def add_customer_message(
             history.record(session, parent.id, actor, now, "follow_up", None, ticket.id)  # type: ignore[arg-type]
             follow_up_of = parent.id
             sla.apply_policy(session, desk.calendar, ticket)
+            assignment.auto_assign(session, desk, ticket)
         elif ticket.status == Status.SOLVED.value:
             _set(session, ticket, actor, now, "status", Status.OPEN.value, "customer replied")
             ticket.reopen_count += 1

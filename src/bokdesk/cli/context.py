@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from argparse import Namespace
 from dataclasses import dataclass
@@ -31,9 +30,20 @@ def login_for(args: Namespace, config: Config) -> str:
         if not config.allow_as:
             raise ConfigError("--as is not allowed on this desk (the site config must set [security] allow_as = true).")
         return str(requested)
+    return unix_login()
+
+
+def unix_login() -> str:
+    """The login of the process's real user, from the password database.
+
+    Never from ``$USER``/``$LOGNAME`` (what ``getpass.getuser`` reads first): an agent could set
+    those to a supervisor's name and act as them.
+    """
+    import pwd
+
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
         return str(os.getuid())
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from .. import roles
 from ..desk import Actor, Desk
 from ..enums import AgentStatus, AssignmentMode, Role, TeamKind
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..models import Agent, Team
+from ..roles import Permission
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 
@@ -37,7 +39,7 @@ def require_agent(desk: Desk, login: str) -> Actor:
 
 
 def _check_admin(desk: Desk, actor: Actor | None, what: str) -> None:
-    """Admins manage agents; the very first agent of an empty desk may be added by anyone."""
+    """Admins manage agents; until the desk has an active admin, anyone may (to add the first one)."""
     if actor is not None and actor.id is None:
         return  # the system (demo builder, import)
     with desk.store.read() as session:
@@ -46,7 +48,7 @@ def _check_admin(desk: Desk, actor: Actor | None, what: str) -> None:
         return
     if actor is None:
         raise PermissionDenied(f"{what} needs an administrator of this desk.")
-    actor.require(Role.ADMIN, what)
+    roles.require(actor, Permission.MANAGE_AGENTS, what)
 
 
 def ensure_team(desk: Desk, name: str, kind: str = TeamKind.OFFICE.value) -> Team:
@@ -128,13 +130,23 @@ def set_active(desk: Desk, actor: Actor, login: str, active: bool) -> Agent:
         agent = session.exec(select(Agent).where(Agent.login == login)).first()
         if agent is None:
             raise NotFound(f"Agent {login!r} does not exist.")
+        if not active and agent.active and agent.role == Role.ADMIN.value:
+            _keep_an_admin(session, agent)
         agent.active = active
         return agent
 
 
+def _status(status: str) -> AgentStatus:
+    try:
+        return AgentStatus(status)
+    except ValueError:
+        allowed = ", ".join(s.value for s in AgentStatus)
+        raise ValidationError(f"Unknown status {status!r}; use one of: {allowed}.") from None
+
+
 def set_status(desk: Desk, actor: Actor, status: str) -> None:
     """An agent's own presence status (available, away, off shift)."""
-    value = AgentStatus(status)
+    value = _status(status)
     if actor.id is None:
         return
     with desk.store.write() as session:
@@ -143,6 +155,46 @@ def set_status(desk: Desk, actor: Actor, status: str) -> None:
             raise NotFound("You are not an agent of this desk.")
         agent.status = value.value
         agent.last_seen_at = desk.now()
+
+
+def set_agent_status(desk: Desk, actor: Actor, login: str, status: str) -> Agent:
+    """A supervisor marks a colleague away or off shift (e.g. who left without doing it)."""
+    value = _status(status)
+    if login != actor.login:
+        roles.require(actor, Permission.SET_OTHERS_STATUS)
+    with desk.store.write() as session:
+        agent = session.exec(select(Agent).where(Agent.login == login)).first()
+        if agent is None:
+            raise NotFound(f"Agent {login!r} does not exist.")
+        agent.status = value.value
+        if login == actor.login:
+            agent.last_seen_at = desk.now()
+        return agent
+
+
+def set_role(desk: Desk, actor: Actor, login: str, role: str) -> Agent:
+    """Change an agent's role (admins only); the desk always keeps one active admin."""
+    try:
+        value = Role(role)
+    except ValueError:
+        raise ValidationError(f"Unknown role {role!r}; use agent, supervisor or admin.") from None
+    roles.require(actor, Permission.MANAGE_AGENTS, "Changing an agent's role")
+    with desk.store.write() as session:
+        agent = session.exec(select(Agent).where(Agent.login == login)).first()
+        if agent is None:
+            raise NotFound(f"Agent {login!r} does not exist.")
+        if agent.role == Role.ADMIN.value and value is not Role.ADMIN and agent.active:
+            _keep_an_admin(session, agent)
+        agent.role = value.value
+        return agent
+
+
+def _keep_an_admin(session: Session, leaving: Agent) -> None:
+    others = session.exec(
+        select(Agent.id).where(Agent.role == Role.ADMIN.value, Agent.active, Agent.id != leaving.id)
+    ).first()
+    if others is None:
+        raise ValidationError(f"{leaving.name} is the desk's last active admin; make someone else admin first.")
 
 
 __all__ = [
@@ -156,5 +208,7 @@ __all__ = [
     "list_teams",
     "require_agent",
     "set_active",
+    "set_agent_status",
+    "set_role",
     "set_status",
 ]

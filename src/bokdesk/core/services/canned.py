@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlmodel import col, select
 
+from .. import roles
 from ..desk import Actor, Desk
-from ..enums import Role
 from ..errors import NotFound, PermissionDenied, StaleWrite, ValidationError
 from ..models import CannedResponse, Customer, Ticket
+from ..roles import Permission
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 PLACEHOLDERS = ("customer_name", "customer_first_name", "agent_name", "ticket_number", "ticket_subject", "desk_name")
@@ -41,7 +42,7 @@ def _validate(data: CannedInput) -> None:
 
 def _may_edit(actor: Actor, row: CannedResponse | None, shared: bool) -> None:
     if shared or (row is not None and row.owner_id is None):
-        actor.require(Role.SUPERVISOR, "Editing shared canned responses")
+        roles.require(actor, Permission.EDIT_SHARED_CANNED)
     elif row is not None and row.owner_id != actor.id:
         raise PermissionDenied("This personal canned response belongs to another agent.")
 

@@ -318,13 +318,13 @@ def changes_since(desk: Desk, actor: Actor, ticket_id: int, base_version: int, s
         events = list(
             session.exec(
                 select(TicketEvent)
-                .where(TicketEvent.ticket_id == ticket_id, col(TicketEvent.at) >= since)
+                .where(TicketEvent.ticket_id == ticket_id, col(TicketEvent.at) > since)
                 .order_by(TicketEvent.id)
             ).all()
         )
         messages = list(
             session.exec(
-                select(Message).where(Message.ticket_id == ticket_id, col(Message.created_at) >= since).order_by(Message.id)
+                select(Message).where(Message.ticket_id == ticket_id, col(Message.created_at) > since).order_by(Message.id)
             ).all()
         )
         assignee = session.get(Agent, ticket.assignee_id) if ticket.assignee_id else None

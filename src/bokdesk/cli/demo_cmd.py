@@ -75,17 +75,22 @@ def _display_name(login: str) -> str:
 
 def cmd_seed(args: argparse.Namespace) -> int:
     from ..core.seed import seed
-    from .context import context_for
     from .output import Progress
 
     if args.tickets < 1:
         raise ValidationError("--tickets must be 1 or more.")
-    ctx = context_for(args)
+    from ..core.config import load_config
+    from .context import desk_from_config
+
+    # Bulk load data: NORMAL durability (WAL stays consistent on a crash; only the last batches
+    # could be lost on power failure, and the command can simply be run again).
+    config = load_config(args.config, args.db)
+    desk = desk_from_config(config, synchronous="NORMAL")
     progress = Progress(args.tickets, "Seeding")
     started = time.perf_counter()
-    written = seed(ctx.desk, args.tickets, rng_seed=args.seed, progress=progress.advance)
+    written = seed(desk, args.tickets, rng_seed=args.seed, progress=progress.advance)
     progress.close()
-    print(f"{written:,} tickets written to {ctx.config.db_path} in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
+    print(f"{written:,} tickets written to {config.db_path} in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
     return 0
 
 

@@ -89,7 +89,7 @@ def touch(desk: Desk, ticket: Ticket, now: datetime) -> None:
     """Mark a ticket changed: bump its version and store the durations of stopped clocks."""
     ticket.version += 1
     ticket.updated_at = now
-    sla.stamp_durations(desk.calendar, ticket)
+    sla.stamp_durations(desk.calendar, ticket, now)
 
 
 def _pick_up(session: Session, ticket: Ticket, actor: Actor, now: datetime) -> None:
@@ -180,7 +180,7 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
             updated_at=now,
         )
         if category is Category.COMPLAINT:
-            ticket.complaint_due_at = created + timedelta(days=desk.complaint_days)
+            ticket.complaint_due_at = sla.complaint_due(desk.calendar, created, desk.complaint_days)
         if live or new.solved_on_first_contact:
             ticket.assignee_id = actor.id
             ticket.picked_up_at = created
@@ -486,7 +486,7 @@ def add_customer_message(
                 updated_at=now,
             )
             if parent.category == Category.COMPLAINT.value:
-                ticket.complaint_due_at = at + timedelta(days=desk.complaint_days)
+                ticket.complaint_due_at = sla.complaint_due(desk.calendar, at, desk.complaint_days)
             session.add(ticket)
             session.flush()
             history.record(session, ticket.id, actor, now, "created", None, ticket.channel, f"follow-up of #{parent.id}")  # type: ignore[arg-type]
@@ -496,6 +496,7 @@ def add_customer_message(
             assignment.auto_assign(session, desk, ticket)
         elif ticket.status == Status.SOLVED.value:
             _set(session, ticket, actor, now, "status", Status.OPEN.value, "customer replied")
+            sla.pause_ended(session, desk.calendar, ticket, ticket.solved_at, now)
             ticket.reopen_count += 1
             reopened = True
         elif ticket.status == Status.PENDING.value:
@@ -556,6 +557,7 @@ def _change_status(
     if target is Status.PENDING:
         ticket.pending_since = now
     if current is Status.SOLVED and target is Status.OPEN:
+        sla.pause_ended(session, desk.calendar, ticket, ticket.solved_at, now)
         ticket.reopen_count += 1
     _set(session, ticket, actor, now, "status", target.value, note)
     if target is Status.SOLVED:
@@ -574,8 +576,6 @@ def _solve(session: Session, ticket: Ticket, actor: Actor, at: datetime) -> None
     if ticket.first_solved_at is None:
         ticket.first_solved_at = at
     ticket.solved_at = at
-    if ticket.resolution_due_at is not None and at > ticket.resolution_due_at:
-        ticket.resolution_breached = True
     history.record(session, ticket.id, actor, at, "solved_at", None, at)  # type: ignore[arg-type]
     ticket.next_due_at = None
     ticket.next_risk_at = None
@@ -583,10 +583,7 @@ def _solve(session: Session, ticket: Ticket, actor: Actor, at: datetime) -> None
 
 def _leave_pending(session: Session, desk: Desk, ticket: Ticket, now: datetime) -> None:
     """Stop the pause of the resolution clock and add the paused time to the ticket."""
-    if ticket.pending_since is None:
-        return
-    business = sla.uses_business_time(session, ticket)
-    ticket.paused_seconds += sla.elapsed(desk.calendar, ticket.pending_since, now, business)
+    sla.pause_ended(session, desk.calendar, ticket, ticket.pending_since, now)
     ticket.pending_since = None
 
 
@@ -599,7 +596,9 @@ def set_priority(desk: Desk, actor: Actor, ticket_id: int, priority: str, *, exp
         if ticket.priority == value.value:
             return ticket
         now = desk.now()
+        was_business = sla.uses_business_time(session, ticket)
         _set(session, ticket, actor, now, "priority", value.value)
+        sla.convert_pauses(session, desk.calendar, ticket, was_business)
         sla.apply_policy(session, desk.calendar, ticket)
         history.record(session, ticket_id, actor, now, "due", None, ticket.next_due_at, "recomputed for the new priority")
         touch(desk, ticket, now)
@@ -615,9 +614,11 @@ def set_category(desk: Desk, actor: Actor, ticket_id: int, category: str, *, exp
         if ticket.category == value.value:
             return ticket
         now = desk.now()
+        was_business = sla.uses_business_time(session, ticket)
         _set(session, ticket, actor, now, "category", value.value)
+        sla.convert_pauses(session, desk.calendar, ticket, was_business)
         if value is Category.COMPLAINT and ticket.complaint_due_at is None:
-            ticket.complaint_due_at = ticket.created_at + timedelta(days=desk.complaint_days)
+            ticket.complaint_due_at = sla.complaint_due(desk.calendar, ticket.created_at, desk.complaint_days)
         sla.apply_policy(session, desk.calendar, ticket)
         touch(desk, ticket, now)
         return ticket

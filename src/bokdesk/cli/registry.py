@@ -4,4 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-EXTRA_COMMANDS: tuple[ModuleType, ...] = ()
+from . import admin_cmd
+
+EXTRA_COMMANDS: tuple[ModuleType, ...] = (admin_cmd,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import DatabaseError
+from .shared_setup import prepare_process
 from .store import FileState, Store, check_directory, inspect_file, sqlite_url
 
 
@@ -17,6 +18,7 @@ def open_store(path: Path, *, create: bool = True, upgrade: bool = False) -> Sto
     """
     path = path.expanduser()
     check_directory(path)
+    prepare_process(path, create=create)  # a shared desk: umask 0007, a new file group-writable
     inspection = inspect_file(path)
     if inspection.state is FileState.NEWER:
         raise DatabaseError(

@@ -1,0 +1,235 @@
+"""Keyset paging of the queue views: a page of rows after or before a row, never an OFFSET.
+
+The console shows a window of a view and extends it a page at a time as the agent moves, so
+opening and scrolling a view costs the same on a thousand tickets as on a million. Each row's
+sort key is computed from the row itself (``sort_key``), so the next page is "rows whose key is
+greater than the last key shown", ordered by that key, limited. ``now`` is fixed per window:
+the urgency buckets (breached, at risk, running, no target) depend on it.
+
+The statements are built with SQLAlchemy Core once per view and direction and reused with bound
+parameters: a page costs one indexed query and no ORM work. ``_filter`` mirrors
+``queries.view_filter`` (a test checks that both give the same rows in the same order).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import bindparam, case, func, literal, select, tuple_
+
+from .desk import Actor, Desk
+from .enums import ACTIVE_STATUSES, WAITING_STATUSES, Category, Status
+from .models import Agent, Customer, Team, Ticket
+from .queries import SOLVED_RECENTLY, QueueRow, View
+
+# Stands in for "no due time" so that rows without a target still have a comparable key.
+FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+_DT = Ticket.__table__.c.created_at.type  # type: ignore[attr-defined]
+
+BUCKETS = {"breached": 0, "at_risk": 1, "ok": 2, "none": 3}
+
+_T = Ticket.__table__  # type: ignore[attr-defined]
+_C = Customer.__table__  # type: ignore[attr-defined]
+_A = Agent.__table__.alias("assignee")  # type: ignore[attr-defined]
+_TEAM = Team.__table__  # type: ignore[attr-defined]
+_ACTIVE = [s.value for s in ACTIVE_STATUSES]
+_WAITING = [s.value for s in WAITING_STATUSES]
+_DONE = [Status.SOLVED.value, Status.CLOSED.value]
+
+
+@dataclass(frozen=True)
+class QueueItem(QueueRow):
+    """A queue row plus what the console needs beyond the core's row."""
+
+    solved_at: datetime | None = None
+    customer_vip: bool = False
+
+
+SortKey = tuple[Any, ...]
+
+
+def sort_key(view: View, row: QueueItem, now: datetime) -> SortKey:
+    """The row's position in its view; rows are ordered by ascending key (solved: descending)."""
+    if view is View.SOLVED:
+        return (row.solved_at, row.id)
+    return (BUCKETS[row.sla_state(now)], row.next_due_at or FAR_FUTURE, row.created_at, row.id)
+
+
+def _filter(view: View) -> list[Any]:
+    """The view's WHERE conditions (as ``queries.view_filter``) with ``:now`` and ``:me`` bound later."""
+    now = bindparam("now", type_=_DT)
+    if view is View.MINE:
+        return [_T.c.status.in_(_ACTIVE), _T.c.assignee_id == bindparam("me")]
+    if view is View.UNASSIGNED:
+        return [_T.c.status.in_(_ACTIVE), _T.c.assignee_id.is_(None)]
+    if view is View.OPEN:
+        return [_T.c.status.in_(_ACTIVE)]
+    if view is View.WAITING:
+        return [_T.c.status.in_(_WAITING)]
+    if view is View.SLA:
+        return [_T.c.status.in_(_ACTIVE), _T.c.next_risk_at <= now]
+    if view is View.COMPLAINTS:
+        return [_T.c.status.in_(_ACTIVE), _T.c.category == Category.COMPLAINT.value]
+    # ``status || ''`` keeps the planner off the status index: walking ix_ticket_solved_at backwards
+    # gives the rows in view order, while the status index would visit every closed ticket ever.
+    return [_T.c.status.concat("").in_(_DONE), _T.c.solved_at >= bindparam("solved_since", type_=_DT)]
+
+
+def _key_columns(view: View) -> list[Any]:
+    if view is View.SOLVED:
+        return [_T.c.solved_at, _T.c.id]
+    now = bindparam("now", type_=_DT)
+    bucket = case(
+        (_T.c.next_due_at.is_(None), 3),
+        (_T.c.next_due_at < now, 0),
+        (_T.c.next_risk_at <= now, 1),
+        else_=2,
+    )
+    return [bucket, func.coalesce(_T.c.next_due_at, literal(FAR_FUTURE, type_=_DT)), _T.c.created_at, _T.c.id]
+
+
+def _key_params(view: View) -> list[Any]:
+    if view is View.SOLVED:
+        return [bindparam("k0", type_=_DT), bindparam("k1")]
+    return [bindparam("k0"), bindparam("k1", type_=_DT), bindparam("k2", type_=_DT), bindparam("k3")]
+
+
+def _select() -> Any:
+    return (
+        select(
+            _T.c.id,
+            _T.c.subject,
+            _T.c.status,
+            _T.c.priority,
+            _T.c.channel,
+            _T.c.category,
+            _C.c.name,
+            _A.c.name,
+            _TEAM.c.name,
+            _T.c.created_at,
+            _T.c.next_due_at,
+            _T.c.next_risk_at,
+            _T.c.complaint_due_at,
+            _T.c.version,
+            _T.c.solved_at,
+            _C.c.vip,
+        )
+        .select_from(_T)
+        .join(_C, _C.c.id == _T.c.customer_id)
+        .join(_A, _A.c.id == _T.c.assignee_id, isouter=True)
+        .join(_TEAM, _TEAM.c.id == _T.c.team_id, isouter=True)
+    )
+
+
+@lru_cache(maxsize=128)
+def _statement(view: View, mode: str) -> Any:
+    """The statement of a view, built once. ``mode``: first, after, from, before, upto, last.
+
+    ``from`` / ``upto`` are the inclusive forms of ``after`` / ``before`` (to re-anchor on a row).
+    """
+    columns = _key_columns(view)
+    descending = view is View.SOLVED
+    query = _select().where(*_filter(view))
+    backwards = mode in ("before", "upto", "last")
+    if mode not in ("first", "last"):
+        left, right = tuple_(*columns), tuple_(*_key_params(view))
+        inclusive = mode in ("from", "upto")
+        if descending == backwards:  # moving towards larger keys
+            query = query.where(left >= right if inclusive else left > right)
+        else:
+            query = query.where(left <= right if inclusive else left < right)
+    ascending = descending == backwards
+    return query.order_by(*[c.asc() if ascending else c.desc() for c in columns]).limit(bindparam("limit"))
+
+
+@lru_cache(maxsize=32)
+def _count_statement(view: View, before_key: bool) -> Any:
+    query = select(func.count()).select_from(_T).where(*_filter(view))
+    if before_key:
+        left, right = tuple_(*_key_columns(view)), tuple_(*_key_params(view))
+        query = query.where(left > right if view is View.SOLVED else left < right)
+    return query
+
+
+def _params(view: View, actor: Actor, now: datetime, key: SortKey | None = None, **extra: Any) -> dict[str, Any]:
+    params: dict[str, Any] = {"now": now, "me": actor.id, "solved_since": now - SOLVED_RECENTLY, **extra}
+    if key is not None:
+        params.update({f"k{i}": value for i, value in enumerate(key)})
+    return params
+
+
+def _run(desk: Desk, statement: Any, params: dict[str, Any]) -> list[QueueItem]:
+    with desk.store.read() as session:
+        rows = session.connection().execute(statement, params).all()
+    return [QueueItem(*row) for row in rows]
+
+
+def page(
+    desk: Desk,
+    actor: Actor,
+    view: View,
+    now: datetime,
+    *,
+    after: SortKey | None = None,
+    before: SortKey | None = None,
+    limit: int = 50,
+    include: bool = False,
+) -> list[QueueItem]:
+    """Up to ``limit`` rows of the view in order: the first ones, or those after / before a key.
+
+    ``include`` makes the bound inclusive (to re-anchor a window on a row). Rows before a key
+    come back in view order too (the nearest one last).
+    """
+    if before is not None:
+        mode, key = ("upto" if include else "before"), before
+    elif after is not None:
+        mode, key = ("from" if include else "after"), after
+    else:
+        mode, key = "first", None
+    rows = _run(desk, _statement(view, mode), _params(view, actor, now, key, limit=limit))
+    if before is not None:
+        rows.reverse()
+    return rows
+
+
+def last_page(desk: Desk, actor: Actor, view: View, now: datetime, *, limit: int = 50) -> list[QueueItem]:
+    """The last ``limit`` rows of the view, in view order."""
+    rows = _run(desk, _statement(view, "last"), _params(view, actor, now, limit=limit))
+    rows.reverse()
+    return rows
+
+
+def find(desk: Desk, actor: Actor, view: View, now: datetime, ticket_id: int) -> QueueItem | None:
+    """The ticket's row if it belongs to the view now, else None."""
+    statement = _find_statement(view)
+    rows = _run(desk, statement, _params(view, actor, now, ticket=ticket_id))
+    return rows[0] if rows else None
+
+
+@lru_cache(maxsize=16)
+def _find_statement(view: View) -> Any:
+    return _select().where(*_filter(view), _T.c.id == bindparam("ticket"))
+
+
+def rows_by_id(desk: Desk, ids: list[int]) -> dict[int, QueueItem]:
+    """Rows of the given tickets, whatever view they are in."""
+    if not ids:
+        return {}
+    statement = _select().where(_T.c.id.in_(bindparam("ids", expanding=True)))
+    return {item.id: item for item in _run(desk, statement, {"ids": list(ids)})}
+
+
+def rank(desk: Desk, actor: Actor, view: View, now: datetime, key: SortKey) -> int:
+    """How many rows of the view come before ``key`` (the 0-based position of a row with that key)."""
+    with desk.store.read() as session:
+        result = session.connection().execute(_count_statement(view, True), _params(view, actor, now, key))
+        return int(result.scalar_one())
+
+
+def count(desk: Desk, actor: Actor, view: View, now: datetime) -> int:
+    with desk.store.read() as session:
+        result = session.connection().execute(_count_statement(view, False), _params(view, actor, now))
+        return int(result.scalar_one())

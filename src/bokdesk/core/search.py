@@ -1,0 +1,166 @@
+"""Full-text search over tickets: number, subject, bodies, customer name, e-mail and phone.
+
+Backed by the SQLite FTS5 table ``ticket_search`` (rowid = ticket id, kept current by triggers).
+What the agent typed is never passed to FTS5 as syntax: every word becomes a quoted prefix term
+(AND-ed), digits typed like a phone number also match the customer's normalised phone, and a
+number (``123`` or ``#123``) also finds that ticket. Results are ranked by bm25 (subject first);
+a very broad query (thousands of matches, e.g. the first letters typed) returns the newest
+matches instead of ranking all of them, so every keystroke costs about the same. Other databases
+fall back to LIKE. No Textual here: the console and the command line share it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, or_, select, text
+
+from .desk import Desk
+from .models import Customer, CustomerContact, Ticket
+from .paging import QueueItem, rows_by_id
+
+RANK_LIMIT = 1000  # rank by bm25 when at most this many tickets match; otherwise newest first
+_WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER = re.compile(r"\s*#?\s*(\d{1,18})\s*")
+_PHONEISH = re.compile(r"[\d\s+()./-]+")
+# subject, body, customer
+_WEIGHTS = (10.0, 1.0, 4.0)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Matching tickets, best first."""
+
+    items: list[QueueItem] = field(default_factory=list)
+    broad: bool = False  # too many matches to rank: the newest are shown
+    query: str = ""
+
+
+def ticket_number(typed: str) -> int | None:
+    """The ticket number typed as ``123`` or ``#123``, if that is all that was typed."""
+    match = _NUMBER.fullmatch(typed)
+    if not match:
+        return None
+    value = int(match.group(1))
+    return value if 0 < value < 2**63 else None
+
+
+def phone_digits(typed: str) -> str | None:
+    """The digits of something typed like a phone number (at least 3 digits), else None."""
+    stripped = typed.strip()
+    if not stripped or not _PHONEISH.fullmatch(stripped):
+        return None
+    digits = re.sub(r"\D", "", stripped)
+    if stripped.startswith("00"):
+        digits = digits[2:]
+    return digits if len(digits) >= 3 else None
+
+
+def match_expression(typed: str) -> str | None:
+    """A safe FTS5 MATCH expression for what was typed, or None when there is nothing to search.
+
+    Each word is a quoted prefix term; all words must match. One-letter words are left out
+    (too broad to be useful, and not in the prefix index) unless they are all there is.
+    """
+    words = [w for w in _WORD.findall(typed.lower()) if w.replace("_", "")]
+    long_words = [w for w in words if len(w) >= 2]
+    terms = [_term(w) for w in long_words]
+    expression = " AND ".join(terms)
+    digits = phone_digits(typed)
+    if digits and (len(words) > 1 or digits not in words):
+        phone = f'customer : "{digits}"*'
+        expression = f"({expression}) OR {phone}" if expression else phone
+    return expression or None
+
+
+def _term(word: str) -> str:
+    """A quoted prefix term. "ł" has no Unicode decomposition, so FTS5 keeps it when it removes
+    diacritics; a word typed without Polish letters ("platnosc") also tries "ł" for "l"."""
+    if "l" in word and word.isascii():
+        return f'("{word}"* OR "{word.replace("l", "ł")}"*)'
+    return f'"{word}"*'
+
+
+def search(desk: Desk, typed: str, *, limit: int = 200) -> SearchResult:
+    """Tickets matching what was typed, best first (a typed ticket number first of all)."""
+    typed = typed.strip()
+    if not typed:
+        return SearchResult(query=typed)
+    number = ticket_number(typed)
+    broad = False
+    if desk.store.is_sqlite:
+        ids, broad = _fts_ids(desk, typed, limit)
+    else:
+        ids = _like_ids(desk, typed, limit)
+    if number is not None:
+        ids = [number, *[i for i in ids if i != number]]
+    rows = rows_by_id(desk, ids)
+    items = [rows[i] for i in ids if i in rows][:limit]
+    return SearchResult(items=items, broad=broad, query=typed)
+
+
+def _fts_ids(desk: Desk, typed: str, limit: int) -> tuple[list[int], bool]:
+    expression = match_expression(typed)
+    if expression is None:
+        return [], False
+    with desk.store.read() as session:
+        connection = session.connection()
+        newest = [
+            row[0]
+            for row in connection.execute(
+                text("SELECT rowid FROM ticket_search WHERE ticket_search MATCH :q ORDER BY rowid DESC LIMIT :n"),
+                {"q": expression, "n": RANK_LIMIT + 1},
+            )
+        ]
+        if len(newest) > RANK_LIMIT:
+            return newest[:limit], True
+        if not newest:
+            return [], False
+        ranked = connection.execute(
+            text(
+                "SELECT rowid FROM ticket_search WHERE ticket_search MATCH :q "
+                f"ORDER BY bm25(ticket_search, {_WEIGHTS[0]}, {_WEIGHTS[1]}, {_WEIGHTS[2]}), rowid DESC LIMIT :n"
+            ),
+            {"q": expression, "n": limit},
+        )
+        return [row[0] for row in ranked], False
+
+
+def _like_ids(desk: Desk, typed: str, limit: int) -> list[int]:
+    """Portable fallback: every word in the subject, customer name or a contact; newest first."""
+    words = [w for w in _WORD.findall(typed.lower()) if len(w) >= 2]
+    digits = phone_digits(typed)
+    conditions = []
+    for word in words:
+        pattern = f"%{_escape_like(word)}%"
+        conditions.append(
+            or_(
+                func.lower(Ticket.subject).like(pattern, escape="\\"),
+                func.lower(Customer.name).like(pattern, escape="\\"),
+                Ticket.customer_id.in_(  # type: ignore[attr-defined]
+                    select(CustomerContact.customer_id).where(CustomerContact.normalized.like(pattern, escape="\\"))
+                ),
+            )
+        )
+    where = and_(*conditions) if conditions else None
+    if digits:
+        phone = Ticket.customer_id.in_(  # type: ignore[attr-defined]
+            select(CustomerContact.customer_id).where(CustomerContact.normalized.like(f"%{digits}%"))
+        )
+        where = or_(where, phone) if where is not None else phone
+    if where is None:
+        return []
+    query = (
+        select(Ticket.id)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(where)
+        .order_by(Ticket.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    )
+    with desk.store.read() as session:
+        return [row[0] for row in session.execute(query)]
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

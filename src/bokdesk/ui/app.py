@@ -1,0 +1,267 @@
+"""The console app: global keys, the live poller, and the command palette. Screens do the work."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.signal import Signal
+
+from .. import i18n
+from ..core.desk import Actor, Desk
+from ..core.enums import Role
+from ..core.kpi import Kpis
+from ..i18n import _
+from . import keymap
+from .live import HEARTBEAT, TICK, ChangeDetector, LiveUpdate
+from .safe_text import notify
+
+log = logging.getLogger("bokdesk.ui")
+_IMPORTED = time.perf_counter()
+
+
+class BokdeskApp(App[int]):
+    """One agent's console on one desk."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "bokdesk"
+    BINDINGS = keymap.APP
+
+    kpis: reactive[Kpis | None] = reactive(None, always_update=True)
+
+    def __init__(
+        self,
+        desk: Desk,
+        actor: Actor,
+        *,
+        ui: Mapping[str, Any] | None = None,
+        keys: Mapping[str, Any] | None = None,
+        live: bool = True,
+        poll_interval: float | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        keymap.translate_bindings(self)
+        self.desk = desk
+        self.actor = actor
+        self.ui_config = dict(ui or {})
+        self.cursor_blink = cursor_blink
+        self.live = live
+        interval = poll_interval if poll_interval is not None else self.ui_config.get("poll_interval", 0.75)
+        self.poll_interval = float(interval) if desk.store.is_sqlite else max(3.0, float(interval))
+        self.desk_changed: Signal[LiveUpdate] = Signal(self, "desk-changed")
+        self.locally_claimed: set[int] = set()
+        self.presence = _presence_source(desk, actor)
+        self._keymap_problems: list[str] = []
+        self._detector = ChangeDetector(desk.store)
+        self._mine: dict[int, str] | None = None
+        self._last_full = 0.0
+        self._last_heartbeat = 0.0
+        self._force_refresh = False
+        self._first_paint_logged = False
+        keymap_config, self._keymap_problems = keymap.keymap_from_config(keys or {})
+        if keymap_config:
+            self.set_keymap(keymap_config)
+        theme = self.ui_config.get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+
+    # ------------------------------------------------------------------ start and stop
+
+    def on_mount(self) -> None:
+        from .screens.queue import QueueScreen
+
+        self.push_screen(QueueScreen(start_view=str(self.ui_config.get("start_view", "unassigned"))))
+        for problem in self._keymap_problems:
+            notify(self, problem, severity="warning", timeout=10)
+        self._poll_now(force=True)
+        self.run_worker(_warm_up, thread=True, group="warm-up", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        self._detector.close()
+
+    def first_queue_painted(self) -> None:
+        """Called by the queue once its first rows are on screen: log how long startup took."""
+        if self._first_paint_logged:
+            return
+        self._first_paint_logged = True
+        since_import = (time.perf_counter() - _IMPORTED) * 1000
+        since_start = _ms_since_process_start()
+        line = f"first queue painted {since_start:.0f} ms after process start ({since_import:.0f} ms after import)"
+        log.info(line)
+        target = os.environ.get("BOKDESK_STARTUP_LOG")
+        if target:
+            with open(target, "a", encoding="utf-8") as fh:
+                fh.write(f"{since_start:.1f}\n")
+        if os.environ.get("BOKDESK_EXIT_AFTER_PAINT"):
+            self.exit(0)
+
+    # ------------------------------------------------------------------ live refresh
+
+    def _poll_now(self, force: bool = False) -> None:
+        self._force_refresh = self._force_refresh or force
+        self.run_worker(self._poll, thread=True, group="live", exclusive=True, exit_on_error=False)
+
+    def request_refresh(self) -> None:
+        """Refresh the KPIs and the screens now (after this console changed something)."""
+        if self.live:
+            self._force_refresh = True
+        else:
+            self._poll_now(force=True)
+
+    def _poll(self) -> None:
+        """Thread worker: detect a change; if any, read the KPIs and the agent's tickets."""
+        from ..core import kpi
+
+        try:
+            now = time.monotonic()
+            changed = self._detector.poll()
+            if self.live and now - self._last_heartbeat >= HEARTBEAT.total_seconds():
+                self._last_heartbeat = now
+                kpi.heartbeat(self.desk, self.actor)
+            force, self._force_refresh = self._force_refresh, False
+            if changed or force or now - self._last_full >= TICK.total_seconds():
+                self._last_full = now
+                update = LiveUpdate(kpi.compute(self.desk, self.actor), kpi.my_active(self.desk, self.actor),
+                                    changed or force)
+                self.call_from_thread(self._apply_update, update)
+        except Exception:  # noqa: BLE001 - a failed poll is retried at the next one
+            log.exception("live refresh failed")
+        finally:
+            if self.live:
+                try:
+                    self.call_from_thread(self._arm_poll)
+                except RuntimeError:
+                    pass
+
+    def _arm_poll(self) -> None:
+        if self.is_running:
+            self.set_timer(self.poll_interval, self._poll_now, name="live-poll")
+
+    def _apply_update(self, update: LiveUpdate) -> None:
+        self.kpis = update.kpis
+        previous, self._mine = self._mine, update.mine
+        if previous is not None:
+            for ticket_id, subject in update.mine.items():
+                if ticket_id not in previous and ticket_id not in self.locally_claimed:
+                    notify(
+                        self,
+                        _("#{number} {subject}").format(number=ticket_id, subject=subject),
+                        title=_("Assigned to you"),
+                        timeout=10,
+                    )
+        if update.changed:
+            self.desk_changed.publish(update)
+
+    # ------------------------------------------------------------------ global actions
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_queue(self) -> None:
+        from .screens.queue import QueueScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, QueueScreen):
+            self.pop_screen()
+
+    def action_canned(self) -> None:
+        from .screens.canned import CannedScreen
+
+        if not isinstance(self.screen, CannedScreen):
+            self.push_screen(CannedScreen(sample_ticket=getattr(self.screen, "ticket_id", None)))
+
+    def action_stats(self) -> None:
+        if self.actor.role.level < Role.SUPERVISOR.level:
+            notify(self, _("The stats screen is for supervisors. Ask your supervisor for the figures you need."),
+                   title=_("Stats"))
+            return
+        try:
+            from .screens.stats import StatsScreen
+        except ImportError:
+            notify(self, _("The stats screen is not available in this installation."), severity="warning")
+            return
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self.desk, self.actor))
+
+    # ------------------------------------------------------------------ command palette
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding: Binding = active.binding
+            if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            seen.add(binding.action)
+            keys = self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description,
+                _("Key: {keys}").format(keys=keys),
+                partial(self.run_action, binding.action, active.node),
+            )
+        yield SystemCommand(_("Change theme"), _("Choose the colours of the console"), self.action_change_theme)
+        yield SystemCommand(_("Show keys panel"), _("Keys of the current screen in a side panel"),
+                            self.action_show_help_panel)
+        yield SystemCommand(_("Save screenshot"), _("Save an SVG picture of the screen"),
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand(_("Quit"), _("Close the console (drafts are kept)"), self.action_quit)
+
+
+def _warm_up() -> None:
+    """Background: load Babel and the ticket screen's modules before they are first needed."""
+    i18n.warm_up()
+    from .screens import ticket  # noqa: F401
+
+
+def _presence_source(desk: Desk, actor: Actor) -> Any:
+    """The shared-box presence service when installed (who else has a ticket open), else none."""
+    from .presence import presence_for
+
+    return presence_for(desk, actor)
+
+
+def _ms_since_process_start() -> float:
+    """Milliseconds since this process started (Linux /proc; elsewhere since this module's import)."""
+    try:
+        ticks = os.sysconf("SC_CLK_TCK")
+        start = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19]) / ticks
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return (uptime - start) * 1000
+    except (OSError, ValueError, IndexError):
+        return (time.perf_counter() - _IMPORTED) * 1000
+
+
+def run(context: Any, actor: Actor, *, language: str | None = None) -> int:
+    """Open the console (called by ``bokdesk`` with no command); returns the exit code."""
+    config = context.config
+    ui = config.section("ui")
+    i18n.set_language(i18n.resolve_language(language, ui.get("language")))
+    _log_to_file()
+    app = BokdeskApp(context.desk, actor, ui=ui, keys=config.section("keys"))
+    result = app.run()
+    return int(result or app.return_code or 0)
+
+
+def _log_to_file() -> None:
+    try:
+        from platformdirs import user_log_dir
+
+        directory = Path(user_log_dir("bokdesk"))
+        directory.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(directory / "console.log", encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)

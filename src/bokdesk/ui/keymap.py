@@ -1,0 +1,182 @@
+"""Every key binding of the console, each with an id, and remapping from the ``[keys]`` config.
+
+The defaults follow the interface contract (``interface.md``). A user or the site remaps a
+binding by its id::
+
+    [keys]
+    "queue.take" = "g"
+    "ticket.solve" = "x,ctrl+x"
+
+(or nested: ``[keys.queue]`` / ``take = "g"``). Descriptions are English msgids; each screen
+translates its own copy when it is built (``translate_bindings``), so the footer, the help screen
+and the command palette speak the agent's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+
+from ..i18n import N_, _
+
+
+def _b(key: str, action: str, description: str, binding_id: str, *, show: bool = True, priority: bool = False,
+       key_display: str | None = None) -> Binding:
+    return Binding(key, action, description, show=show, priority=priority, id=binding_id, key_display=key_display)
+
+
+APP: list[BindingType] = [
+    _b("question_mark,f1", "help", N_("Help"), "app.help"),
+    _b("f2", "queue", N_("Queue"), "app.queue"),
+    _b("f3", "canned", N_("Canned"), "app.canned"),
+    _b("f4", "stats", N_("Stats"), "app.stats"),
+    _b("ctrl+q", "quit", N_("Quit"), "app.quit", show=False, priority=True),
+]
+
+TABLE: list[BindingType] = [
+    _b("up,k", "cursor_up", N_("Up"), "table.up", show=False),
+    _b("down,j", "cursor_down", N_("Down"), "table.down", show=False),
+    _b("pageup", "page_up", N_("Page up"), "table.page_up", show=False),
+    _b("pagedown", "page_down", N_("Page down"), "table.page_down", show=False),
+    _b("home", "first", N_("First ticket"), "table.first", show=False),
+    _b("end", "last", N_("Last ticket"), "table.last", show=False),
+]
+
+QUEUE: list[BindingType] = [
+    _b("enter", "open", N_("Open"), "queue.open"),
+    _b("slash", "search", N_("Search"), "queue.search"),
+    _b("t", "take", N_("Take"), "queue.take"),
+    _b("T,shift+t", "take_next", N_("Take next"), "queue.take_next"),
+    _b("n", "new_ticket", N_("New"), "queue.new"),
+    _b("1", "view('mine')", N_("View: mine"), "queue.view_mine", show=False),
+    _b("2", "view('unassigned')", N_("View: unassigned"), "queue.view_unassigned", show=False),
+    _b("3", "view('open')", N_("View: all open"), "queue.view_open", show=False),
+    _b("4", "view('waiting')", N_("View: waiting"), "queue.view_waiting", show=False),
+    _b("5", "view('sla')", N_("View: SLA at risk or breached"), "queue.view_sla", show=False),
+    _b("6", "view('complaints')", N_("View: complaints"), "queue.view_complaints", show=False),
+    _b("7", "view('solved')", N_("View: solved recently"), "queue.view_solved", show=False),
+    _b("d", "drafts", N_("Drafts"), "queue.drafts", show=False),
+    _b("ctrl+r", "reload", N_("Reload"), "queue.reload", show=False),
+    _b("escape", "clear_search", N_("Clear search"), "queue.clear_search", show=False),
+    _b("q", "quit", N_("Quit"), "queue.quit", show=False),
+]
+
+SEARCH: list[BindingType] = [
+    _b("escape", "cancel", N_("Close search"), "search.cancel"),
+    _b("down", "to_results", N_("To the results"), "search.results", show=False),
+]
+
+TICKET: list[BindingType] = [
+    _b("r", "compose('reply')", N_("Reply"), "ticket.reply"),
+    _b("i", "compose('note')", N_("Note"), "ticket.note"),
+    _b("l", "compose('call')", N_("Call log"), "ticket.call"),
+    _b("t", "take", N_("Take"), "ticket.take"),
+    _b("a", "assign", N_("Assign"), "ticket.assign"),
+    _b("s", "status", N_("Status"), "ticket.status"),
+    _b("p", "priority", N_("Priority"), "ticket.priority"),
+    _b("x", "solve", N_("Solve"), "ticket.solve"),
+    _b("v", "survey", N_("Survey"), "ticket.survey", show=False),
+    _b("h", "history", N_("History"), "ticket.history", show=False),
+    _b("c", "customer_panel", N_("Customer panel"), "ticket.customer", show=False),
+    _b("left_square_bracket", "neighbour(-1)", N_("Previous ticket"), "ticket.previous", show=False,
+       ),
+    _b("right_square_bracket", "neighbour(1)", N_("Next ticket"), "ticket.next", show=False),
+    _b("ctrl+r", "reload", N_("Reload"), "ticket.reload", show=False),
+    _b("escape", "back", N_("Back"), "ticket.back"),
+]
+
+EDITOR: list[BindingType] = [
+    _b("ctrl+s", "send", N_("Send"), "editor.send", priority=True),
+    _b("ctrl+t", "canned", N_("Canned response"), "editor.canned", priority=True),
+    _b("escape", "close", N_("Close (draft kept)"), "editor.close", priority=True),
+]
+
+NEW_TICKET: list[BindingType] = [
+    _b("ctrl+s", "create", N_("Create"), "new.create", priority=True),
+    _b("escape", "cancel", N_("Cancel"), "new.cancel", priority=True),
+]
+
+CANNED: list[BindingType] = [
+    _b("slash", "search", N_("Search"), "canned.search"),
+    _b("n", "create", N_("New"), "canned.new"),
+    _b("e,enter", "edit", N_("Edit"), "canned.edit"),
+    _b("delete", "delete", N_("Delete"), "canned.delete"),
+    _b("g", "language", N_("Language filter"), "canned.language"),
+    _b("escape", "back", N_("Back"), "canned.back"),
+]
+
+CANNED_FORM: list[BindingType] = [
+    _b("ctrl+s", "save", N_("Save"), "canned_form.save", priority=True),
+    _b("escape", "cancel", N_("Cancel"), "canned_form.cancel", priority=True),
+]
+
+PICKER: list[BindingType] = [
+    _b("enter", "insert", N_("Insert"), "picker.insert", priority=True),
+    _b("up", "move(-1)", N_("Up"), "picker.up", show=False, priority=True),
+    _b("down", "move(1)", N_("Down"), "picker.down", show=False, priority=True),
+    _b("escape", "cancel", N_("Cancel"), "picker.cancel", priority=True),
+]
+
+DIALOG: list[BindingType] = [
+    _b("escape", "cancel", N_("Cancel"), "dialog.cancel"),
+]
+
+FORM_DIALOG: list[BindingType] = [
+    _b("ctrl+s", "submit", N_("Confirm"), "dialog.submit", priority=True),
+    _b("escape", "cancel", N_("Cancel"), "dialog.cancel", priority=True),
+]
+
+HELP: list[BindingType] = [
+    _b("escape,question_mark,f1,q", "close", N_("Close"), "help.close"),
+]
+
+ALL: tuple[list[BindingType], ...] = (
+    APP, TABLE, QUEUE, SEARCH, TICKET, EDITOR, NEW_TICKET, CANNED, CANNED_FORM, PICKER, DIALOG, FORM_DIALOG, HELP,
+)
+
+
+def binding_ids() -> set[str]:
+    return {b.id for group in ALL for b in group if isinstance(b, Binding) and b.id}
+
+
+def keymap_from_config(section: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """The keymap in a ``[keys]`` config table, and the problems found (unknown ids, bad values)."""
+    flat: dict[str, Any] = {}
+    for key, value in section.items():
+        if isinstance(value, Mapping):
+            for inner, inner_value in value.items():
+                flat[f"{key}.{inner}"] = inner_value
+        else:
+            flat[key] = value
+    known = binding_ids()
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in flat.items():
+        if binding_id not in known:
+            problems.append(_("[keys] {id}: no such binding").format(id=binding_id))
+        elif isinstance(keys, list) and all(isinstance(k, str) for k in keys):
+            keymap[binding_id] = ",".join(keys)
+        elif isinstance(keys, str) and keys.strip():
+            keymap[binding_id] = keys.replace(" ", "")
+        else:
+            problems.append(_("[keys] {id}: give the keys as a string, e.g. \"ctrl+g\"").format(id=binding_id))
+    return keymap, problems
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Give this node its own copy of its bindings with the descriptions in the current language."""
+    bindings_map = node._bindings  # noqa: SLF001 - per-instance copy made by DOMNode.__init__
+    for key, bindings in list(bindings_map.key_to_bindings.items()):
+        bindings_map.key_to_bindings[key] = [
+            replace(b, description=_(b.description) if b.description else "", tooltip=_(b.tooltip) if b.tooltip else "")
+            for b in bindings
+        ]
+
+
+def describe(bindings: Iterable[Binding]) -> list[tuple[str, str]]:
+    """(key, description) pairs, for tests and documentation."""
+    return [(b.key, b.description) for b in bindings]

@@ -1,0 +1,37 @@
+"""What every full screen of the console shares: the desk, the agent, translated keys, the top bar."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from textual.content import Content
+from textual.screen import Screen
+
+from .. import keymap, labels
+from ..safe_text import assemble, safe_line
+from ..widgets.bars import TopBar
+
+T = TypeVar("T")
+
+
+class DeskScreen(Screen[T]):
+    """A full screen working on the app's desk as the app's agent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        keymap.translate_bindings(self)
+
+    @property
+    def desk(self) -> Any:
+        return self.app.desk  # type: ignore[attr-defined]
+
+    @property
+    def actor(self) -> Any:
+        return self.app.actor  # type: ignore[attr-defined]
+
+    def set_top(self, *left: str | Content | tuple[str, str]) -> None:
+        """The top bar: ``bokdesk`` and ``left`` on the left, the agent and their role on the right."""
+        top = self.query_one(TopBar)
+        top.left = assemble(("bokdesk", "bold $accent"), "  ", *left)
+        top.right = assemble(safe_line(self.actor.name), " ",
+                             (f"({labels.role(self.actor.role.value)})", "$text-muted"))

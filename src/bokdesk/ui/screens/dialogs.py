@@ -1,0 +1,232 @@
+"""Small modal dialogs: a choice, a confirmation, assign/transfer, survey answer, edit conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from ...i18n import _
+from .. import keymap
+from ..safe_text import assemble, safe, safe_line
+
+T = TypeVar("T")
+
+
+class Dialog(ModalScreen[T], Generic[T]):
+    """Base of the console's dialogs: a centred box, Escape cancels (returns None)."""
+
+    BINDINGS = keymap.DIALOG
+
+    def __init__(self) -> None:
+        super().__init__(classes="dialog")
+        keymap.translate_bindings(self)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(Dialog[T]):
+    """Pick one of a few options (Enter or click); the first letter keys are not bound on purpose."""
+
+    def __init__(self, title: str, options: Sequence[tuple[T, str | Content]], *, text: str | Content = "",
+                 current: T | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.options = list(options)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Label(safe_line(self.title_text), id="dialog-title")
+            if self.text:
+                yield Static(self.text if isinstance(self.text, Content) else safe(self.text), classes="dialog-text")
+            prompts = [
+                Option(label if isinstance(label, Content) else safe_line(label), id=str(index))
+                for index, (_value, label) in enumerate(self.options)
+            ]
+            yield OptionList(*prompts, id="choices")
+            yield Label(_("Enter chooses · Esc cancels"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        choices = self.query_one(OptionList)
+        index = next((i for i, (value, _) in enumerate(self.options) if value == self.current), 0)
+        choices.highlighted = index
+        choices.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.options[int(event.option.id or 0)][0])
+
+
+class ConfirmDialog(ChoiceDialog[bool]):
+    def __init__(self, title: str, text: str | Content = "", *, yes: str | None = None, no: str | None = None) -> None:
+        super().__init__(title, [(True, yes or _("Yes")), (False, no or _("No"))], text=text)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    agent_id: int | None
+    team_id: int | None
+    note: str
+
+
+class AssignDialog(Dialog[Assignment]):
+    """Assign or transfer: type to filter agents and teams, write the handover note, Ctrl+S."""
+
+    BINDINGS = keymap.FORM_DIALOG
+
+    def __init__(self, agents: Sequence[tuple[int, str, str | None, int | None]], teams: Sequence[tuple[int, str]],
+                 *, current_agent: int | None, needs_note: bool) -> None:
+        super().__init__()
+        self.agents = list(agents)  # (id, name, team name, team id)
+        self.teams = list(teams)
+        self.current_agent = current_agent
+        self.needs_note = needs_note
+        self._targets: list[tuple[str, int | None, int | None]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Label(_("Assign or transfer"), id="dialog-title")
+            yield Input(placeholder=_("Type to find an agent or a team"), id="target-filter")
+            yield OptionList(id="targets")
+            yield Label(
+                _("Handover note (required for a transfer: what was done, what the customer needs)")
+                if self.needs_note else _("Note (optional)"),
+                classes="field-label",
+            )
+            yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
+            yield Label(_("Ctrl+S assigns · Esc cancels"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).cursor_blink = getattr(self.app, "cursor_blink", True)
+        self.query_one(Input).cursor_blink = getattr(self.app, "cursor_blink", True)
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, text: str) -> None:
+        needle = text.strip().lower()
+        targets = self.query_one(OptionList)
+        targets.clear_options()
+        self._targets = []
+        for agent_id, name, team, team_id in self.agents:
+            if needle and needle not in name.lower() and needle not in (team or "").lower():
+                continue
+            label = assemble(safe_line(name), "  ", (safe_line(team or "").plain, "$text-muted"))
+            if agent_id == self.current_agent:
+                label = assemble(label, "  ", (_("(current)"), "$text-muted"))
+            self._targets.append(("agent", agent_id, team_id))
+            targets.add_option(Option(label))
+        for team_id, name in self.teams:
+            if needle and needle not in name.lower():
+                continue
+            self._targets.append(("team", None, team_id))
+            targets.add_option(Option(assemble((_("Team:"), "$accent"), " ", safe_line(name))))
+        if self._targets:
+            targets.highlighted = 0
+
+    @on(Input.Changed, "#target-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#target-filter")
+    def _to_list(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _target_chosen(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_submit(self) -> None:
+        targets = self.query_one(OptionList)
+        index = targets.highlighted
+        if index is None or not self._targets:
+            self.notify(_("Choose an agent or a team first."), severity="warning", markup=False)
+            return
+        kind, agent_id, team_id = self._targets[index]
+        note = self.query_one(TextArea).text.strip()
+        self.dismiss(Assignment(agent_id if kind == "agent" else None, team_id, note))
+
+
+@dataclass(frozen=True)
+class SurveyAnswerInput:
+    nps: int | None
+    csat: int | None
+    comment: str
+
+
+class SurveyDialog(Dialog[SurveyAnswerInput]):
+    """Record what the customer said: NPS 0-10 and/or CSAT 1-5, with an optional comment."""
+
+    BINDINGS = keymap.FORM_DIALOG
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Label(_("Record a survey answer"), id="dialog-title")
+            yield Label(_("NPS: how likely to recommend us, 0-10"), classes="field-label")
+            yield Input(id="nps", type="integer", max_length=2)
+            yield Label(_("CSAT: satisfaction with this ticket, 1-5"), classes="field-label")
+            yield Input(id="csat", type="integer", max_length=1)
+            yield Label(_("Comment (optional)"), classes="field-label")
+            yield Input(id="comment")
+            yield Label(_("Ctrl+S saves · Esc cancels"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = getattr(self.app, "cursor_blink", True)
+        self.query_one("#nps", Input).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "comment":
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    def action_submit(self) -> None:
+        def number(field: str) -> int | None:
+            value = self.query_one(f"#{field}", Input).value.strip()
+            return int(value) if value else None
+
+        try:
+            nps, csat = number("nps"), number("csat")
+        except ValueError:
+            self.notify(_("Scores are whole numbers."), severity="warning", markup=False)
+            return
+        if nps is None and csat is None:
+            self.notify(_("Give an NPS score (0-10) or a CSAT score (1-5)."), severity="warning", markup=False)
+            return
+        self.dismiss(SurveyAnswerInput(nps, csat, self.query_one("#comment", Input).value.strip()))
+
+
+class ConflictDialog(ChoiceDialog[str]):
+    """Someone else changed the ticket first: reload (the text stays), or keep writing."""
+
+    def __init__(self, message: str, *, has_text: bool) -> None:
+        options: list[tuple[str, str]] = [
+            ("reload", _("Reload the ticket and review it (your text stays in the editor)")),
+            ("keep", _("Keep my draft and go on writing")),
+        ]
+        text = assemble(
+            safe_line(message), "\n\n",
+            (_("Your text is saved as a draft and is not lost.") if has_text else "", "$text-muted"),
+        )
+        super().__init__(_("Someone else changed this ticket"), options, text=text)
+
+
+def agent_rows(desk: Any) -> tuple[list[tuple[int, str, str | None, int | None]], list[tuple[int, str]]]:
+    """Active agents (id, name, team, team id) and teams (id, name), for the assign dialog (thread)."""
+    from ...core.services.agents import list_agents, list_teams
+
+    agents = [(a.id, a.name, team, a.team_id) for a, team in list_agents(desk) if a.active and a.id is not None]
+    teams = [(t.id, t.name) for t in list_teams(desk) if t.id is not None]
+    return agents, teams

@@ -1,0 +1,64 @@
+"""``d`` in the queue: the agent's unsent drafts (after Escape, a crash or a restart)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+
+from ...core.models import Draft, Ticket
+from ...i18n import _, format_datetime
+from .. import labels
+from ..safe_text import assemble, one_line, safe_line
+from ..tasks import run_service
+from .dialogs import ChoiceDialog
+
+
+def unsent(desk: Any, actor: Any) -> list[tuple[int, str, str, Any, str]]:
+    """(ticket id, subject, kind, saved at, first line) of the agent's drafts, newest first (thread)."""
+    if actor.id is None:
+        return []
+    with desk.store.read() as session:
+        rows = session.exec(
+            select(Draft, Ticket.subject)
+            .join(Ticket, Ticket.id == Draft.ticket_id)
+            .where(Draft.agent_id == actor.id)
+            .order_by(col(Draft.updated_at).desc())
+        ).all()
+        return [(d.ticket_id, subject, d.kind, d.updated_at, d.body) for d, subject in rows]
+
+
+class DraftsScreen(ChoiceDialog[int]):
+    """Pick a draft to continue; the ticket opens and the editor offers the text back."""
+
+    def __init__(self, rows: list[tuple[int, str, str, Any, str]] | None = None) -> None:
+        super().__init__(_("Unsent drafts"), [], text="")
+        self.rows = rows
+
+    def on_mount(self) -> None:
+        if self.rows is not None:
+            self._fill(self.rows)
+            return
+        app: Any = self.app
+        run_service(app, lambda: unsent(app.desk, app.actor), done=self._fill, group="drafts")
+
+    def _fill(self, rows: list[tuple[int, str, str, Any, str]]) -> None:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        tz = self.app.desk.calendar.tz  # type: ignore[attr-defined]
+        self.options = [
+            (ticket_id, assemble((f"#{ticket_id} ", "bold $accent"), safe_line(subject, "bold", limit=50), "  ",
+                                 (labels.label("message", kind), "$warning"), "  ",
+                                 (format_datetime(at, tz), "$text-muted"), "\n   ",
+                                 (one_line(body, 70), "$text-muted")))
+            for ticket_id, subject, kind, at, body in rows
+        ]
+        listing = self.query_one(OptionList)
+        listing.clear_options()
+        listing.add_options([Option(label, id=str(i)) for i, (_v, label) in enumerate(self.options)])
+        if not rows:
+            self.query_one("#dialog-title").update(_("No unsent drafts"))  # type: ignore[attr-defined]
+        else:
+            listing.highlighted = 0
+        listing.focus()

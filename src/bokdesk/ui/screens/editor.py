@@ -1,0 +1,216 @@
+"""The editor for replies, internal notes and call logs, docked under the conversation.
+
+What the agent types is saved to the database as a draft (debounced, in a thread) so it
+survives Escape, a crash, a lost SSH connection or a restart, and is offered back when the
+ticket is opened again. ``Ctrl+T`` inserts a canned response with its placeholders filled in;
+``Ctrl+S`` asks the ticket screen to send, with the ticket version the agent was looking at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Label, Select, TextArea
+
+from ...i18n import _, format_time
+from .. import keymap, labels
+from ..safe_text import assemble, safe_line
+
+DRAFT_DEBOUNCE = 0.8
+KINDS = ("reply", "note", "call")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What the agent asked to send."""
+
+    kind: str
+    body: str
+    base_version: int | None
+    set_status: str | None = None
+    decision: str | None = None
+    reason: str | None = None
+
+
+class Composer(Vertical):
+    """One editor; the ticket screen shows it for ``r``, ``i`` or ``l``."""
+
+    BINDINGS = keymap.EDITOR
+
+    class Send(Message):
+        def __init__(self, outgoing: Outgoing) -> None:
+            super().__init__()
+            self.outgoing = outgoing
+
+    class Closed(Message):
+        pass
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        keymap.translate_bindings(self)
+        self.ticket_id: int | None = None
+        self.kind = "reply"
+        self.base_version: int | None = None
+        self.is_complaint = False
+        self.sending = False
+        self._save_timer: Timer | None = None
+        self._saved_text = ""
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="composer-title")
+        yield TextArea(id="composer-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
+        with Horizontal(id="composer-options"):
+            yield Label(_("After sending:"), classes="option-label", id="status-label")
+            yield Select[str]([(_("status unchanged"), "")], id="status-after", allow_blank=False, compact=True)
+            yield Label(_("Complaint decision:"), classes="option-label", id="decision-label")
+            yield Select[str]([(_("no decision yet"), "")], id="decision", allow_blank=False, compact=True)
+            yield Input(placeholder=_("reason (required when rejected)"), id="reason", compact=True)
+        yield Label(_("Ctrl+S send · Ctrl+T canned response · Esc close (the draft is kept)"), id="composer-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).cursor_blink = getattr(self.app, "cursor_blink", True)
+        self.query_one("#reason", Input).cursor_blink = getattr(self.app, "cursor_blink", True)
+
+    @property
+    def area(self) -> TextArea:
+        return self.query_one("#composer-text", TextArea)
+
+    @property
+    def text(self) -> str:
+        return self.area.text
+
+    def open(self, ticket_id: int, kind: str, base_version: int, *, customer: str, complaint: bool,
+             undecided: bool, status: str, draft: Any = None) -> None:
+        """Show the editor for ``kind``; ``draft`` (a stored Draft) restores earlier text."""
+        self.ticket_id, self.kind = ticket_id, kind
+        self.is_complaint = complaint and undecided and kind == "reply"
+        title = {
+            "reply": _("Reply to {customer}").format(customer=customer),
+            "note": _("Internal note (only agents see it)"),
+            "call": _("Call log with {customer}").format(customer=customer),
+        }[kind]
+        style = {"reply": "bold $success", "note": "bold $warning", "call": "bold $primary"}[kind]
+        text = ""
+        self.base_version = base_version
+        if draft is not None and draft.body.strip():
+            text = draft.body
+            if draft.base_version is not None:
+                self.base_version = draft.base_version
+            restored = _("draft from {time} restored").format(time=format_time(draft.updated_at))
+            self.query_one("#composer-title", Label).update(
+                assemble((title, style), "  ", (restored, "$text-muted"))
+            )
+        else:
+            self.query_one("#composer-title", Label).update(assemble((title, style)))
+        self.set_class(kind == "note", "-note")
+        self._loading = True
+        self.area.load_text(text)
+        self.area.move_cursor(self.area.document.end)
+        self._saved_text = text
+        self._loading = False
+        self._setup_options(kind, status)
+        self.display = True
+        self.area.focus()
+
+    def _setup_options(self, kind: str, status: str) -> None:
+        public = kind in ("reply", "call")
+        status_select = self.query_one("#status-after", Select)
+        options = [(_("status unchanged"), "")]
+        for value in ("pending", "on_hold", "solved"):
+            if value != status:
+                options.append((labels.status(value), value))
+        status_select.set_options(options)
+        status_select.value = ""
+        for widget_id in ("#status-label", "#status-after"):
+            self.query_one(widget_id).display = public
+        decision = self.query_one("#decision", Select)
+        decision.set_options([(_("no decision yet"), ""), (labels.label("decision", "accepted"), "accepted"),
+                              (labels.label("decision", "rejected"), "rejected")])
+        decision.value = ""
+        for widget_id in ("#decision-label", "#decision", "#reason"):
+            self.query_one(widget_id).display = self.is_complaint
+        self.query_one("#composer-options").display = public
+
+    def insert(self, text: str) -> None:
+        """Insert text (a canned response) at the cursor."""
+        self.area.insert(text)
+        self.area.focus()
+
+    # ------------------------------------------------------------------ drafts
+
+    @on(TextArea.Changed, "#composer-text")
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(DRAFT_DEBOUNCE, self.save_draft)
+
+    def save_draft(self) -> None:
+        """Save what is typed now (in a thread); an empty editor deletes the draft."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self.ticket_id is None or self.sending:
+            return
+        text = self.text
+        if text == self._saved_text:
+            return
+        self._saved_text = text
+        from ...core.services import drafts
+        from ..tasks import run_service
+
+        app: Any = self.app
+        ticket_id, kind, base = self.ticket_id, self.kind, self.base_version
+        run_service(app, lambda: drafts.save(app.desk, app.actor, ticket_id, kind, text, base), group="draft")
+
+    def mark_sent(self) -> None:
+        """After a successful send: the draft is gone, nothing more to save."""
+        self._saved_text = ""
+        self.area.load_text("")
+        self.sending = False
+
+    # ------------------------------------------------------------------ actions
+
+    def action_send(self) -> None:
+        if self.sending:
+            return
+        body = self.text
+        if not body.strip():
+            self.app.notify(_("Write something first."), severity="warning", markup=False)
+            return
+        status = self.query_one("#status-after", Select).value if self.kind in ("reply", "call") else ""
+        decision = self.query_one("#decision", Select).value if self.is_complaint else ""
+        reason = self.query_one("#reason", Input).value.strip() if self.is_complaint else ""
+        if decision == "rejected" and not reason:
+            self.app.notify(_("A rejected complaint needs the reason."), severity="warning", markup=False)
+            self.query_one("#reason", Input).focus()
+            return
+        self.save_draft()
+        self.sending = True
+        self.post_message(self.Send(Outgoing(self.kind, body, self.base_version, str(status or "") or None,
+                                             str(decision or "") or None, reason or None)))
+
+    def action_canned(self) -> None:
+        from .canned import CannedPicker
+
+        def chosen(text: str | None) -> None:
+            if text:
+                self.insert(text)
+
+        self.app.push_screen(CannedPicker(self.ticket_id), chosen)
+
+    def action_close(self) -> None:
+        self.save_draft()
+        self.display = False
+        self.post_message(self.Closed())
+
+    def describe(self) -> str:
+        return safe_line(labels.label("message", self.kind)).plain

@@ -1,0 +1,671 @@
+"""Ticket detail: header, conversation, customer panel, history, the editor and every action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Static
+
+from ...core.enums import TRANSITIONS, Priority, Status
+from ...core.errors import AlreadyTaken, BokdeskError, Conflict
+from ...core.queries import TicketDetail
+from ...i18n import _, format_date, format_datetime, format_duration, ngettext
+from .. import keymap, labels
+from ..live import LiveUpdate
+from ..presence import ACTIVITY
+from ..safe_text import assemble, notify, one_line, safe, safe_line
+from ..tasks import run_service, show_error
+from ..widgets.bars import TopBar
+from ..widgets.kpi_strip import KpiStrip
+from .base import DeskScreen
+from .dialogs import (
+    AssignDialog,
+    Assignment,
+    ChoiceDialog,
+    ConflictDialog,
+    SurveyAnswerInput,
+    SurveyDialog,
+    agent_rows,
+)
+from .editor import Composer, Outgoing
+
+Neighbours = Callable[[int, int], "int | None"]
+
+
+@dataclass
+class Loaded:
+    """What one read of the ticket brought back (in a thread)."""
+
+    detail: TicketDetail
+    drafts: dict[str, Any] = field(default_factory=dict)
+    others: list[tuple[str, str]] = field(default_factory=list)
+
+
+class TicketScreen(DeskScreen[None]):
+    """One ticket, and everything an agent does with it."""
+
+    CSS_PATH = "ticket.tcss"
+    BINDINGS = keymap.TICKET
+    AUTO_FOCUS = "#conversation"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    def __init__(self, ticket_id: int, *, neighbours: Neighbours | None = None) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.neighbours = neighbours
+        self.detail: TicketDetail | None = None
+        self.drafts: dict[str, Any] = {}
+        self.others: list[tuple[str, str]] = []
+        self.showing_history = False
+        self._shown_messages: tuple[int, ...] = ()
+        self._loading = False
+        self._stale = False
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="top")
+        yield KpiStrip()
+        yield Static(id="ticket-header")
+        with Horizontal(id="ticket-body"):
+            with Vertical(id="ticket-main"):
+                yield VerticalScroll(id="conversation", can_focus=True)
+                yield VerticalScroll(Static(id="history-text"), id="history", can_focus=True)
+                yield Composer(id="composer")
+            yield VerticalScroll(Static(id="customer-text"), id="customer", can_focus=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#history").display = False
+        self.composer.display = False
+        self.app.desk_changed.subscribe(self, self._desk_changed)  # type: ignore[attr-defined]
+        self.query_one("#ticket-header", Static).update(Content.styled(_("Loading…"), "$text-muted"))
+        self.load()
+        self._activity = "viewing"
+        self._presence("viewing")
+        presence = getattr(self.app, "presence", None)
+        if presence is not None and presence.available:
+            self.set_interval(presence.refresh_seconds, lambda: self._presence(self._activity))
+
+    def on_unmount(self) -> None:
+        self._leave(self.ticket_id)
+
+    def _presence(self, activity: str) -> None:
+        """Tell colleagues what this agent does on the ticket (when presence is installed)."""
+        self._activity = activity
+        presence = getattr(self.app, "presence", None)
+        if presence is None or not presence.available:
+            return
+        ticket_id = self.ticket_id
+        run_service(self.app, lambda: presence.touch(ticket_id, activity), group="presence")
+
+    def _leave(self, ticket_id: int) -> None:
+        presence = getattr(self.app, "presence", None)
+        if presence is not None and presence.available:
+            run_service(self.app, lambda: presence.leave(ticket_id), group="presence")
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self) -> None:
+        if self._loading:
+            self._stale = True
+            return
+        self._loading = True
+        desk, actor, ticket_id = self.desk, self.actor, self.ticket_id
+        presence = getattr(self.app, "presence", None)
+
+        def read() -> Loaded:
+            from ...core.queries import ticket_detail
+            from ...core.services import drafts
+
+            detail = ticket_detail(desk, ticket_id)
+            mine = {d.kind: d for d in drafts.for_ticket(desk, actor, ticket_id)}
+            others = presence.others(ticket_id) if presence is not None and presence.available else []
+            return Loaded(detail, mine, others)
+
+        def done(loaded: Loaded) -> None:
+            self._loading = False
+            self._show(loaded)
+            if self._stale:
+                self._stale = False
+                self.load()
+
+        def failed(error: BokdeskError) -> None:
+            self._loading = False
+            show_error(self.app, error)
+            if self.detail is None:
+                self.dismiss(None)
+
+        run_service(self.app, read, done=done, failed=failed, group="ticket-load")
+
+    def _desk_changed(self, update: LiveUpdate) -> None:
+        if self.app.screen is self:
+            self.load()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale and self.detail is not None:
+            self._stale = False
+            self.load()
+
+    def _show(self, loaded: Loaded) -> None:
+        previous = self.detail
+        self.detail, self.drafts, self.others = loaded.detail, loaded.drafts, loaded.others
+        if previous is not None and previous.ticket.version != loaded.detail.ticket.version:
+            if self.composer.display and self.composer.base_version != loaded.detail.ticket.version:
+                notify(self.app, _("The ticket changed while you were writing; read the new entries before "
+                                   "sending."), title=_("Ticket #{number}").format(number=self.ticket_id),
+                       severity="warning")
+        self._render_top()
+        self._render_header()
+        self._render_customer()
+        self._render_conversation()
+        if self.showing_history:
+            self._render_history()
+
+    # ------------------------------------------------------------------ rendering
+
+    def _render_top(self) -> None:
+        assert self.detail is not None
+        self.set_top((f"#{self.ticket_id}", "bold"), "  ", safe_line(self.detail.ticket.subject, limit=80))
+
+    def _render_header(self) -> None:
+        detail = self.detail
+        assert detail is not None
+        t = detail.ticket
+        tz = self.desk.calendar.tz
+        now = self.desk.now()
+        muted = "$text-muted"
+        status_style = {"new": "bold $accent", "open": "bold", "pending": "bold $secondary",
+                        "on_hold": "bold $secondary", "solved": "bold $success", "closed": "$text-muted"}
+        priority_style = {"urgent": "bold $error", "high": "bold $warning", "low": "$text-muted"}
+        lines: list[Content] = [
+            assemble((f"#{t.id} ", "bold $accent"), safe_line(t.subject, "bold")),
+            assemble(
+                (_("Status") + " ", muted), (labels.status(t.status), status_style.get(t.status, "bold")), "   ",
+                (_("Priority") + " ", muted), (labels.priority(t.priority), priority_style.get(t.priority, "bold")),
+                "   ", (_("Category") + " ", muted), (labels.category(t.category), "bold"), "   ",
+                (_("Channel") + " ", muted), (labels.channel(t.channel), "bold"), "   ",
+                (_("Team") + " ", muted), safe_line(detail.team.name if detail.team else "—", "bold"), "   ",
+                (_("Assignee") + " ", muted),
+                safe_line(detail.assignee.name, "bold") if detail.assignee else (_("nobody"), "bold $accent"),
+            ),
+        ]
+        lines.append(self._deadlines(detail, now, tz))
+        extra: list[str | Content | tuple[str, str]] = []
+        if detail.tags:
+            extra += [(_("Tags") + " ", muted), safe_line(", ".join(detail.tags)), "   "]
+        if detail.merged:
+            extra += [(_("Merged here:") + " ", muted), ", ".join(f"#{n}" for n in detail.merged), "   "]
+        if t.parent_id and t.link_kind:
+            extra += [(_("Follow-up of") + " " if t.link_kind == "follow_up" else _("Merged into") + " ", muted),
+                      f"#{t.parent_id}", "   "]
+        if self.others:
+            who = ", ".join(
+                _("{name} is replying").format(name=one_line(name)) if activity == "replying"
+                else _("{name} is viewing").format(name=one_line(name))
+                for name, activity in self.others
+            )
+            extra += [(who, "bold $warning"), "   "]
+        waiting = [labels.label("message", kind) for kind in ("reply", "note", "call") if kind in self.drafts]
+        if waiting and not self.composer.display:
+            extra += [(_("Unsent draft: {kinds} (press r, i or l)").format(kinds=", ".join(waiting)),
+                       "bold $warning")]
+        if extra:
+            lines.append(assemble(*extra))
+        header = self.query_one("#ticket-header", Static)
+        header.update(Content("\n").join(lines))
+
+    def _deadlines(self, detail: TicketDetail, now: datetime, tz: Any) -> Content:
+        t = detail.ticket
+        muted = "$text-muted"
+        parts: list[str | Content | tuple[str, str]] = []
+        if t.status in (Status.SOLVED.value, Status.CLOSED.value):
+            parts += [(_("Solved") + " ", muted), (format_datetime(t.solved_at, tz), "bold $success")]
+            if t.frt_breached or t.resolution_breached:
+                parts += ["   ", (_("SLA was breached"), "bold $error")]
+        elif t.pending_since is not None:
+            parts += [(_("Waiting for the customer since {when}; the resolution clock is paused").format(
+                when=format_datetime(t.pending_since, tz)), "bold $secondary")]
+        elif t.next_due_at is not None:
+            target = _("First response") if t.first_response_at is None else _("Resolution")
+            left = int((t.next_due_at - now).total_seconds())
+            at_risk = t.next_risk_at is not None and t.next_risk_at <= now
+            if left < 0:
+                text, style = _("overdue by {time}").format(time=format_duration(-left)), "bold $error"
+            else:
+                text = _("due in {time}").format(time=format_duration(left))
+                style = "bold $warning" if at_risk else "bold $success"
+            parts += [(target + " ", muted), (text, style), (f" ({format_datetime(t.next_due_at, tz)})", muted)]
+        else:
+            parts += [(_("No SLA target"), muted)]
+        if t.category == "complaint" and t.complaint_due_at is not None:
+            parts.append("   ")
+            if t.complaint_decision:
+                parts += [(_("Complaint decided:") + " ", muted),
+                          (labels.label("decision", t.complaint_decision), "bold"),
+                          (f" ({format_date(t.complaint_decided_at, tz)})", muted)]
+            else:
+                days = (t.complaint_due_at - now).total_seconds() / 86400
+                style = "bold $error" if days < 0 else ("bold $warning" if days < 3 else "bold")
+                parts += [(_("Complaint deadline") + " ", muted), (format_date(t.complaint_due_at, tz), style),
+                          (" (" + (_("overdue by {time}").format(time=format_duration(-days * 86400)) if days < 0
+                                   else _("in {time}").format(time=format_duration(days * 86400))) + ")", style)]
+        return assemble(*parts)
+
+    def _render_customer(self) -> None:
+        detail = self.detail
+        assert detail is not None
+        c = detail.customer
+        tz = self.desk.calendar.tz
+        muted = "$text-muted"
+        lines: list[Content] = []
+        name = safe_line(c.name, "bold")
+        lines.append(assemble(name, ("  ★ VIP", "bold $accent") if c.vip else ""))
+        if c.company:
+            lines.append(safe_line(c.company))
+        for contact in detail.contacts:
+            icon = "✉ " if contact.kind == "email" else "☎ "
+            lines.append(assemble((icon, muted), safe_line(contact.value)))
+        lines.append(assemble((_("Language") + " ", muted), labels.label("language", c.language)))
+        if c.notes.strip():
+            lines.append(assemble((_("Notes") + " ", muted), safe_line(c.notes, limit=300)))
+        lines.append(Content(""))
+        earlier = detail.earlier
+        lines.append(Content.styled(
+            ngettext("{n} earlier ticket", "{n} earlier tickets", len(earlier)).format(n=len(earlier))
+            if earlier else _("No earlier tickets"), "bold"))
+        for ticket in earlier[:12]:
+            lines.append(assemble(
+                (f"#{ticket.id} ", "$accent"), (labels.status(ticket.status), "bold"), " ",
+                (format_date(ticket.created_at, tz), muted), " ", safe_line(ticket.subject, limit=60),
+            ))
+        lines.append(Content(""))
+        surveys = detail.customer_surveys
+        lines.append(Content.styled(_("Last survey answers") if surveys else _("No survey answers yet"), "bold"))
+        for answer in surveys[:5]:
+            scores = []
+            if answer.nps is not None:
+                scores.append((f"NPS {answer.nps}", _nps_style(answer.nps)))
+            if answer.csat is not None:
+                scores.append((f"CSAT {answer.csat}", "bold"))
+            pieces: list[str | Content | tuple[str, str]] = []
+            for score in scores:
+                pieces += [score, " "]
+            pieces += [(format_date(answer.answered_at, tz), muted), " ", (f"#{answer.ticket_id}", muted)]
+            lines.append(assemble(*pieces))
+            if answer.comment:
+                lines.append(assemble(("  “", muted), safe_line(answer.comment, limit=200), ("”", muted)))
+        self.query_one("#customer-text", Static).update(Content("\n").join(lines))
+
+    def _render_conversation(self) -> None:
+        detail = self.detail
+        assert detail is not None
+        ids = tuple(m.message.id or 0 for m in detail.messages)
+        if ids == self._shown_messages:
+            return
+        conversation = self.query_one("#conversation", VerticalScroll)
+        at_end = conversation.scroll_y >= conversation.max_scroll_y - 1 or not self._shown_messages
+        known = set(self._shown_messages)
+        appended = self._shown_messages and ids[: len(self._shown_messages)] == self._shown_messages
+        if not appended:
+            conversation.remove_children()
+            known = set()
+        tz = self.desk.calendar.tz
+        widgets = []
+        for view in detail.messages:
+            message = view.message
+            if (message.id or 0) in known:
+                continue
+            kind = message.kind
+            title = assemble(
+                (labels.label("message", kind), "bold"), " · ", safe_line(view.author, limit=40), " · ",
+                format_datetime(message.created_at, tz),
+            )
+            if message.ticket_id != self.ticket_id:
+                title = assemble(title, " · ", (_("from #{number}").format(number=message.ticket_id), "italic"))
+            box = Static(safe(message.body), classes=f"message message-{kind}")
+            box.border_title = title
+            if view.attachments:
+                names = ", ".join(one_line(a.filename, 40) for a in view.attachments)
+                box.border_subtitle = assemble(
+                    ngettext("{n} attachment", "{n} attachments", len(view.attachments)).format(
+                        n=len(view.attachments)), ": ", names)
+            widgets.append(box)
+        if not detail.messages:
+            widgets.append(Static(Content.styled(_("No messages yet."), "$text-muted"), classes="message"))
+        conversation.mount_all(widgets)
+        self._shown_messages = ids
+        if at_end:
+            conversation.call_after_refresh(conversation.scroll_end, animate=False)
+
+    def _render_history(self) -> None:
+        detail = self.detail
+        assert detail is not None
+        tz = self.desk.calendar.tz
+        muted = "$text-muted"
+        lines: list[Content] = [Content.styled(_("History (h closes)"), "bold")]
+        for event in detail.events:
+            change: list[str | Content | tuple[str, str]] = [
+                (format_datetime(event.at, tz) + "  ", muted), safe_line(event.actor, "bold", limit=30), "  ",
+                (labels.label("field", event.field), "$accent"),
+            ]
+            old, new = _history_value(event.field, event.old_value, tz), _history_value(event.field, event.new_value, tz)
+            if old and new:
+                change += [": ", safe_line(old, limit=60), " → ", safe_line(new, limit=60)]
+            elif new:
+                change += [": ", safe_line(new, limit=60)]
+            elif old:
+                change += [": ", (_("removed") + " ", muted), safe_line(old, limit=60)]
+            if event.note:
+                change += ["  ", ("“", muted), safe_line(event.note, limit=200), ("”", muted)]
+            lines.append(assemble(*change))
+        self.query_one("#history-text", Static).update(Content("\n").join(lines))
+
+    # ------------------------------------------------------------------ actions
+
+    def _ready(self) -> bool:
+        if self.detail is None:
+            return False
+        if self.composer.sending:
+            notify(self.app, _("Still sending…"), severity="warning")
+            return False
+        return True
+
+    def action_compose(self, kind: str) -> None:
+        if not self._ready():
+            return
+        detail = self.detail
+        assert detail is not None
+        t = detail.ticket
+        if t.status == Status.CLOSED.value and kind != "note":
+            notify(self.app, _("This ticket is closed; a new message from the customer opens a follow-up."),
+                   severity="warning")
+            return
+        if self.composer.display and self.composer.kind != kind:
+            self.composer.save_draft()
+        self.composer.open(
+            self.ticket_id, kind, t.version, customer=one_line(detail.customer.name),
+            complaint=t.category == "complaint", undecided=t.complaint_decision is None, status=t.status,
+            draft=self.drafts.get(kind),
+        )
+        self._render_header()
+        self._presence(ACTIVITY.get(kind, "viewing"))
+
+    @on(Composer.Closed)
+    def _composer_closed(self) -> None:
+        self.query_one("#conversation").focus()
+        self._presence("viewing")
+        self.load()
+
+    @on(Composer.Send)
+    def _send(self, event: Composer.Send) -> None:
+        out: Outgoing = event.outgoing
+        desk, actor, ticket_id = self.desk, self.actor, self.ticket_id
+        from ...core.services import drafts, tickets
+
+        def send() -> None:
+            if out.kind == "reply":
+                tickets.reply(desk, actor, ticket_id, out.body, expected_version=out.base_version,
+                              set_status=out.set_status, complaint_decision=out.decision, decision_reason=out.reason)
+            elif out.kind == "call":
+                tickets.log_call(desk, actor, ticket_id, out.body, expected_version=out.base_version,
+                                 set_status=out.set_status)
+            else:
+                tickets.add_note(desk, actor, ticket_id, out.body, expected_version=out.base_version)
+            drafts.discard(desk, actor, ticket_id, out.kind)
+
+        def done(_result: None) -> None:
+            self.composer.mark_sent()
+            self.drafts.pop(out.kind, None)
+            self.composer.display = False
+            self.query_one("#conversation").focus()
+            sent = {"reply": _("Reply sent"), "call": _("Call logged"), "note": _("Note added")}[out.kind]
+            notify(self.app, sent, title=_("Ticket #{number}").format(number=ticket_id))
+            self._presence("viewing")
+            self.load()
+            self.app.request_refresh()  # type: ignore[attr-defined]
+
+        def failed(error: BokdeskError) -> None:
+            self.composer.sending = False
+            if isinstance(error, Conflict):
+                self._conflict(error)
+            else:
+                show_error(self.app, error)
+
+        run_service(self.app, send, done=done, failed=failed, group="send")
+
+    def _conflict(self, error: BokdeskError) -> None:
+        def chosen(choice: str | None) -> None:
+            if choice == "reload":
+                self._reload_keeping_text()
+            else:
+                self.composer.area.focus()
+
+        self.app.push_screen(ConflictDialog(str(error), has_text=bool(self.composer.text.strip())), chosen)
+
+    def _reload_keeping_text(self) -> None:
+        """Reload the ticket; the editor keeps its text and will send against the new version."""
+        desk, ticket_id = self.desk, self.ticket_id
+
+        def read() -> int:
+            from ...core.queries import ticket_detail
+
+            return ticket_detail(desk, ticket_id).ticket.version
+
+        def done(version: int) -> None:
+            self.composer.base_version = version
+            self.composer.save_draft()
+            notify(self.app, _("Reloaded. Read what changed, then press Ctrl+S again to send."),
+                   title=_("Ticket #{number}").format(number=ticket_id))
+            self.load()
+            self.composer.area.focus()
+
+        run_service(self.app, read, done=done, group="ticket-load")
+
+    def _write(self, call: Callable[[], Any], message: str) -> None:
+        """Run a ticket action; on success say so and reload, on a conflict offer a reload."""
+
+        def done(_result: Any) -> None:
+            notify(self.app, message, title=_("Ticket #{number}").format(number=self.ticket_id))
+            self.load()
+            self.app.request_refresh()  # type: ignore[attr-defined]
+
+        def failed(error: BokdeskError) -> None:
+            if isinstance(error, AlreadyTaken):
+                notify(self.app, str(error), title=_("Too late"), severity="warning")
+                self.load()
+            elif isinstance(error, Conflict):
+                notify(self.app, str(error) + " " + _("The ticket was reloaded; try again."),
+                       title=_("Someone else changed this ticket"), severity="warning", timeout=10)
+                self.load()
+            else:
+                show_error(self.app, error)
+
+        run_service(self.app, call, done=done, failed=failed, group="ticket-write")
+
+    def action_take(self) -> None:
+        if not self._ready():
+            return
+        from ...core.services import tickets
+
+        desk, actor, ticket_id = self.desk, self.actor, self.ticket_id
+        self.app.locally_claimed.add(ticket_id)  # type: ignore[attr-defined]
+        self._write(lambda: tickets.take(desk, actor, ticket_id), _("Taken: it is yours now"))
+
+    def action_assign(self) -> None:
+        if not self._ready():
+            return
+        detail = self.detail
+        assert detail is not None
+        desk, actor, ticket_id, version = self.desk, self.actor, self.ticket_id, detail.ticket.version
+        current = detail.ticket.assignee_id
+        needs_note = current is not None or detail.ticket.team_id is not None
+
+        def open_dialog(rows: tuple[list[Any], list[Any]]) -> None:
+            agents, teams = rows
+
+            def chosen(result: Assignment | None) -> None:
+                if result is None:
+                    return
+                from ...core.services import tickets
+
+                if result.agent_id is not None and result.agent_id not in (current, actor.id):
+                    self.app.locally_claimed.discard(ticket_id)  # type: ignore[attr-defined]
+                self._write(
+                    lambda: tickets.assign(desk, actor, ticket_id, agent_id=result.agent_id, team_id=result.team_id,
+                                           note=result.note, expected_version=version),
+                    _("Assigned"),
+                )
+
+            self.app.push_screen(AssignDialog(agents, teams, current_agent=current, needs_note=needs_note), chosen)
+
+        run_service(self.app, lambda: agent_rows(desk), done=open_dialog, group="ticket-load")
+
+    def action_status(self) -> None:
+        if not self._ready():
+            return
+        detail = self.detail
+        assert detail is not None
+        current = Status(detail.ticket.status)
+        allowed = [s for s in Status if s in TRANSITIONS[current]]
+        if not allowed:
+            notify(self.app, _("A closed ticket keeps its status."), severity="warning")
+            return
+        desk, actor, ticket_id, version = self.desk, self.actor, self.ticket_id, detail.ticket.version
+
+        def chosen(status: Status | None) -> None:
+            if status is None:
+                return
+            from ...core.services import tickets
+
+            self._write(lambda: tickets.set_status(desk, actor, ticket_id, status.value, expected_version=version),
+                        _("Status: {status}").format(status=labels.status(status.value)))
+
+        options = [(s, labels.status(s.value)) for s in allowed]
+        self.app.push_screen(ChoiceDialog(_("Set status (now: {status})").format(status=labels.status(current.value)),
+                                          options), chosen)
+
+    def action_priority(self) -> None:
+        if not self._ready():
+            return
+        detail = self.detail
+        assert detail is not None
+        desk, actor, ticket_id, version = self.desk, self.actor, self.ticket_id, detail.ticket.version
+
+        def chosen(priority: Priority | None) -> None:
+            if priority is None or priority.value == detail.ticket.priority:
+                return
+            from ...core.services import tickets
+
+            self._write(
+                lambda: tickets.set_priority(desk, actor, ticket_id, priority.value, expected_version=version),
+                _("Priority: {priority} (SLA targets recomputed)").format(priority=labels.priority(priority.value)),
+            )
+
+        options = [(p, labels.priority(p.value)) for p in reversed(list(Priority))]
+        self.app.push_screen(ChoiceDialog(_("Set priority"), options, current=Priority(detail.ticket.priority)),
+                             chosen)
+
+    def action_solve(self) -> None:
+        if not self._ready():
+            return
+        detail = self.detail
+        assert detail is not None
+        if detail.ticket.status == Status.SOLVED.value:
+            notify(self.app, _("Already solved."))
+            return
+        from ...core.services import tickets
+
+        desk, actor, ticket_id, version = self.desk, self.actor, self.ticket_id, detail.ticket.version
+        self._write(lambda: tickets.solve(desk, actor, ticket_id, expected_version=version), _("Solved"))
+
+    def action_survey(self) -> None:
+        if not self._ready():
+            return
+        desk, actor, ticket_id = self.desk, self.actor, self.ticket_id
+
+        def chosen(answer: SurveyAnswerInput | None) -> None:
+            if answer is None:
+                return
+            from ...core.services import surveys
+
+            self._write(lambda: surveys.record(desk, actor, ticket_id, nps=answer.nps, csat=answer.csat,
+                                               comment=answer.comment or None), _("Survey answer recorded"))
+
+        self.app.push_screen(SurveyDialog(), chosen)
+
+    def action_history(self) -> None:
+        self.showing_history = not self.showing_history
+        history = self.query_one("#history")
+        history.display = self.showing_history
+        self.query_one("#conversation").display = not self.showing_history
+        if self.showing_history and self.detail is not None:
+            self._render_history()
+            history.focus()
+        else:
+            self.query_one("#conversation").focus()
+
+    def action_customer_panel(self) -> None:
+        self.toggle_class("-toggle-customer")
+
+    def action_neighbour(self, step: int) -> None:
+        if self.neighbours is None:
+            return
+        target = self.neighbours(self.ticket_id, step)
+        if target is None:
+            notify(self.app, _("No more tickets in that direction in the queue."))
+            return
+        if self.composer.display:
+            self.composer.action_close()
+        self._leave(self.ticket_id)
+        self.ticket_id = target
+        self._presence("viewing")
+        self.detail = None
+        self._shown_messages = ()
+        self.query_one("#conversation", VerticalScroll).remove_children()
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        if self.showing_history:
+            self.action_history()
+            return
+        self.dismiss(None)
+
+
+def _nps_style(score: int) -> str:
+    return "bold $success" if score >= 9 else ("bold $warning" if score >= 7 else "bold $error")
+
+
+def _history_value(field: str, value: str | None, tz: Any) -> str:
+    if value is None:
+        return ""
+    if field == "status":
+        return labels.status(value)
+    if field == "priority":
+        return labels.priority(value)
+    if field == "category":
+        return labels.category(value)
+    if field == "created":
+        return labels.channel(value)
+    if field == "complaint_decision":
+        return labels.label("decision", value)
+    if field.endswith("_at") or field == "due":
+        try:
+            return format_datetime(datetime.fromisoformat(value), tz)
+        except ValueError:
+            return value
+    return value

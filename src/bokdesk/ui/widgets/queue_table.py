@@ -1,0 +1,521 @@
+"""The queue: a line-rendered table over a window of keyset pages.
+
+Only a window of the view is held (a few pages around the cursor) and only the visible lines are
+rendered. When the cursor comes within a page of the window's edge, the next page is read in a
+thread worker; a move past the edge waits for it and is applied when it arrives. A reload keeps
+the cursor on its ticket (or, if the ticket left the view, on the one that took its place) at
+the same line of the screen. So opening and scrolling cost the same on any size of desk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from ...core.paging import QueueItem
+from ...i18n import _, format_age, format_duration, pgettext
+from .. import keymap, labels
+from ..queue_source import QueueSource
+from ..safe_text import one_line
+
+WINDOW_PAGES = 6  # pages kept around the cursor
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    width: int
+    align: str = "left"
+
+
+def layout(width: int) -> list[Column]:
+    """Columns for a table ``width`` cells wide; the subject takes what is left."""
+    if width >= 110:
+        fixed = [Column("id", 6, "right"), Column("priority", 6), Column("status", 8), Column("channel", 7)]
+        tail = [Column("customer", 20), Column("assignee", 15), Column("age", 5, "right"), Column("sla", 8, "right")]
+    elif width >= 90:
+        fixed = [Column("id", 6, "right"), Column("priority", 6), Column("status", 8)]
+        tail = [Column("customer", 17), Column("assignee", 12), Column("age", 4, "right"), Column("sla", 8, "right")]
+    else:
+        fixed = [Column("id", 6, "right"), Column("priority", 1), Column("status", 8)]
+        tail = [Column("customer", 14), Column("assignee", 3), Column("age", 4, "right"), Column("sla", 7, "right")]
+    used = sum(c.width for c in fixed + tail) + len(fixed + tail)  # one space between columns
+    subject = max(8, width - used - 1)
+    return [*fixed, Column("subject", subject), *tail]
+
+
+def _header_label(key: str, complaints: bool) -> str:
+    return {
+        "id": pgettext("column", "#"),
+        "priority": pgettext("column, max 6 characters", "Prio"),
+        "status": pgettext("column", "Status"),
+        "channel": pgettext("column", "Channel"),
+        "subject": pgettext("column", "Subject"),
+        "customer": pgettext("column", "Customer"),
+        "assignee": pgettext("column", "Assignee"),
+        "age": pgettext("column, max 4 characters", "Age"),
+        "sla": pgettext("column", "Deadline") if complaints else pgettext("column", "SLA left"),
+    }[key]
+
+
+def short_name(name: str | None, width: int) -> str:
+    """``Aleksandra Nowak`` -> ``Aleksandra N.`` or initials ``AN`` when very narrow."""
+    if not name:
+        return ""
+    parts = one_line(name).split()
+    if width <= 3:
+        return "".join(p[0] for p in parts[:2]).upper()
+    if len(" ".join(parts)) <= width or len(parts) < 2:
+        return " ".join(parts)
+    return f"{parts[0]} {parts[-1][0]}."
+
+
+PRIORITY_GLYPH = {"urgent": "‼", "high": "!", "normal": " ", "low": "↓"}
+
+
+class QueueTable(Widget, can_focus=True):
+    """Rows of a queue source, read a page at a time."""
+
+    DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
+    BINDINGS: ClassVar[list[BindingType]] = keymap.TABLE
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "queue-table--header",
+        "queue-table--cursor",
+        "queue-table--cursor-blurred",
+        "queue-table--breached",
+        "queue-table--at-risk",
+        "queue-table--ok",
+        "queue-table--muted",
+        "queue-table--urgent",
+        "queue-table--high",
+        "queue-table--vip",
+        "queue-table--unassigned",
+    }
+
+    class Highlighted(Message):
+        """The cursor moved (or the rows changed under it)."""
+
+        def __init__(self, table: QueueTable, row: QueueItem | None, position: int | None, total: int | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+            self.position = position
+            self.total = total
+
+    class Selected(Message):
+        """Enter or a double click on a row."""
+
+        def __init__(self, table: QueueTable, row: QueueItem) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    def __init__(self, now: Callable[[], datetime], *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        keymap.translate_bindings(self)
+        self._now = now
+        self.source: QueueSource | None = None
+        self.rows: list[QueueItem] = []
+        self.cursor = 0
+        self.top = 0
+        self.has_before = False
+        self.has_after = False
+        self.first_index: int | None = 0
+        self.total: int | None = None
+        self.loading = False
+        self.empty_text = ""
+        self._generation = 0
+        self._extending: set[str] = set()
+        self._pending_move = 0
+        self._layout_width = -1
+        self._columns: list[Column] = []
+        self._styles: dict[str, Style] = {}
+
+    # ------------------------------------------------------------------ geometry
+
+    @property
+    def visible_rows(self) -> int:
+        return max(1, self.size.height - 1)
+
+    @property
+    def page_size(self) -> int:
+        return max(40, 2 * self.visible_rows)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return container.height
+
+    @property
+    def current(self) -> QueueItem | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    @property
+    def position(self) -> int | None:
+        if self.first_index is None or not self.rows:
+            return None
+        return self.first_index + self.cursor
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self, source: QueueSource, *, keep: QueueItem | None = None) -> None:
+        """Show ``source``; with ``keep``, stay on that ticket (or where it was) at the same line."""
+        self._generation += 1
+        generation = self._generation
+        self.source = source
+        self._extending.clear()
+        self._pending_move = 0
+        self.loading = True
+        screen_line = self.cursor - self.top
+        page = self.page_size
+        self.refresh()
+
+        def work() -> None:
+            total = source.count()
+            if keep is not None:
+                found = source.find(keep.id)
+                anchor = source.key(found or keep)
+                before = source.before(anchor, page + 1)
+                after = source.after(anchor, page + 1, include=True)
+                has_before = len(before) > page
+                before = before[-page:]
+                has_after = len(after) > page
+                after = after[:page]
+                rows = before + after
+                cursor = len(before) if after else max(0, len(before) - 1)
+                first = source.rank(source.key(rows[0])) if rows else 0
+            else:
+                rows = source.first(page + 1)
+                has_before, has_after = False, len(rows) > page
+                rows = rows[:page]
+                cursor, first = 0, 0
+            self._deliver(generation, self._apply_load, rows, cursor, first, total, has_before, has_after, screen_line)
+
+        self.run_worker(work, thread=True, group="queue-load", exclusive=True, exit_on_error=False)
+
+    def _deliver(self, generation: int, callback: Callable[..., None], *args: Any) -> None:
+        """From a worker thread: hand results to the event loop unless a newer load replaced them."""
+
+        def apply() -> None:
+            if generation == self._generation:
+                callback(*args)
+
+        try:
+            self.app.call_from_thread(apply)
+        except RuntimeError:  # the app is shutting down
+            pass
+
+    def _apply_load(self, rows: list[QueueItem], cursor: int, first: int, total: int, has_before: bool,
+                    has_after: bool, screen_line: int) -> None:
+        self.rows = rows
+        self.cursor = min(cursor, max(0, len(rows) - 1))
+        self.first_index = first
+        self.total = total
+        self.has_before, self.has_after = has_before, has_after
+        self.loading = False
+        self.top = max(0, self.cursor - max(0, min(screen_line, self.visible_rows - 1)))
+        self._clamp_top()
+        self.refresh()
+        self._post_highlight()
+        self._maybe_extend()
+
+    def _extend(self, direction: str) -> None:
+        if direction in self._extending or self.source is None or not self.rows:
+            return
+        self._extending.add(direction)
+        generation, source, page = self._generation, self.source, self.page_size
+        edge = self.rows[-1] if direction == "after" else self.rows[0]
+
+        def work() -> None:
+            key = source.key(edge)
+            if direction == "after":
+                rows = source.after(key, page + 1)
+            else:
+                rows = source.before(key, page + 1)
+            self._deliver(generation, self._apply_extend, direction, rows, page)
+
+        self.run_worker(work, thread=True, group=f"queue-{direction}", exit_on_error=False)
+
+    def _apply_extend(self, direction: str, rows: list[QueueItem], page: int) -> None:
+        self._extending.discard(direction)
+        more = len(rows) > page
+        known = {row.id for row in self.rows}
+        if direction == "after":
+            rows = [r for r in rows[:page] if r.id not in known]
+            self.rows.extend(rows)
+            self.has_after = more
+            overflow = len(self.rows) - WINDOW_PAGES * page
+            if overflow > 0 and self.cursor - overflow > page:
+                del self.rows[:overflow]
+                self.cursor -= overflow
+                self.top = max(0, self.top - overflow)
+                self.has_before = True
+                if self.first_index is not None:
+                    self.first_index += overflow
+        else:
+            rows = [r for r in rows[-page:] if r.id not in known]
+            self.rows[:0] = rows
+            self.cursor += len(rows)
+            self.top += len(rows)
+            self.has_before = more
+            if self.first_index is not None:
+                self.first_index = max(0, self.first_index - len(rows))
+            overflow = len(self.rows) - WINDOW_PAGES * page
+            if overflow > 0 and len(self.rows) - self.cursor > page + overflow:
+                del self.rows[-overflow:]
+                self.has_after = True
+        if self._pending_move:
+            move, self._pending_move = self._pending_move, 0
+            self.move(move)
+        else:
+            self.refresh()
+            self._post_highlight()
+
+    def _maybe_extend(self) -> None:
+        margin = max(self.visible_rows, 20)
+        if self.has_after and len(self.rows) - self.cursor <= margin:
+            self._extend("after")
+        if self.has_before and self.cursor <= margin:
+            self._extend("before")
+
+    # ------------------------------------------------------------------ moving
+
+    def move(self, delta: int) -> None:
+        if not self.rows:
+            return
+        target = self.cursor + delta
+        if target >= len(self.rows) and self.has_after:
+            self._pending_move = target - (len(self.rows) - 1)
+            target = len(self.rows) - 1
+            self._extend("after")
+        elif target < 0 and self.has_before:
+            self._pending_move = target
+            target = 0
+            self._extend("before")
+        self.cursor = max(0, min(len(self.rows) - 1, target))
+        self._scroll_to_cursor()
+        self.refresh()
+        self._post_highlight()
+        self._maybe_extend()
+
+    def move_to_ticket(self, ticket_id: int) -> bool:
+        for index, row in enumerate(self.rows):
+            if row.id == ticket_id:
+                self.move(index - self.cursor)
+                return True
+        return False
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.visible_rows
+        if self.cursor < self.top:
+            self.top = self.cursor
+        elif self.cursor >= self.top + height:
+            self.top = self.cursor - height + 1
+        self._clamp_top()
+
+    def _clamp_top(self) -> None:
+        self.top = max(0, min(self.top, max(0, len(self.rows) - self.visible_rows)))
+        if self.cursor < self.top:
+            self.top = self.cursor
+
+    def action_cursor_up(self) -> None:
+        self.move(-1)
+
+    def action_cursor_down(self) -> None:
+        self.move(1)
+
+    def action_page_down(self) -> None:
+        self.top += self.visible_rows
+        self.move(self.visible_rows)
+
+    def action_page_up(self) -> None:
+        self.top = max(0, self.top - self.visible_rows)
+        self.move(-self.visible_rows)
+
+    def action_first(self) -> None:
+        if self.has_before and self.source is not None:
+            self.cursor = self.top = 0
+            self.load(self.source)
+        else:
+            self.move(-self.cursor)
+
+    def action_last(self) -> None:
+        if not self.has_after or self.source is None:
+            self.move(len(self.rows) - 1 - self.cursor)
+            return
+        self._generation += 1
+        generation, source, page = self._generation, self.source, self.page_size
+        self.loading = True
+
+        def work() -> None:
+            total = source.count()
+            rows = source.last(page + 1)
+            has_before = len(rows) > page
+            rows = rows[-page:]
+            self._deliver(generation, self._apply_load, rows, len(rows) - 1, max(0, total - len(rows)), total,
+                          has_before, False, self.visible_rows - 1)
+
+        self.run_worker(work, thread=True, group="queue-load", exclusive=True, exit_on_error=False)
+
+    def neighbour(self, ticket_id: int, step: int) -> QueueItem | None:
+        """The row ``step`` rows away from a ticket in the loaded window (for ``[`` / ``]``)."""
+        for index, row in enumerate(self.rows):
+            if row.id == ticket_id:
+                target = index + step
+                if 0 <= target < len(self.rows):
+                    return self.rows[target]
+                return None
+        return None
+
+    def _post_highlight(self) -> None:
+        self.post_message(self.Highlighted(self, self.current, self.position, self.total))
+
+    # ------------------------------------------------------------------ mouse
+
+    def _row_at(self, y: int) -> int | None:
+        if y < 1:
+            return None
+        index = self.top + y - 1
+        return index if 0 <= index < len(self.rows) else None
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._row_at(event.y)
+        if index is None:
+            return
+        self.focus()
+        if index == self.cursor and event.chain >= 2:
+            self.post_message(self.Selected(self, self.rows[index]))
+            return
+        self.move(index - self.cursor)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.move(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.move(-3)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._scroll_to_cursor()
+        self._maybe_extend()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    # ------------------------------------------------------------------ rendering
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"queue-table--{name}", partial=True)
+            self._styles[name] = style
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if width != self._layout_width:
+            self._columns = layout(width)
+            self._layout_width = width
+        base = self.rich_style
+        complaints = getattr(self.source, "view", None) is not None and getattr(self.source.view, "value", "") == "complaints"
+        if y == 0:
+            cells = [(_header_label(c.key, complaints), c, self._style("header")) for c in self._columns]
+            return self._strip(cells, base + self._style("header"), width)
+        index = self.top + y - 1
+        if index >= len(self.rows):
+            if not self.rows and y == 2:
+                text = _("Loading…") if self.loading else (self.empty_text or _("No tickets here."))
+                return Strip([Segment(set_cell_size("  " + text, width), base + self._style("muted"))], width)
+            if index == len(self.rows) and self.has_after and y > 1:
+                return Strip([Segment(set_cell_size("  " + _("Loading…"), width), base + self._style("muted"))], width)
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        if index == self.cursor:
+            row_style = base + self._style("cursor" if self.has_focus else "cursor-blurred")
+        else:
+            row_style = base
+        return self._strip(self._cells(row, complaints), row_style, width)
+
+    def _cells(self, row: QueueItem, complaints: bool) -> list[tuple[str, Column, Style | None]]:
+        now = self._now()
+        cells: list[tuple[str, Column, Style | None]] = []
+        for column in self._columns:
+            style: Style | None = None
+            key = column.key
+            if key == "id":
+                text = str(row.id)
+            elif key == "priority":
+                if column.width == 1:
+                    text = PRIORITY_GLYPH.get(row.priority, " ")
+                else:
+                    text = labels.label("priority_short", row.priority)
+                style = self._style("urgent") if row.priority == "urgent" else (
+                    self._style("high") if row.priority == "high" else (self._style("muted") if row.priority == "low" else None))
+            elif key == "status":
+                text = labels.label("status_short", row.status)
+            elif key == "channel":
+                text = labels.label("channel_short", row.channel)
+            elif key == "subject":
+                text = one_line(row.subject)
+            elif key == "customer":
+                name = one_line(row.customer)
+                text = f"★ {name}" if row.customer_vip else name
+                style = self._style("vip") if row.customer_vip else None
+            elif key == "assignee":
+                text = short_name(row.assignee, column.width) if row.assignee else "—"
+                style = None if row.assignee else self._style("unassigned")
+            elif key == "age":
+                text = format_age((now - row.created_at).total_seconds())
+                style = self._style("muted")
+            else:
+                text, style = self._deadline(row, now, complaints)
+            cells.append((text, column, style))
+        return cells
+
+    def _deadline(self, row: QueueItem, now: datetime, complaints: bool) -> tuple[str, Style | None]:
+        if complaints and row.complaint_due_at is not None and row.status not in ("solved", "closed"):
+            left = (row.complaint_due_at - now).total_seconds()
+            state = "breached" if left < 0 else ("at-risk" if left < 3 * 86400 else "ok")
+            return format_duration(left, compact=True), self._style(state)
+        state = row.sla_state(now)
+        if state == "none" or row.next_due_at is None:
+            return "—", self._style("muted")
+        left = (row.next_due_at - now).total_seconds()
+        return format_duration(left, compact=True), self._style(state.replace("_", "-"))
+
+    def _strip(self, cells: list[tuple[str, Column, Style | None]], row_style: Style, width: int) -> Strip:
+        segments: list[Segment] = [Segment(" ", row_style)]
+        for text, column, style in cells:
+            if cell_len(text) > column.width:
+                text = set_cell_size(text, column.width - 1) + "…" if column.width > 1 else text[:1]
+            if column.align == "right":
+                text = " " * (column.width - cell_len(text)) + text
+            else:
+                text = set_cell_size(text, column.width)
+            segments.append(Segment(text, row_style + style if style else row_style))
+            segments.append(Segment(" ", row_style))
+        used = sum(cell_len(s.text) for s in segments)
+        if used < width:
+            segments.append(Segment(" " * (width - used), row_style))
+        return Strip(segments).crop(0, width)

@@ -269,12 +269,12 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
-    message_id: int | None = Field(default=None, foreign_key="message.id")
+    message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     kind: str = Field(default="reply", max_length=20)
     to_addr: str = Field(max_length=320)
     subject: str = Field(max_length=500)
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    email_message_id: str = Field(max_length=255)
+    email_message_id: str = Field(max_length=255, index=True)
     status: str = Field(default="queued", max_length=10)
     attempts: int = 0
     next_attempt_at: datetime

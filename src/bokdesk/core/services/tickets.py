@@ -413,6 +413,11 @@ def _public_response(
         if ticket.status == Status.NEW.value and target is None:
             _set(session, ticket, actor, now, "status", Status.OPEN.value)
         history.record(session, ticket_id, actor, now, kind.value, None, None)
+        if kind is MessageKind.REPLY:
+            # The e-mail goes out with the reply or not at all: queued in this transaction.
+            from ...channels.outbox import enqueue_reply
+
+            enqueue_reply(session, desk, ticket, message)
         if target is not None and target.value != ticket.status:
             _change_status(session, desk, ticket, actor, target, now)
         sla.apply_policy(session, desk.calendar, ticket)

@@ -414,6 +414,8 @@ def upgrade() -> None:
     with op.batch_alter_table('outboxmessage', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_status_next', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outboxmessage_ticket_id'), ['ticket_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outboxmessage_email_message_id'), ['email_message_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outboxmessage_message_id'), ['message_id'], unique=False)
 
     # ### end Alembic commands ###
     _seed_defaults()

@@ -1,0 +1,74 @@
+"""Message-IDs: the keys that thread a conversation and keep every message stored once.
+
+Stored ids are the bare ``id-left@id-right`` without angle brackets. An id longer than the
+columns allow is replaced by a digest (``sha256:…``), and so is a message without any id: its
+key is the digest of its raw bytes, so the same bytes fetched twice are still recognised.
+Digest keys are never written into outgoing ``In-Reply-To`` / ``References`` headers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import socket
+import time
+
+MAX_ID = 250
+DIGEST_PREFIX = "sha256:"
+_OURS = re.compile(r"^bokdesk\.(\d{1,12})\.[0-9a-z]+(?:\.[a-z]+)?@", re.I)
+_OURS_IN_TEXT = re.compile(rb"<?(bokdesk\.\d{1,12}\.[0-9a-z]+(?:\.[a-z]+)?@[A-Za-z0-9.-]{1,200})>?", re.I)
+
+
+def digest(data: bytes) -> str:
+    return DIGEST_PREFIX + hashlib.sha256(data).hexdigest()
+
+
+def normalize(message_id: str | None) -> str | None:
+    """The storable form of a Message-ID (digest when too long), or None for none."""
+    if message_id is None:
+        return None
+    value = message_id.strip().strip("<>").strip()
+    if not value:
+        return None
+    if len(value) > MAX_ID or any(ch in value for ch in "\r\n\x00"):
+        return digest(value.encode("utf-8", "surrogatepass"))
+    return value
+
+
+def is_digest(key: str) -> bool:
+    return key.startswith(DIGEST_PREFIX)
+
+
+def domain_of(address: str | None) -> str:
+    """The domain for our own Message-IDs: the desk address's domain, else this host's name."""
+    if address and "@" in address:
+        domain = address.rsplit("@", 1)[1].strip().strip(">").lower()
+        if re.fullmatch(r"[a-z0-9.-]{1,200}", domain):
+            return domain
+    host = socket.getfqdn().lower()
+    return host if re.fullmatch(r"[a-z0-9.-]{1,200}", host) and "." in host else "bokdesk.invalid"
+
+
+def new_id(ticket_id: int, domain: str, kind: str = "") -> str:
+    """A fresh, globally unique Message-ID for a message about ``ticket_id`` (bare form)."""
+    token = f"{int(time.time() * 1000):x}{secrets.token_hex(6)}"
+    suffix = f".{kind}" if kind else ""
+    return f"bokdesk.{ticket_id}.{token}{suffix}@{domain}"
+
+
+def ticket_of_our_id(message_id: str) -> int | None:
+    """The ticket number in one of our own Message-IDs, else None."""
+    m = _OURS.match(message_id)
+    return int(m.group(1)) if m else None
+
+
+def our_ids_in(raw: bytes, limit: int = 200_000) -> list[str]:
+    """Our own Message-IDs quoted anywhere in a message (a bounce carries the original's)."""
+    found = (m.group(1).decode("ascii", "replace") for m in _OURS_IN_TEXT.finditer(raw[:limit]))
+    return list(dict.fromkeys(found))
+
+
+def angle(ids: list[str]) -> str:
+    """``<a> <b>`` for a header, skipping digest keys."""
+    return " ".join(f"<{i}>" for i in ids if not is_digest(i))

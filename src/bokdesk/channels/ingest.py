@@ -1,0 +1,539 @@
+"""Inbound e-mail: every fetched message lands on a ticket, in quarantine, or recorded as ignored.
+
+The mailbox readers (``maildir.py``, ``imap.py``) hand over batches of raw messages. For each
+batch:
+
+1. every message is parsed *outside* the database lock (parsing is the slow, CPU-bound part);
+2. one write transaction (``BEGIN IMMEDIATE``) files the whole batch, each message inside its own
+   SAVEPOINT: a message that fails for any reason of its own is rolled back alone and kept raw in
+   ``mailquarantine`` with the reason, and the next message goes on;
+3. the same transaction records each message's key in ``mailseen`` and, for IMAP, moves the
+   folder's cursor; only after the commit does the reader touch the mailbox (Maildir: move to
+   ``cur/`` with the ``S`` flag; IMAP: optionally ``\\Seen``).
+
+A crash at any point leaves either nothing committed (the batch is read again) or everything
+committed and recorded in ``mailseen`` (the re-read is recognised and skipped), so no message is
+lost or filed twice.
+
+Routing of one message, in order: already seen → duplicate; unparseable → quarantine; sent by
+the desk itself → ignored; bounce → ignored (and, when it is about one of our e-mails, the
+failure is shown on that ticket); auto-reply / out-of-office / list traffic → ignored; a reply
+to our NPS survey that starts with a number 0-10 → survey answer; In-Reply-To / References
+naming a stored message → that ticket; ``[#N]`` in the subject from the ticket's customer →
+ticket N; otherwise a new ticket.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
+
+from ..core.desk import SYSTEM, Desk
+from ..core.enums import Channel, ContactKind, LinkKind, Status, SurveySource
+from ..core.errors import BokdeskError
+from ..core.models import (
+    Attachment,
+    MailCursor,
+    MailQuarantine,
+    MailSeen,
+    Message,
+    OutboxMessage,
+    Team,
+    Ticket,
+)
+from ..core.services import surveys as survey_service
+from ..core.services.customers import CustomerSpec, find_by_contact, normalize_email, resolve_customer
+from ..core.services.tickets import NewTicket, add_customer_message, create_ticket
+from . import ids
+from .email_parse import Classification, EmailParseError, ParsedEmail, parse_email, split_quoted
+from .mailconfig import MailConfig
+from .outbox import KIND_SURVEY, record_bounce
+from .surveys import parse_nps
+
+NO_TEXT = "(no text)"
+NO_SUBJECT = "(no subject)"
+MAX_REASON = 2000
+MAX_CANDIDATE_IDS = 60
+_ACTION_DELAYED = re.compile(rb"^Action:\s*delayed", re.I | re.M)
+_ACTION_FAILED = re.compile(rb"^Action:\s*failed", re.I | re.M)
+_DIAGNOSTIC = re.compile(rb"^Diagnostic-Code:[ \t]*([^\r\n]{1,300})", re.I | re.M)
+_STATUS = re.compile(rb"^Status:[ \t]*([^\r\n]{1,300})", re.I | re.M)
+_FILENAME_BAD = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+class Outcome(StrEnum):
+    NEW_TICKET = "ticket"
+    THREADED = "threaded"
+    FOLLOW_UP = "follow_up"
+    SURVEY = "survey"
+    IGNORED = "ignored"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+
+
+FILED = (Outcome.NEW_TICKET, Outcome.THREADED, Outcome.FOLLOW_UP)
+
+
+@dataclass(frozen=True)
+class RawMail:
+    """One message as fetched; ``size`` is its full size when ``raw`` holds only the headers."""
+
+    raw: bytes
+    source: str
+    size: int | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.size is not None and self.size > len(self.raw)
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What became of one message."""
+
+    source: str
+    outcome: Outcome
+    key: str
+    ticket_id: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CursorUpdate:
+    """Where an IMAP folder's reading stands once this batch is committed."""
+
+    source: str
+    uidvalidity: int
+    last_uid: int
+
+
+@dataclass
+class _Prepared:
+    item: RawMail
+    parsed: ParsedEmail | None
+    error: str | None
+    key: str
+    note: str | None = None  # replaces the body of an over-large message
+    quarantine_id: int | None = None  # set when releasing from quarantine
+
+
+class Ingestor:
+    """Files batches of raw messages into the desk (see the module docstring)."""
+
+    def __init__(self, desk: Desk, cfg: MailConfig) -> None:
+        self.desk = desk
+        self.cfg = cfg
+        self._team_id: int | None = None
+        self._team_checked = False
+        self.warnings: list[str] = []
+
+    # --- preparing (no database) -------------------------------------------------------------
+
+    def prepare(self, item: RawMail) -> _Prepared:
+        limit = self.cfg.max_message_bytes
+        if item.truncated or len(item.raw) > limit:
+            # Too large to import: the headers still say who wrote and about what, so the
+            # message is filed like any other, with a note where the original is.
+            size = item.size if item.size is not None else len(item.raw)
+            headers = re.split(rb"\r?\n\r?\n", item.raw, maxsplit=1)[0]
+            kept = RawMail(headers + b"\r\n\r\n", item.source, size)
+            parsed = _try_parse(kept.raw, self.cfg.max_attachment_bytes)
+            note = (
+                f"(This e-mail is {size / 1e6:.1f} MB, over the desk's {limit / 1e6:.1f} MB limit "
+                f"([mail] max_message_bytes); only its headers were imported. "
+                f"The original is in the mailbox: {item.source})"
+            )
+            if parsed is None:
+                return _Prepared(kept, None, f"too large ({size:,} bytes) and its headers cannot be read",
+                                 ids.digest(kept.raw))
+            return _Prepared(kept, parsed, None, _key(parsed, kept.raw), note)
+        try:
+            parsed = parse_email(item.raw, max_attachment_bytes=self.cfg.max_attachment_bytes)
+        except EmailParseError as exc:
+            return _Prepared(item, None, f"cannot be read as e-mail: {exc}", ids.digest(item.raw))
+        return _Prepared(item, parsed, None, _key(parsed, item.raw))
+
+    # --- filing (one transaction per batch) ------------------------------------------------------
+
+    def ingest(self, items: Sequence[RawMail], *, cursor: CursorUpdate | None = None) -> list[IngestResult]:
+        """File a batch in one transaction; every item gets a result, in order."""
+        prepared = [self.prepare(item) for item in items]
+        return self.file(prepared, cursor=cursor)
+
+    def file(self, prepared: Sequence[_Prepared], *, cursor: CursorUpdate | None = None,
+             force: bool = False) -> list[IngestResult]:
+        results: list[IngestResult] = []
+        with self.desk.store.batch() as session:
+            for p in prepared:
+                result = self._file_one(session, p, force=force)
+                if p.quarantine_id is not None and result.outcome is not Outcome.QUARANTINED:
+                    row = session.get(MailQuarantine, p.quarantine_id)
+                    if row is not None:
+                        row.resolved = True
+                        session.add(row)
+                results.append(result)
+            if cursor is not None:
+                _store_cursor(session, cursor, self.desk)
+        return results
+
+    def _file_one(self, session: Session, p: _Prepared, *, force: bool = False) -> IngestResult:
+        try:
+            with session.begin_nested():
+                return self._route(session, p, force=force)
+        except OperationalError:
+            raise  # the database itself failed: abort the batch, nothing is marked done
+        except Exception as exc:  # noqa: BLE001 - the message's own problem: keep it raw
+            reason = str(exc) if isinstance(exc, BokdeskError) else f"{type(exc).__name__}: {exc}"
+            with session.begin_nested():
+                return self._quarantine(session, p, f"could not be filed: {reason}")
+
+    def _route(self, session: Session, p: _Prepared, *, force: bool) -> IngestResult:
+        now = self.desk.now()
+        seen = session.get(MailSeen, p.key)
+        if seen is not None and not force:
+            if seen.outcome in FILED and p.parsed is not None and self._differs(session, p):
+                # A reused Message-ID on a different message: file it under a key of its own.
+                p.key = ids.normalize(f"{p.key}#{ids.digest(p.item.raw)[7:23]}") or p.key
+                seen = session.get(MailSeen, p.key)
+            if seen is not None:
+                return IngestResult(p.item.source, Outcome.DUPLICATE, p.key, seen.ticket_id, seen.outcome)
+        if seen is not None:  # forced (releasing from quarantine): forget the earlier outcome
+            session.delete(seen)
+            session.flush()
+        if p.error is not None or p.parsed is None:
+            return self._quarantine(session, p, p.error or "cannot be read as e-mail")
+        parsed = p.parsed
+        existing = session.exec(
+            select(Message.ticket_id).where(Message.email_message_id == p.key)
+        ).first()
+        if existing is not None:
+            return self._seen(session, p, Outcome.DUPLICATE, existing, "already on the ticket")
+        if self._is_own(session, parsed, p.key):
+            return self._seen(session, p, Outcome.IGNORED, None, "own")
+        if parsed.classification is Classification.BOUNCE:
+            ticket_id = self._bounce(session, p)
+            return self._seen(session, p, Outcome.IGNORED, ticket_id, "bounce")
+        ticket, via, survey = self._thread(session, parsed)
+        if parsed.classification is not Classification.NORMAL:
+            return self._seen(session, p, Outcome.IGNORED, ticket.id if ticket else None,
+                              parsed.classification.value)
+        if ticket is not None and survey:
+            score = parse_nps(split_quoted(parsed.text)[0])
+            if score is not None:
+                nps, comment = score
+                survey_service.record(
+                    self.desk, SYSTEM, ticket.id,  # type: ignore[arg-type]
+                    nps=nps, comment=comment or None, answered_at=now,
+                    source=SurveySource.EMAIL.value, external_id=_external_id(p.key),
+                )
+                return self._seen(session, p, Outcome.SURVEY, ticket.id, f"NPS {nps}")
+        if ticket is not None:
+            return self._add_to_ticket(session, p, ticket, via)
+        return self._new_ticket(session, p)
+
+    # --- the outcomes --------------------------------------------------------------------------
+
+    def _new_ticket(self, session: Session, p: _Prepared) -> IngestResult:
+        parsed = p.parsed
+        assert parsed is not None
+        name, addr = self._customer_address(parsed)
+        subject = parsed.subject.strip() or NO_SUBJECT
+        ticket = create_ticket(
+            self.desk,
+            SYSTEM,
+            NewTicket(
+                subject=subject,
+                customer=CustomerSpec(name=name or None, email=addr),
+                channel=Channel.EMAIL.value,
+                body=_body(parsed, p.note),
+                team_id=self._team(session),
+                email_message_id=p.key,
+                email_from=_from_header(parsed)[:320],
+                email_subject=subject[:500],
+            ),
+        )
+        message = session.exec(select(Message).where(Message.email_message_id == p.key)).one()
+        root = next((r for r in (ids.normalize(x) for x in parsed.references) if r), None)
+        ticket.email_thread_id = root or p.key
+        session.add(ticket)
+        self._complete_message(session, message, parsed)
+        return self._seen(session, p, Outcome.NEW_TICKET, ticket.id, "")
+
+    def _add_to_ticket(self, session: Session, p: _Prepared, ticket: Ticket, via: str) -> IngestResult:
+        parsed = p.parsed
+        assert parsed is not None
+        result = add_customer_message(
+            self.desk,
+            SYSTEM,
+            ticket.id,  # type: ignore[arg-type]
+            _body(parsed, p.note),
+            email_message_id=p.key,
+            email_in_reply_to=(ids.normalize(parsed.in_reply_to[0]) if parsed.in_reply_to else None),
+            email_references=ids.angle([i for i in (ids.normalize(r) for r in parsed.references) if i]) or None,
+            email_from=_from_header(parsed)[:320],
+            email_subject=(parsed.subject or NO_SUBJECT)[:500],
+        )
+        message = result.message
+        _, addr = self._customer_address(parsed)
+        sender = _customer_by_email(session, addr)
+        if sender is None or sender.id != result.ticket.customer_id:
+            # Someone else in the thread (a colleague in Cc): credit them, not the ticket's customer.
+            other = resolve_customer(session, self.desk, CustomerSpec(name=self._customer_address(parsed)[0] or None,
+                                                                      email=addr))
+            message.author_customer_id = other.id
+        self._complete_message(session, message, parsed, set_ids=False)
+        outcome = Outcome.FOLLOW_UP if result.follow_up_of is not None else Outcome.THREADED
+        detail = f"follow-up of #{result.follow_up_of}" if result.follow_up_of else via
+        return self._seen(session, p, outcome, result.ticket.id, detail)
+
+    def _complete_message(self, session: Session, message: Message, parsed: ParsedEmail, *,
+                          set_ids: bool = True) -> None:
+        if set_ids:
+            message.email_in_reply_to = ids.normalize(parsed.in_reply_to[0]) if parsed.in_reply_to else None
+            refs = ids.angle([i for i in (ids.normalize(r) for r in parsed.references) if i])
+            message.email_references = refs or None
+        to = [*parsed.to_addrs, *parsed.cc_addrs]
+        message.email_to = ", ".join(to)[:10_000] or None
+        session.add(message)
+        session.flush()
+        for n, att in enumerate(parsed.attachments, 1):
+            session.add(
+                Attachment(
+                    message_id=message.id,  # type: ignore[arg-type]
+                    filename=clean_filename(att.filename, n),
+                    content_type=(att.content_type or "application/octet-stream")[:120],
+                    size=att.size,
+                    data=None if att.too_large else att.data,
+                )
+            )
+
+    def _quarantine(self, session: Session, p: _Prepared, reason: str) -> IngestResult:
+        now = self.desk.now()
+        row = session.get(MailQuarantine, p.quarantine_id) if p.quarantine_id is not None else None
+        if row is None:
+            row = MailQuarantine(source=p.item.source[:500], raw=p.item.raw, reason=reason[:MAX_REASON], received_at=now)
+        else:  # a release that failed again: the same entry, with the new reason
+            row.reason = reason[:MAX_REASON]
+            row.resolved = False
+        session.add(row)
+        session.flush()
+        self._mark(session, p.key, Outcome.QUARANTINED, None, now)
+        return IngestResult(p.item.source, Outcome.QUARANTINED, p.key, None, f"#{row.id}: {reason}")
+
+    def _seen(self, session: Session, p: _Prepared, outcome: Outcome, ticket_id: int | None,
+              detail: str) -> IngestResult:
+        if outcome is not Outcome.DUPLICATE:
+            self._mark(session, p.key, outcome, ticket_id, self.desk.now(), detail)
+        return IngestResult(p.item.source, outcome, p.key, ticket_id, detail)
+
+    @staticmethod
+    def _mark(session: Session, key: str, outcome: Outcome, ticket_id: int | None, now, detail: str = "") -> None:  # type: ignore[no-untyped-def]
+        label = f"{outcome.value}:{detail}" if outcome is Outcome.IGNORED and detail else outcome.value
+        session.add(MailSeen(message_id=key, outcome=label[:20], ticket_id=ticket_id, seen_at=now))
+        session.flush()
+
+    # --- decisions ---------------------------------------------------------------------------------
+
+    def _customer_address(self, parsed: ParsedEmail) -> tuple[str, str]:
+        """Who the customer is: the Reply-To address when set (web forms), else From."""
+        reply_to = parsed.reply_to_addr
+        own = self.cfg.from_address
+        if (
+            self.cfg.customer_from_reply_to
+            and reply_to
+            and reply_to != parsed.from_addr
+            and reply_to != own
+            and "@" in reply_to
+        ):
+            return parsed.from_name, reply_to
+        return parsed.from_name, parsed.from_addr
+
+    def _is_own(self, session: Session, parsed: ParsedEmail, key: str) -> bool:
+        own = self.cfg.from_address
+        if own and parsed.from_addr == own:
+            return True
+        if ids.ticket_of_our_id(key) is not None:
+            return session.exec(select(OutboxMessage.id).where(OutboxMessage.email_message_id == key)).first() is not None
+        return False
+
+    def _thread(self, session: Session, parsed: ParsedEmail) -> tuple[Ticket | None, str, bool]:
+        """The ticket this message continues, how it was found, and whether it answers a survey."""
+        candidates = _candidates(parsed)
+        if candidates:
+            rows = session.exec(
+                select(Message.email_message_id, Message.ticket_id).where(col(Message.email_message_id).in_(candidates))
+            ).all()
+            outbox = session.exec(
+                select(OutboxMessage.email_message_id, OutboxMessage.ticket_id, OutboxMessage.kind).where(
+                    col(OutboxMessage.email_message_id).in_(candidates)
+                )
+            ).all()
+            by_message = {m: t for m, t in rows}
+            by_outbox = {m: (t, k) for m, t, k in outbox}
+            for candidate in candidates:
+                if candidate in by_outbox:
+                    ticket_id, kind = by_outbox[candidate]
+                    ticket = _follow_merges(session, ticket_id)
+                    if ticket is not None:
+                        return ticket, "in-reply-to", kind == KIND_SURVEY
+                if candidate in by_message:
+                    ticket = _follow_merges(session, by_message[candidate])
+                    if ticket is not None:
+                        return ticket, "in-reply-to", False
+            for candidate in candidates:
+                number = ids.ticket_of_our_id(candidate)
+                if number is not None and ids.domain_of(candidate) == self._domain(session):
+                    ticket = _follow_merges(session, number)
+                    if ticket is not None:
+                        return ticket, "in-reply-to", candidate.endswith(f".{KIND_SURVEY}@{ids.domain_of(candidate)}")
+        if parsed.ticket_number is not None:
+            ticket = _follow_merges(session, parsed.ticket_number)
+            if ticket is not None and self._sender_is_customer(session, ticket, parsed):
+                survey = ticket.status in (Status.SOLVED.value, Status.CLOSED.value) and session.exec(
+                    select(OutboxMessage.id).where(OutboxMessage.ticket_id == ticket.id,
+                                                   OutboxMessage.kind == KIND_SURVEY)
+                ).first() is not None
+                return ticket, "subject", survey
+        return None, "", False
+
+    def _domain(self, session: Session) -> str:
+        from .outbox import identity
+
+        return ids.domain_of(identity(session, self.cfg).from_address)
+
+    def _sender_is_customer(self, session: Session, ticket: Ticket, parsed: ParsedEmail) -> bool:
+        """``[#N]`` is honoured only from the ticket's own customer: a guessed number from a
+        stranger must not put their text (and our next reply) on someone else's ticket."""
+        for addr in {parsed.from_addr, self._customer_address(parsed)[1]}:
+            customer = _customer_by_email(session, addr)
+            if customer is not None and customer.id == ticket.customer_id:
+                return True
+        return False
+
+    def _differs(self, session: Session, p: _Prepared) -> bool:
+        assert p.parsed is not None
+        stored = session.exec(select(Message.body).where(Message.email_message_id == p.key)).first()
+        return stored is not None and stored.strip() != _body(p.parsed, p.note).replace("\r\n", "\n").replace("\x00", "").strip()
+
+    def _bounce(self, session: Session, p: _Prepared) -> int | None:
+        """Show a failed delivery of one of our e-mails on its ticket; the DSN opens nothing."""
+        raw = p.item.raw
+        if _ACTION_DELAYED.search(raw) and not _ACTION_FAILED.search(raw):
+            return None  # "still trying" is not a failure
+        for message_id in ids.our_ids_in(raw):
+            row = session.exec(select(OutboxMessage).where(OutboxMessage.email_message_id == message_id)).first()
+            if row is not None:
+                m = _DIAGNOSTIC.search(raw) or _STATUS.search(raw)
+                diagnostic = m.group(1).decode("utf-8", "replace").strip() if m else (p.parsed.subject if p.parsed else "")
+                record_bounce(session, self.desk, row, diagnostic or "returned as undeliverable")
+                return row.ticket_id
+        return None
+
+    def _team(self, session: Session) -> int | None:
+        if not self._team_checked:
+            self._team_checked = True
+            if self.cfg.team:
+                team = session.exec(select(Team).where(Team.name == self.cfg.team)).first()
+                self._team_id = team.id if team else None
+                if team is None:
+                    self.warnings.append(f"[mail] team {self.cfg.team!r} does not exist; new tickets have no team")
+        return self._team_id
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _try_parse(raw: bytes, max_attachment_bytes: int) -> ParsedEmail | None:
+    try:
+        return parse_email(raw, max_attachment_bytes=max_attachment_bytes)
+    except EmailParseError:
+        return None
+
+
+def _key(parsed: ParsedEmail | None, raw: bytes) -> str:
+    key = ids.normalize(parsed.message_id) if parsed is not None else None
+    return key or ids.digest(raw)
+
+
+def _external_id(key: str) -> str:
+    value = f"email:{key}"
+    return value if len(value) <= 120 else ids.digest(key.encode())[:120]
+
+
+def _body(parsed: ParsedEmail, note: str | None = None) -> str:
+    if note:
+        return note
+    return parsed.text if parsed.text.strip() else NO_TEXT
+
+
+def _from_header(parsed: ParsedEmail) -> str:
+    name = parsed.from_name.replace('"', "'")[:200]
+    return f"{name} <{parsed.from_addr}>" if name and name != parsed.from_addr else parsed.from_addr
+
+
+def _candidates(parsed: ParsedEmail) -> list[str]:
+    raw = [*parsed.in_reply_to, *reversed(parsed.references)]
+    keys = (ids.normalize(r) for r in raw)
+    return list(dict.fromkeys(k for k in keys if k))[:MAX_CANDIDATE_IDS]
+
+
+def _customer_by_email(session: Session, addr: str):  # type: ignore[no-untyped-def]
+    try:
+        normalized = normalize_email(addr)
+    except BokdeskError:
+        return None
+    return find_by_contact(session, ContactKind.EMAIL, normalized)
+
+
+def _follow_merges(session: Session, ticket_id: int) -> Ticket | None:
+    """The ticket itself, or the one it was merged into (following a chain of merges)."""
+    ticket = session.get(Ticket, ticket_id)
+    for _ in range(20):
+        if ticket is None or ticket.link_kind != LinkKind.MERGED.value or ticket.parent_id is None:
+            return ticket
+        ticket = session.get(Ticket, ticket.parent_id)
+    return ticket
+
+
+def clean_filename(name: str, n: int) -> str:
+    text = _FILENAME_BAD.sub("_", name or "").strip().strip(".") or f"attachment-{n}"
+    if len(text) > 255:
+        stem, dot, ext = text.rpartition(".")
+        text = (stem[: 250 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else text[:255]
+    return text
+
+
+def _store_cursor(session: Session, cursor: CursorUpdate, desk: Desk) -> None:
+    row = session.get(MailCursor, cursor.source)
+    now = desk.now()
+    if row is None:
+        row = MailCursor(source=cursor.source, uidvalidity=cursor.uidvalidity, last_uid=cursor.last_uid, updated_at=now)
+    else:
+        if row.uidvalidity == cursor.uidvalidity and row.last_uid > cursor.last_uid:
+            return  # another fetcher got further; never move a cursor backwards
+        row.uidvalidity = cursor.uidvalidity
+        row.last_uid = cursor.last_uid
+        row.updated_at = now
+    session.add(row)
+
+
+def read_cursor(desk: Desk, source: str) -> MailCursor | None:
+    with desk.store.read() as session:
+        return session.get(MailCursor, source)
+
+
+__all__ = [
+    "FILED",
+    "CursorUpdate",
+    "IngestResult",
+    "Ingestor",
+    "Outcome",
+    "RawMail",
+    "clean_filename",
+    "read_cursor",
+]

@@ -1,0 +1,108 @@
+"""The mail quarantine: messages that could not be filed, kept raw with the reason (admins only).
+
+``release`` files a quarantined message again (after a fix, or with ``sender`` when it had no
+usable From); ``dismiss`` marks it dealt with. Entries are never deleted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ..core import roles
+from ..core.desk import Actor, Desk
+from ..core.errors import NotFound, ValidationError
+from ..core.models import MailQuarantine
+from ..core.roles import Permission
+from ..core.services.customers import normalize_email
+from .email_parse import EmailParseError, parse_email
+from .ingest import IngestResult, Ingestor, RawMail
+from .mailconfig import MailConfig
+
+WHAT = "The mail quarantine"
+
+
+@dataclass(frozen=True)
+class QuarantineEntry:
+    id: int
+    source: str
+    reason: str
+    received_at: datetime
+    size: int
+    resolved: bool
+    sender: str
+    subject: str
+
+
+def _summary(raw: bytes) -> tuple[str, str]:
+    try:
+        parsed = parse_email(raw[:65536] + b"\r\n\r\n", max_attachment_bytes=0)
+    except EmailParseError:
+        return "", ""
+    return parsed.from_addr, parsed.subject
+
+
+def list_entries(desk: Desk, actor: Actor, *, include_resolved: bool = False, limit: int = 100) -> list[QuarantineEntry]:
+    roles.require(actor, Permission.CONFIGURE_DESK, WHAT)
+    with desk.store.read() as session:
+        query = select(MailQuarantine.id, MailQuarantine.source, MailQuarantine.reason, MailQuarantine.received_at,
+                       func.length(MailQuarantine.raw), MailQuarantine.resolved,
+                       func.substr(MailQuarantine.raw, 1, 16384))
+        if not include_resolved:
+            query = query.where(col(MailQuarantine.resolved).is_(False))
+        rows = session.exec(query.order_by(col(MailQuarantine.id).desc()).limit(limit)).all()
+    entries = []
+    for id_, source, reason, received_at, size, resolved, head in rows:
+        sender, subject = _summary(bytes(head or b""))
+        entries.append(QuarantineEntry(id_, source, reason, received_at, int(size or 0), bool(resolved), sender, subject))
+    return entries
+
+
+def count_open(desk: Desk) -> int:
+    """How many entries wait for an admin (for a badge in the console)."""
+    with desk.store.read() as session:
+        return int(session.exec(
+            select(func.count()).select_from(MailQuarantine).where(col(MailQuarantine.resolved).is_(False))
+        ).one())
+
+
+def _load(session: Session, entry_id: int) -> MailQuarantine:
+    row = session.get(MailQuarantine, entry_id)
+    if row is None:
+        raise NotFound(f"Quarantine entry #{entry_id} does not exist.")
+    return row
+
+
+def get_entry(desk: Desk, actor: Actor, entry_id: int) -> MailQuarantine:
+    roles.require(actor, Permission.CONFIGURE_DESK, WHAT)
+    with desk.store.read() as session:
+        return _load(session, entry_id)
+
+
+def release(desk: Desk, cfg: MailConfig, actor: Actor, entry_id: int, *, sender: str | None = None) -> IngestResult:
+    """File the message again; with ``sender``, as if it came from that address."""
+    row = get_entry(desk, actor, entry_id)
+    if row.resolved:
+        raise ValidationError(f"Quarantine entry #{entry_id} was already dealt with.")
+    raw = row.raw
+    if sender:
+        address = normalize_email(sender)
+        raw = f"From: <{address}>\r\n".encode("ascii") + raw
+    ingestor = Ingestor(desk, cfg)
+    prepared = ingestor.prepare(RawMail(raw, row.source))
+    prepared.quarantine_id = row.id
+    return ingestor.file([prepared], force=True)[0]
+
+
+def dismiss(desk: Desk, actor: Actor, entry_id: int) -> None:
+    roles.require(actor, Permission.CONFIGURE_DESK, WHAT)
+    with desk.store.write() as session:
+        row = _load(session, entry_id)
+        row.resolved = True
+        session.add(row)
+
+
+__all__ = ["QuarantineEntry", "count_open", "dismiss", "get_entry", "list_entries", "release"]

@@ -1,0 +1,251 @@
+"""Fetching and sending: what ``bokdesk mail fetch`` does once and ``bokdesk mail run`` keeps doing.
+
+``run`` has two threads: the fetcher (every ``poll_seconds``: the mailbox(es), then the survey
+sweep) and the sender (every ``send_poll_seconds``: the outbox). A failure of one round is logged
+in one line and the next round tries again; a stop request (SIGTERM from systemd, Ctrl-C) lets
+the current batch commit and ends both loops.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from ..core.desk import Desk
+from ..core.errors import ConfigError
+from .imap import ImapFolder, MailboxError
+from .ingest import CursorUpdate, IngestResult, Ingestor, Outcome, RawMail, read_cursor
+from .mailconfig import MailConfig
+from .maildir import Maildir
+from .outbox import SendReport, publish_identity, send_due
+from .surveys import sweep_surveys
+
+BATCH = 100
+BATCH_BYTES = 64 * 1024 * 1024
+IMAP_CHUNK = 50
+
+Progress = Callable[[int, int], None]  # (done so far, total)
+Log = Callable[[str], None]
+T = TypeVar("T")
+
+
+@dataclass
+class FetchReport:
+    """What one fetch did, per outcome."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    quarantined: list[IngestResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, results: Sequence[IngestResult]) -> None:
+        for r in results:
+            self.counts[r.outcome.value] += 1
+            if r.outcome is Outcome.QUARANTINED:
+                self.quarantined.append(r)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        if not self.total:
+            return "no new mail"
+        order = [o.value for o in Outcome]
+        parts = [f"{self.counts[o]} {o.replace('_', ' ')}" for o in order if self.counts[o]]
+        return f"{self.total} message{'s' if self.total != 1 else ''}: " + ", ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "total": self.total,
+            **{o.value: self.counts[o.value] for o in Outcome},
+            "quarantined_items": [{"source": r.source, "reason": r.detail} for r in self.quarantined],
+            "notes": list(self.notes),
+        }
+
+
+def _batches(entries: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(entries), size):
+        yield entries[start : start + size]
+
+
+def fetch_maildir(desk: Desk, cfg: MailConfig, path: Path, *, progress: Progress | None = None,
+                  stop: threading.Event | None = None, report: FetchReport | None = None) -> FetchReport:
+    """File every unread message of a Maildir, moving each to ``cur/`` after its batch commits."""
+    report = report or FetchReport()
+    box = Maildir(path)
+    entries = box.pending()
+    ingestor = Ingestor(desk, cfg)
+    total, done = len(entries), 0
+    if progress:
+        progress(0, total)
+    index = 0
+    while index < len(entries):
+        if stop is not None and stop.is_set():
+            break
+        batch: list[tuple[object, RawMail]] = []
+        size = 0
+        while index < len(entries) and len(batch) < BATCH and size < BATCH_BYTES:
+            entry = entries[index]
+            index += 1
+            item = box.read(entry, cfg.max_message_bytes)
+            if item is not None:
+                batch.append((entry, item))
+                size += len(item.raw)
+        results = ingestor.ingest([item for _, item in batch])
+        for (entry, _), _result in zip(batch, results, strict=True):
+            box.mark_done(entry)  # type: ignore[arg-type]
+        report.add(results)
+        done = index
+        if progress:
+            progress(done, total)
+    report.notes.extend(ingestor.warnings)
+    return report
+
+
+def fetch_imap(desk: Desk, cfg: MailConfig, *, progress: Progress | None = None,
+               stop: threading.Event | None = None, report: FetchReport | None = None,
+               skip_existing: bool = False) -> FetchReport:
+    """File the folder's messages after the stored cursor; the cursor moves with each batch."""
+    report = report or FetchReport()
+    imap = cfg.imap
+    assert imap is not None
+    ingestor = Ingestor(desk, cfg)
+    with ImapFolder(imap) as folder:
+        cursor = read_cursor(desk, imap.source)
+        last = 0
+        if cursor is not None:
+            if cursor.uidvalidity == folder.uidvalidity:
+                last = cursor.last_uid
+            else:
+                report.notes.append(
+                    f"{imap.source}: UIDVALIDITY changed ({cursor.uidvalidity} → {folder.uidvalidity}); "
+                    "reading the folder again, messages already filed are skipped by Message-ID"
+                )
+        uids = folder.uids_after(last)
+        if skip_existing:
+            top = max(uids, default=last)
+            ingestor.ingest([], cursor=CursorUpdate(imap.source, folder.uidvalidity, top))
+            report.notes.append(f"{imap.source}: {len(uids)} existing messages skipped; new mail is read from UID {top + 1}")
+            return report
+        if progress:
+            progress(0, len(uids))
+        for n, chunk in enumerate(_batches(uids, IMAP_CHUNK)):
+            if stop is not None and stop.is_set():
+                break
+            chunk = list(chunk)
+            sizes = folder.sizes(chunk)
+            small = [u for u in chunk if sizes.get(u, 0) <= cfg.max_message_bytes]
+            large = [u for u in chunk if sizes.get(u, 0) > cfg.max_message_bytes]
+            bodies = folder.fetch(small)
+            headers = folder.fetch(large, "BODY.PEEK[HEADER]")
+            missing = [u for u in chunk if u not in bodies and u not in headers]
+            if folder.still_there(missing):
+                raise MailboxError(
+                    f"The IMAP server did not return UIDs {folder.still_there(missing)}; they will be read next time."
+                )
+            items: list[RawMail] = []
+            filed: list[int] = []
+            for uid in chunk:
+                source = f"{imap.source};UID={uid}"
+                if uid in bodies:
+                    items.append(RawMail(bodies[uid], source))
+                elif uid in headers:
+                    items.append(RawMail(headers[uid], source, size=sizes[uid]))
+                else:
+                    continue  # expunged while we read
+                filed.append(uid)
+            results = ingestor.ingest(items, cursor=CursorUpdate(imap.source, folder.uidvalidity, chunk[-1]))
+            report.add(results)
+            if imap.after == "seen":
+                folder.mark_seen(filed)
+            if progress:
+                progress(min((n + 1) * IMAP_CHUNK, len(uids)), len(uids))
+    report.notes.extend(ingestor.warnings)
+    return report
+
+
+def fetch_once(desk: Desk, cfg: MailConfig, *, maildir: Path | None = None, progress: Progress | None = None,
+               stop: threading.Event | None = None, skip_existing: bool = False) -> FetchReport:
+    """Every configured mailbox once (or only the Maildir given on the command line)."""
+    report = FetchReport()
+    if maildir is not None:
+        return fetch_maildir(desk, cfg, maildir, progress=progress, stop=stop, report=report)
+    if cfg.imap is None and cfg.maildir is None:
+        raise ConfigError("No mailbox is configured: set [mail.imap] or [mail.maildir], or give --maildir PATH.")
+    if cfg.maildir is not None:
+        fetch_maildir(desk, cfg, cfg.maildir, progress=progress, stop=stop, report=report)
+    if cfg.imap is not None:
+        fetch_imap(desk, cfg, progress=progress, stop=stop, report=report, skip_existing=skip_existing)
+    return report
+
+
+def send_once(desk: Desk, cfg: MailConfig) -> SendReport:
+    if cfg.smtp is None:
+        raise ConfigError("No SMTP server is configured: set [mail.smtp] host (and port, security, user).")
+    total = SendReport()
+    while True:  # everything that is due now, 50 at a time
+        report = send_due(desk, cfg)
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.failed += report.failed
+        total.errors.extend(report.errors)
+        if report.sent + report.retrying + report.failed == 0:
+            return total
+
+
+def run(desk: Desk, cfg: MailConfig, *, stop: threading.Event, log: Log) -> None:
+    """Keep fetching and sending until ``stop`` is set."""
+    if cfg.imap is None and cfg.maildir is None and cfg.smtp is None:
+        raise ConfigError("Nothing to run: configure [mail.imap], [mail.maildir] and/or [mail.smtp].")
+    publish_identity(desk, cfg)
+
+    def fetcher() -> None:
+        while not stop.is_set():
+            if cfg.imap is not None or cfg.maildir is not None:
+                try:
+                    report = fetch_once(desk, cfg, stop=stop)
+                    if report.total or report.notes:
+                        log(f"fetch: {report.summary()}")
+                    for r in report.quarantined:
+                        log(f"quarantined {r.source}: {r.detail}")
+                    for note in report.notes:
+                        log(note)
+                except Exception as exc:  # noqa: BLE001 - keep running; the next round retries
+                    log(f"fetch failed: {exc}")
+            try:
+                queued = sweep_surveys(desk, cfg)
+                if queued:
+                    log(f"surveys: {queued} queued")
+            except Exception as exc:  # noqa: BLE001
+                log(f"survey sweep failed: {exc}")
+            stop.wait(cfg.poll_seconds)
+
+    def sender() -> None:
+        while not stop.is_set():
+            try:
+                report = send_due(desk, cfg)
+                if report.sent or report.retrying or report.failed:
+                    log(f"send: {report.sent} sent, {report.retrying} to retry, {report.failed} failed")
+                for line in report.errors:
+                    log(line)
+                if report.sent + report.retrying + report.failed:
+                    continue  # more may be due right away
+            except Exception as exc:  # noqa: BLE001
+                log(f"send failed: {exc}")
+            stop.wait(cfg.send_poll_seconds)
+
+    threads = [threading.Thread(target=fetcher, name="mail-fetch", daemon=True)]
+    if cfg.smtp is not None:
+        threads.append(threading.Thread(target=sender, name="mail-send", daemon=True))
+    for t in threads:
+        t.start()
+    for t in threads:
+        while t.is_alive():
+            t.join(timeout=0.5)
+
+
+__all__ = ["FetchReport", "fetch_imap", "fetch_maildir", "fetch_once", "run", "send_once"]

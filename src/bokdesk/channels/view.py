@@ -1,0 +1,129 @@
+"""What the console needs to show the e-mail side of a ticket (headless; no Textual here).
+
+- ``message_parts(message)``: ``(new text, folded history)`` of a customer's e-mail; the
+  conversation shows the first and folds the second behind a toggle. Other messages come back
+  whole with an empty folded part.
+- ``attachment_label(attachment)``: one line for the attachment list of the detail view.
+- ``delivery_states(session, message_ids)``: per reply, whether its e-mail is queued, being sent,
+  sent, or failed (with the error and the next attempt), from the outbox.
+- ``delivery_problem(session, ticket_id)``: a one-line warning when an e-mail of the ticket failed
+  or bounced, for a flag in the ticket header and the queue.
+- ``attachment_data(desk, attachment_id)``: the stored bytes, to save or open a file.
+
+Every string here is customer data: show it as plain text (``Text(...)``/``Content(...)``),
+never as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from ..core.desk import Desk
+from ..core.enums import MessageKind
+from ..core.errors import NotFound, ValidationError
+from ..core.models import Attachment, Message, OutboxMessage
+from .email_text import split_quoted
+from .outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT
+
+
+def message_parts(message: Message) -> tuple[str, str]:
+    """``(new, folded)``: quoted history and signatures of a customer's e-mail are folded."""
+    if message.kind == MessageKind.CUSTOMER.value and message.email_message_id is not None:
+        return split_quoted(message.body)
+    return message.body, ""
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} kB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def attachment_label(attachment: Attachment) -> str:
+    """``faktura.pdf · application/pdf · 120 kB`` (and "not stored" when over the size limit)."""
+    label = f"{attachment.filename} · {attachment.content_type} · {human_size(attachment.size)}"
+    if attachment.data is None:
+        label += " · not stored (over the size limit; it is in the mailbox)"
+    return label
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    outbox_id: int
+    status: str
+    to_addr: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    sent_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        if self.status == SENT:
+            return f"e-mailed to {self.to_addr}"
+        if self.status == FAILED:
+            return f"e-mail to {self.to_addr} FAILED: {self.last_error or 'unknown error'}"
+        if self.status in (QUEUED, SENDING) and self.attempts:
+            return f"e-mail to {self.to_addr} waiting to retry ({self.attempts} attempts): {self.last_error or ''}".rstrip(": ")
+        return f"e-mail to {self.to_addr} queued"
+
+
+def _state(row: OutboxMessage) -> DeliveryState:
+    return DeliveryState(
+        outbox_id=row.id,  # type: ignore[arg-type]
+        status=row.status,
+        to_addr=row.to_addr,
+        attempts=row.attempts,
+        last_error=row.last_error,
+        next_attempt_at=row.next_attempt_at if row.status in (QUEUED, SENDING) else None,
+        sent_at=row.sent_at,
+    )
+
+
+def delivery_states(session: Session, message_ids: list[int]) -> dict[int, DeliveryState]:
+    """Outbox state per message id (replies without an e-mail are absent)."""
+    if not message_ids:
+        return {}
+    rows = session.exec(
+        select(OutboxMessage).where(col(OutboxMessage.message_id).in_(message_ids)).order_by(col(OutboxMessage.id))
+    ).all()
+    return {row.message_id: _state(row) for row in rows if row.message_id is not None}
+
+
+def delivery_problem(session: Session, ticket_id: int) -> str | None:
+    """The latest failed e-mail of the ticket, as one line; None when all is well."""
+    row = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.ticket_id == ticket_id, OutboxMessage.status == FAILED)
+        .order_by(col(OutboxMessage.id).desc())
+    ).first()
+    if row is None:
+        return None
+    what = "survey" if row.kind == KIND_SURVEY else "reply"
+    return f"E-mail {what} to {row.to_addr} failed: {row.last_error or 'unknown error'}"
+
+
+def attachment_data(desk: Desk, attachment_id: int) -> Attachment:
+    with desk.store.read() as session:
+        row = session.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound(f"Attachment #{attachment_id} does not exist.")
+    if row.data is None:
+        raise ValidationError(f"Attachment #{attachment_id} ({row.filename}) was over the size limit and not stored.")
+    return row
+
+
+__all__ = [
+    "DeliveryState",
+    "attachment_data",
+    "attachment_label",
+    "delivery_problem",
+    "delivery_states",
+    "human_size",
+    "message_parts",
+]

@@ -47,6 +47,9 @@ PULL_TEAM = "BOK Warszawa"  # manual: agents pull with take-next
 PUSH_TEAM = "Reklamacje"  # round robin: tickets assigned as they are created
 HOLD = 3  # an agent takes the next ticket when holding fewer than this
 PRELOAD = 3000
+# Seconds between two kills. Each replacement process costs about a CPU-second to start, so on a
+# small box kills much faster than this measure interpreter start-up rather than the desk.
+KILL_GAP = (0.3, 2.0)
 
 
 # --- the worker processes ------------------------------------------------------------------------------
@@ -297,7 +300,7 @@ def run_phase(phase: Phase, db: Path, logins: list[str], workdir: Path, *, think
     tmp.replace(start_file)
     phase.started = time.time()
     backup_done = backup_at is None
-    next_kill = time.time() + rng.uniform(0.2, 1.5)
+    next_kill = time.time() + rng.uniform(0.2, KILL_GAP[1])
     while time.time() < deadline:
         time.sleep(0.05)
         if not backup_done and time.time() >= phase.started + backup_at:  # type: ignore[operator]
@@ -314,7 +317,7 @@ def run_phase(phase: Phase, db: Path, logins: list[str], workdir: Path, *, think
             if time.time() < deadline - 0.5:
                 workers.append(_spawn(victim.kind, victim.name, db, logdir, start_file, rng.randrange(1 << 30),
                                       think_ms * (2 if victim.kind == "importer" else 1), generation))
-            next_kill = time.time() + rng.uniform(0.1, 1.0)
+            next_kill = time.time() + rng.uniform(*KILL_GAP)
     for worker in workers:
         try:
             worker.process.wait(timeout=max(5.0, deadline - time.time() + 60))

@@ -39,7 +39,7 @@ DIR_MODE = 0o2770
 FILE_MODE = 0o660
 CONFIG_MODE = 0o640
 SHARED_UMASK = 0o007
-SIDE_FILES = ("-wal", "-shm", "-journal")
+SIDE_FILES = ("-wal", "-shm", "-journal", "-writelock")
 
 
 class SetupError(BokdeskError):

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 from .errors import DatabaseError
+from .write_gate import gate_for
 
 APPLICATION_ID = 0x626F6B64  # "bokd", stamped into the SQLite header of our databases
 BUSY_TIMEOUT_MS = 30_000
@@ -124,6 +125,8 @@ class Store:
         if self.is_sqlite:
             _install_sqlite_settings(self.engine, synchronous)
         self._write_engine = self.engine.execution_options(bokdesk_write=True)
+        # Writers of one file queue in the kernel before BEGIN IMMEDIATE (see write_gate.py).
+        self._gate = gate_for(url, BUSY_TIMEOUT_MS / 1000) if self.is_sqlite else None
         self._local = threading.local()
 
     @property
@@ -173,7 +176,7 @@ class Store:
                 yield shared
             return
         try:
-            with Session(self._write_engine, expire_on_commit=False) as session:
+            with self._gate.hold() if self._gate else nullcontext(), Session(self._write_engine, expire_on_commit=False) as session:
                 try:
                     yield session
                     session.commit()

@@ -48,6 +48,7 @@ class BokdeskApp(App[int]):
         live: bool = True,
         poll_interval: float | None = None,
         cursor_blink: bool = True,
+        presence: Any = None,
     ) -> None:
         super().__init__()
         keymap.translate_bindings(self)
@@ -60,7 +61,7 @@ class BokdeskApp(App[int]):
         self.poll_interval = float(interval) if desk.store.is_sqlite else max(3.0, float(interval))
         self.desk_changed: Signal[LiveUpdate] = Signal(self, "desk-changed")
         self.locally_claimed: set[int] = set()
-        self.presence = _presence_source(desk, actor)
+        self.presence = presence if presence is not None else _presence_source(desk, actor)
         self._keymap_problems: list[str] = []
         self._detector = ChangeDetector(desk.store)
         self._mine: dict[int, str] | None = None

@@ -31,9 +31,9 @@ def _b(key: str, action: str, description: str, binding_id: str, *, show: bool =
 
 APP: list[BindingType] = [
     _b("question_mark,f1", "help", N_("Help"), "app.help"),
-    _b("f2", "queue", N_("Queue"), "app.queue"),
-    _b("f3", "canned", N_("Canned"), "app.canned"),
-    _b("f4", "stats", N_("Stats"), "app.stats"),
+    _b("f2", "queue", N_("Queue"), "app.queue", show=False),
+    _b("f3", "canned", N_("Canned"), "app.canned", show=False),
+    _b("f4", "stats", N_("Stats"), "app.stats", show=False),
     _b("ctrl+q", "quit", N_("Quit"), "app.quit", show=False, priority=True),
 ]
 

@@ -56,8 +56,22 @@ def run_service(
     app.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
 
+def describe(error: BokdeskError) -> str:
+    """The error in the agent's language where the core says it with structured fields."""
+    from ..core.errors import AlreadyTaken, PermissionDenied, StaleWrite
+
+    if isinstance(error, AlreadyTaken):
+        return _("Ticket #{number} is already taken by {name}.").format(number=error.ticket_id, name=error.by_name)
+    if isinstance(error, StaleWrite):
+        return _("Ticket #{number} was changed by {name} at {time} after you opened it.").format(
+            number=error.ticket_id, name=error.by_name, time=error.at)
+    if isinstance(error, PermissionDenied):
+        return _("Your role does not allow this.") + " " + str(error)
+    return str(error)
+
+
 def show_error(app: App[Any], error: BokdeskError) -> None:
-    notify(app, str(error), title=_("Not done"), severity="error", timeout=8)
+    notify(app, describe(error), title=_("Not done"), severity="error", timeout=8)
 
 
 def show_unexpected(app: App[Any], error: Exception) -> None:

@@ -12,7 +12,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import (
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from ...core.enums import Category, Role
@@ -121,7 +130,7 @@ class CannedScreen(DeskScreen[None]):
         yield TopBar(id="top")
         with Horizontal(id="canned-body"):
             with Vertical(id="canned-left"):
-                yield Input(placeholder=_("Search title, shortcut or text"), id="canned-search")
+                yield Input(placeholder=_("Search title, shortcut or text"), id="canned-search", compact=True)
                 yield OptionList(id="canned-list")
             with Vertical(id="canned-right"):
                 yield Static(id="canned-meta")
@@ -287,19 +296,19 @@ class CannedForm(ModalScreen[int]):
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield Label(_("Title"), classes="field-label")
-                    yield Input(row.title if row else "", id="title")
+                    yield Input(row.title if row else "", id="title", compact=True)
                 with Vertical(classes="narrow"):
                     yield Label(_("Shortcut (a-z, 0-9, -)"), classes="field-label")
-                    yield Input(row.shortcut if row else "", id="shortcut", restrict=r"[a-z0-9_-]*", max_length=40)
+                    yield Input(row.shortcut if row else "", id="shortcut", restrict=r"[a-z0-9_-]*", max_length=40, compact=True)
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield Label(_("Category"), classes="field-label")
                     yield Select(categories, value=(row.category or "") if row else "", allow_blank=False,
-                                 id="category")
+                                 id="category", compact=True)
                 with Vertical():
                     yield Label(_("Language"), classes="field-label")
                     yield Select([(labels.label("language", "pl"), "pl"), (labels.label("language", "en"), "en")],
-                                 value=row.language if row else "pl", allow_blank=False, id="language")
+                                 value=row.language if row else "pl", allow_blank=False, id="language", compact=True)
                 with Vertical():
                     yield Label(_("Who sees it"), classes="field-label")
                     yield Checkbox(_("Shared with the desk"), value=row.shared if row else supervisor,
@@ -364,7 +373,7 @@ class CannedPicker(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box", classes="wide"):
             yield Label(_("Insert a canned response"), id="dialog-title")
-            yield Input(placeholder=_("Type a few letters of its title, shortcut or text"), id="picker-search")
+            yield Input(placeholder=_("Type a few letters of its title, shortcut or text"), id="picker-search", compact=True)
             yield OptionList(id="picker-list")
             yield VerticalScroll(Static(id="picker-preview"), id="picker-preview-scroll")
             yield Label(_("Enter inserts · ↑↓ choose · Esc cancels"), classes="dialog-hint")

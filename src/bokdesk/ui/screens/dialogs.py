@@ -86,8 +86,9 @@ class AssignDialog(Dialog[Assignment]):
     BINDINGS = keymap.FORM_DIALOG
 
     def __init__(self, agents: Sequence[tuple[int, str, str | None, int | None]], teams: Sequence[tuple[int, str]],
-                 *, current_agent: int | None, needs_note: bool) -> None:
+                 *, current_agent: int | None, needs_note: bool, me: int | None = None) -> None:
         super().__init__()
+        self.me = me
         self.agents = list(agents)  # (id, name, team name, team id)
         self.teams = list(teams)
         self.current_agent = current_agent
@@ -97,7 +98,7 @@ class AssignDialog(Dialog[Assignment]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):
             yield Label(_("Assign or transfer"), id="dialog-title")
-            yield Input(placeholder=_("Type to find an agent or a team"), id="target-filter")
+            yield Input(placeholder=_("Type to find an agent or a team"), id="target-filter", compact=True)
             yield OptionList(id="targets")
             yield Label(
                 _("Handover note (required for a transfer: what was done, what the customer needs)")
@@ -154,6 +155,12 @@ class AssignDialog(Dialog[Assignment]):
             return
         kind, agent_id, team_id = self._targets[index]
         note = self.query_one(TextArea).text.strip()
+        taking_it_myself = kind == "agent" and agent_id is not None and agent_id == self.me
+        if self.needs_note and not note and not taking_it_myself:
+            self.notify(_("A transfer needs a handover note, so nobody asks the customer again."),
+                        severity="warning", markup=False)
+            self.query_one(TextArea).focus()
+            return
         self.dismiss(Assignment(agent_id if kind == "agent" else None, team_id, note))
 
 
@@ -173,11 +180,11 @@ class SurveyDialog(Dialog[SurveyAnswerInput]):
         with Vertical(id="dialog-box"):
             yield Label(_("Record a survey answer"), id="dialog-title")
             yield Label(_("NPS: how likely to recommend us, 0-10"), classes="field-label")
-            yield Input(id="nps", type="integer", max_length=2)
+            yield Input(id="nps", type="integer", max_length=2, compact=True)
             yield Label(_("CSAT: satisfaction with this ticket, 1-5"), classes="field-label")
-            yield Input(id="csat", type="integer", max_length=1)
+            yield Input(id="csat", type="integer", max_length=1, compact=True)
             yield Label(_("Comment (optional)"), classes="field-label")
-            yield Input(id="comment")
+            yield Input(id="comment", compact=True)
             yield Label(_("Ctrl+S saves · Esc cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:

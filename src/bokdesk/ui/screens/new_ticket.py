@@ -14,7 +14,16 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Checkbox, Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import (
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 
 from ...core.enums import Category, Channel, Priority
@@ -65,31 +74,31 @@ class NewTicketScreen(DeskScreen[Created]):
                 with Vertical():
                     yield Label(_("Channel"), classes="field-label")
                     yield Select([(labels.channel(c.value), c.value) for c in Channel], value=self.channel,
-                                 allow_blank=False, id="channel")
+                                 allow_blank=False, id="channel", compact=True)
                 with Vertical():
                     yield Label(_("Category"), classes="field-label")
                     yield Select([(labels.category(c.value), c.value) for c in Category], value="question",
-                                 allow_blank=False, id="category")
+                                 allow_blank=False, id="category", compact=True)
                 with Vertical():
                     yield Label(_("Priority"), classes="field-label")
                     yield Select([(labels.priority(p.value), p.value) for p in Priority], value="normal",
-                                 allow_blank=False, id="priority")
+                                 allow_blank=False, id="priority", compact=True)
             yield Label(_("Customer: type a name, an e-mail address or a phone number"), classes="field-label")
-            yield Input(id="customer-search", placeholder=_("e.g. Kowalska, jan@example.pl, 600 100 200"))
+            yield Input(id="customer-search", placeholder=_("e.g. Kowalska, jan@example.pl, 600 100 200"), compact=True)
             yield OptionList(id="customer-matches")
             yield Static(id="customer-chosen")
             with Horizontal(id="new-customer", classes="form-row"):
                 with Vertical():
                     yield Label(_("Name"), classes="field-label")
-                    yield Input(id="new-name")
+                    yield Input(id="new-name", compact=True)
                 with Vertical():
                     yield Label(_("E-mail"), classes="field-label")
-                    yield Input(id="new-email")
+                    yield Input(id="new-email", compact=True)
                 with Vertical():
                     yield Label(_("Phone"), classes="field-label")
-                    yield Input(id="new-phone")
+                    yield Input(id="new-phone", compact=True)
             yield Label(_("Subject"), classes="field-label")
-            yield Input(id="subject", max_length=500)
+            yield Input(id="subject", max_length=500, compact=True)
             yield Label("", classes="field-label", id="message-label")
             yield TextArea(id="message", soft_wrap=True, show_line_numbers=False)
             yield Checkbox(_("Solved on first contact"), id="solved")

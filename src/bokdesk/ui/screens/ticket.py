@@ -21,7 +21,7 @@ from .. import keymap, labels
 from ..live import LiveUpdate
 from ..presence import ACTIVITY
 from ..safe_text import assemble, notify, one_line, safe, safe_line
-from ..tasks import run_service, show_error
+from ..tasks import describe, run_service, show_error
 from ..widgets.bars import TopBar
 from ..widgets.kpi_strip import KpiStrip
 from .base import DeskScreen
@@ -211,11 +211,7 @@ class TicketScreen(DeskScreen[None]):
             extra += [(_("Follow-up of") + " " if t.link_kind == "follow_up" else _("Merged into") + " ", muted),
                       f"#{t.parent_id}", "   "]
         if self.others:
-            who = ", ".join(
-                _("{name} is replying").format(name=one_line(name)) if activity == "replying"
-                else _("{name} is viewing").format(name=one_line(name))
-                for name, activity in self.others
-            )
+            who = ", ".join(_presence_text(name, activity) for name, activity in self.others)
             extra += [(who, "bold $warning"), "   "]
         waiting = [labels.label("message", kind) for kind in ("reply", "note", "call") if kind in self.drafts]
         if waiting and not self.composer.display:
@@ -287,9 +283,10 @@ class TicketScreen(DeskScreen[None]):
             if earlier else _("No earlier tickets"), "bold"))
         for ticket in earlier[:12]:
             lines.append(assemble(
-                (f"#{ticket.id} ", "$accent"), (labels.status(ticket.status), "bold"), " ",
-                (format_date(ticket.created_at, tz), muted), " ", safe_line(ticket.subject, limit=60),
+                (f"#{ticket.id} ", "$accent"), (format_date(ticket.created_at, tz), muted), " ",
+                (labels.status(ticket.status), "bold"),
             ))
+            lines.append(assemble("  ", safe_line(ticket.subject, limit=34)))
         lines.append(Content(""))
         surveys = detail.customer_surveys
         lines.append(Content.styled(_("Last survey answers") if surveys else _("No survey answers yet"), "bold"))
@@ -452,7 +449,7 @@ class TicketScreen(DeskScreen[None]):
             else:
                 self.composer.area.focus()
 
-        self.app.push_screen(ConflictDialog(str(error), has_text=bool(self.composer.text.strip())), chosen)
+        self.app.push_screen(ConflictDialog(describe(error), has_text=bool(self.composer.text.strip())), chosen)
 
     def _reload_keeping_text(self) -> None:
         """Reload the ticket; the editor keeps its text and will send against the new version."""
@@ -483,10 +480,10 @@ class TicketScreen(DeskScreen[None]):
 
         def failed(error: BokdeskError) -> None:
             if isinstance(error, AlreadyTaken):
-                notify(self.app, str(error), title=_("Too late"), severity="warning")
+                notify(self.app, describe(error), title=_("Too late"), severity="warning")
                 self.load()
             elif isinstance(error, Conflict):
-                notify(self.app, str(error) + " " + _("The ticket was reloaded; try again."),
+                notify(self.app, describe(error) + " " + _("The ticket was reloaded; try again."),
                        title=_("Someone else changed this ticket"), severity="warning", timeout=10)
                 self.load()
             else:
@@ -528,7 +525,7 @@ class TicketScreen(DeskScreen[None]):
                     _("Assigned"),
                 )
 
-            self.app.push_screen(AssignDialog(agents, teams, current_agent=current, needs_note=needs_note), chosen)
+            self.app.push_screen(AssignDialog(agents, teams, current_agent=current, needs_note=needs_note, me=actor.id), chosen)
 
         run_service(self.app, lambda: agent_rows(desk), done=open_dialog, group="ticket-load")
 
@@ -644,6 +641,14 @@ class TicketScreen(DeskScreen[None]):
             self.action_history()
             return
         self.dismiss(None)
+
+
+def _presence_text(name: str, activity: str) -> str:
+    if activity == "replying":
+        return _("{name} is replying").format(name=one_line(name))
+    if activity == "noting":
+        return _("{name} is writing a note").format(name=one_line(name))
+    return _("{name} is viewing").format(name=one_line(name))
 
 
 def _nps_style(score: int) -> str:

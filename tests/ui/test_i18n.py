@@ -1,0 +1,58 @@
+"""The Polish catalog is complete, its placeholders match, and the compiled .mo is current."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+from bokdesk import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("bokdesk_i18n_tool", ROOT / "scripts" / "i18n.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_message_has_a_polish_translation_and_the_mo_is_current():
+    tool = _tool()
+    assert len(tool.template()) > 300
+    assert tool.problems("pl") == []
+
+
+def test_polish_plural_forms_and_formats():
+    i18n.set_language("pl")
+    forms = [i18n.ngettext("{n} attachment", "{n} attachments", n).format(n=n) for n in (1, 3, 5, 22)]
+    assert forms == ["1 załącznik", "3 załączniki", "5 załączników", "22 załączniki"]
+    assert i18n.format_duration(2 * 3600 + 600) == "2 godz. 10 min"
+    assert i18n.format_duration(-(26 * 3600), compact=True) == "−1d 2g"
+    assert i18n.format_number(1234) == "1234" and i18n.format_number(12345) == "12\u00a0345"
+    i18n.set_language("en")
+    assert i18n.format_duration(2 * 3600 + 600) == "2 h 10 min"
+    assert i18n.format_number(12345) == "12,345"
+
+
+def test_dates_follow_the_language():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime(2026, 11, 24, 13, 30, tzinfo=UTC)
+    warsaw = ZoneInfo("Europe/Warsaw")
+    i18n.set_language("pl")
+    assert i18n.format_datetime(moment, warsaw) == "24.11.2026, 14:30"
+    i18n.set_language("en")
+    assert i18n.format_datetime(moment, warsaw) == "24/11/2026, 14:30"
+
+
+def test_core_modules_of_the_console_do_not_import_textual():
+    code = (
+        "import sys; import bokdesk.core.search, bokdesk.core.kpi, bokdesk.core.paging, bokdesk.i18n; "
+        "assert 'textual' not in sys.modules and 'rich' not in sys.modules, sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -68,7 +68,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_as_is_refused_unless_the_site_config_allows_it(db, env, capsys):
     code, _, err = run(capsys, "--as", "ola", "ticket", "take-next", "--db", str(db))
-    assert code == 2 and "--as is not allowed on this desk" in err and "Traceback" not in err
+    assert code == 2 and "--as is not allowed here" in err and "Traceback" not in err
     # an agent's own config (user config, --config, BOKDESK_CONFIG) cannot grant it
     user = env / "cfg" / "bokdesk" / "config.toml"
     user.parent.mkdir(parents=True)
@@ -78,6 +78,15 @@ def test_as_is_refused_unless_the_site_config_allows_it(db, env, capsys):
     mine.write_text("[security]\nallow_as = true\n")
     assert run(capsys, "ticket", "take-next", "--as", "ola", "--config", str(mine), "--db", str(db))[0] == 2
     site_config(env, "[security]\nallow_as = true\n")
+    code, out, _ = run(capsys, "--as", "ola", "status", "--db", str(db))
+    assert code == 0 and out.strip() == "available"
+
+
+def test_allow_as_may_name_the_only_logins_allowed_to_use_it(db, env, capsys):
+    site_config(env, '[security]\nallow_as = ["bokdesk"]\n')
+    code, _, err = run(capsys, "--as", "ola", "status", "--db", str(db))
+    assert code == 2 and "list your Unix login" in err  # this test runs as another Unix user
+    site_config(env, f'[security]\nallow_as = ["bokdesk", "{ME}"]\n')
     code, out, _ = run(capsys, "--as", "ola", "status", "--db", str(db))
     assert code == 0 and out.strip() == "available"
 
@@ -252,11 +261,14 @@ def test_init_shared_keeps_an_existing_site_config_and_refuses_a_conflicting_one
     code, _, err = init(capsys, box, env)
     assert code == 2 and "points agents at /srv/other/desk.db" in err
     config.write_text(f'[database]\npath = "{box / "desk" / "desk.db"}"\n[security]\nallow_as = false\n')
-    code, _, err = init(capsys, box, env, "--allow-as")
+    code, _, err = init(capsys, box, env, "--no-allow-as")
+    assert code == 0
+    code, _, err = init(capsys, box, env, "--allow-as", "bokdesk")
     assert code == 2 and "change [security] allow_as by hand" in err
     config.unlink()
-    assert init(capsys, box, env, "--allow-as")[0] == 0
-    assert "allow_as = true" in config.read_text()
+    assert init(capsys, box, env, "--allow-as", "bokdesk", "--allow-as", "helpdesk")[0] == 0
+    assert 'allow_as = ["bokdesk", "helpdesk"]' in config.read_text()
+    assert init(capsys, box, env, "--allow-as", "helpdesk", "--allow-as", "bokdesk")[0] == 0  # same list
 
 
 def test_init_shared_refuses_a_foreign_database(box, env, capsys):

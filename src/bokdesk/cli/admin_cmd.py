@@ -33,8 +33,8 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--group", required=True, help="the Unix group of the desk's agents (must exist)")
     p.add_argument("--site-config", metavar="FILE", help="site config to write (default: the site config dir)")
     allow = p.add_mutually_exclusive_group()
-    allow.add_argument("--allow-as", dest="allow_as", action="store_true", default=None,
-                       help="honour `bokdesk --as NAME` (only for SSH forced commands on one service account)")
+    allow.add_argument("--allow-as", dest="allow_as", action="append", metavar="UNIX_LOGIN", default=None,
+                       help="let this Unix login (the service account of SSH forced commands) run `bokdesk --as NAME`")
     allow.add_argument("--no-allow-as", dest="allow_as", action="store_false")
     p.add_argument("--admin", metavar="LOGIN", help="make this Unix login the desk's first admin")
     p.add_argument("--admin-name", metavar="NAME", help="display name of that admin")

@@ -27,8 +27,9 @@ class Context:
 def login_for(args: Namespace, config: Config) -> str:
     requested = getattr(args, "as_login", None)
     if requested:
-        if not config.allow_as:
-            raise ConfigError("--as is not allowed on this desk (the site config must set [security] allow_as = true).")
+        if not config.allows_as(unix_login()):
+            raise ConfigError("--as is not allowed here (the site config's [security] allow_as must be true "
+                              "or list your Unix login).")
         return str(requested)
     return unix_login()
 

@@ -60,9 +60,18 @@ class Config:
 
     @property
     def allow_as(self) -> bool:
-        """Whether ``--as LOGIN`` is honoured: only the site config can allow it."""
+        """Whether ``--as LOGIN`` is honoured for anyone: only the site config can allow it."""
         security = self.site.get("security", {})
         return bool(isinstance(security, dict) and security.get("allow_as", False))
+
+    def allows_as(self, unix_login: str) -> bool:
+        """Whether this Unix login may use ``--as``: the site config's ``allow_as`` is true, or a
+        list of Unix logins naming it (e.g. ``["bokdesk"]``, the service account of forced commands)."""
+        security = self.site.get("security", {})
+        value = security.get("allow_as", False) if isinstance(security, dict) else False
+        if isinstance(value, list):
+            return unix_login in value
+        return value is True
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -196,7 +196,7 @@ def init_shared(
     group: str,
     *,
     config_path: Path,
-    allow_as: bool | None = None,
+    allow_as: bool | list[str] | None = None,
     check_only: bool = False,
     open_desk: Callable[[Path], None] | None = None,
 ) -> SetupReport:
@@ -204,7 +204,9 @@ def init_shared(
 
     ``open_desk(path)`` creates the schema in a fresh (empty) database file, or checks that an
     existing file is a usable bokdesk database (the CLI passes ``open_store``). With ``check_only``
-    nothing is changed and ``problems`` lists what would be.
+    nothing is changed and ``problems`` lists what would be. ``allow_as``: None keeps what the
+    site config says (off in a new one), False turns ``--as`` off, a list of Unix logins allows it for
+    them only (the service account of SSH forced commands).
     """
     gid = group_id(group)
     db_path = Path(os.path.abspath(db_path.expanduser()))
@@ -276,7 +278,7 @@ def _fix_side_files(db_path: Path, gid: int, report: SetupReport, check_only: bo
             _fix(side, gid, FILE_MODE, report, check_only)
 
 
-def config_text(db_path: Path, allow_as: bool) -> str:
+def config_text(db_path: Path, allow_as: bool | list[str]) -> str:
     """The site config ``init_shared`` writes for a new box."""
     return (
         "# bokdesk site configuration, written by `bokdesk admin init-shared`.\n"
@@ -284,10 +286,22 @@ def config_text(db_path: Path, allow_as: bool) -> str:
         "[database]\n"
         f"path = {_toml_string(str(db_path))}\n\n"
         "[security]\n"
-        "# true only when SSH keys of one service account are bound to agents with\n"
-        "# command=\"bokdesk --as NAME\" (or ForceCommand); see the README.\n"
-        f"allow_as = {'true' if allow_as else 'false'}\n"
+        "# Who may run `bokdesk --as NAME`: false, or the Unix logins of the service account whose\n"
+        "# SSH keys are bound to agents with command=\"bokdesk --as NAME\"; see the README.\n"
+        f"allow_as = {_toml_allow_as(allow_as)}\n"
     )
+
+
+def _toml_allow_as(value: bool | list[str]) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_string(v) for v in value) + "]"
+    return "true" if value else "false"
+
+
+def _normal_allow_as(value: object) -> bool | list[str]:
+    if isinstance(value, list):
+        return sorted(str(v) for v in value) or False
+    return value is True
 
 
 def _toml_string(value: str) -> str:
@@ -305,8 +319,8 @@ def _site_config(config_path: Path, db_path: Path, gid: int, report: SetupReport
         _make_parents(config_path.parent)
         fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(config_text(db_path, bool(allow_as)))
-        report.done.append(f"{config_path}: written (allow_as = {'true' if allow_as else 'false'})")
+            fh.write(config_text(db_path, _normal_allow_as(allow_as or False)))
+        report.done.append(f"{config_path}: written (allow_as = {_toml_allow_as(_normal_allow_as(allow_as or False))})")
     else:
         try:
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
@@ -314,7 +328,7 @@ def _site_config(config_path: Path, db_path: Path, gid: int, report: SetupReport
             raise SetupError(f"{config_path} cannot be read as TOML ({exc}); fix or remove it.") from None
         database = data.get("database")
         security = data.get("security", {})
-        current_as = bool(isinstance(security, dict) and security.get("allow_as", False))
+        current_as = _normal_allow_as(security.get("allow_as", False) if isinstance(security, dict) else False)
         if database is None:
             if check_only:
                 report.problems.append(f"{config_path}: no [database] path")
@@ -327,12 +341,12 @@ def _site_config(config_path: Path, db_path: Path, gid: int, report: SetupReport
                 f"{config_path} points agents at {database.get('path') if isinstance(database, dict) else database}, "
                 f"not {db_path}. Edit its [database] path by hand (so no agent is moved by surprise), then run this again."
             )
-        if allow_as is not None and allow_as != current_as:
+        if allow_as is not None and _normal_allow_as(allow_as) != current_as:
             raise SetupError(
-                f"{config_path} has allow_as = {'true' if current_as else 'false'}; change [security] allow_as by hand "
+                f"{config_path} has allow_as = {_toml_allow_as(current_as)}; change [security] allow_as by hand "
                 "if you mean it."
             )
-        report.ok.append(f"{config_path}: points at {db_path}; allow_as = {'true' if current_as else 'false'}")
+        report.ok.append(f"{config_path}: points at {db_path}; allow_as = {_toml_allow_as(current_as)}")
     _fix(config_path, gid, CONFIG_MODE, report, check_only, owner=0 if is_root else None)
 
 

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import admin_cmd, mail_cmd
+from . import admin_cmd, mail_cmd, report_cmd
 
-EXTRA_COMMANDS: tuple[ModuleType, ...] = (admin_cmd, mail_cmd)
+EXTRA_COMMANDS: tuple[ModuleType, ...] = (admin_cmd, mail_cmd, report_cmd)

@@ -76,6 +76,28 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_created_at", "created_at"),
         Index("ix_ticket_first_response_at", "first_response_at"),
         Index("ix_ticket_complaint_due", "complaint_due_at"),
+        # Covering indexes of the metrics (core/metrics.py): one per clock-stop family, so a report
+        # reads index entries only, never the wide ticket rows.
+        Index("ix_ticket_m_created", "created_at", "assignee_id", "team_id", "channel", "category", "priority",
+              "direction", "complaint_due_at"),
+        Index("ix_ticket_m_pickup", "picked_up_at", "assignee_id", "team_id", "channel", "category", "priority",
+              "pickup_secs", "pickup_bsecs"),
+        Index("ix_ticket_m_frt", "first_response_at", "assignee_id", "team_id", "channel", "category", "priority",
+              "frt_secs", "frt_bsecs", "frt_due_at", "frt_breached"),
+        Index("ix_ticket_m_solved", "solved_at", "status", "link_kind", "assignee_id", "team_id", "channel",
+              "category", "priority", "direction", "resolution_secs", "resolution_bsecs", "resolution_due_at",
+              "resolution_breached", "public_response_count", "transfer_count"),
+        Index("ix_ticket_m_first_solved", "first_solved_at", "link_kind", "assignee_id", "team_id", "channel",
+              "category", "priority", "reopen_count", "first_resolution_secs", "first_resolution_bsecs", "frt_secs",
+              "frt_due_at", "frt_breached"),
+        Index("ix_ticket_m_reopened", "first_solved_at", sqlite_where=text("reopen_count > 0"),
+              postgresql_where=text("reopen_count > 0")),
+        Index("ix_ticket_m_complaint_open", "complaint_due_at", "status", "link_kind",
+              sqlite_where=text("complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL"),
+              postgresql_where=text("complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL")),
+        Index("ix_ticket_m_complaint_decided", "complaint_decided_at", "complaint_due_at",
+              sqlite_where=text("complaint_decided_at IS NOT NULL"),
+              postgresql_where=text("complaint_decided_at IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -174,7 +196,12 @@ class Attachment(SQLModel, table=True):
 class TicketEvent(SQLModel, table=True):
     """Append-only history: who changed which field of a ticket, when, from what, to what."""
 
-    __table_args__ = (Index("ix_event_ticket_at", "ticket_id", "at"),)
+    __table_args__ = (
+        Index("ix_event_ticket_at", "ticket_id", "at"),
+        # Agents' activity per hour (core/metrics.py).
+        Index("ix_event_m_agent_at", "at", "agent_id", sqlite_where=text("agent_id IS NOT NULL"),
+              postgresql_where=text("agent_id IS NOT NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id")

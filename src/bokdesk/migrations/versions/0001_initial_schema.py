@@ -252,6 +252,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.create_index('ix_ticket_complaint_due', ['complaint_due_at'], unique=False)
+        # Covering indexes of the metrics (core/metrics.py), one per clock-stop family.
+        batch_op.create_index('ix_ticket_m_created', ['created_at', 'assignee_id', 'team_id', 'channel', 'category',
+                                                      'priority', 'direction', 'complaint_due_at'], unique=False)
+        batch_op.create_index('ix_ticket_m_pickup', ['picked_up_at', 'assignee_id', 'team_id', 'channel', 'category',
+                                                     'priority', 'pickup_secs', 'pickup_bsecs'], unique=False)
+        batch_op.create_index('ix_ticket_m_frt', ['first_response_at', 'assignee_id', 'team_id', 'channel', 'category',
+                                                  'priority', 'frt_secs', 'frt_bsecs', 'frt_due_at', 'frt_breached'],
+                              unique=False)
+        batch_op.create_index('ix_ticket_m_solved', ['solved_at', 'status', 'link_kind', 'assignee_id', 'team_id',
+                                                     'channel', 'category', 'priority', 'direction', 'resolution_secs',
+                                                     'resolution_bsecs', 'resolution_due_at', 'resolution_breached',
+                                                     'public_response_count', 'transfer_count'], unique=False)
+        batch_op.create_index('ix_ticket_m_first_solved', ['first_solved_at', 'link_kind', 'assignee_id', 'team_id',
+                                                           'channel', 'category', 'priority', 'reopen_count',
+                                                           'first_resolution_secs', 'first_resolution_bsecs',
+                                                           'frt_secs', 'frt_due_at', 'frt_breached'], unique=False)
+        batch_op.create_index('ix_ticket_m_reopened', ['first_solved_at'], unique=False,
+                              sqlite_where=sa.text('reopen_count > 0'), postgresql_where=sa.text('reopen_count > 0'))
+        batch_op.create_index('ix_ticket_m_complaint_open', ['complaint_due_at', 'status', 'link_kind'], unique=False,
+                              sqlite_where=sa.text('complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL'),
+                              postgresql_where=sa.text('complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL'))
+        batch_op.create_index('ix_ticket_m_complaint_decided', ['complaint_decided_at', 'complaint_due_at'],
+                              unique=False, sqlite_where=sa.text('complaint_decided_at IS NOT NULL'),
+                              postgresql_where=sa.text('complaint_decided_at IS NOT NULL'))
         batch_op.create_index('ix_ticket_created_at', ['created_at'], unique=False)
         batch_op.create_index('ix_ticket_customer_created', ['customer_id', 'created_at'], unique=False)
         batch_op.create_index('ix_ticket_first_response_at', ['first_response_at'], unique=False)
@@ -345,6 +369,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ticketevent', schema=None) as batch_op:
         batch_op.create_index('ix_event_ticket_at', ['ticket_id', 'at'], unique=False)
+        batch_op.create_index('ix_event_m_agent_at', ['at', 'agent_id'], unique=False,
+                              sqlite_where=sa.text('agent_id IS NOT NULL'), postgresql_where=sa.text('agent_id IS NOT NULL'))
 
     op.create_table('tickettag',
     sa.Column('ticket_id', sa.Integer(), nullable=False),

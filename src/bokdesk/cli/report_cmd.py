@@ -1,0 +1,260 @@
+"""``bokdesk report`` (the stats screen's figures) and ``bokdesk survey import``.
+
+No Textual here: these are scripting commands. The JSON of ``report --format json`` is documented
+in ``docs/metrics-json.md`` and stable; the CSV has one fixed column set per line (one line per
+group of ``--by``, or one line for the whole desk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..core.errors import ValidationError
+from .context import context_for
+from .output import print_json, print_table, safe
+
+Common = Callable[[argparse.ArgumentParser], None]
+
+DURATION_COLUMNS = ("pickup", "first_response", "resolution", "first_resolution")
+
+
+def register(sub: Any, common: Common) -> None:
+    p = sub.add_parser(
+        "report",
+        help="the desk's figures for a period: response and resolution times, SLA, backlog, NPS, CSAT",
+        description="Print the stats screen's figures for a period of whole days in the desk's time zone "
+        "(default: the last 30 days up to today). Durations are attributed to the day their clock stopped.",
+    )
+    common(p)
+    p.add_argument("--from", dest="first", metavar="DATE", help="first day, YYYY-MM-DD (default: 29 days before --to)")
+    p.add_argument("--to", dest="last", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
+    p.add_argument("--period", choices=["today", "7d", "30d", "quarter"], help="a preset period instead of --from/--to")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--by", choices=["agent", "team", "channel", "category", "priority"],
+                   help="table/csv: one line per agent, team, ...; json always has every breakdown")
+    p.add_argument("--clock", choices=["business", "calendar"], default="business",
+                   help="table: which clock durations are shown on (json and csv have both)")
+    p.add_argument("--weeks", type=int, default=0, metavar="N",
+                   help="json: add N weekly trend points ending with this week (the stats screen shows 13)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(handler=cmd_report)
+
+    survey = sub.add_parser("survey", help="survey answers (NPS / CSAT)")
+    survey_sub = survey.add_subparsers(dest="survey_command", metavar="ACTION", required=True)
+    p = survey_sub.add_parser(
+        "import",
+        help="import answers from a survey tool's CSV (all or nothing; importing twice adds nothing)",
+        description="Columns: ticket, nps and/or csat, answered_at, optional comment and external_id. "
+        "A bad row is reported with its line number and nothing is imported.",
+    )
+    common(p)
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_survey_import)
+
+
+def _period(args: argparse.Namespace, desk: Any) -> Any:
+    from ..core import periods
+
+    now = desk.now()
+    tz = desk.calendar.tz
+    if args.period:
+        if args.first or args.last:
+            raise ValidationError("Give either --period or --from/--to, not both.")
+        return periods.preset(tz, args.period, now)
+    return periods.from_args(tz, now, args.first, args.last)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ..core import metrics
+
+    if args.weeks < 0 or args.weeks > 104:
+        raise ValidationError("--weeks must be 0-104.")
+    ctx = context_for(args, create=False)
+    actor = ctx.actor(args)
+    period = _period(args, ctx.desk)
+    by = (args.by,) if args.by and args.format != "json" else metrics.DIMENSIONS if args.format == "json" else ()
+    result = metrics.report(ctx.desk, actor, period, by=by, weeks=args.weeks)
+    out: TextIO
+    if args.output:
+        path = Path(args.output).expanduser()
+        tmp = path.with_name(path.name + ".partial")
+        with tmp.open("w", encoding="utf-8", newline="") as out:
+            _write(args, result, out)
+        tmp.replace(path)
+        print(f"Report written to {path}.", file=sys.stderr)
+    else:
+        _write(args, result, sys.stdout)
+    return 0
+
+
+def _write(args: argparse.Namespace, result: Any, out: TextIO) -> None:
+    if args.format == "json":
+        if out is sys.stdout:
+            print_json(result.to_json())
+        else:
+            import json
+
+            json.dump(result.to_json(), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+    elif args.format == "csv":
+        write_csv(result, args.by, out)
+    else:
+        _print_table(result, args.by, args.clock, out)
+
+
+# ---------------------------------------------------------------------- CSV
+
+
+def csv_header(dimension: str | None) -> list[str]:
+    header = ["dimension", "key", "label", "received", "solved"]
+    for name in DURATION_COLUMNS:
+        header.append(f"{name}_count")
+        for clock in ("business", "calendar"):
+            header += [f"{name}_{clock}_mean_s", f"{name}_{clock}_median_s", f"{name}_{clock}_p90_s"]
+    header += ["frt_targets", "frt_breached", "frt_compliance", "resolution_targets", "resolution_breached",
+               "resolution_compliance", "sla_compliance", "first_solved", "reopened", "reopen_rate",
+               "fcr_solved_inbound", "fcr", "fcr_rate", "transfers", "transfers_per_ticket", "nps_answers",
+               "promoters", "detractors", "nps", "csat_answers", "csat_satisfied", "csat_rate", "open", "at_risk",
+               "breached"]
+    if dimension == "agent":
+        header += ["login", "actions", "active_hours", "after_hours_actions", "after_hours_hours"]
+    return header
+
+
+def csv_row(dimension: str | None, key: Any, label: str, figures: Any, backlog: tuple[int, int, int],
+            agent: tuple[str | None, Any] | None = None) -> list[Any]:
+    f = figures
+    row: list[Any] = [dimension or "all", "" if key is None else key, label, f.received, f.solved]
+    for name in DURATION_COLUMNS:
+        d = f.duration(name)
+        row.append(d.count)
+        for clock in ("business", "calendar"):
+            s = d.stats(clock)
+            row += [_blank(s["mean"]), _blank(s["median"]), _blank(s["p90"])]
+    row += [f.frt_targets, f.frt_breached, _blank(f.frt_compliance), f.resolution_targets, f.resolution_breached,
+            _blank(f.resolution_compliance), _blank(f.sla_compliance), f.first_solved, f.reopened,
+            _blank(f.reopen_rate), f.fcr_base, f.fcr, _blank(f.fcr_rate), f.transfers, _blank(f.transfers_per_ticket),
+            f.nps_answers, f.promoters, f.detractors, _blank(f.nps), f.csat_answers, f.satisfied, _blank(f.csat),
+            *backlog]
+    if agent is not None:
+        login, activity = agent
+        row += [login or "", activity.actions, activity.active_hours, activity.after_hours_actions,
+                activity.after_hours_hours]
+    return row
+
+
+def _blank(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def table_rows(result: Any, dimension: str | None) -> tuple[list[str], list[list[Any]]]:
+    """The CSV lines of a report: the whole desk, or one line per group of ``dimension``."""
+    header = csv_header(dimension)
+    if dimension is None:
+        b = result.backlog
+        return header, [csv_row(None, None, "all", result.totals, (b.total, b.at_risk, b.breached))]
+    rows = []
+    for r in result.breakdowns[dimension]:
+        agent = (r.login, r.activity) if dimension == "agent" else None
+        rows.append(csv_row(dimension, r.key, r.label, r.figures, (r.open, r.at_risk, r.breached), agent))
+    return header, rows
+
+
+def write_csv(result: Any, dimension: str | None, out: TextIO) -> None:
+    header, rows = table_rows(result, dimension)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe(str(c)) if isinstance(c, str) else c for c in row])
+
+
+# ---------------------------------------------------------------------- table (people)
+
+
+def _print_table(result: Any, dimension: str | None, clock: str, out: TextIO) -> None:
+    from ..i18n import format_duration
+
+    t = result.totals
+    p = result.period
+    w = out.write
+
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{100 * value:.1f} %"
+
+    def dur(d: Any) -> str:
+        s = d.stats(clock)
+        return (f"mean {format_duration(s['mean'])}, median {format_duration(s['median'])}, "
+                f"p90 {format_duration(s['p90'])} ({d.count} tickets)")
+
+    w(f"bokdesk report {p.label()} ({p.days} day{'s' if p.days != 1 else ''}, {result.timezone}), "
+      f"durations on the {clock} clock\n\n")
+    lines = [
+        ("Received", f"{t.received}"),
+        ("Solved", f"{t.solved}"),
+        ("Pickup", dur(t.pickup)),
+        ("First response", dur(t.first_response)),
+        ("Resolution", dur(t.resolution)),
+        ("First resolution", dur(t.first_resolution)),
+        ("SLA compliance", f"{pct(t.sla_compliance)} (first response {pct(t.frt_compliance)} of {t.frt_targets}, "
+                           f"resolution {pct(t.resolution_compliance)} of {t.resolution_targets})"),
+        ("Reopen rate", f"{pct(t.reopen_rate)} ({t.reopened} of {t.first_solved})"),
+        ("First-contact res.", f"{pct(t.fcr_rate)} ({t.fcr} of {t.fcr_base})"),
+        ("Transfers", "—" if t.transfers_per_ticket is None else f"{t.transfers_per_ticket:.2f} per ticket"),
+        ("NPS", f"{'—' if t.nps is None else t.nps} ({t.nps_answers} answers)"),
+        ("CSAT", f"{pct(t.csat)} ({t.csat_answers} answers)"),
+        ("Backlog now", f"{result.backlog.total} ({result.backlog.unassigned} unassigned, "
+                        f"{result.backlog.at_risk} at risk, {result.backlog.breached} breached)"),
+        ("Complaints", f"{result.complaints.open_total} open ({result.complaints.overdue} overdue), "
+                       f"{result.complaints.received} received, {result.complaints.decided_in_time} of "
+                       f"{result.complaints.decided} decided in time"),
+    ]
+    width = max(len(k) for k, _ in lines)
+    for key, value in lines:
+        w(f"{key.ljust(width)}  {value}\n")
+    if dimension is None:
+        return
+    w("\n")
+    headers = [dimension.upper(), "SOLVED", "FRT MED", "RES MED", "SLA", "REOPEN", "FCR", "NPS", "OPEN"]
+    if dimension == "agent":
+        headers += ["ACTIVE H", "AFTER H"]
+    rows = []
+    for r in result.breakdowns[dimension]:
+        f = r.figures
+        row = [r.label, f.solved, format_duration(f.first_response.stats(clock)["median"]),
+               format_duration(f.resolution.stats(clock)["median"]), pct(f.sla_compliance), pct(f.reopen_rate),
+               pct(f.fcr_rate), "—" if f.nps is None else f.nps, r.open]
+        if dimension == "agent":
+            row += [r.activity.active_hours, r.activity.after_hours_hours]
+        rows.append(row)
+    if out is sys.stdout:
+        print_table(headers, rows)
+    else:
+        _table_to(out, headers, rows)
+
+
+def _table_to(out: TextIO, headers: list[str], rows: list[list[Any]]) -> None:
+    cells = [[safe(str(c)) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    out.write("  ".join(h.ljust(wd) for h, wd in zip(headers, widths, strict=True)).rstrip() + "\n")
+    for row in cells:
+        out.write("  ".join(c.ljust(wd) for c, wd in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+# ---------------------------------------------------------------------- survey import
+
+
+def cmd_survey_import(args: argparse.Namespace) -> int:
+    from ..core.survey_import import import_csv
+
+    path = Path(args.file).expanduser()
+    if not path.is_file():
+        raise ValidationError(f"{path} does not exist.")
+    ctx = context_for(args, create=False)
+    result = import_csv(ctx.desk, ctx.actor(args), path)
+    print(result.summary())
+    return 0

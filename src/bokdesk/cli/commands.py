@@ -242,9 +242,13 @@ def cmd_ticket_show(args: argparse.Namespace) -> int:
     from ..core.queries import ticket_detail
 
     ctx = context_for(args)
+    from ..core.explain import describe, explain_ticket
+
     detail = ticket_detail(ctx.desk, args.number)
     data = serialize.ticket_detail(detail)
+    explanation = explain_ticket(ctx.desk, args.number)
     if args.json:
+        data["explain"] = explanation.to_json()
         print_json(data)
         return 0
     print(f"#{data['number']}  {safe(data['subject'])}")
@@ -259,6 +263,9 @@ def cmd_ticket_show(args: argparse.Namespace) -> int:
     for e in data["history"]:
         print(f"  {e['at']}  {safe(e['actor'])}  {e['field']}: {safe(e['from']) or '-'} -> {safe(e['to']) or '-'}"
               + (f"  ({safe(e['note'])})" if e["note"] else ""))
+    print("\nclocks:")
+    for line in describe(explanation, ctx.desk.calendar.tz):
+        print(f"  {safe(line)}")
     return 0
 
 

@@ -273,6 +273,7 @@ class Phase:
     logs: list[Path] = field(default_factory=list)
     backup: dict[str, Any] | None = None
     hung: int = 0
+    wal_mb: float = 0.0
 
 
 def _spawn(kind: str, name: str, db: Path, logdir: Path, start_file: Path, seed: int, think_ms: float,
@@ -301,8 +302,13 @@ def run_phase(phase: Phase, db: Path, logins: list[str], workdir: Path, *, think
     phase.started = time.time()
     backup_done = backup_at is None
     next_kill = time.time() + rng.uniform(0.2, KILL_GAP[1])
+    wal = Path(f"{db}-wal")
     while time.time() < deadline:
         time.sleep(0.05)
+        try:
+            phase.wal_mb = max(phase.wal_mb, round(wal.stat().st_size / 1e6, 1))
+        except FileNotFoundError:
+            pass
         if not backup_done and time.time() >= phase.started + backup_at:  # type: ignore[operator]
             phase.backup = run_backup(db, workdir, phase)
             backup_done = True
@@ -502,7 +508,7 @@ def run(agents: int = 30, seconds: float = 60, fault_seconds: float = 30, *, db:
                          backup_at=seconds / 2 if backup else None, seed=seed)
         records = read_logs(load.logs)
         results["load"] = {"latency": latency_table(records, load.ended - load.started), "backup": load.backup,
-                           "hung": load.hung, **verify(db, records)}
+                           "hung": load.hung, "wal_mb": load.wal_mb, **verify(db, records)}
         all_records = records
         if fault_seconds > 0:
             say(f"phase 2: the same for {fault_seconds:g} s, killing writers with SIGKILL at random moments")
@@ -510,7 +516,7 @@ def run(agents: int = 30, seconds: float = 60, fault_seconds: float = 30, *, db:
                                backup_at=None, seed=seed + 1)
             fault_records = read_logs(faults.logs)
             all_records = records + fault_records
-            results["faults"] = {"kills": faults.kills, "hung": faults.hung,
+            results["faults"] = {"kills": faults.kills, "hung": faults.hung, "wal_mb": faults.wal_mb,
                                  "latency": latency_table(fault_records, faults.ended - faults.started),
                                  **verify(db, all_records)}
         results["ok"] = _all_ok(results)
@@ -560,7 +566,8 @@ def _print_checks(part: dict[str, Any], after_kill: bool = False) -> None:
     print(f"collisions reported to agents: already taken {part['conflicts']['taken']}, stale version "
           f"{part['conflicts']['stale']}, refused transition {part['conflicts']['refused']}")
     print(f"integrity_check: {part['integrity']}; foreign key violations: {part['foreign_key_violations']}; "
-          f"assignee without matching history: {len(part['inconsistent'])}; hung processes: {part['hung']}")
+          f"assignee without matching history: {len(part['inconsistent'])}; hung processes: {part['hung']}; "
+          f"largest WAL: {part['wal_mb']} MB")
 
 
 def main(argv: list[str] | None = None) -> int:

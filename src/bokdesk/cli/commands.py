@@ -90,7 +90,10 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     try:
         target = sqlite3.connect(str(dest))
         try:
-            source.backup(target, pages=1024)
+            # One step: a snapshot read transaction for the whole copy (WAL: writers go on). A
+            # stepwise backup restarts whenever an agent commits between steps, and on a busy desk
+            # never finishes (measured: 286 MB with 3 writers at 60 commits/s ran until they stopped).
+            source.backup(target)
         finally:
             target.close()
     finally:

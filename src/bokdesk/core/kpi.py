@@ -21,7 +21,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from .desk import Actor, Desk
 from .enums import ACTIVE_STATUSES, AgentStatus, Status
@@ -56,10 +56,14 @@ class Kpis:
 
 
 def nps_score(promoters: int, detractors: int, answers: int) -> int | None:
-    """NPS from counts: no answers gives None (shown as "—"), never 0."""
+    """NPS from counts: 100 × (promoters − detractors) / answers, rounded half away from zero
+    (12.5 -> 13, -12.5 -> -13); no answers gives None (shown as "—"), never 0; only passives give 0.
+    The one definition, also used by ``core.metrics``."""
     if answers <= 0:
         return None
-    return round(100 * (promoters - detractors) / answers)
+    numerator = 100 * (promoters - detractors)
+    sign = -1 if numerator < 0 else 1
+    return sign * ((2 * abs(numerator) + answers) // (2 * answers))
 
 
 def start_of_day(desk: Desk, now: datetime) -> datetime:
@@ -88,6 +92,7 @@ _RESOLUTION_TODAY = select(_T.c.resolution_bsecs).where(
     _T.c.solved_at >= bindparam("day", type_=_DT),
     _T.c.resolution_bsecs.is_not(None),
     _T.c.status.concat("").in_(_DONE),
+    or_(_T.c.link_kind.is_(None), _T.c.link_kind != "merged"),  # merged duplicates are not resolutions
 )
 _NPS = select(
     func.count(),

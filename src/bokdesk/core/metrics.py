@@ -51,6 +51,7 @@ from sqlalchemy.ext.compiler import compiles
 from . import periods, sla
 from .desk import Actor, Desk
 from .enums import ACTIVE_STATUSES, Category, Channel, Priority, Status
+from .kpi import nps_score
 from .models import Agent, SurveyAnswer, Team, Ticket, TicketEvent
 from .periods import Period, Week
 from .roles import Permission, require
@@ -85,18 +86,6 @@ CLOCKS: tuple[str, ...] = ("business", "calendar")
 
 
 # ---------------------------------------------------------------------- small pure functions
-
-
-def nps_score(promoters: int, detractors: int, answers: int) -> int | None:
-    """NPS from counts: 100 × (promoters − detractors) / answers, rounded half away from zero.
-
-    No answers gives None (shown as "—"), never 0; only passives gives 0.
-    """
-    if answers <= 0:
-        return None
-    numerator = 100 * (promoters - detractors)
-    sign = -1 if numerator < 0 else 1
-    return sign * ((2 * abs(numerator) + answers) // (2 * answers))
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -937,8 +926,10 @@ def _breakdown(name: str, groups: dict[Any, Figures], open_by_key: dict[tuple[An
         for field_name, n in cell.items():
             target[field_name] += n
     keys = set(groups) | set(loads)
+    if name in ("agent", "team"):
+        keys |= set(labels[name])
     if name == "agent":
-        keys |= set(activity) | set(labels["agent"])
+        keys |= set(activity)
     rows = []
     for key in keys:
         label, login = labels.get(name, {}).get(key, (None, None))

@@ -194,23 +194,26 @@ def _event_time(value: str | None, fallback: datetime) -> datetime:
 def pauses_from_events(events: list[TicketEvent]) -> list[Pause]:
     """The pauses of the resolution clock, replayed from history rows (in id order).
 
-    A pause starts when the ticket goes *pending* or is solved (the ``solved_at`` row carries the
-    solve instant), and ends when it goes back to new / open / on hold. Pending straight into
-    solved is one pause.
+    A *pending* pause starts when the ticket goes pending and ends when it leaves pending (to open,
+    on hold, or solved). A *solved* pause starts at the solve (the ``solved_at`` row carries the
+    solve instant) and ends when the ticket is reopened; closing ends nothing (closed is final).
     """
     pauses: list[Pause] = []
     start: datetime | None = None
     reason = ""
     for e in events:
         at = _aware(e.at)
-        if e.field == "status" and e.new_value == "pending" and start is None:
-            start, reason = at, "pending"
-        elif e.field == "solved_at" and start is None:
-            start, reason = _event_time(e.new_value, at), "solved"
-        elif (e.field == "status" and e.old_value in PAUSED_STATUSES
-              and e.new_value not in (*PAUSED_STATUSES, "closed") and start is not None):
+        if e.field == "status" and e.new_value == "pending":
+            if start is None:
+                start, reason = at, "pending"
+        elif e.field == "status" and start is not None and (
+            (reason == "pending" and e.old_value == "pending")
+            or (reason == "solved" and e.old_value == "solved" and e.new_value != "closed")
+        ):
             pauses.append(Pause(start, at, reason))
             start = None
+        elif e.field == "solved_at" and start is None:
+            start, reason = _event_time(e.new_value, at), "solved"
     if start is not None:
         pauses.append(Pause(start, None, reason))
     return pauses

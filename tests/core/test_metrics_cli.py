@@ -33,10 +33,10 @@ def desk_with_work(desk, staff, clock):
     if agents.find_agent(desk, me) is None:
         agents.add_agent(desk, staff.admin, me, "Ja Kierownik", role="supervisor", team="BOK Warszawa")
     numbers = []
-    for who, subject in ((staff.ola, "Faktura"), (staff.ola, "Dostawa"), (staff.kasia, "Hasło")):
+    for who, subject, mail in ((staff.ola, "Faktura", "f"), (staff.ola, "Dostawa", "d"), (staff.kasia, "Hasło", "h")):
         clock.now = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
         t = tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-            subject=subject, customer=CustomerSpec(name="Klient", email=f"{subject.lower()}@example.pl"), body="?"))
+            subject=subject, customer=CustomerSpec(name="Klient", email=f"{mail}@example.pl"), body="?"))
         clock.now = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
         tickets.take(desk, who, t.id)
         tickets.reply(desk, who, t.id, "Gotowe", set_status="solved")

@@ -198,16 +198,23 @@ class BokdeskApp(App[int]):
 
     # ------------------------------------------------------------------ command palette
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Type an action: take, reply…")))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding: Binding = active.binding
-            if not binding.description or binding.action in seen or not active.enabled:
+            if (not binding.description or binding.action in seen or not active.enabled
+                    or binding.action == "command_palette"):
                 continue
             seen.add(binding.action)
             keys = self.get_key_display(binding)
             yield SystemCommand(
-                binding.description,
+                _(binding.description),  # ours are translated already; Textual's own are not
                 _("Key: {keys}").format(keys=keys),
                 partial(self.run_action, binding.action, active.node),
             )

@@ -35,6 +35,7 @@ APP: list[BindingType] = [
     _b("f3", "canned", N_("Canned"), "app.canned", show=False),
     _b("f4", "stats", N_("Stats"), "app.stats", show=False),
     _b("ctrl+q", "quit", N_("Quit"), "app.quit", show=False, priority=True),
+    _b("ctrl+p", "command_palette", N_("commands"), "app.palette", show=False, priority=True),
 ]
 
 TABLE: list[BindingType] = [
@@ -77,7 +78,7 @@ TICKET: list[BindingType] = [
     _b("t", "take", N_("Take"), "ticket.take"),
     _b("a", "assign", N_("Assign"), "ticket.assign"),
     _b("s", "status", N_("Status"), "ticket.status"),
-    _b("p", "priority", N_("Priority"), "ticket.priority"),
+    _b("p", "priority", N_("Priority"), "ticket.priority", show=False),
     _b("x", "solve", N_("Solve"), "ticket.solve"),
     _b("v", "survey", N_("Survey"), "ticket.survey", show=False),
     _b("h", "history", N_("History"), "ticket.history", show=False),
@@ -86,7 +87,7 @@ TICKET: list[BindingType] = [
        ),
     _b("right_square_bracket", "neighbour(1)", N_("Next ticket"), "ticket.next", show=False),
     _b("ctrl+r", "reload", N_("Reload"), "ticket.reload", show=False),
-    _b("escape", "back", N_("Back"), "ticket.back"),
+    _b("escape", "back", N_("Back"), "ticket.back", show=False),
 ]
 
 EDITOR: list[BindingType] = [
@@ -170,6 +171,16 @@ STATS_PERIOD: list[BindingType] = [
     _b("ctrl+s", "submit", N_("Confirm"), "stats_period.submit", priority=True),
     _b("escape", "cancel", N_("Cancel"), "stats_period.cancel", priority=True),
 ]
+
+# Descriptions of Textual's own bindings (focus, clipboard, editing), translated where they are shown
+# (help, command palette); the footer does not show them.
+TEXTUAL_DESCRIPTIONS = (
+    N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"), N_("Cut selected text"),
+    N_("Paste text from the clipboard"), N_("Select all"), N_("Submit"), N_("Toggle"), N_("Show menu"),
+    N_("Select"), N_("First"), N_("Last"), N_("Page Up"), N_("Page Down"), N_("Go to start"), N_("Go to end"),
+    N_("Delete character left"), N_("Delete character right"), N_("Delete all to the right"),
+    N_("Move cursor left"), N_("Move cursor left a word"), N_("Select line start"), N_("Select line end"),
+)
 
 ALL: tuple[list[BindingType], ...] = (
     APP, TABLE, QUEUE, SEARCH, TICKET, EDITOR, NEW_TICKET, CANNED, CANNED_FORM, PICKER, DIALOG, FORM_DIALOG, HELP,

@@ -32,6 +32,6 @@ class DeskScreen(Screen[T]):
     def set_top(self, *left: str | Content | tuple[str, str]) -> None:
         """The top bar: ``bokdesk`` and ``left`` on the left, the agent and their role on the right."""
         top = self.query_one(TopBar)
-        top.left = assemble(("bokdesk", "bold $accent"), "  ", *left)
+        top.left = assemble(("bokdesk", "bold $text-accent"), "  ", *left)
         top.right = assemble(safe_line(self.actor.name), " ",
                              (f"({labels.role(self.actor.role.value)})", "$text-muted"))

@@ -72,10 +72,13 @@ def rank(rows: list[CannedRow], query: str, language: str | None = None) -> list
         key = lambda r: (-r.usage, r.title.lower())  # noqa: E731
         return sorted(preferred, key=key) + sorted(others, key=key)
     matcher = Matcher(query)
+    needle = _fold(query)
     scored = []
     for row in rows:
-        score = max(matcher.match(row.title) * 1.0, matcher.match(row.shortcut) * 1.1,
-                    matcher.match(row.body[:400]) * 0.6)
+        # Fuzzy on the title and the shortcut; the body only where it contains what was typed (a fuzzy
+        # match over a whole paragraph finds almost any few letters and would bury the right answer).
+        score = max(matcher.match(row.title), matcher.match(row.shortcut) * 1.1,
+                    0.5 if needle in _fold(row.body) else 0.0)
         if score > 0:
             bonus = 0.05 if language is not None and row.language == language else 0.0
             scored.append((score + bonus + min(row.usage, 100) / 10_000, row))
@@ -83,10 +86,18 @@ def rank(rows: list[CannedRow], query: str, language: str | None = None) -> list
     return [row for _score, row in scored]
 
 
+def _fold(text: str) -> str:
+    """Lower case without Polish diacritics, so "haslo" finds "hasło"."""
+    import unicodedata
+
+    text = text.lower().replace("ł", "l")
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
 def _row_label(row: CannedRow) -> Content:
     scope = _("shared") if row.shared else _("personal")
     return assemble(
-        safe_line(row.title, "bold", limit=40), "  ", ("/" + row.shortcut, "$accent"), "  ",
+        safe_line(row.title, "bold", limit=40), "  ", ("/" + row.shortcut, "$text-accent"), "  ",
         (row.language.upper(), "$text-muted"), " ", (scope, "$text-muted"), " ",
         (_("used {n}×").format(n=row.usage), "$text-muted"),
     )
@@ -195,7 +206,7 @@ class CannedScreen(DeskScreen[None]):
         scope = _("shared with the desk") if row.shared else _("personal")
         meta.update(Content("\n").join([
             assemble(safe_line(row.title, "bold")),
-            assemble((_("Shortcut") + " ", "$text-muted"), ("/" + row.shortcut, "$accent"), "   ",
+            assemble((_("Shortcut") + " ", "$text-muted"), ("/" + row.shortcut, "$text-accent"), "   ",
                      (_("Language") + " ", "$text-muted"), labels.label("language", row.language), "   ",
                      (_("Category") + " ", "$text-muted"), labels.category(row.category) if row.category else "—"),
             assemble((scope, "$text-muted"), "   ", (_("used {n}×").format(n=row.usage), "$text-muted")),

@@ -131,7 +131,7 @@ class AssignDialog(Dialog[Assignment]):
             if needle and needle not in name.lower():
                 continue
             self._targets.append(("team", None, team_id))
-            targets.add_option(Option(assemble((_("Team:"), "$accent"), " ", safe_line(name))))
+            targets.add_option(Option(assemble((_("Team:"), "$text-accent"), " ", safe_line(name))))
         if self._targets:
             targets.highlighted = 0
 

@@ -48,8 +48,8 @@ class DraftsScreen(ChoiceDialog[int]):
 
         tz = self.app.desk.calendar.tz  # type: ignore[attr-defined]
         self.options = [
-            (ticket_id, assemble((f"#{ticket_id} ", "bold $accent"), safe_line(subject, "bold", limit=50), "  ",
-                                 (labels.label("message", kind), "$warning"), "  ",
+            (ticket_id, assemble((f"#{ticket_id} ", "bold $text-accent"), safe_line(subject, "bold", limit=50), "  ",
+                                 (labels.label("message", kind), "$text-warning"), "  ",
                                  (format_datetime(at, tz), "$text-muted"), "\n   ",
                                  (one_line(body, 70), "$text-muted")))
             for ticket_id, subject, kind, at, body in rows

@@ -8,6 +8,7 @@ ticket is opened again. ``Ctrl+T`` inserts a canned response with its placeholde
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,52 @@ from ..safe_text import assemble, safe_line
 
 DRAFT_DEBOUNCE = 0.8
 KINDS = ("reply", "note", "call")
+
+
+class DraftKeeper:
+    """Orders this console's draft writes with the sends that make them obsolete.
+
+    Saves run in thread workers and a send discards the draft in another, so a save started just
+    before Ctrl+S could commit after the send and bring the draft back. Every draft write takes
+    one lock, and a send first moves the draft's generation on, so saves queued before it do
+    nothing. A send that fails stores the text it tried to send: nothing typed is lost.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation: dict[tuple[int, str], int] = {}
+
+    def generation(self, ticket_id: int, kind: str) -> int:
+        return self._generation.get((ticket_id, kind), 0)
+
+    def start_send(self, ticket_id: int, kind: str) -> int:
+        """On the event loop, before the send starts: earlier saves become no-ops."""
+        key = (ticket_id, kind)
+        self._generation[key] = self._generation.get(key, 0) + 1
+        return self._generation[key]
+
+    def save(self, desk: Any, actor: Any, ticket_id: int, kind: str, text: str, base: int | None,
+             generation: int) -> None:
+        """In a thread: store the draft unless a send has started since ``generation`` was read."""
+        from ...core.services import drafts
+
+        with self._lock:
+            if self.generation(ticket_id, kind) == generation:
+                drafts.save(desk, actor, ticket_id, kind, text, base)
+
+    def settle(self, desk: Any, actor: Any, ticket_id: int, kind: str, *, sent: bool, text: str,
+               base: int | None) -> None:
+        """In the send's thread: the draft is gone if it was sent, else it holds what was typed."""
+        from ...core.services import drafts
+
+        with self._lock:
+            if sent:
+                drafts.discard(desk, actor, ticket_id, kind)
+            else:
+                drafts.save(desk, actor, ticket_id, kind, text, base)
+
+
+KEEPER = DraftKeeper()
 
 
 @dataclass(frozen=True)
@@ -96,14 +143,15 @@ class Composer(Vertical):
             "note": _("Internal note (only agents see it)"),
             "call": _("Call log with {customer}").format(customer=customer),
         }[kind]
-        style = {"reply": "bold $success", "note": "bold $warning", "call": "bold $primary"}[kind]
+        style = {"reply": "bold $text-success", "note": "bold $text-warning", "call": "bold $text-primary"}[kind]
         text = ""
         self.base_version = base_version
         if draft is not None and draft.body.strip():
             text = draft.body
             if draft.base_version is not None:
                 self.base_version = draft.base_version
-            restored = _("draft from {time} restored").format(time=format_time(draft.updated_at))
+            tz = self.app.desk.calendar.tz  # type: ignore[attr-defined]
+            restored = _("draft from {time} restored").format(time=format_time(draft.updated_at, tz))
             self.query_one("#composer-title", Label).update(
                 assemble((title, style), "  ", (restored, "$text-muted"))
             )
@@ -164,12 +212,13 @@ class Composer(Vertical):
         if text == self._saved_text:
             return
         self._saved_text = text
-        from ...core.services import drafts
         from ..tasks import run_service
 
         app: Any = self.app
         ticket_id, kind, base = self.ticket_id, self.kind, self.base_version
-        run_service(app, lambda: drafts.save(app.desk, app.actor, ticket_id, kind, text, base), group="draft")
+        generation = KEEPER.generation(ticket_id, kind)
+        run_service(app, lambda: KEEPER.save(app.desk, app.actor, ticket_id, kind, text, base, generation),
+                    group="draft")
 
     def mark_sent(self) -> None:
         """After a successful send: the draft is gone, nothing more to save."""
@@ -193,7 +242,12 @@ class Composer(Vertical):
             self.app.notify(_("A rejected complaint needs the reason."), severity="warning", markup=False)
             self.query_one("#reason", Input).focus()
             return
-        self.save_draft()
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        assert self.ticket_id is not None
+        KEEPER.start_send(self.ticket_id, self.kind)  # the send itself keeps or drops the draft
+        self._saved_text = body
         self.sending = True
         self.post_message(self.Send(Outgoing(self.kind, body, self.base_version, str(status or "") or None,
                                              str(decision or "") or None, reason or None)))

@@ -25,9 +25,10 @@ def key_lines(screen: Screen[Any]) -> tuple[list[tuple[str, str]], list[tuple[st
         if not binding.description or binding.system:
             continue
         target = everywhere if active.node is app else here
-        keys = target.setdefault(binding.description, [])
+        description = _(binding.description)  # Textual's own bindings come untranslated
+        keys = target.setdefault(description, [])
         if not keys:
-            order.append((active.node is app, binding.description))
+            order.append((active.node is app, description))
         display = app.get_key_display(binding)
         if display not in keys:
             keys.append(display)
@@ -60,20 +61,20 @@ class HelpScreen(ModalScreen[None]):
         def block(title: str, rows: list[tuple[str, str]]) -> None:
             if not rows:
                 return
-            lines.append(Content.styled(title, "bold $accent"))
+            lines.append(Content.styled(title, "bold $text-accent"))
             for keys, description in rows:
                 lines.append(Content.assemble((keys.ljust(width), "bold"), description))
             lines.append(Content(""))
 
         block(_("This screen"), self.local)
         block(_("Everywhere"), self.shared)
-        lines.append(Content.styled(_("Colours"), "bold $accent"))
-        lines.append(Content.assemble(("■ ", "$success"), _("SLA target met in time so far")))
-        lines.append(Content.assemble(("■ ", "$warning"), _("at risk: less than 20 % of the target (or one business "
+        lines.append(Content.styled(_("Colours"), "bold $text-accent"))
+        lines.append(Content.assemble(("■ ", "$text-success"), _("SLA target met in time so far")))
+        lines.append(Content.assemble(("■ ", "$text-warning"), _("at risk: less than 20 % of the target (or one business "
                                                             "hour) left")))
-        lines.append(Content.assemble(("■ ", "$error"), _("breached: the target has passed")))
+        lines.append(Content.assemble(("■ ", "$text-error"), _("breached: the target has passed")))
         lines.append(Content.assemble(("‼ ! ↓ ", "bold"), _("priority urgent, high, low (narrow screens)")))
-        lines.append(Content.assemble(("★ ", "bold $accent"), _("VIP customer")))
+        lines.append(Content.assemble(("★ ", "bold $text-accent"), _("VIP customer")))
         return Content("\n").join(lines)
 
     def action_close(self) -> None:

@@ -168,10 +168,10 @@ class NewTicketScreen(DeskScreen[Created]):
         listing.clear_options()
         for match in self.matches:
             listing.add_option(Option(assemble(
-                safe_line(match.name, "bold"), ("  ★ VIP" if match.vip else "", "$accent"), "  ",
+                safe_line(match.name, "bold"), ("  ★ VIP" if match.vip else "", "$text-accent"), "  ",
                 (one_line(match.contacts, 80), "$text-muted"))))
         if text:
-            listing.add_option(Option(assemble(("+ ", "bold $success"), _("New customer:") + " ",
+            listing.add_option(Option(assemble(("+ ", "bold $text-success"), _("New customer:") + " ",
                                                safe_line(text, "bold", limit=60))))
         listing.display = bool(text)
         if text:
@@ -206,8 +206,8 @@ class NewTicketScreen(DeskScreen[Created]):
         chosen = self.query_one("#customer-chosen", Static)
         self.query_one("#new-customer").display = self.new_customer
         if self.customer is not None:
-            chosen.update(assemble(("✓ ", "bold $success"), safe_line(self.customer.name, "bold"),
-                                   ("  ★ VIP" if self.customer.vip else "", "bold $accent"), "  ",
+            chosen.update(assemble(("✓ ", "bold $text-success"), safe_line(self.customer.name, "bold"),
+                                   ("  ★ VIP" if self.customer.vip else "", "bold $text-accent"), "  ",
                                    (one_line(self.customer.contacts, 80), "$text-muted")))
         elif self.new_customer:
             chosen.update(Content.styled(_("A new customer: fill in what you know (a name, or an e-mail or phone)."),

@@ -34,7 +34,7 @@ from .dialogs import (
     SurveyDialog,
     agent_rows,
 )
-from .editor import Composer, Outgoing
+from .editor import KEEPER, Composer, Outgoing
 
 Neighbours = Callable[[int, int], "int | None"]
 
@@ -95,6 +95,11 @@ class TicketScreen(DeskScreen[None]):
         presence = getattr(self.app, "presence", None)
         if presence is not None and presence.available:
             self.set_interval(presence.refresh_seconds, lambda: self._presence(self._activity))
+
+    def on_screen_suspend(self) -> None:
+        """Leaving the screen (f2, f3, a dialog): what is typed goes to the draft now, not in 0.8 s."""
+        if self.composer.display:
+            self.composer.save_draft()
 
     def on_unmount(self) -> None:
         self._leave(self.ticket_id)
@@ -167,6 +172,7 @@ class TicketScreen(DeskScreen[None]):
                                    "sending."), title=_("Ticket #{number}").format(number=self.ticket_id),
                        severity="warning")
         self._render_top()
+        self.refresh_bindings()
         self._render_header()
         self._render_customer()
         self._render_conversation()
@@ -186,19 +192,21 @@ class TicketScreen(DeskScreen[None]):
         tz = self.desk.calendar.tz
         now = self.desk.now()
         muted = "$text-muted"
-        status_style = {"new": "bold $accent", "open": "bold", "pending": "bold $secondary",
-                        "on_hold": "bold $secondary", "solved": "bold $success", "closed": "$text-muted"}
-        priority_style = {"urgent": "bold $error", "high": "bold $warning", "low": "$text-muted"}
+        status_style = {"new": "bold $text-accent", "open": "bold", "pending": "bold $text-primary",
+                        "on_hold": "bold $text-primary", "solved": "bold $text-success", "closed": "$text-muted"}
+        priority_style = {"urgent": "bold $text-error", "high": "bold $text-warning", "low": "$text-muted"}
         lines: list[Content] = [
-            assemble((f"#{t.id} ", "bold $accent"), safe_line(t.subject, "bold")),
+            assemble((f"#{t.id} ", "bold $text-accent"), safe_line(t.subject, "bold")),
             assemble(
                 (_("Status") + " ", muted), (labels.status(t.status), status_style.get(t.status, "bold")), "   ",
                 (_("Priority") + " ", muted), (labels.priority(t.priority), priority_style.get(t.priority, "bold")),
                 "   ", (_("Category") + " ", muted), (labels.category(t.category), "bold"), "   ",
-                (_("Channel") + " ", muted), (labels.channel(t.channel), "bold"), "   ",
-                (_("Team") + " ", muted), safe_line(detail.team.name if detail.team else "—", "bold"), "   ",
+                (_("Channel") + " ", muted), (labels.channel(t.channel), "bold"),
+            ),
+            assemble(
                 (_("Assignee") + " ", muted),
-                safe_line(detail.assignee.name, "bold") if detail.assignee else (_("nobody"), "bold $accent"),
+                safe_line(detail.assignee.name, "bold") if detail.assignee else (_("nobody"), "bold $text-accent"),
+                "   ", (_("Team") + " ", muted), safe_line(detail.team.name if detail.team else "—", "bold"),
             ),
         ]
         lines.append(self._deadlines(detail, now, tz))
@@ -212,11 +220,11 @@ class TicketScreen(DeskScreen[None]):
                       f"#{t.parent_id}", "   "]
         if self.others:
             who = ", ".join(_presence_text(name, activity) for name, activity in self.others)
-            extra += [(who, "bold $warning"), "   "]
+            extra += [(who, "bold $text-warning"), "   "]
         waiting = [labels.label("message", kind) for kind in ("reply", "note", "call") if kind in self.drafts]
         if waiting and not self.composer.display:
             extra += [(_("Unsent draft: {kinds} (press r, i or l)").format(kinds=", ".join(waiting)),
-                       "bold $warning")]
+                       "bold $text-warning")]
         if extra:
             lines.append(assemble(*extra))
         header = self.query_one("#ticket-header", Static)
@@ -227,21 +235,21 @@ class TicketScreen(DeskScreen[None]):
         muted = "$text-muted"
         parts: list[str | Content | tuple[str, str]] = []
         if t.status in (Status.SOLVED.value, Status.CLOSED.value):
-            parts += [(_("Solved") + " ", muted), (format_datetime(t.solved_at, tz), "bold $success")]
+            parts += [(_("Solved") + " ", muted), (format_datetime(t.solved_at, tz), "bold $text-success")]
             if t.frt_breached or t.resolution_breached:
-                parts += ["   ", (_("SLA was breached"), "bold $error")]
+                parts += ["   ", (_("SLA was breached"), "bold $text-error")]
         elif t.pending_since is not None:
             parts += [(_("Waiting for the customer since {when}; the resolution clock is paused").format(
-                when=format_datetime(t.pending_since, tz)), "bold $secondary")]
+                when=format_datetime(t.pending_since, tz)), "bold $text-primary")]
         elif t.next_due_at is not None:
             target = _("First response") if t.first_response_at is None else _("Resolution")
             left = int((t.next_due_at - now).total_seconds())
             at_risk = t.next_risk_at is not None and t.next_risk_at <= now
             if left < 0:
-                text, style = _("overdue by {time}").format(time=format_duration(-left)), "bold $error"
+                text, style = _("overdue by {time}").format(time=format_duration(-left)), "bold $text-error"
             else:
                 text = _("due in {time}").format(time=format_duration(left))
-                style = "bold $warning" if at_risk else "bold $success"
+                style = "bold $text-warning" if at_risk else "bold $text-success"
             parts += [(target + " ", muted), (text, style), (f" ({format_datetime(t.next_due_at, tz)})", muted)]
         else:
             parts += [(_("No SLA target"), muted)]
@@ -253,7 +261,7 @@ class TicketScreen(DeskScreen[None]):
                           (f" ({format_date(t.complaint_decided_at, tz)})", muted)]
             else:
                 days = (t.complaint_due_at - now).total_seconds() / 86400
-                style = "bold $error" if days < 0 else ("bold $warning" if days < 3 else "bold")
+                style = "bold $text-error" if days < 0 else ("bold $text-warning" if days < 3 else "bold")
                 parts += [(_("Complaint deadline") + " ", muted), (format_date(t.complaint_due_at, tz), style),
                           (" (" + (_("overdue by {time}").format(time=format_duration(-days * 86400)) if days < 0
                                    else _("in {time}").format(time=format_duration(days * 86400))) + ")", style)]
@@ -267,7 +275,7 @@ class TicketScreen(DeskScreen[None]):
         muted = "$text-muted"
         lines: list[Content] = []
         name = safe_line(c.name, "bold")
-        lines.append(assemble(name, ("  ★ VIP", "bold $accent") if c.vip else ""))
+        lines.append(assemble(name, ("  ★ VIP", "bold $text-accent") if c.vip else ""))
         if c.company:
             lines.append(safe_line(c.company))
         for contact in detail.contacts:
@@ -283,10 +291,10 @@ class TicketScreen(DeskScreen[None]):
             if earlier else _("No earlier tickets"), "bold"))
         for ticket in earlier[:12]:
             lines.append(assemble(
-                (f"#{ticket.id} ", "$accent"), (format_date(ticket.created_at, tz), muted), " ",
+                (f"#{ticket.id} ", "$text-accent"), (format_date(ticket.created_at, tz), muted), " ",
                 (labels.status(ticket.status), "bold"),
             ))
-            lines.append(assemble("  ", safe_line(ticket.subject, limit=34)))
+            lines.append(assemble("  ", safe_line(ticket.subject, limit=33)))
         lines.append(Content(""))
         surveys = detail.customer_surveys
         lines.append(Content.styled(_("Last survey answers") if surveys else _("No survey answers yet"), "bold"))
@@ -355,7 +363,7 @@ class TicketScreen(DeskScreen[None]):
         for event in detail.events:
             change: list[str | Content | tuple[str, str]] = [
                 (format_datetime(event.at, tz) + "  ", muted), safe_line(event.actor, "bold", limit=30), "  ",
-                (labels.label("field", event.field), "$accent"),
+                (labels.label("field", event.field), "$text-accent"),
             ]
             old, new = _history_value(event.field, event.old_value, tz), _history_value(event.field, event.new_value, tz)
             if old and new:
@@ -370,6 +378,12 @@ class TicketScreen(DeskScreen[None]):
         self.query_one("#history-text", Static).update(Content("\n").join(lines))
 
     # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide "take" on a ticket that is already the agent's (the footer has little room)."""
+        if action == "take" and self.detail is not None and self.detail.ticket.assignee_id == self.actor.id:
+            return False
+        return True
 
     def _ready(self) -> bool:
         if self.detail is None:
@@ -409,18 +423,23 @@ class TicketScreen(DeskScreen[None]):
     def _send(self, event: Composer.Send) -> None:
         out: Outgoing = event.outgoing
         desk, actor, ticket_id = self.desk, self.actor, self.ticket_id
-        from ...core.services import drafts, tickets
+        from ...core.services import tickets
 
         def send() -> None:
-            if out.kind == "reply":
-                tickets.reply(desk, actor, ticket_id, out.body, expected_version=out.base_version,
-                              set_status=out.set_status, complaint_decision=out.decision, decision_reason=out.reason)
-            elif out.kind == "call":
-                tickets.log_call(desk, actor, ticket_id, out.body, expected_version=out.base_version,
-                                 set_status=out.set_status)
-            else:
-                tickets.add_note(desk, actor, ticket_id, out.body, expected_version=out.base_version)
-            drafts.discard(desk, actor, ticket_id, out.kind)
+            try:
+                if out.kind == "reply":
+                    tickets.reply(desk, actor, ticket_id, out.body, expected_version=out.base_version,
+                                  set_status=out.set_status, complaint_decision=out.decision,
+                                  decision_reason=out.reason)
+                elif out.kind == "call":
+                    tickets.log_call(desk, actor, ticket_id, out.body, expected_version=out.base_version,
+                                     set_status=out.set_status)
+                else:
+                    tickets.add_note(desk, actor, ticket_id, out.body, expected_version=out.base_version)
+            except BaseException:
+                KEEPER.settle(desk, actor, ticket_id, out.kind, sent=False, text=out.body, base=out.base_version)
+                raise
+            KEEPER.settle(desk, actor, ticket_id, out.kind, sent=True, text="", base=None)
 
         def done(_result: None) -> None:
             self.composer.mark_sent()
@@ -652,7 +671,7 @@ def _presence_text(name: str, activity: str) -> str:
 
 
 def _nps_style(score: int) -> str:
-    return "bold $success" if score >= 9 else ("bold $warning" if score >= 7 else "bold $error")
+    return "bold $text-success" if score >= 9 else ("bold $text-warning" if score >= 7 else "bold $text-error")
 
 
 def _history_value(field: str, value: str | None, tz: Any) -> str:

@@ -39,20 +39,20 @@ def _build(k: Kpis, compact: bool) -> Content:
 
     oldest = format_duration(k.oldest_waiting, compact=compact) if k.oldest_waiting is not None else "—"
     if compact:
-        item(_("Unass."), format_number(k.unassigned), "bold $accent" if k.unassigned else "bold")
+        item(_("Unass."), format_number(k.unassigned), "bold $text-accent" if k.unassigned else "bold")
         item(_("oldest"), oldest)
-        item(_("Risk"), format_number(k.at_risk), "bold $warning" if k.at_risk else "bold")
-        item(_("Late"), format_number(k.breached), "bold $error" if k.breached else "bold")
+        item(_("Risk"), format_number(k.at_risk), "bold $text-warning" if k.at_risk else "bold")
+        item(_("Late"), format_number(k.breached), "bold $text-error" if k.breached else "bold")
         item(_("Mine"), format_number(k.my_open))
         item(_("FRT"), format_duration(k.frt_median_today, compact=True))
         item(_("Res."), format_duration(k.resolution_median_today, compact=True))
         item(_("NPS"), _signed(k.nps) if k.nps is not None else "—")
         item(_("On"), format_number(k.agents_online))
     else:
-        item(_("Unassigned"), format_number(k.unassigned), "bold $accent" if k.unassigned else "bold")
+        item(_("Unassigned"), format_number(k.unassigned), "bold $text-accent" if k.unassigned else "bold")
         item(_("oldest waiting"), oldest)
-        item(_("At risk"), format_number(k.at_risk), "bold $warning" if k.at_risk else "bold")
-        item(_("Breached"), format_number(k.breached), "bold $error" if k.breached else "bold")
+        item(_("At risk"), format_number(k.at_risk), "bold $text-warning" if k.at_risk else "bold")
+        item(_("Breached"), format_number(k.breached), "bold $text-error" if k.breached else "bold")
         item(_("My open"), format_number(k.my_open))
         item(_("FRT today"), format_duration(k.frt_median_today))
         item(_("Resolution today"), format_duration(k.resolution_median_today))

@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,20 +129,25 @@ def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 3)
 
 
+def _actions(rng: random.Random, deadline: float, think_ms: float, name: str) -> Iterator[str]:
+    """Until the deadline: pause (``think_ms`` on average), then give a unique token for one action."""
+    seq = 0
+    while time.time() < deadline:
+        if think_ms:
+            time.sleep(rng.uniform(0, 2 * think_ms) / 1000)
+        seq += 1
+        yield f"{name}-{os.getpid()}-{seq}"
+
+
 def _agent(desk: Any, log: Log, rng: random.Random, deadline: float, login: str, think_ms: float) -> None:
     from bokdesk.core.queries import View, list_view
     from bokdesk.core.services import agents, presence, tickets
 
     actor = agents.require_agent(desk, login)
     mine: dict[int, str] = {}
-    seq = 0
     my_status = "available"
     last_heartbeat = 0.0
-    while time.time() < deadline:
-        if think_ms:
-            time.sleep(rng.uniform(0, 2 * think_ms) / 1000)
-        seq += 1
-        token = f"{login}-{os.getpid()}-{seq}"
+    for token in _actions(rng, deadline, think_ms, login):
         if time.time() - last_heartbeat > 15:  # the console's heartbeat keeps the agent online
             if _timed(log, "heartbeat", lambda: presence.heartbeat(desk, actor)) is not FAILED:
                 last_heartbeat = time.time()
@@ -201,12 +207,7 @@ def _importer(desk: Any, log: Log, rng: random.Random, deadline: float, think_ms
     with desk.store.read() as session:
         teams = {t.name: t.id for t in session.exec(select(Team)).all()}
     created: list[int] = []
-    seq = 0
-    while time.time() < deadline:
-        if think_ms:
-            time.sleep(rng.uniform(0, 2 * think_ms) / 1000)
-        seq += 1
-        token = f"importer-{os.getpid()}-{seq}"
+    for token in _actions(rng, deadline, think_ms, "importer"):
         if created and rng.random() < 0.25:
             ticket_id = rng.choice(created[-200:])
             _timed(log, "customer_msg", lambda: tickets.add_customer_message(

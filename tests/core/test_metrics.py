@@ -270,3 +270,21 @@ def test_median_and_p90_definitions():
     assert metrics.p90(list(range(1, 11))) == 9  # nearest rank: ceil(0.9 * 10) = 9th
     assert metrics.p90(list(range(1, 12))) == 10  # ceil(9.9) = 10th
     assert metrics.mean(7, 2) == 4 and metrics.mean(0, 0) is None
+
+
+def test_dims_code_is_generated_by_the_database_and_decodes(desk, staff, week):
+    from sqlalchemy import text
+
+    from bokdesk.core.models import DIMS_CODE_SQL, Ticket
+
+    with desk.store.read() as s:
+        ddl = s.connection().execute(text("SELECT sql FROM sqlite_master WHERE name = 'ticket'")).scalar()
+        t2 = s.get(Ticket, week["t2"])
+        code = s.connection().execute(text("SELECT dims_code FROM ticket WHERE id = :id"), {"id": t2.id}).scalar()
+    assert DIMS_CODE_SQL in " ".join(ddl.split())
+    import numpy as np
+
+    codes = np.array([code])
+    decoded = {name: metrics._key_value(name, int(metrics._decode(name, codes)[0])) for name in metrics.DIMENSIONS}
+    assert decoded == {"agent": staff.dev.id, "team": staff.dev.team_id, "channel": "email", "category": "problem",
+                       "priority": "high"}

@@ -44,7 +44,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Integer, String, Table, and_, case, cast, func, literal, or_, select
+from sqlalchemy import BigInteger, Integer, String, Table, and_, case, cast, func, literal, literal_column, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 
@@ -243,7 +243,8 @@ class Figures:
 # (one sort of the values, one radix sort of the group keys) in C. No GROUP BY sorter runs in SQL
 # and no Python code touches single tickets.
 
-# Packed dimensions: agent (20 bits) | team (16) | channel (4) | category (4) | priority (4).
+# The ticket's ``dims_code`` (a generated column, see models.DIMS_CODE_SQL): agent (20 bits) |
+# team (16) | channel (4) | category (4) | priority (4); enum values numbered from 1 in order.
 AGENT_SHIFT, TEAM_SHIFT, CHANNEL_SHIFT, CATEGORY_SHIFT = 28, 12, 8, 4
 CODES: dict[str, tuple[str, ...]] = {
     "channel": tuple(c.value for c in Channel),
@@ -251,18 +252,6 @@ CODES: dict[str, tuple[str, ...]] = {
     "priority": tuple(p.value for p in Priority),
 }
 OTHER = "other"
-
-
-def _code_of(column: Any, values: tuple[str, ...]) -> Any:
-    return case(*[(column == v, i + 1) for i, v in enumerate(values)], else_=0)
-
-
-def _packed(ticket: Any) -> Any:
-    c = ticket.c
-    return (func.coalesce(c.assignee_id, 0) * (1 << AGENT_SHIFT) + func.coalesce(c.team_id, 0) * (1 << TEAM_SHIFT)
-            + _code_of(c.channel, CODES["channel"]) * (1 << CHANNEL_SHIFT)
-            + _code_of(c.category, CODES["category"]) * (1 << CATEGORY_SHIFT)
-            + _code_of(c.priority, CODES["priority"]))
 
 
 def _decode(name: str, codes: np.ndarray) -> np.ndarray:
@@ -360,23 +349,44 @@ class Sample:
     flags: np.ndarray
     business: np.ndarray
     calendar: np.ndarray
+    stops: np.ndarray
+    """When each clock stopped, in whole seconds since 1970 (read only when a sample serves several jobs)."""
 
     def __len__(self) -> int:
         return len(self.flags)
 
+    def within(self, start: int, end: int) -> Sample:
+        """The tickets whose clock stopped in ``[start, end)`` (whole seconds)."""
+        mask = (self.stops >= start) & (self.stops < end)
+        has_values = len(self.business) == len(self.flags)
+        return Sample(self.codes[mask], self.flags[mask], self.business[mask] if has_values else _EMPTY,
+                      self.calendar[mask] if has_values else _EMPTY, self.stops[mask])
 
-def _array(text: str | None) -> np.ndarray:
+
+def _array(text: str | None, dtype: Any = np.int64) -> np.ndarray:
     if not text:
-        return _EMPTY
-    return np.fromstring(text, dtype=np.int64, sep=",")  # type: ignore[call-overload]  # text mode, C parser
+        return np.zeros(0, dtype=dtype)
+    return np.fromstring(text, dtype=dtype, sep=",")  # type: ignore[call-overload]  # text mode, C parser
+
+
+def _epoch(column: Any, sqlite: bool) -> Any:
+    """Whole seconds since 1970 of a UTC timestamp column (floored)."""
+    if sqlite:
+        import sqlite3
+
+        if sqlite3.sqlite_version_info >= (3, 38):
+            return func.unixepoch(column)
+        return cast(func.strftime("%s", column), Integer)
+    return cast(func.floor(func.extract("epoch", column)), BigInteger)
 
 
 def _read_sample(conn: Connection, family: Family, start: datetime, end: datetime, sqlite: bool,
-                 codes: bool = True) -> Sample:
+                 codes: bool = True, stops: bool = False) -> Sample:
     ts = family.stop
     columns = [
-        _concat(_packed(_T) if codes else literal(0), sqlite),
+        _concat(_T.c.dims_code if codes else literal(0), sqlite),
         _concat(family.flags(), sqlite),
+        _concat(_epoch(ts, sqlite), sqlite) if stops else literal(None),
     ]
     if family.duration is not None:
         _, cal, bus = family.duration
@@ -384,12 +394,14 @@ def _read_sample(conn: Connection, family: Family, start: datetime, end: datetim
     query = _hinted(select(*columns).select_from(_T).where(ts >= start, ts < end, *family.where()),
                     family.index, sqlite)
     row = conn.execute(query).one()
-    flags = _array(row[1])
+    flags = _array(row[1], np.int32)
+    duration = family.duration is not None
     return Sample(
         _array(row[0]) if codes else np.zeros(len(flags), dtype=np.int64),
         flags,
-        _array(row[2]) if family.duration is not None else _EMPTY,
-        _array(row[3]) if family.duration is not None else _EMPTY,
+        _array(row[3], np.int32) if duration else _EMPTY,
+        _array(row[4], np.int32) if duration else _EMPTY,
+        _array(row[2]) if stops else _EMPTY,
     )
 
 
@@ -408,8 +420,8 @@ def _order_stats(sorted_values: np.ndarray, keys_by_value: np.ndarray | None, gr
         ranked = sorted_values[np.argsort(small, kind="stable")]
     present = counts[groups]
     starts = np.concatenate(([0], np.cumsum(present)[:-1]))
-    lo = ranked[starts + (present - 1) // 2]
-    hi = ranked[starts + present // 2]
+    lo = ranked[starts + (present - 1) // 2].astype(np.int64)
+    hi = ranked[starts + present // 2].astype(np.int64)
     tail = ranked[starts + (9 * present + 9) // 10 - 1]
     return (lo + hi) // 2, tail
 
@@ -508,46 +520,50 @@ class Job:
 
 
 class _Reader:
-    """Reads every job's samples in one read transaction (one consistent snapshot) on a thread
-    of its own, while the caller's thread queries the rest and ranks what has arrived: SQLite and
-    numpy both release the GIL, so reading and ranking overlap."""
+    """Reads each figure family once over the span of every job, in one read transaction (one
+    consistent snapshot), on a thread of its own; the caller's thread meanwhile queries the rest
+    and ranks what has arrived (SQLite and numpy both release the GIL). Several jobs (a period and
+    13 weeks) share one pass: each takes the tickets whose clock stopped in its range."""
 
     def __init__(self, desk: Desk, jobs: Sequence[Job]) -> None:
         self.desk = desk
         self.jobs = list(jobs)
-        self.items: queue.Queue[tuple[int, Any, Any]] = queue.Queue()
+        self.items: queue.Queue[tuple[Any, Any]] = queue.Queue()
         self.thread = threading.Thread(target=self._run, name="bokdesk-metrics", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         sqlite = self.desk.store.is_sqlite
+        start = min(job.start for job in self.jobs)
+        end = max(job.end for job in self.jobs)
+        codes = any(name is not None for job in self.jobs for name in job.names)
+        several = len(self.jobs) > 1
         try:
             with self.desk.store.read() as session:
                 conn = session.connection()
+                for family in FAMILIES:
+                    self.items.put((family, _read_sample(conn, family, start, end, sqlite, codes, several)))
                 for i, job in enumerate(self.jobs):
-                    codes = any(name is not None for name in job.names)
-                    for family in FAMILIES:
-                        self.items.put((i, family, _read_sample(conn, family, job.start, job.end, sqlite, codes)))
-                    self.items.put((i, "surveys", _read_surveys(conn, job.start, job.end)))
+                    self.items.put((i, _read_surveys(conn, job.start, job.end)))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            self.items.put((-1, "error", exc))
+            self.items.put(("error", exc))
 
     def figures(self) -> list[dict[str | None, dict[Any, Figures]]]:
         out: list[dict[str | None, dict[Any, Figures]]] = [{name: {} for name in job.names} for job in self.jobs]
-        orders: dict[tuple[int, str], dict[str, np.ndarray]] = {}
-        for _ in range(len(self.jobs) * (len(FAMILIES) + 1)):
-            i, what, payload = self.items.get()
+        bounds = [(int(job.start.timestamp()), int(job.end.timestamp())) for job in self.jobs]
+        for _ in range(len(FAMILIES) + len(self.jobs)):
+            what, payload = self.items.get()
             if what == "error":
                 self.thread.join()
                 raise payload
-            job = self.jobs[i]
-            if what == "surveys":
-                _fill_surveys(payload, job.names, out[i])
+            if isinstance(what, int):
+                _fill_surveys(payload, self.jobs[what].names, out[what])
                 continue
-            family_orders = orders.setdefault((i, what.name), {})
-            for name in job.names:
-                _fill(what, payload, name, out[i][name], family_orders)
-            orders.pop((i, what.name), None)
+            for i, job in enumerate(self.jobs):
+                sample = payload if len(self.jobs) == 1 else payload.within(*bounds[i])
+                orders: dict[str, np.ndarray] = {}
+                for name in job.names:
+                    _fill(what, sample, name, out[i][name], orders)
         self.thread.join()
         return out
 
@@ -644,7 +660,8 @@ def _backlog_at(conn: Connection, at: datetime) -> int:
     count = int(never_solved) - int(created_after) + int(solved_after)
     # Reopened tickets first solved by then count if their last status change before ``at`` made
     # them active again.
-    candidates = select(c.id).where(c.reopen_count > 0, c.first_solved_at <= at,
+    # A literal 0 (not a bound parameter): SQLite can then use the partial index on reopened tickets.
+    candidates = select(c.id).where(c.reopen_count > literal_column("0"), c.first_solved_at <= at,
                                     or_(c.status.in_(ACTIVE), c.solved_at > at))
     last_change = (select(func.max(_E.c.id))
                    .where(_E.c.ticket_id.in_(candidates), _E.c.field == "status", _E.c.at <= at)
@@ -753,10 +770,7 @@ def _read_activity(conn: Connection, desk: Desk, period: Period, sqlite: bool) -
     closing time cuts (e.g. 08:30) is settled action by action.
     """
     e = _E.c
-    if sqlite:
-        hour = cast(func.strftime("%s", e.at), Integer) // 3600
-    else:
-        hour = cast(func.floor(func.extract("epoch", e.at) / 3600), Integer)
+    hour = _epoch(e.at, sqlite) // 3600
     row = conn.execute(_hinted_event(
         select(_concat(e.agent_id * (1 << 32) + hour, sqlite))
         .where(e.at >= period.start, e.at < period.end, e.agent_id.is_not(None)), sqlite)

@@ -13,6 +13,17 @@ from alembic import op
 
 APPLICATION_ID = 0x626F6B64
 
+# The ticket's report dimensions packed into one integer (core/models.py DIMS_CODE_SQL, spelled
+# out here so the migration stays as it was written).
+DIMS_CODE_SQL = (
+    "coalesce(assignee_id, 0) * 268435456 + coalesce(team_id, 0) * 4096"
+    " + (CASE channel WHEN 'email' THEN 1 WHEN 'phone' THEN 2 WHEN 'chat' THEN 3 WHEN 'web' THEN 4"
+    " WHEN 'walk_in' THEN 5 WHEN 'social' THEN 6 ELSE 0 END) * 256"
+    " + (CASE category WHEN 'question' THEN 1 WHEN 'problem' THEN 2 WHEN 'complaint' THEN 3"
+    " WHEN 'request' THEN 4 WHEN 'incident' THEN 5 WHEN 'feedback' THEN 6 ELSE 0 END) * 16"
+    " + (CASE priority WHEN 'low' THEN 1 WHEN 'normal' THEN 2 WHEN 'high' THEN 3 WHEN 'urgent' THEN 4 ELSE 0 END)"
+)
+
 # Default SLA targets in business minutes: (priority, first response, resolution).
 DEFAULT_SLA = [
     ("urgent", 60, 8 * 60),
@@ -244,6 +255,7 @@ def upgrade() -> None:
     sa.Column('transfer_count', sa.Integer(), nullable=False),
     sa.Column('public_response_count', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('dims_code', sa.BigInteger(), sa.Computed(DIMS_CODE_SQL, persisted=True), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['agent.id'], ),
     sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], ),
     sa.ForeignKeyConstraint(['parent_id'], ['ticket.id'], ),
@@ -253,19 +265,17 @@ def upgrade() -> None:
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.create_index('ix_ticket_complaint_due', ['complaint_due_at'], unique=False)
         # Covering indexes of the metrics (core/metrics.py), one per clock-stop family.
-        batch_op.create_index('ix_ticket_m_created', ['created_at', 'assignee_id', 'team_id', 'channel', 'category',
-                                                      'priority', 'direction', 'complaint_due_at'], unique=False)
-        batch_op.create_index('ix_ticket_m_pickup', ['picked_up_at', 'assignee_id', 'team_id', 'channel', 'category',
-                                                     'priority', 'pickup_secs', 'pickup_bsecs'], unique=False)
-        batch_op.create_index('ix_ticket_m_frt', ['first_response_at', 'assignee_id', 'team_id', 'channel', 'category',
-                                                  'priority', 'frt_secs', 'frt_bsecs', 'frt_due_at', 'frt_breached'],
+        batch_op.create_index('ix_ticket_m_created', ['created_at', 'dims_code', 'direction', 'complaint_due_at'],
                               unique=False)
-        batch_op.create_index('ix_ticket_m_solved', ['solved_at', 'status', 'link_kind', 'assignee_id', 'team_id',
-                                                     'channel', 'category', 'priority', 'direction', 'resolution_secs',
-                                                     'resolution_bsecs', 'resolution_due_at', 'resolution_breached',
-                                                     'public_response_count', 'transfer_count'], unique=False)
-        batch_op.create_index('ix_ticket_m_first_solved', ['first_solved_at', 'link_kind', 'assignee_id', 'team_id',
-                                                           'channel', 'category', 'priority', 'reopen_count',
+        batch_op.create_index('ix_ticket_m_pickup', ['picked_up_at', 'dims_code', 'pickup_secs', 'pickup_bsecs'],
+                              unique=False)
+        batch_op.create_index('ix_ticket_m_frt', ['first_response_at', 'dims_code', 'frt_secs', 'frt_bsecs',
+                                                  'frt_due_at', 'frt_breached'], unique=False)
+        batch_op.create_index('ix_ticket_m_solved', ['solved_at', 'status', 'link_kind', 'dims_code', 'direction',
+                                                     'resolution_secs', 'resolution_bsecs', 'resolution_due_at',
+                                                     'resolution_breached', 'public_response_count', 'transfer_count'],
+                              unique=False)
+        batch_op.create_index('ix_ticket_m_first_solved', ['first_solved_at', 'link_kind', 'dims_code', 'reopen_count',
                                                            'first_resolution_secs', 'first_resolution_bsecs',
                                                            'frt_secs', 'frt_due_at', 'frt_breached'], unique=False)
         batch_op.create_index('ix_ticket_m_reopened', ['first_solved_at'], unique=False,

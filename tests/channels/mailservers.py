@@ -319,7 +319,8 @@ def start_smtp(tmp: Path, *, security: str = "none", auth: tuple[str, str] | Non
             ok = isinstance(data, LoginPassword) and data.login.decode() == user and data.password.decode() == password
             return AuthResult(success=ok, handled=False)
 
-        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=security != "none")
+        # aiosmtpd does not count implicit TLS as TLS for AUTH; STARTTLS must come before AUTH
+        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=security == "starttls")
     controller = Controller(recorder, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     return SmtpServer(controller, recorder, port, ca_file, auth[0] if auth else None, auth[1] if auth else None,

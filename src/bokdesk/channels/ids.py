@@ -8,6 +8,7 @@ Digest keys are never written into outgoing ``In-Reply-To`` / ``References`` hea
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -46,7 +47,12 @@ def domain_of(address: str | None) -> str:
         domain = address.rsplit("@", 1)[1].strip().strip(">").lower()
         if re.fullmatch(r"[a-z0-9.-]{1,200}", domain):
             return domain
-    host = socket.getfqdn().lower()
+    return _host_domain()
+
+
+@functools.cache
+def _host_domain() -> str:
+    host = socket.getfqdn().lower()  # may ask DNS: once per process
     return host if re.fullmatch(r"[a-z0-9.-]{1,200}", host) and "." in host else "bokdesk.invalid"
 
 

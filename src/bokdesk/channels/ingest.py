@@ -26,7 +26,7 @@ ticket N; otherwise a new ticket.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -169,22 +169,28 @@ class Ingestor:
              force: bool = False) -> list[IngestResult]:
         results: list[IngestResult] = []
         with self.desk.store.batch() as session:
+            lookup = _Lookup(session, prepared)
             for p in prepared:
-                result = self._file_one(session, p, force=force)
+                result = self._file_one(session, p, lookup, force=force)
+                lookup.filed(result)
                 if p.quarantine_id is not None and result.outcome is not Outcome.QUARANTINED:
                     row = session.get(MailQuarantine, p.quarantine_id)
                     if row is not None:
                         row.resolved = True
                         session.add(row)
                 results.append(result)
+                # Keep the session small: every row of this message is written; holding thousands
+                # of objects makes each later autoflush scan them all.
+                session.flush()
+                session.expunge_all()
             if cursor is not None:
                 _store_cursor(session, cursor, self.desk)
         return results
 
-    def _file_one(self, session: Session, p: _Prepared, *, force: bool = False) -> IngestResult:
+    def _file_one(self, session: Session, p: _Prepared, lookup: _Lookup, *, force: bool = False) -> IngestResult:
         try:
             with session.begin_nested():
-                return self._route(session, p, force=force)
+                return self._route(session, p, lookup, force=force)
         except OperationalError:
             raise  # the database itself failed: abort the batch, nothing is marked done
         except Exception as exc:  # noqa: BLE001 - the message's own problem: keep it raw
@@ -192,33 +198,33 @@ class Ingestor:
             with session.begin_nested():
                 return self._quarantine(session, p, f"could not be filed: {reason}")
 
-    def _route(self, session: Session, p: _Prepared, *, force: bool) -> IngestResult:
+    def _route(self, session: Session, p: _Prepared, lookup: _Lookup, *, force: bool) -> IngestResult:
         now = self.desk.now()
-        seen = session.get(MailSeen, p.key)
+        seen = lookup.seen.get(p.key)
         if seen is not None and not force:
-            if seen.outcome in FILED and p.parsed is not None and self._differs(session, p):
+            if seen[0] in FILED and p.parsed is not None and self._differs(session, p):
                 # A reused Message-ID on a different message: file it under a key of its own.
                 p.key = ids.normalize(f"{p.key}#{ids.digest(p.item.raw)[7:23]}") or p.key
-                seen = session.get(MailSeen, p.key)
+                row = session.get(MailSeen, p.key)
+                seen = (row.outcome, row.ticket_id) if row is not None else None
             if seen is not None:
-                return IngestResult(p.item.source, Outcome.DUPLICATE, p.key, seen.ticket_id, seen.outcome)
+                return IngestResult(p.item.source, Outcome.DUPLICATE, p.key, seen[1], seen[0])
         if seen is not None:  # forced (releasing from quarantine): forget the earlier outcome
-            session.delete(seen)
-            session.flush()
+            row = session.get(MailSeen, p.key)
+            if row is not None:
+                session.delete(row)
+                session.flush()
         if p.error is not None or p.parsed is None:
             return self._quarantine(session, p, p.error or "cannot be read as e-mail")
         parsed = p.parsed
-        existing = session.exec(
-            select(Message.ticket_id).where(Message.email_message_id == p.key)
-        ).first()
-        if existing is not None:
-            return self._seen(session, p, Outcome.DUPLICATE, existing, "already on the ticket")
-        if self._is_own(session, parsed, p.key):
+        if p.key in lookup.stored:
+            return self._seen(session, p, Outcome.DUPLICATE, lookup.stored[p.key], "already on the ticket")
+        if self._is_own(parsed, p.key, lookup):
             return self._seen(session, p, Outcome.IGNORED, None, "own")
         if parsed.classification is Classification.BOUNCE:
             ticket_id = self._bounce(session, p)
             return self._seen(session, p, Outcome.IGNORED, ticket_id, "bounce")
-        ticket, via, survey = self._thread(session, parsed)
+        ticket, via, survey = self._thread(session, parsed, lookup)
         if parsed.classification is not Classification.NORMAL:
             return self._seen(session, p, Outcome.IGNORED, ticket.id if ticket else None,
                               parsed.classification.value)
@@ -255,13 +261,15 @@ class Ingestor:
                 email_message_id=p.key,
                 email_from=_from_header(parsed)[:320],
                 email_subject=subject[:500],
+                email_in_reply_to=_in_reply_to(parsed),
+                email_references=_references(parsed),
+                email_to=_to(parsed),
+                email_thread_id=next((r for r in (ids.normalize(x) for x in parsed.references) if r), p.key),
             ),
         )
-        message = session.exec(select(Message).where(Message.email_message_id == p.key)).one()
-        root = next((r for r in (ids.normalize(x) for x in parsed.references) if r), None)
-        ticket.email_thread_id = root or p.key
-        session.add(ticket)
-        self._complete_message(session, message, parsed)
+        if parsed.attachments:
+            message = session.exec(select(Message).where(Message.email_message_id == p.key)).one()
+            self._attach(session, message, parsed)
         return self._seen(session, p, Outcome.NEW_TICKET, ticket.id, "")
 
     def _add_to_ticket(self, session: Session, p: _Prepared, ticket: Ticket, via: str) -> IngestResult:
@@ -273,10 +281,11 @@ class Ingestor:
             ticket.id,  # type: ignore[arg-type]
             _body(parsed, p.note),
             email_message_id=p.key,
-            email_in_reply_to=(ids.normalize(parsed.in_reply_to[0]) if parsed.in_reply_to else None),
-            email_references=ids.angle([i for i in (ids.normalize(r) for r in parsed.references) if i]) or None,
+            email_in_reply_to=_in_reply_to(parsed),
+            email_references=_references(parsed),
             email_from=_from_header(parsed)[:320],
             email_subject=(parsed.subject or NO_SUBJECT)[:500],
+            email_to=_to(parsed),
         )
         message = result.message
         _, addr = self._customer_address(parsed)
@@ -286,21 +295,16 @@ class Ingestor:
             other = resolve_customer(session, self.desk, CustomerSpec(name=self._customer_address(parsed)[0] or None,
                                                                       email=addr))
             message.author_customer_id = other.id
-        self._complete_message(session, message, parsed, set_ids=False)
+            session.add(message)
+        self._attach(session, message, parsed)
         outcome = Outcome.FOLLOW_UP if result.follow_up_of is not None else Outcome.THREADED
         detail = f"follow-up of #{result.follow_up_of}" if result.follow_up_of else via
         return self._seen(session, p, outcome, result.ticket.id, detail)
 
-    def _complete_message(self, session: Session, message: Message, parsed: ParsedEmail, *,
-                          set_ids: bool = True) -> None:
-        if set_ids:
-            message.email_in_reply_to = ids.normalize(parsed.in_reply_to[0]) if parsed.in_reply_to else None
-            refs = ids.angle([i for i in (ids.normalize(r) for r in parsed.references) if i])
-            message.email_references = refs or None
-        to = [*parsed.to_addrs, *parsed.cc_addrs]
-        message.email_to = ", ".join(to)[:10_000] or None
-        session.add(message)
-        session.flush()
+    @staticmethod
+    def _attach(session: Session, message: Message, parsed: ParsedEmail) -> None:
+        if parsed.attachments and message.id is None:
+            session.flush()
         for n, att in enumerate(parsed.attachments, 1):
             session.add(
                 Attachment(
@@ -335,7 +339,6 @@ class Ingestor:
     def _mark(session: Session, key: str, outcome: Outcome, ticket_id: int | None, now, detail: str = "") -> None:  # type: ignore[no-untyped-def]
         label = f"{outcome.value}:{detail}" if outcome is Outcome.IGNORED and detail else outcome.value
         session.add(MailSeen(message_id=key, outcome=label[:20], ticket_id=ticket_id, seen_at=now))
-        session.flush()
 
     # --- decisions ---------------------------------------------------------------------------------
 
@@ -353,28 +356,15 @@ class Ingestor:
             return parsed.from_name, reply_to
         return parsed.from_name, parsed.from_addr
 
-    def _is_own(self, session: Session, parsed: ParsedEmail, key: str) -> bool:
+    def _is_own(self, parsed: ParsedEmail, key: str, lookup: _Lookup) -> bool:
         own = self.cfg.from_address
-        if own and parsed.from_addr == own:
-            return True
-        if ids.ticket_of_our_id(key) is not None:
-            return session.exec(select(OutboxMessage.id).where(OutboxMessage.email_message_id == key)).first() is not None
-        return False
+        return bool(own and parsed.from_addr == own) or key in lookup.outbox
 
-    def _thread(self, session: Session, parsed: ParsedEmail) -> tuple[Ticket | None, str, bool]:
+    def _thread(self, session: Session, parsed: ParsedEmail, lookup: _Lookup) -> tuple[Ticket | None, str, bool]:
         """The ticket this message continues, how it was found, and whether it answers a survey."""
         candidates = _candidates(parsed)
         if candidates:
-            rows = session.exec(
-                select(Message.email_message_id, Message.ticket_id).where(col(Message.email_message_id).in_(candidates))
-            ).all()
-            outbox = session.exec(
-                select(OutboxMessage.email_message_id, OutboxMessage.ticket_id, OutboxMessage.kind).where(
-                    col(OutboxMessage.email_message_id).in_(candidates)
-                )
-            ).all()
-            by_message = {m: t for m, t in rows}
-            by_outbox = {m: (t, k) for m, t, k in outbox}
+            by_message, by_outbox = lookup.stored, lookup.outbox
             for candidate in candidates:
                 if candidate in by_outbox:
                     ticket_id, kind = by_outbox[candidate]
@@ -448,6 +438,48 @@ class Ingestor:
 # --- helpers ---------------------------------------------------------------------------------------
 
 
+class _Lookup:
+    """What filing a batch asks the database about its messages, read in a few queries at the
+    start of the batch's transaction (which holds the write lock, so nobody else changes it) and
+    kept current as the batch files its messages."""
+
+    def __init__(self, session: Session, prepared: Sequence[_Prepared]) -> None:
+        keys = {p.key for p in prepared}
+        wanted = keys | {c for p in prepared if p.parsed is not None for c in _candidates(p.parsed)}
+        self.seen: dict[str, tuple[str, int | None]] = {}
+        self.stored: dict[str, int] = {}
+        self.outbox: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks(sorted(keys)):
+            for key, outcome, ticket_id in session.exec(
+                select(MailSeen.message_id, MailSeen.outcome, MailSeen.ticket_id).where(col(MailSeen.message_id).in_(chunk))
+            ).all():
+                self.seen[key] = (outcome, ticket_id)
+        for chunk in _chunks(sorted(wanted)):
+            for key, ticket_id in session.exec(
+                select(Message.email_message_id, Message.ticket_id).where(col(Message.email_message_id).in_(chunk))
+            ).all():
+                self.stored[key] = ticket_id  # type: ignore[index]
+            for key, ticket_id, kind in session.exec(
+                select(OutboxMessage.email_message_id, OutboxMessage.ticket_id, OutboxMessage.kind).where(
+                    col(OutboxMessage.email_message_id).in_(chunk))
+            ).all():
+                self.outbox[key] = (ticket_id, kind)
+
+    def filed(self, result: IngestResult) -> None:
+        if result.outcome is Outcome.DUPLICATE:
+            return
+        label = f"{result.outcome.value}:{result.detail}" if result.outcome is Outcome.IGNORED else result.outcome.value
+        self.seen[result.key] = (label, result.ticket_id)
+        if result.outcome in FILED and result.ticket_id is not None:
+            self.stored[result.key] = result.ticket_id
+
+
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+
 def _try_parse(raw: bytes, max_attachment_bytes: int) -> ParsedEmail | None:
     try:
         return parse_email(raw, max_attachment_bytes=max_attachment_bytes)
@@ -469,6 +501,18 @@ def _body(parsed: ParsedEmail, note: str | None = None) -> str:
     if note:
         return note
     return parsed.text if parsed.text.strip() else NO_TEXT
+
+
+def _in_reply_to(parsed: ParsedEmail) -> str | None:
+    return ids.normalize(parsed.in_reply_to[0]) if parsed.in_reply_to else None
+
+
+def _references(parsed: ParsedEmail) -> str | None:
+    return ids.angle([i for i in (ids.normalize(r) for r in parsed.references) if i])[:20_000] or None
+
+
+def _to(parsed: ParsedEmail) -> str | None:
+    return ", ".join([*parsed.to_addrs, *parsed.cc_addrs])[:10_000] or None
 
 
 def _from_header(parsed: ParsedEmail) -> str:

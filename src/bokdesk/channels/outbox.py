@@ -1,32 +1,22 @@
-"""Outbound e-mail: the outbox table, building the MIME message, and sending it over SMTP.
+"""Outbound e-mail: the outbox table and the MIME message of each reply and survey.
 
 A public reply is queued **in the same transaction** that stores it (``enqueue_reply``, called by
 ``core.services.tickets.reply``), so a reply is never saved without its e-mail or the other way
 round. The message is built completely at that moment (From, To, Reply-To, Subject with
 ``[#N]``, Message-ID, In-Reply-To / References from the thread) and its Message-ID is stored on
-the reply, so the customer's answer threads back to the ticket.
-
-``send_due`` (run by ``bokdesk mail run`` / ``mail send``, never by the console) claims due rows
-with a lease, sends them, and records the outcome row by row: ``sent``; a temporary failure is
-retried with exponential backoff (1, 2, 4 … minutes, at most 6 hours apart); a permanent one
-(5xx), or running out of attempts, marks the row ``failed`` and puts a system message on the
-ticket. Delivery is at least once: a crash between the server's "250 OK" and our commit sends
-that one message again.
+the reply, so the customer's answer threads back to the ticket. This module stays light (no
+SMTP, no TLS): it is imported by every agent's process. Sending is ``sender.py``.
 """
 
 from __future__ import annotations
 
-import smtplib
-import ssl
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from email import policy as email_policy
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.utils import format_datetime, parseaddr
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+from email.header import Header
+from email.utils import format_datetime, formataddr, parseaddr
+from typing import TYPE_CHECKING
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from ..core import history, roles
@@ -36,13 +26,13 @@ from ..core.errors import NotFound, ValidationError
 from ..core.models import CustomerContact, Message, OutboxMessage, Setting, Ticket
 from ..core.roles import Permission
 from . import ids
-from .mailconfig import MailConfig, SmtpConfig
+
+if TYPE_CHECKING:
+    from .mailconfig import MailConfig
 
 KIND_REPLY = "reply"
 KIND_SURVEY = "survey"
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-LEASE = timedelta(minutes=10)
-MAX_BACKOFF = timedelta(hours=6)
 MAX_REFERENCES = 10
 SETTING_FROM = "mail.from"
 SETTING_REPLY_TO = "mail.reply_to"
@@ -154,6 +144,29 @@ def _thread_headers(session: Session, ticket: Ticket, exclude: int | None) -> tu
     return parent.email_message_id, refs
 
 
+def _address_header(value: str) -> str:
+    """``Name <addr>`` with a non-ASCII name as an RFC 2047 word; raises on a header injection."""
+    if any(ch in value for ch in "\r\n\x00"):
+        raise ValueError("an address header must be one line")
+    name, addr = parseaddr(value)
+    if not addr:
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return formataddr((name, addr), charset="utf-8")
+
+
+def _text_header(name: str, value: str) -> str:
+    if any(ch in value for ch in "\r\n\x00"):
+        raise ValueError(f"the {name} header must be one line")
+    if value.isascii() and len(value) + len(name) + 2 <= 78:
+        return value
+    return Header(value, "utf-8", maxlinelen=76, header_name=name).encode(linesep="\r\n")
+
+
+def _id_list_header(values: list[str]) -> str:
+    """``<a>`` on the header line, each further id on its own folded line."""
+    return "\r\n ".join(f"<{v}>" for v in values if not ids.is_digest(v))
+
+
 def build_mime(
     *,
     ident: Identity,
@@ -167,37 +180,46 @@ def build_mime(
     references: list[str] | None = None,
     automatic: bool = False,
 ) -> bytes:
-    """The complete RFC 5322 message (UTF-8 text)."""
-    msg = EmailMessage(policy=email_policy.SMTP)
+    """The complete RFC 5322 message: UTF-8 text, quoted-printable (7-bit clean, lines ≤ 76).
+
+    Written directly rather than through ``email.message.EmailMessage``, which costs a few
+    milliseconds per message inside the agent's reply transaction.
+    """
+    headers: list[tuple[str, str]] = []
     if ident.from_addr:
-        msg["From"] = ident.from_addr
-    msg["To"] = to
+        headers.append(("From", _address_header(ident.from_addr)))
+    headers.append(("To", _address_header(to)))
     if ident.reply_to:
-        msg["Reply-To"] = ident.reply_to
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime(at)
-    msg["Message-ID"] = f"<{message_id}>"
-    if in_reply_to:
-        msg["In-Reply-To"] = f"<{in_reply_to}>"
-    if references:
-        msg["References"] = ids.angle(references)
-    msg["X-Bokdesk-Ticket"] = str(ticket_id)
+        headers.append(("Reply-To", _address_header(ident.reply_to)))
+    headers.append(("Subject", _text_header("Subject", subject)))
+    headers.append(("Date", format_datetime(at)))
+    headers.append(("Message-ID", f"<{message_id}>"))
+    if in_reply_to and not ids.is_digest(in_reply_to):
+        headers.append(("In-Reply-To", f"<{in_reply_to}>"))
+    if references and _id_list_header(references):
+        headers.append(("References", _id_list_header(references)))
+    headers.append(("X-Bokdesk-Ticket", str(ticket_id)))
     if automatic:
-        msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: auto-responders must not answer
-        msg["X-Auto-Response-Suppress"] = "All"
-    text = body.encode("utf-8", "replace").decode("utf-8").replace("\r\n", "\n")
-    msg.set_content(text if text.endswith("\n") else text + "\n", charset="utf-8", cte="quoted-printable")
-    return msg.as_bytes()
+        headers.append(("Auto-Submitted", "auto-generated"))  # RFC 3834: auto-responders must not answer
+        headers.append(("X-Auto-Response-Suppress", "All"))
+    headers += [("MIME-Version", "1.0"), ("Content-Type", 'text/plain; charset="utf-8"'),
+                ("Content-Transfer-Encoding", "quoted-printable")]
+    text = body.encode("utf-8", "replace").decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.endswith("\n"):
+        text += "\n"
+    encoded = binascii.b2a_qp(text.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers)
+    return head.encode("ascii") + b"\r\n" + encoded
 
 
 def enqueue_reply(session: Session, desk: Desk, ticket: Ticket, message: Message,
                   cfg: MailConfig | None = None) -> OutboxMessage | None:
     """Queue the e-mail of a public reply, in the caller's transaction; None if there is no address."""
-    to = reply_target(session, ticket)
-    if to is None:
-        return None
-    session.flush()
-    return _enqueue(session, desk, ticket, to, reply_subject(ticket), message.body, KIND_REPLY, message, cfg)
+    with session.no_autoflush:  # the reply is written once, with its e-mail headers, not twice
+        to = reply_target(session, ticket)
+        if to is None:
+            return None
+        return _enqueue(session, desk, ticket, to, reply_subject(ticket), message.body, KIND_REPLY, message, cfg)
 
 
 def enqueue_survey(session: Session, desk: Desk, ticket: Ticket, subject: str, body: str,
@@ -226,6 +248,7 @@ def _enqueue(session: Session, desk: Desk, ticket: Ticket, to: str, subject: str
         message.email_from = ident.from_addr
         message.email_subject = subject[:500]
         session.add(message)
+        session.flush()  # the message's id, for the outbox row
     row = OutboxMessage(
         ticket_id=ticket.id,  # type: ignore[arg-type]
         message_id=message.id if message else None,
@@ -246,7 +269,7 @@ def _enqueue(session: Session, desk: Desk, ticket: Ticket, to: str, subject: str
 # --- failures shown on the ticket ------------------------------------------------------------------
 
 
-def _problem_on_ticket(session: Session, desk: Desk, row: OutboxMessage, text: str, field_name: str) -> None:
+def problem_on_ticket(session: Session, desk: Desk, row: OutboxMessage, text: str, field_name: str) -> None:
     from ..core.services.tickets import touch
 
     now = desk.now()
@@ -265,7 +288,7 @@ def record_bounce(session: Session, desk: Desk, row: OutboxMessage, diagnostic: 
     row.last_error = f"bounced: {diagnostic}"[:2000]
     session.add(row)
     what = "survey" if row.kind == KIND_SURVEY else "reply"
-    _problem_on_ticket(
+    problem_on_ticket(
         session, desk, row,
         f"The e-mail {what} to {row.to_addr} bounced: {diagnostic}. Check the address with the customer.",
         "mail_bounced",
@@ -290,197 +313,6 @@ def retry(desk: Desk, actor: Actor, outbox_id: int) -> OutboxMessage:
         return row
 
 
-# --- sending ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class SendReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-Connector = Callable[[SmtpConfig], smtplib.SMTP]
-
-
-def connect_smtp(cfg: SmtpConfig) -> smtplib.SMTP:
-    """An authenticated SMTP connection (SSL or STARTTLS with certificate checks)."""
-    context = ssl.create_default_context(cafile=cfg.ca_file) if cfg.security != "none" else None
-    conn: smtplib.SMTP
-    if cfg.security == "ssl":
-        conn = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout, context=context)
-    else:
-        conn = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
-        try:
-            conn.ehlo()
-            if cfg.security == "starttls":
-                conn.starttls(context=context)
-                conn.ehlo()
-        except BaseException:
-            conn.close()
-            raise
-    try:
-        if cfg.user and cfg.password:
-            conn.login(cfg.user, cfg.password.reveal())
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-def backoff(attempts: int) -> timedelta:
-    """Wait before attempt ``attempts + 1``: 1, 2, 4, 8 … minutes, at most 6 hours."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-def claim_due(desk: Desk, limit: int = 50) -> list[OutboxMessage]:
-    """Take due rows for sending (queued, or a lease that ran out after a crash)."""
-    with desk.store.write() as session:
-        now = desk.now()
-        rows = session.exec(
-            select(OutboxMessage)
-            .where(
-                or_(OutboxMessage.status == QUEUED, OutboxMessage.status == SENDING),
-                col(OutboxMessage.next_attempt_at) <= now,
-            )
-            .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
-            .limit(limit)
-        ).all()
-        for row in rows:
-            row.status = SENDING
-            row.next_attempt_at = now + LEASE
-            session.add(row)
-        return list(rows)
-
-
-def _finalize(raw: bytes, cfg: MailConfig) -> EmailMessage:
-    msg = BytesParser(policy=email_policy.SMTP).parsebytes(raw)
-    if msg.get("From") is None:
-        if not cfg.from_addr:
-            raise ValidationError("[mail] from is not set; the desk does not know its own address.")
-        msg["From"] = cfg.from_addr
-        if cfg.reply_to and msg.get("Reply-To") is None:
-            msg["Reply-To"] = cfg.reply_to
-    return msg  # type: ignore[return-value]
-
-
-def _envelope_from(cfg: MailConfig, msg: EmailMessage) -> str:
-    if cfg.smtp is not None and cfg.smtp.envelope_from:
-        return cfg.smtp.envelope_from
-    return cfg.from_address or parseaddr(str(msg.get("From", "")))[1]
-
-
-def _is_permanent(exc: BaseException, to: str) -> bool:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in exc.recipients.values()]
-        return bool(codes) and all(code >= 500 for code in codes)
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        return False  # a configuration problem: fixable, keep the mail
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500
-    return isinstance(exc, ValidationError)
-
-
-def describe(exc: BaseException) -> str:
-    """A one-line account of a sending error (never containing credentials)."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        parts = [f"{addr}: {code} {msg.decode('utf-8', 'replace') if isinstance(msg, bytes) else msg}"
-                 for addr, (code, msg) in exc.recipients.items()]
-        return "recipient refused (" + "; ".join(parts) + ")"
-    if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        return f"SMTP {exc.smtp_code} {text}".strip()
-    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
-        return f"TLS error: {exc}"
-    if isinstance(exc, OSError):
-        return f"cannot reach the mail server: {exc.strerror or exc}"
-    return f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValidationError) else str(exc)
-
-
-def _record(desk: Desk, cfg: MailConfig, row_id: int, *, sent_raw: bytes | None, error: BaseException | None,
-            report: SendReport) -> None:
-    max_attempts = cfg.smtp.max_attempts if cfg.smtp else 8
-    with desk.store.write() as session:
-        row = session.get(OutboxMessage, row_id)
-        if row is None or row.status != SENDING:
-            return
-        now = desk.now()
-        row.attempts += 1
-        if error is None:
-            row.status = SENT
-            row.sent_at = now
-            row.last_error = None
-            if sent_raw is not None:
-                row.raw = sent_raw
-            report.sent += 1
-        else:
-            text = describe(error)
-            row.last_error = text[:2000]
-            if _is_permanent(error, row.to_addr) or row.attempts >= max_attempts:
-                row.status = FAILED
-                report.failed += 1
-                what = "survey" if row.kind == KIND_SURVEY else "reply"
-                tries = f"after {row.attempts} attempts" if row.attempts > 1 else "at once"
-                _problem_on_ticket(
-                    session, desk, row,
-                    f"The e-mail {what} to {row.to_addr} could not be sent ({tries}): {text}. "
-                    f"It is kept; `bokdesk mail outbox retry {row.id}` sends it again.",
-                    "mail_failed",
-                )
-            else:
-                row.status = QUEUED
-                row.next_attempt_at = now + backoff(row.attempts)
-                report.retrying += 1
-            report.errors.append(f"outbox #{row.id} to {row.to_addr}: {text}")
-        session.add(row)
-
-
-def send_due(desk: Desk, cfg: MailConfig, *, connect: Connector | None = None, limit: int = 50) -> SendReport:
-    """Send what is due; returns what happened. Never raises for a mail or server problem."""
-    report = SendReport()
-    if cfg.smtp is None:
-        return report
-    rows = claim_due(desk, limit)
-    if not rows:
-        return report
-    connect = connect or connect_smtp
-    conn: smtplib.SMTP | None = None
-    try:
-        for row in rows:
-            try:
-                msg = _finalize(row.raw, cfg)
-                if conn is None:
-                    conn = connect(cfg.smtp)
-                conn.send_message(msg, from_addr=_envelope_from(cfg, msg), to_addrs=[row.to_addr])
-            except (smtplib.SMTPServerDisconnected, OSError) as exc:
-                conn = _close(conn)
-                _record(desk, cfg, row.id, sent_raw=None, error=exc, report=report)  # type: ignore[arg-type]
-            except Exception as exc:  # noqa: BLE001 - any other problem is this row's
-                if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(
-                    exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused | smtplib.SMTPDataError
-                ):
-                    conn = _close(conn)  # e.g. authentication: start over with the next row
-                _record(desk, cfg, row.id, sent_raw=None, error=exc, report=report)  # type: ignore[arg-type]
-            else:
-                _record(desk, cfg, row.id, sent_raw=msg.as_bytes(), error=None, report=report)  # type: ignore[arg-type]
-    finally:
-        _close(conn)
-    return report
-
-
-def _close(conn: smtplib.SMTP | None) -> None:
-    if conn is not None:
-        try:
-            conn.quit()
-        except Exception:  # noqa: BLE001 - closing a broken connection
-            try:
-                conn.close()
-            except Exception:  # noqa: BLE001
-                pass
-    return None
-
-
 def outbox_rows(desk: Desk, *, status: str | None = None, ticket_id: int | None = None,
                 limit: int = 100) -> list[OutboxMessage]:
     with desk.store.read() as session:
@@ -500,19 +332,15 @@ __all__ = [
     "SENDING",
     "SENT",
     "Identity",
-    "SendReport",
-    "backoff",
     "build_mime",
-    "claim_due",
-    "connect_smtp",
     "enqueue_reply",
     "enqueue_survey",
     "identity",
     "outbox_rows",
+    "problem_on_ticket",
     "publish_identity",
     "record_bounce",
     "reply_subject",
     "reply_target",
     "retry",
-    "send_due",
 ]

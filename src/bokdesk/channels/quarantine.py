@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -18,7 +20,7 @@ from ..core.errors import NotFound, ValidationError
 from ..core.models import MailQuarantine
 from ..core.roles import Permission
 from ..core.services.customers import normalize_email
-from .email_parse import EmailParseError, parse_email
+from .email_parse import EmailParseError, decode_header_value, parse_email
 from .ingest import IngestResult, Ingestor, RawMail
 from .mailconfig import MailConfig
 
@@ -38,11 +40,19 @@ class QuarantineEntry:
 
 
 def _summary(raw: bytes) -> tuple[str, str]:
+    """Sender and subject for the list, read as leniently as possible (the message is broken)."""
     try:
         parsed = parse_email(raw[:65536] + b"\r\n\r\n", max_attachment_bytes=0)
+        return parsed.from_addr, parsed.subject
     except EmailParseError:
+        pass
+    try:
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:65536])
+        sender = decode_header_value(str(headers.get("From", "")))
+        subject = decode_header_value(str(headers.get("Subject", "")))
+    except Exception:  # noqa: BLE001 - nothing readable: the list shows blanks
         return "", ""
-    return parsed.from_addr, parsed.subject
+    return " ".join(sender.split()), " ".join(subject.split())
 
 
 def list_entries(desk: Desk, actor: Actor, *, include_resolved: bool = False, limit: int = 100) -> list[QuarantineEntry]:

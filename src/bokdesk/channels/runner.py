@@ -21,7 +21,8 @@ from .imap import ImapFolder, MailboxError
 from .ingest import CursorUpdate, IngestResult, Ingestor, Outcome, RawMail, read_cursor
 from .mailconfig import MailConfig
 from .maildir import Maildir
-from .outbox import SendReport, publish_identity, send_due
+from .outbox import publish_identity
+from .sender import SendReport, send_due
 from .surveys import sweep_surveys
 
 BATCH = 100

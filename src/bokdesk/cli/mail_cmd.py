@@ -15,6 +15,7 @@ from .output import Progress, print_json, print_table, safe
 
 Common = Callable[[argparse.ArgumentParser], None]
 PROGRESS_FROM = 100  # show a progress bar for fetches of at least this many messages
+SHOW_QUARANTINED = 10
 
 
 def register(sub: Any, common: Common) -> None:
@@ -37,7 +38,9 @@ def register(sub: Any, common: Common) -> None:
 
     qp = msub.add_parser("quarantine", help="messages that could not be filed (admins)")
     common(qp)
-    qp.set_defaults(handler=cmd_q_list, all=False, json=False)
+    qp.set_defaults(handler=cmd_q_list)
+    qp.add_argument("--all", action="store_true", help="list: every entry, also those dealt with")
+    qp.add_argument("--json", action="store_true")
     qsub = qp.add_subparsers(dest="quarantine_command", metavar="ACTION")
     p = _parser(qsub, common, "list", "list quarantined messages (open ones; --all for every one)", cmd_q_list)
     p.add_argument("--all", action="store_true")
@@ -53,7 +56,10 @@ def register(sub: Any, common: Common) -> None:
 
     op = msub.add_parser("outbox", help="outgoing e-mail: list, retry")
     common(op)
-    op.set_defaults(handler=cmd_outbox_list, status=None, ticket=None, json=False)
+    op.set_defaults(handler=cmd_outbox_list)
+    op.add_argument("--status", choices=["queued", "sending", "sent", "failed"])
+    op.add_argument("--ticket", type=int)
+    op.add_argument("--json", action="store_true")
     osub = op.add_subparsers(dest="outbox_command", metavar="ACTION")
     p = _parser(osub, common, "list", "list outgoing e-mail, newest first", cmd_outbox_list)
     p.add_argument("--status", choices=["queued", "sending", "sent", "failed"])
@@ -127,8 +133,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print_json({**report.as_dict(), "seconds": round(elapsed, 3)})
         return 0
     print(f"{report.summary()} in {elapsed:.1f} s")
-    for r in report.quarantined:
+    for r in report.quarantined[:SHOW_QUARANTINED]:
         print(f"  quarantined {safe(r.source)}: {safe(r.detail)}")
+    if len(report.quarantined) > SHOW_QUARANTINED:
+        print(f"  … and {len(report.quarantined) - SHOW_QUARANTINED} more: bokdesk mail quarantine list")
     for note in report.notes:
         print(f"  {safe(note)}")
     return 0
@@ -183,7 +191,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from ..channels.imap import ImapFolder, MailboxError
     from ..channels.maildir import Maildir
-    from ..channels.outbox import connect_smtp, describe
+    from ..channels.sender import connect_smtp, describe
 
     ctx = context_for(args)
     cfg = _mail_config(ctx)

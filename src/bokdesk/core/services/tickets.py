@@ -30,6 +30,7 @@ from ..enums import (
 from ..errors import AlreadyTaken, InvalidTransition, NotFound, StaleWrite, ValidationError
 from ..models import Agent, Message, Team, Ticket, TicketEvent, TicketTag
 from ..roles import Permission
+from ...channels.outbox import enqueue_reply  # imported here, not inside the reply's write lock
 from . import assignment
 from .customers import CustomerSpec, resolve_customer
 
@@ -143,6 +144,10 @@ class NewTicket:
     email_message_id: str | None = None
     email_from: str | None = None
     email_subject: str | None = None
+    email_in_reply_to: str | None = None
+    email_references: str | None = None
+    email_to: str | None = None
+    email_thread_id: str | None = None
 
 
 def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
@@ -176,6 +181,7 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
             direction=direction.value,
             customer_id=customer.id,  # type: ignore[arg-type]
             team_id=team_id,
+            email_thread_id=new.email_thread_id,
             created_at=created,
             updated_at=now,
         )
@@ -200,6 +206,9 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
                 email_message_id=new.email_message_id,
                 email_from=new.email_from,
                 email_subject=new.email_subject,
+                email_in_reply_to=new.email_in_reply_to,
+                email_references=new.email_references,
+                email_to=new.email_to,
             )
             session.add(message)
             if kind is MessageKind.CUSTOMER:
@@ -415,8 +424,6 @@ def _public_response(
         history.record(session, ticket_id, actor, now, kind.value, None, None)
         if kind is MessageKind.REPLY:
             # The e-mail goes out with the reply or not at all: queued in this transaction.
-            from ...channels.outbox import enqueue_reply
-
             enqueue_reply(session, desk, ticket, message)
         if target is not None and target.value != ticket.status:
             _change_status(session, desk, ticket, actor, target, now)
@@ -464,6 +471,7 @@ def add_customer_message(
     email_references: str | None = None,
     email_from: str | None = None,
     email_subject: str | None = None,
+    email_to: str | None = None,
 ) -> CustomerMessageResult:
     """A message from the customer: reopens a solved ticket; on a closed one opens a follow-up."""
     text = (body or "").replace("\x00", "")
@@ -518,6 +526,7 @@ def add_customer_message(
             email_references=email_references,
             email_from=email_from,
             email_subject=email_subject,
+            email_to=email_to,
         )
         session.add(message)
         ticket.last_customer_message_at = at

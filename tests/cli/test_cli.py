@@ -138,3 +138,27 @@ def test_db_from_environment(db, capsys, monkeypatch):
 def test_help_runs_without_textual():
     out = subprocess.run([sys.executable, "-m", "bokdesk", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "ticket" in out.stdout and "demo" in out.stdout
+
+
+def test_export_needs_a_supervisor_and_import_an_admin(db, capsys, tmp_path):
+    run(capsys, "ticket", "new", "--subject", "Jeden", "--email", "jeden@example.pl", "--db", str(db))
+    out_file = tmp_path / "desk.jsonl"
+    assert run(capsys, "export", "jsonl", str(out_file), "--db", str(db))[0] == 0  # the admin may
+    fresh = tmp_path / "fresh.db"
+    assert run(capsys, "import", "jsonl", str(out_file), "--db", str(fresh))[0] == 0  # a new desk is open
+    from bokdesk.core.database import open_store
+    from bokdesk.core.desk import Desk
+    from bokdesk.core.services import agents
+
+    desk = Desk(store=open_store(db))
+    admin = agents.require_agent(desk, ME)
+    agents.add_agent(desk, admin, "ola", "Aleksandra Nowak")
+    desk.store.dispose()
+    con = sqlite3.connect(db)
+    con.execute("UPDATE agent SET role = 'agent' WHERE login = ?", (ME,))
+    con.commit()
+    con.close()
+    code, _, err = run(capsys, "export", "jsonl", str(tmp_path / "x.jsonl"), "--db", str(db))
+    assert code == 4 and "Exporting the desk" in err
+    code, _, err = run(capsys, "import", "jsonl", str(out_file), "--db", str(db))
+    assert code == 4 and "Configuring the desk" in err

@@ -362,6 +362,19 @@ def cmd_ticket_status(args: argparse.Namespace) -> int:
 # --- import / export ----------------------------------------------------------------------------
 
 
+def _require_on_populated_desk(ctx: Any, args: argparse.Namespace, permission: str) -> None:
+    """Whole-desk import/export needs the role; a desk without agents yet (a new file) is open."""
+    from sqlmodel import select
+
+    from ..core.models import Agent
+    from ..core.roles import Permission, require
+
+    with ctx.desk.store.read() as session:
+        if session.exec(select(Agent.id)).first() is None:
+            return
+    require(ctx.actor(args), Permission[permission])
+
+
 def cmd_import_jsonl(args: argparse.Namespace) -> int:
     from ..core.jsonl import import_jsonl
 
@@ -369,6 +382,7 @@ def cmd_import_jsonl(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise ValidationError(f"{path} does not exist.")
     ctx = context_for(args)
+    _require_on_populated_desk(ctx, args, "CONFIGURE_DESK")
     counts = import_jsonl(ctx.desk, path)
     print(", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items()) + " imported.")
     return 0
@@ -378,6 +392,7 @@ def cmd_export_jsonl(args: argparse.Namespace) -> int:
     from ..core.jsonl import export_jsonl
 
     ctx = context_for(args, create=False)
+    _require_on_populated_desk(ctx, args, "EXPORT_DESK")
     if args.file:
         path = Path(args.file).expanduser()
         tmp = path.with_name(path.name + ".partial")

@@ -77,11 +77,15 @@ def test_fetch_show_quarantine_release_and_dismiss(capsys, env):
     assert out.count("yes") == 2
 
     # the attachment of ticket #1
-    code, out, _ = run(capsys, env, "ticket", "show", "1", "--json")
-    [att] = json.loads(out)["messages"][0]["attachments"]
-    assert att["filename"] == "paragon.pdf"
+    code, out, _ = run(capsys, env, "mail", "attachments", "1", "--json")
+    [att] = json.loads(out)
+    assert (att["filename"], att["size"], att["stored"]) == ("paragon.pdf", 16, True)
+    code, out, _ = run(capsys, env, "mail", "attachments", "1")
+    assert "paragon.pdf · application/pdf · 16 B" in out
+    code, out, _ = run(capsys, env, "mail", "attachments", "2")
+    assert "no attachments" in out
     target = env["tmp"] / "saved.pdf"
-    code, out, _ = run(capsys, env, "mail", "attachment", "1", "--out", str(target))
+    code, out, _ = run(capsys, env, "mail", "attachment", str(att["number"]), "--out", str(target))
     assert code == 0 and target.read_bytes() == b"%PDF-1.4 paragon"
     code, _, err = run(capsys, env, "mail", "attachment", "1", "--out", str(target))
     assert code != 0 and "already exists" in err

@@ -68,8 +68,11 @@ def register(sub: Any, common: Common) -> None:
     p = _parser(osub, common, "retry", "send a failed e-mail again", cmd_outbox_retry)
     p.add_argument("number", type=int)
 
+    p = _parser(msub, common, "attachments", "list the attachments of a ticket's e-mails", cmd_attachments)
+    p.add_argument("ticket", type=int)
+    p.add_argument("--json", action="store_true")
     p = _parser(msub, common, "attachment", "save an attachment of a ticket's message", cmd_attachment)
-    p.add_argument("number", type=int, help="attachment number (ticket show --json lists them)")
+    p.add_argument("number", type=int, help="attachment number (`bokdesk mail attachments TICKET` lists them)")
     p.add_argument("--out", metavar="FILE", help="file to write (default: the attachment's name, here)")
 
     p = _parser(msub, common, "survey", "NPS surveys by e-mail after solve: on, off or status (supervisors)",
@@ -334,6 +337,26 @@ def cmd_outbox_retry(args: argparse.Namespace) -> int:
 
 
 # --- attachment, survey --------------------------------------------------------------------------
+
+
+def cmd_attachments(args: argparse.Namespace) -> int:
+    from ..channels.view import attachment_label
+    from ..core.queries import ticket_detail
+
+    ctx = context_for(args)
+    ctx.actor(args)
+    detail = ticket_detail(ctx.desk, args.ticket)
+    rows = [(a, m.message) for m in detail.messages for a in m.attachments]
+    if args.json:
+        print_json([{"number": a.id, "message": msg.id, "filename": a.filename, "content_type": a.content_type,
+                     "size": a.size, "stored": a.data is not None} for a, msg in rows])
+        return 0
+    if not rows:
+        print(f"Ticket #{args.ticket} has no attachments.")
+        return 0
+    print_table(["#", "received", "attachment"],
+                [[a.id, f"{msg.created_at:%Y-%m-%d %H:%M}", attachment_label(a)] for a, msg in rows], max_width=90)
+    return 0
 
 
 def cmd_attachment(args: argparse.Namespace) -> int:

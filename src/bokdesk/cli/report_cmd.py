@@ -121,7 +121,10 @@ def write_csv(result: Any, dimension: str | None, out: TextIO) -> None:
 
 
 def _print_table(result: Any, dimension: str | None, clock: str, out: TextIO) -> None:
+    from ..core.explain import format_hours
     from ..i18n import format_duration
+
+    fmt = format_hours if clock == "business" else format_duration
 
     t = result.totals
     p = result.period
@@ -132,8 +135,8 @@ def _print_table(result: Any, dimension: str | None, clock: str, out: TextIO) ->
 
     def dur(d: Any) -> str:
         s = d.stats(clock)
-        return (f"mean {format_duration(s['mean'])}, median {format_duration(s['median'])}, "
-                f"p90 {format_duration(s['p90'])} ({d.count} tickets)")
+        return (f"mean {fmt(s['mean'])}, median {fmt(s['median'])}, "
+                f"p90 {fmt(s['p90'])} ({d.count} tickets)")
 
     w(f"bokdesk report {p.label()} ({p.days} day{'s' if p.days != 1 else ''}, {result.timezone}), "
       f"durations on the {clock} clock\n\n")
@@ -169,8 +172,8 @@ def _print_table(result: Any, dimension: str | None, clock: str, out: TextIO) ->
     rows = []
     for r in result.breakdowns[dimension]:
         f = r.figures
-        row = [r.label, f.solved, format_duration(f.first_response.stats(clock)["median"]),
-               format_duration(f.resolution.stats(clock)["median"]), pct(f.sla_compliance), pct(f.reopen_rate),
+        row = [r.label, f.solved, fmt(f.first_response.stats(clock)["median"]),
+               fmt(f.resolution.stats(clock)["median"]), pct(f.sla_compliance), pct(f.reopen_rate),
                pct(f.fcr_rate), "—" if f.nps is None else f.nps, r.open]
         if dimension == "agent":
             row += [r.activity.active_hours, r.activity.after_hours_hours]

@@ -371,6 +371,19 @@ def _pauses(cal: Any, events: list[TicketEvent], now: datetime) -> list[PauseSpa
 # ---------------------------------------------------------------------- words for people
 
 
+def format_hours(seconds: int | float | None, *, compact: bool = False) -> str:
+    """A business-clock duration in hours and minutes, never in days (a business "day" is not 24
+    hours, so 39 business hours read "39 h", not "1 d 15 h"); ``—`` for None."""
+    from ..i18n import _, format_duration, pgettext
+
+    if seconds is None or seconds < 86400:
+        return format_duration(seconds, compact=compact)
+    hours, minutes = divmod(int(seconds) // 60, 60)
+    h = pgettext("duration compact", "{n}h") if compact else _("{n} h")
+    m = pgettext("duration compact", "{n}m") if compact else _("{n} min")
+    return h.format(n=hours) + ((" " + m.format(n=minutes)) if minutes and hours < 100 else "")
+
+
 def describe(explanation: TicketExplanation, tz: Any | None = None) -> list[str]:
     """The explanation as short translated lines for the detail view (plain text, no markup)."""
     from ..i18n import _, format_datetime, format_duration
@@ -411,7 +424,7 @@ def describe(explanation: TicketExplanation, tz: Any | None = None) -> list[str]
         head = f"{names[clock.metric]}: {states.get(clock.state, clock.state)}"
         if clock.business_seconds is not None:
             head += " · " + _("{business} business, {calendar} calendar").format(
-                business=format_duration(clock.business_seconds), calendar=format_duration(clock.calendar_seconds))
+                business=format_hours(clock.business_seconds), calendar=format_duration(clock.calendar_seconds))
         lines.append(head)
         lines.append("  " + _("started {at}: {event}").format(at=when(clock.started.at), event=events["created"]))
         for pause in clock.pauses:
@@ -419,7 +432,7 @@ def describe(explanation: TicketExplanation, tz: Any | None = None) -> list[str]
             if pause.end is not None:
                 text += "; " + _("resumed {at}: {event}").format(at=when(pause.end.at),
                                                                  event=events.get(pause.end.event, pause.end.event))
-            text += " (" + _("{business} business").format(business=format_duration(pause.business_seconds)) + ")"
+            text += " (" + _("{business} business").format(business=format_hours(pause.business_seconds)) + ")"
             lines.append("  " + text)
         if clock.stopped is not None:
             who = f" ({clock.stopped.actor})" if clock.stopped.actor else ""
@@ -427,9 +440,10 @@ def describe(explanation: TicketExplanation, tz: Any | None = None) -> list[str]
                 at=when(clock.stopped.at), event=events.get(clock.stopped.event, clock.stopped.event)) + who)
         if clock.target_seconds is not None:
             clock_name = _("business") if clock.target_business else _("calendar")
+            span = format_hours if clock.target_business else format_duration
             lines.append("  " + _("target {target} ({clock}), due {due}, used {used}").format(
-                target=format_duration(clock.target_seconds), clock=clock_name, due=when(clock.due_at),
-                used=format_duration(clock.running_seconds)))
+                target=span(clock.target_seconds), clock=clock_name, due=when(clock.due_at),
+                used=span(clock.running_seconds)))
     if explanation.complaint is not None:
         c = explanation.complaint
         lines.append(_("Complaint: answer due {due}; {days} days left").format(due=when(c.due_at), days=c.days_left)
@@ -439,5 +453,5 @@ def describe(explanation: TicketExplanation, tz: Any | None = None) -> list[str]
     return lines
 
 
-__all__ = ["ClockExplanation", "TicketExplanation", "describe", "explain_ticket", "to_json"]
+__all__ = ["ClockExplanation", "TicketExplanation", "describe", "explain_ticket", "format_hours", "to_json"]
 

@@ -11,6 +11,7 @@ figure, e exports the current table as CSV into the user's data directory.
 from __future__ import annotations
 
 import csv
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -20,21 +21,32 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
 from ...core import metrics, periods
 from ...core.desk import Actor, Desk
 from ...core.errors import BokdeskError, PermissionDenied
 from ...core.periods import Period, PeriodKind
-from ...i18n import N_, _, format_date, format_duration, format_number, pgettext
+from ...core.explain import format_hours
+from ...i18n import N_, _, format_date, format_number, pgettext
 from .. import keymap, labels
-from ..safe_text import assemble, notify, safe_line
+from ..safe_text import assemble, notify, one_line, safe_line
+from ..tasks import show_unexpected
 from ..widgets.bars import TopBar
 from ..widgets.chart_bars import BarChart, Series, series_of
 from ..widgets.stats_tiles import Tile, TileData, percent, signed
 from .base import DeskScreen
 from .dialogs import ChoiceDialog, Dialog
 
+log = logging.getLogger("bokdesk.ui")
 
 TABLES = {"agents": "agent", "teams": "team", "channels": "channel"}
 TRENDS = ("received", "pickup", "first_response", "resolution", "sla", "nps")
@@ -46,7 +58,7 @@ def _tab(key: str, title: str) -> Content:
 
 
 def _compact(d: metrics.Durations) -> str:
-    return format_duration(d.stats("business")["median"], compact=True)
+    return format_hours(d.stats("business")["median"], compact=True)
 
 
 def _fill(table: DataTable, columns: list[str], rows: list[tuple[str, list[Content]]]) -> None:
@@ -97,7 +109,8 @@ class Trends:
 
 
 def _dur(seconds: int | None) -> str:
-    return format_duration(seconds)
+    """Durations on this screen are on the business clock: hours, never 24-hour days."""
+    return format_hours(seconds)
 
 
 def _duration_tile(d: metrics.Durations, trend: tuple[float | None, ...]) -> TileData:
@@ -163,7 +176,7 @@ TILES: tuple[tuple[str, str, str], ...] = (
     ("pickup", N_("Pickup"), "pickup"),
     ("first_response", N_("First response"), "first_response"),
     ("resolution", N_("Resolution"), "resolution"),
-    ("sla", N_("SLA compliance"), "frt_breached"),
+    ("sla", N_("SLA met"), "frt_breached"),
     ("nps", N_("NPS"), ""),
     ("backlog", N_("Backlog now"), "open"),
     ("complaints", N_("Complaints"), "complaints"),
@@ -188,6 +201,30 @@ def secondary_line(report: metrics.Report) -> Content:
     pieces.append(("\n" + _("Medians on the business clock; each figure counts on the day its clock stopped. "
                             "FCR: solved with one response and no transfer."), "$text-muted"))
     return Content.assemble(*pieces)
+
+
+def overview_lists(report: metrics.Report, tz: Any) -> Content:
+    """Below the tiles: the complaints closest to their deadline and the agents with the most open
+    tickets (who is overloaded), so the overview answers both at a glance."""
+    pieces: list[Any] = [(_("Complaints closest to the deadline"), "bold"), "\n"]
+    complaints = report.complaints.open[:5]
+    if not complaints:
+        pieces += [(_("none open"), "$text-muted"), "\n"]
+    for c in complaints:
+        style = "bold $text-error" if c.days_left < 0 else ("bold $text-warning" if c.days_left <= 3 else "bold")
+        pieces += [(f"#{c.number}".ljust(7), "$text-muted"), (_("{days} d").format(days=c.days_left).rjust(5), style),
+                   "  ", one_line(c.subject, 40).ljust(40), "  ", (one_line(c.assignee or "—", 24), "$text-muted"),
+                   "\n"]
+    pieces += ["\n", (_("Open tickets per agent"), "bold"), "\n"]
+    agents = [r for r in report.breakdowns.get("agent", []) if r.key is not None and r.open]
+    agents.sort(key=lambda r: (-r.open, -r.breached, r.label))
+    for r in agents[:6]:
+        activity = r.activity or metrics.Activity()
+        pieces += [(format_number(r.open).rjust(4), "bold"), "  ", one_line(r.label, 24).ljust(24), "  ",
+                   (_("late {b} · active {h} h, after hours {a} h").format(
+                       b=format_number(r.breached), h=format_number(activity.active_hours),
+                       a=format_number(activity.after_hours_hours)), "$text-muted"), "\n"]
+    return assemble(*pieces)
 
 
 def week_label(week: metrics.WeekFigures) -> str:
@@ -301,6 +338,7 @@ class StatsScreen(DeskScreen[None]):
                         for tile_id, label, figure in TILES:
                             yield Tile(_(label), figure, id=f"tile-{tile_id}")
                     yield Static(id="secondary")
+                    yield Static(id="overview-lists")
             with TabPane(_tab("w", _("Trends")), id="trends"):
                 with VerticalScroll(id="trends-scroll"):
                     yield BarChart(id="trend-chart")
@@ -356,6 +394,10 @@ class StatsScreen(DeskScreen[None]):
         except BokdeskError as exc:
             self.app.call_from_thread(notify, self.app, str(exc), severity="error")
             return
+        except Exception as exc:  # noqa: BLE001 - shown and logged; the console keeps running
+            log.exception("stats: reading the figures failed")
+            self.app.call_from_thread(show_unexpected, self.app, exc)
+            return
         self.app.call_from_thread(self._show, loaded)
 
     @work(thread=True, exclusive=True, group="stats-trends", exit_on_error=False)
@@ -363,6 +405,10 @@ class StatsScreen(DeskScreen[None]):
         try:
             weeks = metrics.weekly(self.desk, self.actor, periods.WEEKS)
         except BokdeskError:
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.exception("stats: reading the trends failed")
+            self.app.call_from_thread(show_unexpected, self.app, exc)
             return
         self.app.call_from_thread(self._show_trends, Trends(weeks))
 
@@ -403,6 +449,7 @@ class StatsScreen(DeskScreen[None]):
             tile.trend_ready = bool(self.trends.weeks)
             tile.data = data[key]
         self.query_one("#secondary", Static).update(secondary_line(self.loaded.report))
+        self.query_one("#overview-lists", Static).update(overview_lists(self.loaded.report, self.desk.calendar.tz))
 
     def _fill_trend(self) -> None:
         chart = self.query_one("#trend-chart", BarChart)
@@ -419,7 +466,7 @@ class StatsScreen(DeskScreen[None]):
         table = self.query_one(f"#table-{pane}", DataTable)
         first = {"agent": _("Agent"), "team": _("Team"), "channel": _("Channel")}[dimension]
         # Load first (who is overloaded), then speed and quality.
-        columns = [first, _("Open"), _("Solved")]
+        columns = [first, pgettext("stats column: open tickets", "Open"), _("Solved")]
         if dimension == "agent":
             columns += [_("Active h"), _("After h")]
         columns += [_("Pickup"), _("FRT"), _("Resol."), _("SLA"), _("Reopen"), _("FCR"), _("NPS")]
@@ -664,6 +711,10 @@ class DrillScreen(DeskScreen[None]):
         except BokdeskError as exc:
             self.app.call_from_thread(notify, self.app, str(exc), severity="error")
             return
+        except Exception as exc:  # noqa: BLE001
+            log.exception("stats: reading the tickets behind a figure failed")
+            self.app.call_from_thread(show_unexpected, self.app, exc)
+            return
         self.app.call_from_thread(self._show, rows)
 
     def _show(self, rows: list[metrics.DrillRow]) -> None:
@@ -675,7 +726,7 @@ class DrillScreen(DeskScreen[None]):
              + (" " + _("(the first 1000)") if len(rows) >= 1000 else ""), "$text-muted")))
         cells = [(str(r.number), [
             Content(str(r.number)),
-            Content.styled(format_duration(r.seconds, compact=True) if r.seconds is not None else "—",
+            Content.styled(format_hours(r.seconds, compact=True) if r.seconds is not None else "—",
                            "bold $text-error" if r.breached else ""),
             Content(format_date(r.at, tz) if r.at else "—"), Content(labels.label("status", r.status)),
             safe_line(r.assignee or "—", limit=18), safe_line(r.subject, limit=44)]) for r in rows]

@@ -194,3 +194,19 @@ def test_scripting_commands_do_not_import_textual(db_path, desk, desk_with_work)
             "assert 'textual' not in sys.modules, 'textual imported'") % str(db_path)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_ticket_show_json_explains_the_clocks(db_path, desk, desk_with_work, capsys):
+    code, out, _ = run(capsys, "ticket", "show", str(desk_with_work[0]), "--db", str(db_path), "--json")
+    explain = json.loads(out)["explain"]
+    assert code == 0 and explain["policy"]["clock"] == "business"
+    clocks = {c["metric"]: c for c in explain["clocks"]}
+    assert list(clocks) == ["pickup", "first_response", "first_resolution", "resolution"]
+    frt = clocks["first_response"]
+    assert frt["state"] == "met" and frt["stopped"]["event"] == "first_response"
+    assert frt["stopped"]["actor"] == "Aleksandra Nowak" and frt["business_seconds"] == 3600
+    assert frt["stored"] == {"calendar_seconds": 3600, "business_seconds": 3600}
+    assert frt["target"]["due_at"] == "2026-11-18T08:00:00Z" and frt["target"]["breached"] is False
+    assert clocks["resolution"]["counted_on"] == "2026-11-17" and explain["complaint"] is None
+    code, out, _ = run(capsys, "ticket", "show", str(desk_with_work[0]), "--db", str(db_path))
+    assert "clocks:" in out and "First response: target met" in out

@@ -48,8 +48,11 @@ def demo_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     with open(cache / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.exists():
-            for old in cache.glob("demo-*.db"):
-                old.unlink()
+            import time
+
+            for old in cache.glob("demo-*.db"):  # other test processes may still use recent ones
+                if time.time() - old.stat().st_mtime > 86400:
+                    old.unlink(missing_ok=True)
             building = tmp_path_factory.mktemp("template") / "demo.db"
             _build_demo(building)
             shutil.copyfile(building, path)

@@ -8,6 +8,11 @@ from .context import context_for
 
 
 def run_console(args: Namespace) -> int:
+    from ..ui.boot import launch
+
+    started = launch(args)  # fast start: the queue on screen before the desk is opened; None = not here
+    if started is not None:
+        return started
     context = context_for(args)
     actor = context.actor(args)
     from ..ui.app import run

@@ -6,10 +6,13 @@ import os
 from argparse import Namespace
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.config import Config, load_config
-from ..core.desk import Actor, Desk
 from ..core.errors import ConfigError, DatabaseError
+
+if TYPE_CHECKING:  # the desk (SQLAlchemy, SQLModel) is imported when a command opens it, not to parse
+    from ..core.desk import Actor, Desk
 
 
 @dataclass
@@ -52,6 +55,7 @@ def desk_from_config(config: Config, *, create: bool = True, upgrade: bool = Fal
     """Open the configured database and build the desk around it."""
     from ..core.calendar import BusinessCalendar, CalendarConfigError
     from ..core.database import open_store, open_url
+    from ..core.desk import Desk
 
     if config.db_url:
         store = open_url(config.db_url, upgrade=upgrade)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,13 +18,15 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from .. import i18n
-from ..core.desk import Actor, Desk
 from ..core.enums import Role
-from ..core.kpi import Kpis
 from ..i18n import _
 from . import keymap
 from .live import HEARTBEAT, TICK, ChangeDetector, LiveUpdate
 from .safe_text import notify
+
+if TYPE_CHECKING:
+    from ..core.desk import Actor, Desk
+    from ..core.kpi import Kpis
 
 log = logging.getLogger("bokdesk.ui")
 _IMPORTED = time.perf_counter()
@@ -40,8 +43,8 @@ class BokdeskApp(App[int]):
 
     def __init__(
         self,
-        desk: Desk,
-        actor: Actor,
+        desk: Desk | None,
+        actor: Actor | Any,
         *,
         ui: Mapping[str, Any] | None = None,
         keys: Mapping[str, Any] | None = None,
@@ -49,21 +52,27 @@ class BokdeskApp(App[int]):
         poll_interval: float | None = None,
         cursor_blink: bool = True,
         presence: Any = None,
+        boot: Any = None,
     ) -> None:
+        """``desk`` None with a ``boot`` (see ``ui.boot``): start on a preview, open the desk later."""
         super().__init__()
         keymap.translate_bindings(self)
-        self.desk = desk
+        self.desk: Any = None
         self.actor = actor
+        self.boot = boot
+        self.boot_error: BaseException | None = None
         self.ui_config = dict(ui or {})
         self.cursor_blink = cursor_blink
         self.live = live
-        interval = poll_interval if poll_interval is not None else self.ui_config.get("poll_interval", 0.75)
-        self.poll_interval = float(interval) if desk.store.is_sqlite else max(3.0, float(interval))
+        self._interval = poll_interval if poll_interval is not None else self.ui_config.get("poll_interval", 0.75)
+        self.poll_interval = float(self._interval)
         self.desk_changed: Signal[LiveUpdate] = Signal(self, "desk-changed")
         self.locally_claimed: set[int] = set()
-        self.presence = presence if presence is not None else _presence_source(desk, actor)
+        self.presence: Any = presence
         self._keymap_problems: list[str] = []
-        self._detector = ChangeDetector(desk.store)
+        self._detector: ChangeDetector | None = None
+        self._waiting: list[Callable[[], object]] = []
+        self._started = False
         self._mine: dict[int, str] | None = None
         self._last_full = 0.0
         self._last_heartbeat = 0.0
@@ -75,6 +84,50 @@ class BokdeskApp(App[int]):
         theme = self.ui_config.get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
+        if desk is not None:
+            self._use_desk(desk, actor)
+
+    # ------------------------------------------------------------------ the desk
+
+    @property
+    def ready(self) -> bool:
+        """Whether the desk is open (always, except in the first moment of a fast start)."""
+        return self.desk is not None
+
+    def now(self) -> datetime:
+        return self.desk.now() if self.desk is not None else datetime.now(UTC)
+
+    def when_ready(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` now if the desk is open, else as soon as it is (keys pressed early)."""
+        if self.ready:
+            callback()
+        else:
+            self._waiting.append(callback)
+
+    def _use_desk(self, desk: Desk, actor: Actor) -> None:
+        self.desk, self.actor = desk, actor
+        if not desk.store.is_sqlite:
+            self.poll_interval = max(3.0, float(self._interval))
+        if self.presence is None:
+            self.presence = _presence_source(desk, actor)
+        self._detector = ChangeDetector(desk.store)
+
+    def _open_desk(self) -> None:
+        """Thread worker of a fast start: build the real desk, then hand it to the event loop."""
+        try:
+            desk, actor = self.boot.open()
+        except BaseException as exc:  # noqa: BLE001 - reported after the app has closed, as the CLI does
+            self.boot_error = exc
+            self.call_from_thread(self.exit, getattr(exc, "exit_code", 70))
+            return
+        self.call_from_thread(self._attach, desk, actor)
+
+    def _attach(self, desk: Desk, actor: Actor) -> None:
+        self._use_desk(desk, actor)
+        waiting, self._waiting = self._waiting, []
+        for callback in waiting:
+            callback()
+        self._start_live()
 
     # ------------------------------------------------------------------ start and stop
 
@@ -84,17 +137,22 @@ class BokdeskApp(App[int]):
         self.push_screen(QueueScreen(start_view=str(self.ui_config.get("start_view", "unassigned"))))
         for problem in self._keymap_problems:
             notify(self, problem, severity="warning", timeout=10)
-        self._poll_now(force=True)
-        self.run_worker(_warm_up, thread=True, group="warm-up", exit_on_error=False)
+        # Nothing else yet: the first page of the queue gets the machine to itself. The KPI strip,
+        # the live poller and the warm-up start once it is on screen (``first_queue_painted``).
 
     def on_unmount(self) -> None:
-        self._detector.close()
+        if self._detector is not None:
+            self._detector.close()
 
     def first_queue_painted(self) -> None:
         """Called by the queue once its first rows are on screen: log how long startup took."""
         if self._first_paint_logged:
             return
         self._first_paint_logged = True
+        if self.ready:
+            self._start_live()
+        else:
+            self.run_worker(self._open_desk, thread=True, group="boot", exit_on_error=False)
         since_import = (time.perf_counter() - _IMPORTED) * 1000
         since_start = _ms_since_process_start()
         line = f"first queue painted {since_start:.0f} ms after process start ({since_import:.0f} ms after import)"
@@ -106,9 +164,19 @@ class BokdeskApp(App[int]):
         if os.environ.get("BOKDESK_EXIT_AFTER_PAINT"):
             self.exit(0)
 
+    def _start_live(self) -> None:
+        """Once the first page is painted and the desk is open: KPIs, live refresh, warm-up."""
+        if self._started or not self.ready or not self._first_paint_logged:
+            return
+        self._started = True
+        self._poll_now(force=True)
+        self.set_timer(1.0, lambda: self.run_worker(_warm_up, thread=True, group="warm-up", exit_on_error=False))
+
     # ------------------------------------------------------------------ live refresh
 
     def _poll_now(self, force: bool = False) -> None:
+        if not self.ready:
+            return
         self._force_refresh = self._force_refresh or force
         self.run_worker(self._poll, thread=True, group="live", exclusive=True, exit_on_error=False)
 
@@ -125,6 +193,7 @@ class BokdeskApp(App[int]):
 
         try:
             now = time.monotonic()
+            assert self._detector is not None
             changed = self._detector.poll()
             if self.live and now - self._last_heartbeat >= HEARTBEAT.total_seconds():
                 self._last_heartbeat = now
@@ -180,10 +249,15 @@ class BokdeskApp(App[int]):
     def action_canned(self) -> None:
         from .screens.canned import CannedScreen
 
-        if not isinstance(self.screen, CannedScreen):
+        if not self.ready:
+            self.when_ready(self.action_canned)
+        elif not isinstance(self.screen, CannedScreen):
             self.push_screen(CannedScreen(sample_ticket=getattr(self.screen, "ticket_id", None)))
 
     def action_stats(self) -> None:
+        if not self.ready:
+            self.when_ready(self.action_stats)
+            return
         if self.actor.role.level < Role.SUPERVISOR.level:
             notify(self, _("The stats screen is for supervisors. Ask your supervisor for the figures you need."),
                    title=_("Stats"))
@@ -255,13 +329,13 @@ def run(context: Any, actor: Actor, *, language: str | None = None) -> int:
     config = context.config
     ui = config.section("ui")
     i18n.set_language(i18n.resolve_language(language, ui.get("language")))
-    _log_to_file()
+    log_to_file()
     app = BokdeskApp(context.desk, actor, ui=ui, keys=config.section("keys"))
     result = app.run()
     return int(result or app.return_code or 0)
 
 
-def _log_to_file() -> None:
+def log_to_file() -> None:
     try:
         from platformdirs import user_log_dir
 

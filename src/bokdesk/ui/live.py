@@ -15,9 +15,11 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from ..core.kpi import Kpis
-from ..core.store import Store
+if TYPE_CHECKING:
+    from ..core.kpi import Kpis
+    from ..core.store import Store
 
 TICK = timedelta(seconds=30)  # refresh at least this often: SLA states change with time alone
 HEARTBEAT = timedelta(seconds=60)

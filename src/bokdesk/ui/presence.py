@@ -11,9 +11,10 @@ written and nobody is shown. Every call is made from a thread worker, never on t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.desk import Actor, Desk
+if TYPE_CHECKING:
+    from ..core.desk import Actor, Desk
 
 # The editor kinds map to the service's activities.
 ACTIVITY = {"reply": "replying", "call": "replying", "note": "noting", None: "viewing"}

@@ -31,14 +31,23 @@ class DraftKeeper:
     """Orders this console's draft writes with the sends that make them obsolete.
 
     Saves run in thread workers and a send discards the draft in another, so a save started just
-    before Ctrl+S could commit after the send and bring the draft back. Every draft write takes
-    one lock, and a send first moves the draft's generation on, so saves queued before it do
-    nothing. A send that fails stores the text it tried to send: nothing typed is lost.
+    before Ctrl+S could commit after the send and bring the draft back, and two saves could land
+    in the wrong order. Every draft write takes one lock; each save carries a sequence number and
+    one older than what was already written is dropped; a send first moves the draft's generation
+    on, so saves queued before it do nothing. A send that fails stores the text it tried to send:
+    nothing typed is lost.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generation: dict[tuple[int, str], int] = {}
+        self._written: dict[tuple[int, str], int] = {}
+        self._sequence = 0
+
+    def ticket(self) -> int:
+        """On the event loop, when a save is asked for: its place in the order of writes."""
+        self._sequence += 1
+        return self._sequence
 
     def generation(self, ticket_id: int, kind: str) -> int:
         return self._generation.get((ticket_id, kind), 0)
@@ -50,13 +59,16 @@ class DraftKeeper:
         return self._generation[key]
 
     def save(self, desk: Any, actor: Any, ticket_id: int, kind: str, text: str, base: int | None,
-             generation: int) -> None:
-        """In a thread: store the draft unless a send has started since ``generation`` was read."""
+             generation: int, sequence: int) -> None:
+        """In a thread: store the draft unless a send started since, or a newer save was written."""
         from ...core.services import drafts
 
+        key = (ticket_id, kind)
         with self._lock:
-            if self.generation(ticket_id, kind) == generation:
-                drafts.save(desk, actor, ticket_id, kind, text, base)
+            if self.generation(ticket_id, kind) != generation or self._written.get(key, 0) > sequence:
+                return
+            drafts.save(desk, actor, ticket_id, kind, text, base)
+            self._written[key] = sequence
 
     def settle(self, desk: Any, actor: Any, ticket_id: int, kind: str, *, sent: bool, text: str,
                base: int | None) -> None:
@@ -216,8 +228,8 @@ class Composer(Vertical):
 
         app: Any = self.app
         ticket_id, kind, base = self.ticket_id, self.kind, self.base_version
-        generation = KEEPER.generation(ticket_id, kind)
-        run_service(app, lambda: KEEPER.save(app.desk, app.actor, ticket_id, kind, text, base, generation),
+        generation, sequence = KEEPER.generation(ticket_id, kind), KEEPER.ticket()
+        run_service(app, lambda: KEEPER.save(app.desk, app.actor, ticket_id, kind, text, base, generation, sequence),
                     group="draft")
 
     def mark_sent(self) -> None:

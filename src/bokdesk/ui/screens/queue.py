@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,17 +12,19 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 
 from ...core.errors import AlreadyTaken, BokdeskError
-from ...core.paging import QueueItem
-from ...core.queries import View
 from ...i18n import _, format_number, ngettext
 from .. import keymap, labels
 from ..live import LiveUpdate
 from ..queue_source import QueueSource, SearchSource, ViewSource
 from ..safe_text import assemble, notify, safe_line
 from ..tasks import run_service, show_error
+from ..views import View, core_view
 from ..widgets.bars import TopBar, ViewTabs
 from ..widgets.kpi_strip import KpiStrip
 from ..widgets.queue_table import QueueTable
+
+if TYPE_CHECKING:
+    from ...core.paging import QueueItem
 from .base import DeskScreen
 
 SEARCH_DEBOUNCE = 0.15
@@ -60,6 +62,7 @@ class QueueScreen(DeskScreen[None]):
         self._search_timer: Timer | None = None
         self._counts_running = False
         self._resumed = False
+        self._shown = False
 
     @property
     def table(self) -> QueueTable:
@@ -72,7 +75,7 @@ class QueueScreen(DeskScreen[None]):
         with Horizontal(id="search-bar"):
             yield Label(_("Search:"), id="search-label")
             yield SearchInput(placeholder=_("number, subject, text, customer, e-mail or phone"), id="search")
-        yield QueueTable(self.desk.now, id="queue")
+        yield QueueTable(self.app.now, id="queue")  # type: ignore[attr-defined]
         yield Footer()
 
     def on_mount(self) -> None:
@@ -85,8 +88,6 @@ class QueueScreen(DeskScreen[None]):
         self._update_top(None, None)
         self.table.load(self._view_source())
         self.table.focus()
-        self._load_counts()
-        self._offer_drafts()
 
     def _offer_drafts(self) -> None:
         """After a crash, a lost connection or a restart: say that unsent text is waiting."""
@@ -105,10 +106,24 @@ class QueueScreen(DeskScreen[None]):
     # ------------------------------------------------------------------ data
 
     def _view_source(self) -> QueueSource:
-        return ViewSource(self.desk, self.actor, self.view, label=labels.view(self.view.value))
+        label = labels.view(self.view.value)
+        if not self.app.ready:  # type: ignore[attr-defined]
+            source: Any = self.app.boot.preview(self.view)  # type: ignore[attr-defined]
+            source.label = label
+            return source
+        return ViewSource(self.desk, self.actor, self.view, label=label)
+
+    def _desk_opened(self) -> None:
+        """A fast start's desk is open: page from it now (the cursor stays), then the rest."""
+        if not isinstance(self.table.source, ViewSource | SearchSource):
+            self.table.load(self._view_source(), keep=self.table.current)
+        self._load_counts()
+        self._offer_drafts()
 
     def reload(self) -> None:
         """Read the rows again, keeping the cursor on its ticket."""
+        if not self.app.ready:  # type: ignore[attr-defined]
+            return
         table = self.table
         source = table.source.refreshed() if table.source is not None else self._view_source()
         table.load(source, keep=table.current)
@@ -124,7 +139,7 @@ class QueueScreen(DeskScreen[None]):
             from ...core import paging
 
             now = desk.now()
-            return {view: paging.count(desk, actor, view, now) for view in View}
+            return {view: paging.count(desk, actor, core_view(view), now) for view in View}
 
         def done(result: dict[View, int]) -> None:
             self._counts_running = False
@@ -153,8 +168,14 @@ class QueueScreen(DeskScreen[None]):
     @on(QueueTable.Highlighted)
     def _highlighted(self, event: QueueTable.Highlighted) -> None:
         self._update_top(event.position, event.total)
-        if event.total is not None and not event.table.loading:
-            self.call_after_refresh(self.app.first_queue_painted)  # type: ignore[attr-defined]
+        if event.total is not None and not event.table.loading and not self._shown:
+            self._shown = True
+            self.call_after_refresh(self._first_shown)
+
+    def _first_shown(self) -> None:
+        """The first page is on screen: now the rest (view sizes, drafts, KPIs, live refresh)."""
+        self.app.first_queue_painted()  # type: ignore[attr-defined]
+        self.app.when_ready(self._desk_opened)  # type: ignore[attr-defined]
 
     @on(QueueTable.Selected)
     def _selected(self, event: QueueTable.Selected) -> None:
@@ -224,6 +245,9 @@ class QueueScreen(DeskScreen[None]):
         self.table.focus()
 
     def _run_search(self) -> None:
+        if not self.app.ready:  # type: ignore[attr-defined]
+            self.app.when_ready(self._run_search)  # type: ignore[attr-defined]
+            return
         text = self.query_one(SearchInput).value.strip()
         if text == self.search_text:
             return
@@ -245,6 +269,9 @@ class QueueScreen(DeskScreen[None]):
             self.open_ticket(row.id)
 
     def open_ticket(self, ticket_id: int) -> None:
+        if not self.app.ready:  # type: ignore[attr-defined]
+            self.app.when_ready(lambda: self.open_ticket(ticket_id))  # type: ignore[attr-defined]
+            return
         from .ticket import TicketScreen
 
         self.app.push_screen(TicketScreen(ticket_id, neighbours=self.neighbour))
@@ -257,6 +284,9 @@ class QueueScreen(DeskScreen[None]):
         return row.id if row is not None else None
 
     def action_take(self) -> None:
+        if not self.app.ready:  # type: ignore[attr-defined]
+            self.app.when_ready(self.action_take)  # type: ignore[attr-defined]
+            return
         row = self.table.current
         if row is None:
             return
@@ -283,6 +313,9 @@ class QueueScreen(DeskScreen[None]):
         run_service(app, lambda: tickets.take(desk, actor, row.id), done=done, failed=failed, group="take")
 
     def action_take_next(self) -> None:
+        if not self.app.ready:  # type: ignore[attr-defined]
+            self.app.when_ready(self.action_take_next)  # type: ignore[attr-defined]
+            return
         from ...core.services import tickets
 
         desk, actor, app = self.desk, self.actor, self.app
@@ -299,6 +332,9 @@ class QueueScreen(DeskScreen[None]):
         run_service(app, lambda: tickets.take_next(desk, actor), done=done, group="take")
 
     def action_new_ticket(self) -> None:
+        if not self.app.ready:  # type: ignore[attr-defined]
+            self.app.when_ready(self.action_new_ticket)  # type: ignore[attr-defined]
+            return
         from .new_ticket import Created, NewTicketScreen
 
         def created(result: Created | None) -> None:
@@ -312,6 +348,9 @@ class QueueScreen(DeskScreen[None]):
         self.app.push_screen(NewTicketScreen(), created)
 
     def action_drafts(self) -> None:
+        if not self.app.ready:  # type: ignore[attr-defined]
+            self.app.when_ready(self.action_drafts)  # type: ignore[attr-defined]
+            return
         from .drafts import DraftsScreen
 
         def chosen(ticket_id: int | None) -> None:

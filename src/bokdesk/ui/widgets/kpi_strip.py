@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widget import Widget
 
-from ...core.kpi import Kpis
 from ...i18n import _, format_duration, format_number
+
+if TYPE_CHECKING:
+    from ...core.kpi import Kpis
 
 
 def _signed(value: int) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -25,11 +25,13 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ...core.paging import QueueItem
 from ...i18n import _, format_age, format_duration, pgettext
 from .. import keymap, labels
 from ..queue_source import QueueSource
 from ..safe_text import one_line
+
+if TYPE_CHECKING:
+    from ...core.paging import QueueItem
 
 WINDOW_PAGES = 6  # pages kept around the cursor
 

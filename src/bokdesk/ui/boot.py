@@ -1,0 +1,241 @@
+"""Fast start: the queue on screen before the database layer has even been imported.
+
+Opening the desk the normal way (SQLAlchemy, SQLModel, the business calendar with its holidays,
+the schema check) costs several times what Textual needs for its first frame. So ``launch``
+reads the first page of the start view, and the agent, with the standard library's ``sqlite3``
+on a read-only connection, starts the console on that, and builds the real desk in a thread
+once the first frame is painted. When the desk is ready the queue reloads from it, keeping the
+cursor; until then keys that need the desk wait for it. Any problem the normal path would report
+(missing file, foreign or old database, unknown agent, server database, ``--as``) makes
+``launch`` step aside, and the normal path reports it.
+
+The SQL here mirrors ``core.paging`` for the first page and the count of each view; a test keeps
+the two equal row for row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from argparse import Namespace
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..core.enums import Role
+from .views import View
+
+APPLICATION_ID = 0x626F6B64  # "bokd", as stamped by the core (bokdesk.core.store)
+FAR_FUTURE = "9999-12-31 00:00:00.000000"
+SOLVED_RECENTLY = timedelta(days=7)
+_ACTIVE = "('new', 'open', 'pending', 'on_hold')"
+_FILTERS = {
+    View.MINE: f"t.status IN {_ACTIVE} AND t.assignee_id = :me",
+    View.UNASSIGNED: f"t.status IN {_ACTIVE} AND t.assignee_id IS NULL",
+    View.OPEN: f"t.status IN {_ACTIVE}",
+    View.WAITING: "t.status IN ('pending', 'on_hold')",
+    View.SLA: f"t.status IN {_ACTIVE} AND t.next_risk_at <= :now",
+    View.COMPLAINTS: f"t.status IN {_ACTIVE} AND t.category = 'complaint'",
+    View.SOLVED: "t.status || '' IN ('solved', 'closed') AND t.solved_at >= :since",
+}
+_ORDER = (
+    "CASE WHEN t.next_due_at IS NULL THEN 3 WHEN t.next_due_at < :now THEN 0 WHEN t.next_risk_at <= :now THEN 1 "
+    f"ELSE 2 END, coalesce(t.next_due_at, '{FAR_FUTURE}'), t.created_at, t.id"
+)
+_COLUMNS = (
+    "t.id, t.subject, t.status, t.priority, t.channel, t.category, c.name, a.name, tm.name, t.created_at, "
+    "t.next_due_at, t.next_risk_at, t.complaint_due_at, t.version, t.solved_at, c.vip"
+)
+_FROM = (
+    "FROM ticket t JOIN customer c ON c.id = t.customer_id LEFT JOIN agent a ON a.id = t.assignee_id "
+    "LEFT JOIN team tm ON tm.id = t.team_id"
+)
+
+
+def _stored(moment: datetime) -> str:
+    """A UTC instant as SQLAlchemy stores it in SQLite."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _instant(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """A queue row read without the ORM; the same fields as ``core.paging.QueueItem``."""
+
+    id: int
+    subject: str
+    status: str
+    priority: str
+    channel: str
+    category: str
+    customer: str
+    assignee: str | None
+    team: str | None
+    created_at: datetime
+    next_due_at: datetime | None
+    next_risk_at: datetime | None
+    complaint_due_at: datetime | None
+    version: int
+    solved_at: datetime | None = None
+    customer_vip: bool = False
+
+    def sla_state(self, now: datetime) -> str:
+        if self.next_due_at is None:
+            return "none"
+        if self.next_due_at < now:
+            return "breached"
+        if self.next_risk_at is not None and self.next_risk_at <= now:
+            return "at_risk"
+        return "ok"
+
+
+@dataclass(frozen=True)
+class BootActor:
+    """The agent as read at start (the real ``Actor`` replaces it when the desk is open)."""
+
+    id: int
+    login: str
+    name: str
+    role: Role
+    team_id: int | None
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=5)
+
+
+def first_page(connection: sqlite3.Connection, view: View, me: int | None, now: datetime, limit: int) -> list[PreviewRow]:
+    """The first ``limit`` rows of a view, in the queue's order."""
+    order = "t.solved_at DESC, t.id DESC" if view is View.SOLVED else _ORDER
+    sql = f"SELECT {_COLUMNS} {_FROM} WHERE {_FILTERS[view]} ORDER BY {order} LIMIT :limit"
+    params = {"now": _stored(now), "me": me, "since": _stored(now - SOLVED_RECENTLY), "limit": limit}
+    rows = []
+    for r in connection.execute(sql, params):
+        rows.append(PreviewRow(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], _instant(r[9]),  # type: ignore[arg-type]
+            _instant(r[10]), _instant(r[11]), _instant(r[12]), r[13], _instant(r[14]), bool(r[15]),
+        ))
+    return rows
+
+
+def view_count(connection: sqlite3.Connection, view: View, me: int | None, now: datetime) -> int:
+    sql = f"SELECT count(*) FROM ticket t WHERE {_FILTERS[view]}"
+    params = {"now": _stored(now), "me": me, "since": _stored(now - SOLVED_RECENTLY)}
+    return int(connection.execute(sql, params).fetchone()[0])
+
+
+@dataclass
+class PreviewSource:
+    """The first page of a view before the desk is open; it does not page (the desk does)."""
+
+    connection: sqlite3.Connection
+    view: View
+    me: int | None
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    label: str = ""
+
+    def key(self, row: Any) -> tuple[Any, ...]:
+        return (row.id,)
+
+    def first(self, limit: int) -> list[PreviewRow]:
+        return first_page(self.connection, self.view, self.me, self.now, limit)
+
+    def last(self, limit: int) -> list[PreviewRow]:
+        return []
+
+    def after(self, key: Any, limit: int, include: bool = False) -> list[PreviewRow]:
+        return []
+
+    def before(self, key: Any, limit: int) -> list[PreviewRow]:
+        return []
+
+    def find(self, ticket_id: int) -> PreviewRow | None:
+        return None
+
+    def count(self) -> int:
+        return view_count(self.connection, self.view, self.me, self.now)
+
+    def rank(self, key: Any) -> int:
+        return 0
+
+    def refreshed(self) -> PreviewSource:
+        return PreviewSource(self.connection, self.view, self.me, label=self.label)
+
+
+@dataclass
+class Boot:
+    """What ``launch`` found, and how to open the real desk later (in a thread)."""
+
+    args: Namespace
+    config: Any
+    path: Path
+    actor: BootActor
+    connection: sqlite3.Connection
+
+    def preview(self, view: View) -> PreviewSource:
+        return PreviewSource(self.connection, view, self.actor.id)
+
+    def open(self) -> tuple[Any, Any]:
+        """Build the desk and the actor the normal way; raises what the normal path would raise."""
+        from ..cli.context import context_for
+
+        context = context_for(self.args)
+        return context.desk, context.actor(self.args)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def probe(args: Namespace) -> Boot | None:
+    """A ``Boot`` when the fast start applies; None sends the caller down the normal path."""
+    from ..cli.context import login_for
+    from ..core.config import load_config
+
+    config = load_config(getattr(args, "config", None), getattr(args, "db", None))
+    if config.db_url or getattr(args, "as_login", None):
+        return None
+    path = config.db_path.expanduser()
+    if not path.is_file():
+        return None
+    try:
+        connection = connect(path)
+    except sqlite3.Error:
+        return None
+    try:
+        if int(connection.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
+            raise LookupError
+        row = connection.execute(
+            "SELECT id, login, name, role, team_id, active FROM agent WHERE login = ?", (login_for(args, config),)
+        ).fetchone()
+        if row is None or not row[5]:
+            raise LookupError
+        actor = BootActor(int(row[0]), row[1], row[2], Role(row[3]), row[4])
+        connection.execute("SELECT id FROM ticket LIMIT 1").fetchall()
+    except (sqlite3.Error, LookupError, ValueError):
+        connection.close()
+        return None
+    return Boot(args, config, path, actor, connection)
+
+
+def launch(args: Namespace) -> int | None:
+    """Start the console the fast way; None when the normal path must do it."""
+    boot = probe(args)
+    if boot is None:
+        return None
+    from .. import i18n
+    from .app import BokdeskApp, log_to_file
+
+    ui = boot.config.section("ui")
+    i18n.set_language(i18n.resolve_language(getattr(args, "lang", None), ui.get("language")))
+    log_to_file()
+    app = BokdeskApp(None, boot.actor, ui=ui, keys=boot.config.section("keys"), boot=boot)
+    try:
+        result = app.run()
+    finally:
+        boot.close()
+    if app.boot_error is not None:
+        raise app.boot_error
+    return int(result or app.return_code or 0)

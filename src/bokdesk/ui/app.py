@@ -234,6 +234,15 @@ class BokdeskApp(App[int]):
 
     # ------------------------------------------------------------------ global actions
 
+    def ticket_screen(self) -> Any:
+        """The one ticket screen, installed so it survives being closed (opening a ticket is then
+        one read and a few widgets, not a whole screen)."""
+        from .screens.ticket import TicketScreen
+
+        if not self.is_screen_installed("ticket"):
+            self.install_screen(TicketScreen(), "ticket")
+        return self.get_screen("ticket")
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 

@@ -272,9 +272,12 @@ class QueueScreen(DeskScreen[None]):
         if not self.app.ready:  # type: ignore[attr-defined]
             self.app.when_ready(lambda: self.open_ticket(ticket_id))  # type: ignore[attr-defined]
             return
-        from .ticket import TicketScreen
-
-        self.app.push_screen(TicketScreen(ticket_id, neighbours=self.neighbour))
+        app: Any = self.app
+        screen = app.ticket_screen()
+        if screen in app.screen_stack:
+            return
+        screen.show(ticket_id, neighbours=self.neighbour)
+        app.push_screen(screen)
 
     def neighbour(self, ticket_id: int, step: int) -> int | None:
         """The ticket before / after ``ticket_id`` in this queue (for ``[`` and ``]`` on the detail)."""

@@ -56,7 +56,8 @@ class TicketScreen(DeskScreen[None]):
     AUTO_FOCUS = "#conversation"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
-    def __init__(self, ticket_id: int, *, neighbours: Neighbours | None = None) -> None:
+    def __init__(self, ticket_id: int = 0, *, neighbours: Neighbours | None = None) -> None:
+        """One screen serves every ticket (the app keeps it installed): ``show`` switches tickets."""
         super().__init__()
         self.ticket_id = ticket_id
         self.neighbours = neighbours
@@ -89,9 +90,10 @@ class TicketScreen(DeskScreen[None]):
         self.composer.display = False
         self.app.desk_changed.subscribe(self, self._desk_changed)  # type: ignore[attr-defined]
         self.query_one("#ticket-header", Static).update(Content.styled(_("Loading…"), "$text-muted"))
-        self.load()
         self._activity = "viewing"
-        self._presence("viewing")
+        if self.ticket_id:
+            self.load()
+            self._presence("viewing")
         presence = getattr(self.app, "presence", None)
         if presence is not None and presence.available:
             self.set_interval(presence.refresh_seconds, lambda: self._presence(self._activity))
@@ -102,7 +104,32 @@ class TicketScreen(DeskScreen[None]):
             self.composer.save_draft()
 
     def on_unmount(self) -> None:
-        self._leave(self.ticket_id)
+        if self.ticket_id:
+            self._leave(self.ticket_id)
+
+    def show(self, ticket_id: int, *, neighbours: Neighbours | None = None) -> None:
+        """Show another ticket on this screen (reused: opening a ticket mounts nothing new)."""
+        if neighbours is not None:
+            self.neighbours = neighbours
+        if not self.is_mounted:
+            self.ticket_id = ticket_id
+            return
+        if self.composer.display:
+            self.composer.action_close()
+        if self.showing_history:
+            self.action_history()
+        if self.ticket_id and self.ticket_id != ticket_id:
+            self._leave(self.ticket_id)
+        self.ticket_id = ticket_id
+        self.detail = None
+        self.drafts, self.others = {}, []
+        self._shown_messages = ()
+        self.query_one("#conversation", VerticalScroll).remove_children()
+        self.query_one("#ticket-header", Static).update(Content.styled(_("Loading…"), "$text-muted"))
+        self.query_one("#customer-text", Static).update("")
+        self._stale = False
+        self.load()
+        self._presence("viewing")
 
     def _presence(self, activity: str) -> None:
         """Tell colleagues what this agent does on the ticket (when presence is installed)."""
@@ -172,7 +199,9 @@ class TicketScreen(DeskScreen[None]):
                                    "sending."), title=_("Ticket #{number}").format(number=self.ticket_id),
                        severity="warning")
         self._render_top()
-        self.refresh_bindings()
+        mine = loaded.detail.ticket.assignee_id == self.actor.id
+        if previous is None or mine != (previous.ticket.assignee_id == self.actor.id):
+            self.refresh_bindings()  # "take" shows only on others' tickets (the footer rebuild costs)
         self._render_header()
         self._render_customer()
         self._render_conversation()
@@ -642,15 +671,7 @@ class TicketScreen(DeskScreen[None]):
         if target is None:
             notify(self.app, _("No more tickets in that direction in the queue."))
             return
-        if self.composer.display:
-            self.composer.action_close()
-        self._leave(self.ticket_id)
-        self.ticket_id = target
-        self._presence("viewing")
-        self.detail = None
-        self._shown_messages = ()
-        self.query_one("#conversation", VerticalScroll).remove_children()
-        self.load()
+        self.show(target)
 
     def action_reload(self) -> None:
         self.load()
@@ -659,6 +680,9 @@ class TicketScreen(DeskScreen[None]):
         if self.showing_history:
             self.action_history()
             return
+        if self.composer.display:
+            self.composer.save_draft()
+        self._leave(self.ticket_id)
         self.dismiss(None)
 
 

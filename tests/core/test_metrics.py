@@ -288,3 +288,22 @@ def test_dims_code_is_generated_by_the_database_and_decodes(desk, staff, week):
     decoded = {name: metrics._key_value(name, int(metrics._decode(name, codes)[0])) for name in metrics.DIMENSIONS}
     assert decoded == {"agent": staff.dev.id, "team": staff.dev.team_id, "channel": "email", "category": "problem",
                        "priority": "high"}
+
+
+def test_an_hour_cut_by_the_opening_time_is_settled_action_by_action(desk, staff, clock):
+    from bokdesk.core.calendar import BusinessCalendar
+
+    desk.calendar = BusinessCalendar.from_config({"hours": {"mon": "08:30-16:00"}})
+    t = _email(desk, clock, L(2026, 11, 16, 7, 0), "Wcześnie")
+    clock.now = L(2026, 11, 16, 8, 10)  # before the 08:30 opening
+    tickets.add_note(desk, staff.ola, t, "przed otwarciem")
+    clock.now = L(2026, 11, 16, 8, 40)  # same hour, open
+    tickets.add_note(desk, staff.ola, t, "po otwarciu")
+    clock.now = L(2026, 11, 16, 12, 0)
+    tickets.add_note(desk, staff.ola, t, "w południe")
+    monday = periods.days(desk.calendar.tz, datetime(2026, 11, 16).date(), datetime(2026, 11, 16).date())
+    ola = _row(metrics.report(desk, staff.boss, monday), "agent", staff.ola.id).activity
+    assert (ola.actions, ola.active_hours, ola.after_hours_hours, ola.after_hours_actions) == (3, 2, 1, 1)
+    hours = metrics._open_seconds(desk.calendar, monday, __import__("numpy").array([L(2026, 11, 16, 8, 0).timestamp()]),
+                                  __import__("numpy").array([L(2026, 11, 16, 9, 0).timestamp()]))
+    assert hours.tolist() == [1800]

@@ -69,10 +69,11 @@ def _sqlite_table(element: Table, compiler: Any, **kw: Any) -> str:
     return str(text)
 
 
-def _hinted(query: Any, index: str, sqlite: bool) -> Any:
+def _hinted(query: Any, index: str, sqlite: bool, table: Any = None) -> Any:
     """Pin SQLite to the index made for a query: without statistics its planner may pick the
-    status index and read every closed ticket."""
-    return query.with_hint(_T, f"INDEXED BY {index}", "sqlite") if sqlite else query
+    status index and read every closed ticket (or the agent index and read every survey)."""
+    return query.with_hint(_T if table is None else table, f"INDEXED BY {index}", "sqlite") if sqlite else query
+
 _S = SurveyAnswer.__table__  # type: ignore[attr-defined]
 _A = Agent.__table__  # type: ignore[attr-defined]
 _TM = Team.__table__  # type: ignore[attr-defined]
@@ -277,10 +278,6 @@ def _key_value(name: str, key: int) -> Any:
     return values[key - 1] if 0 < key <= len(values) else OTHER
 
 
-def _flag(condition: Any, bit: int) -> Any:
-    return case((condition, bit), else_=0)
-
-
 def _concat(column: Any, sqlite: bool) -> Any:
     if sqlite:
         return func.group_concat(column)
@@ -309,29 +306,32 @@ class Family:
     """(figure name, calendar column, business column)."""
 
 
+# Bits of ``ticket.metric_bits`` (a generated column, see models.METRIC_BITS_SQL).
+INBOUND, COMPLAINT, FRT_TARGET, FRT_BREACHED = 1, 2, 4, 8
+RES_TARGET, RES_BREACHED, ONE_RESPONSE, REOPENED = 16, 32, 64, 128
+ANSWERED, DONE_BIT, MERGED = 256, 512, 1024
+TRANSFERS_SHIFT = 16
+
+
+def _bits(mask: int, value: int) -> Any:
+    """``metric_bits & mask = value`` (a literal mask, so it costs one AND per row)."""
+    return _T.c.metric_bits.op("&")(literal_column(str(mask))) == literal_column(str(value))
+
+
 def _families() -> list[Family]:
     c = _T.c
-    inbound = c.direction == "inbound"
+    bits = lambda: c.metric_bits  # noqa: E731
     return [
-        Family("created", "ix_ticket_m_created", c.created_at, lambda: [],
-               lambda: _flag(inbound, 1) + _flag(c.complaint_due_at.is_not(None), 2)),
+        Family("created", "ix_ticket_m_created", c.created_at, lambda: [], bits),
         Family("pickup", "ix_ticket_m_pickup", c.picked_up_at, lambda: [c.pickup_secs.is_not(None)],
                lambda: literal(0), ("pickup", c.pickup_secs, c.pickup_bsecs)),
-        Family("first_response", "ix_ticket_m_frt", c.first_response_at, lambda: [c.frt_secs.is_not(None)],
-               lambda: _flag(c.frt_due_at.is_not(None), 1) + _flag(c.frt_breached.is_(True), 2),
+        Family("first_response", "ix_ticket_m_frt", c.first_response_at, lambda: [c.frt_secs.is_not(None)], bits,
                ("first_response", c.frt_secs, c.frt_bsecs)),
         Family("solved", "ix_ticket_m_solved", c.solved_at,
-               lambda: [c.status.in_(DONE), _not_merged(), c.resolution_secs.is_not(None)],
-               lambda: (_flag(c.resolution_due_at.is_not(None), 1) + _flag(c.resolution_breached.is_(True), 2)
-                        + _flag(inbound, 4)
-                        + _flag(and_(c.public_response_count == 1, c.transfer_count == 0), 8)
-                        + c.transfer_count * 16),
+               lambda: [_bits(DONE_BIT | MERGED, DONE_BIT), c.resolution_secs.is_not(None)], bits,
                ("resolution", c.resolution_secs, c.resolution_bsecs)),
         Family("first_solved", "ix_ticket_m_first_solved", c.first_solved_at,
-               lambda: [_not_merged(), c.first_resolution_secs.is_not(None)],
-               # bit 2: a first-response target decided by a solve without any response, after its due time
-               lambda: (_flag(c.reopen_count > 0, 1)
-                        + _flag(and_(c.frt_secs.is_(None), c.frt_due_at.is_not(None), c.frt_breached.is_(True)), 2)),
+               lambda: [_bits(MERGED, 0), c.first_resolution_secs.is_not(None)], bits,
                ("first_resolution", c.first_resolution_secs, c.first_resolution_bsecs)),
     ]
 
@@ -439,21 +439,25 @@ def _fill(family: Family, sample: Sample, name: str | None, out: dict[Any, Figur
     def per_group(mask_or_weights: np.ndarray) -> np.ndarray:
         return np.bincount(keys, weights=mask_or_weights, minlength=len(counts))[groups]
 
+    def has(bit: int) -> np.ndarray:
+        return (flags & bit) != 0
+
     sums: dict[str, np.ndarray] = {}
     if family.name == "created":
-        sums = {"received_inbound": per_group(flags & 1), "complaints_received": per_group((flags >> 1) & 1)}
+        sums = {"received_inbound": per_group(has(INBOUND)), "complaints_received": per_group(has(COMPLAINT))}
     elif family.name == "first_response":
-        target = flags & 1
-        sums = {"frt_targets": per_group(target), "frt_breached": per_group(target & (flags >> 1))}
+        target = has(FRT_TARGET)
+        sums = {"frt_targets": per_group(target), "frt_breached": per_group(target & has(FRT_BREACHED))}
     elif family.name == "solved":
-        target = flags & 1
-        inbound = (flags >> 2) & 1
-        sums = {"resolution_targets": per_group(target), "resolution_breached": per_group(target & (flags >> 1)),
-                "fcr_base": per_group(inbound), "fcr": per_group(inbound & (flags >> 3)),
-                "transfers": per_group(flags >> 4)}
+        target = has(RES_TARGET)
+        inbound = has(INBOUND)
+        sums = {"resolution_targets": per_group(target), "resolution_breached": per_group(target & has(RES_BREACHED)),
+                "fcr_base": per_group(inbound), "fcr": per_group(inbound & has(ONE_RESPONSE)),
+                "transfers": per_group(flags >> TRANSFERS_SHIFT)}
     elif family.name == "first_solved":
-        unanswered = (flags >> 1) & 1
-        sums = {"reopened": per_group(flags & 1), "frt_targets": per_group(unanswered),
+        # A first-response target decided by a solve without any response, after its due time.
+        unanswered = has(FRT_TARGET) & has(FRT_BREACHED) & ~has(ANSWERED)
+        sums = {"reopened": per_group(has(REOPENED)), "frt_targets": per_group(unanswered),
                 "frt_breached": per_group(unanswered)}
     count_field = {"created": "received", "solved": "solved", "first_solved": "first_solved"}.get(family.name)
     stats: dict[str, Any] = {}
@@ -479,35 +483,36 @@ def _fill(family: Family, sample: Sample, name: str | None, out: dict[Any, Figur
                                                               int(med_c), int(p90_c)))
 
 
-def _read_surveys(conn: Connection, start: datetime, end: datetime) -> list[Any]:
-    """Survey counts per (agent credited, ticket team, channel, category, priority)."""
+def _read_surveys(conn: Connection, start: datetime, end: datetime, sqlite: bool) -> list[Any]:
+    """Survey counts per (agent credited, the ticket's packed dimensions)."""
     s, t = _S.c, _T.c
-    dims = [s.agent_id, t.team_id, t.channel, t.category, t.priority]
     nps, csat = s.nps, s.csat
-    query = (
-        select(*dims, func.count().filter(nps.is_not(None)), func.count().filter(nps >= 9),
+    query = _hinted(
+        select(s.agent_id, t.dims_code, func.count().filter(nps.is_not(None)), func.count().filter(nps >= 9),
                func.count().filter(nps <= 6), func.count().filter(csat.is_not(None)), func.count().filter(csat >= 4))
         .select_from(_S.join(_T, t.id == s.ticket_id))
         .where(s.answered_at >= start, s.answered_at < end)
-        .group_by(*dims)
-    )
+        .group_by(s.agent_id, t.dims_code),
+        "ix_survey_answered_at", sqlite, _S)
     return list(conn.execute(query))
 
 
 def _fill_surveys(rows: list[Any], names: Sequence[str | None], out: dict[str | None, dict[Any, Figures]]) -> None:
-    for row in rows:
+    for agent_id, code, answers, promoters, detractors, csat_answers, satisfied in rows:
+        codes = np.array([int(code or 0)], dtype=np.int64)
         for name in names:
             if name is None:
                 key = None
+            elif name == "agent":
+                key = agent_id
             else:
-                value = row[DIMENSIONS.index(name)]
-                key = value if name in ("agent", "team") or value in CODES[name] else OTHER
+                key = _key_value(name, int(_decode(name, codes)[0]))
             figures = out[name].setdefault(key, Figures())
-            figures.nps_answers += int(row[5])
-            figures.promoters += int(row[6])
-            figures.detractors += int(row[7])
-            figures.csat_answers += int(row[8])
-            figures.satisfied += int(row[9])
+            figures.nps_answers += int(answers)
+            figures.promoters += int(promoters)
+            figures.detractors += int(detractors)
+            figures.csat_answers += int(csat_answers)
+            figures.satisfied += int(satisfied)
 
 
 @dataclass(frozen=True)
@@ -544,7 +549,7 @@ class _Reader:
                 for family in FAMILIES:
                     self.items.put((family, _read_sample(conn, family, start, end, sqlite, codes, several)))
                 for i, job in enumerate(self.jobs):
-                    self.items.put((i, _read_surveys(conn, job.start, job.end)))
+                    self.items.put((i, _read_surveys(conn, job.start, job.end, sqlite)))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             self.items.put(("error", exc))
 
@@ -718,12 +723,10 @@ def _read_complaints(conn: Connection, desk: Desk, period: Period, now: datetime
     undecided = and_(c.complaint_due_at.is_not(None), c.complaint_decided_at.is_(None))
     active = c.status.in_(ACTIVE)
     index = "ix_ticket_m_complaint_open"
-    open_total, overdue = conn.execute(_hinted(
-        select(func.count(), func.count().filter(c.complaint_due_at <= now)).where(undecided, active), index, sqlite)
+    open_total, overdue, closed_without = conn.execute(_hinted(
+        select(func.count().filter(active), func.count().filter(and_(active, c.complaint_due_at <= now)),
+               func.count().filter(and_(c.status.in_(DONE), _not_merged()))).where(undecided), index, sqlite)
     ).one()
-    closed_without = conn.execute(_hinted(
-        select(func.count()).where(undecided, c.status.in_(DONE), _not_merged()), index, sqlite)
-    ).scalar_one()
     assignee = _A.alias("assignee")
     rows = conn.execute(_hinted(
         select(c.id, c.subject, c.created_at, c.complaint_due_at, c.status, assignee.c.name, _TM.c.name)
@@ -776,31 +779,57 @@ def _read_activity(conn: Connection, desk: Desk, period: Period, sqlite: bool) -
         .where(e.at >= period.start, e.at < period.end, e.agent_id.is_not(None)), sqlite)
     ).one()
     pairs, actions = np.unique(_array(row[0]), return_counts=True)
+    if len(pairs) == 0:
+        return {}
+    agents = pairs >> 32
+    hours = (pairs & 0xFFFFFFFF) * 3600
     cal = desk.calendar
+    opened = _open_seconds(cal, period, hours, hours + 3600)
+    closed = opened == 0
+    size = int(agents.max()) + 1
+    active = np.bincount(agents, minlength=size)
+    total = np.bincount(agents, weights=actions, minlength=size)
+    after_hours = np.bincount(agents, weights=closed, minlength=size)
+    after_actions = np.bincount(agents, weights=actions * closed, minlength=size)
     out: dict[int, Activity] = {}
-    open_seconds: dict[int, int] = {}
-    epoch = datetime(1970, 1, 1)
-    for pair, n in zip(pairs.tolist(), actions.tolist(), strict=True):
-        agent_id, hour_number = pair >> 32, pair & 0xFFFFFFFF
-        seconds = open_seconds.get(hour_number)
-        start = epoch + timedelta(hours=hour_number)
-        if seconds is None:
-            seconds = open_seconds[hour_number] = cal.business_seconds(start, start + timedelta(hours=1))
-        activity = out.setdefault(agent_id, Activity())
-        activity.actions += n
-        activity.active_hours += 1
-        if seconds == 0:
-            activity.after_hours_actions += n
-            activity.after_hours_hours += 1
-        elif seconds < 3600:
-            ats = conn.execute(
-                select(e.at).where(e.agent_id == agent_id, e.at >= start.replace(tzinfo=UTC),
-                                   e.at < (start + timedelta(hours=1)).replace(tzinfo=UTC))
-            ).scalars().all()
-            outside = sum(1 for at in ats if not cal.is_open(_as_datetime(at).astimezone(UTC).replace(tzinfo=None)))  # type: ignore[union-attr]
-            activity.after_hours_actions += outside
-            activity.after_hours_hours += 1 if outside else 0
+    for agent_id in np.flatnonzero(active).tolist():
+        out[agent_id] = Activity(int(total[agent_id]), int(active[agent_id]), int(after_actions[agent_id]),
+                                 int(after_hours[agent_id]))
+    # The rare hour an opening or closing time cuts (e.g. 08:30): settled action by action.
+    for agent_id, start in zip(agents[(opened > 0) & (opened < 3600)].tolist(),
+                               hours[(opened > 0) & (opened < 3600)].tolist(), strict=True):
+        begin = datetime.fromtimestamp(start, UTC)
+        ats = conn.execute(
+            select(e.at).where(e.agent_id == agent_id, e.at >= begin, e.at < begin + timedelta(hours=1))
+        ).scalars().all()
+        outside = sum(1 for at in ats if not cal.is_open(_as_datetime(at).astimezone(UTC).replace(tzinfo=None)))  # type: ignore[union-attr]
+        out[agent_id].after_hours_actions += outside
+        out[agent_id].after_hours_hours += 1 if outside else 0
     return out
+
+
+def _open_seconds(cal: Any, period: Period, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Seconds of business time in each ``[start, end)`` (epoch seconds), for instants around the
+    period: the open intervals of its days as arrays, and a cumulative open-time function."""
+    day, last = period.first - timedelta(days=1), period.last + timedelta(days=1)
+    bounds: list[tuple[float, float]] = []
+    while day <= last:
+        bounds += [(a.replace(tzinfo=UTC).timestamp(), b.replace(tzinfo=UTC).timestamp())
+                   for a, b in cal.open_intervals(day)]
+        day += timedelta(days=1)
+    if not bounds:
+        return np.zeros(len(starts), dtype=np.int64)
+    opens = np.array([a for a, _ in bounds])
+    closes = np.array([b for _, b in bounds])
+    before = np.concatenate(([0.0], np.cumsum(closes - opens)[:-1]))
+
+    def cumulative(t: np.ndarray) -> np.ndarray:
+        i = np.searchsorted(opens, t, side="right") - 1
+        j = np.maximum(i, 0)
+        inside = before[j] + np.minimum(t, closes[j]) - opens[j]
+        return np.where(i < 0, 0.0, inside)
+
+    return np.rint(cumulative(ends.astype(float)) - cumulative(starts.astype(float))).astype(np.int64)
 
 
 def _hinted_event(query: Any, sqlite: bool) -> Any:

@@ -773,9 +773,12 @@ def _read_activity(conn: Connection, desk: Desk, period: Period, sqlite: bool) -
     closing time cuts (e.g. 08:30) is settled action by action.
     """
     e = _E.c
-    hour = _epoch(e.at, sqlite) // 3600
+    if sqlite:  # integer division in SQL (SQLAlchemy's ``//`` would become FLOOR() of a float)
+        hour = _epoch(e.at, sqlite).op("/")(literal_column("3600"))
+    else:
+        hour = cast(func.floor(func.extract("epoch", e.at) / 3600), BigInteger)
     row = conn.execute(_hinted_event(
-        select(_concat(e.agent_id * (1 << 32) + hour, sqlite))
+        select(_concat(e.agent_id.op("*")(literal_column(str(1 << 32))).op("+")(hour), sqlite))
         .where(e.at >= period.start, e.at < period.end, e.agent_id.is_not(None)), sqlite)
     ).one()
     pairs, actions = np.unique(_array(row[0]), return_counts=True)

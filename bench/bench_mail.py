@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -128,10 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([sys.executable, "-m", "bokdesk", "db", "upgrade", "--db", str(db)], env=env, check=True,
                        stdout=subprocess.DEVNULL)
         print(f"bench_mail: importing {len(messages):,} messages from {box}", flush=True)
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "bokdesk", "mail", "fetch", "--maildir", str(box),
                                "--db", str(db), "--config", str(config)], env=env, stdout=subprocess.PIPE, text=True)
         elapsed = time.perf_counter() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
         print(done.stdout.rstrip())
         if done.returncode != 0:
             print(f"bench_mail: the import failed (exit {done.returncode})", file=sys.stderr)
@@ -140,13 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         seen = con.execute("SELECT count(*) FROM mailseen").fetchone()[0]
         tickets = con.execute("SELECT count(*) FROM ticket").fetchone()[0]
         stored = con.execute("SELECT count(*) FROM message WHERE email_message_id IS NOT NULL").fetchone()[0]
-        quarantined = con.execute("SELECT count(*) FROM mailquarantine").fetchone()[0]
+        quarantined = con.execute("SELECT count(*) FROM mailquarantine WHERE NOT resolved").fetchone()[0]
+        kept = con.execute("SELECT count(*) FROM mailquarantine WHERE resolved").fetchone()[0]
         con.close()
         left = len(os.listdir(box / "new"))
         rate = len(messages) / elapsed
+        load = os.getloadavg()[0]
         print(f"bench_mail: {len(messages):,} messages in {elapsed:.1f} s ({rate:,.0f}/s), wall time of the "
-              f"`bokdesk mail fetch` process; {tickets:,} tickets, {stored:,} stored messages, "
-              f"{quarantined:,} quarantined, {seen:,} recorded, {left} left unread")
+              f"`bokdesk mail fetch` process; it used {cpu:.1f} s of CPU (load average {load:.1f} on "
+              f"{os.cpu_count()} CPUs); {tickets:,} tickets, {stored:,} stored messages, {quarantined:,} "
+              f"quarantined, {kept:,} ignored and kept, {seen:,} recorded, {left} left unread")
         ok = seen == len(messages) and left == 0
         if not ok:
             print("bench_mail: FAILED: not every message was recorded", file=sys.stderr)

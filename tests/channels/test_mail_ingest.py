@@ -200,6 +200,23 @@ def test_auto_replies_and_lists_never_open_tickets(desk, ing, headers, subject, 
         assert s.get(MailSeen, "auto@example.pl").outcome == f"ignored:{detail}"
 
 
+def test_ignored_mail_is_kept_and_can_be_filed_after_all(desk, ing, cfg, staff):
+    from bokdesk.channels.quarantine import count_open, list_entries, release
+
+    raw = mail(message_id="ooo1@example.pl", subject="Odpowiedź automatyczna: prawie", headers={"X-Autoreply": "yes"},
+               body="To jednak ja, reklamuję buty!\n")
+    assert one(ing, raw).outcome is Outcome.IGNORED
+    assert count_open(desk) == 0 and list_entries(desk, staff.admin) == []
+    [entry] = list_entries(desk, staff.admin, include_resolved=True)
+    assert entry.resolved and entry.reason.startswith("Ignored: an auto-reply")
+    result = release(desk, cfg, staff.admin, entry.id)
+    assert result.outcome is Outcome.NEW_TICKET
+    assert "reklamuję buty" in messages(desk, result.ticket_id)[0].body
+    [entry] = list_entries(desk, staff.admin, include_resolved=True)
+    assert entry.reason.startswith("Released by admin:")
+    assert one(ing, raw).outcome is Outcome.DUPLICATE
+
+
 def test_an_out_of_office_answer_to_our_reply_adds_nothing_and_sends_nothing(desk, ing, staff):
     one(ing, mail(message_id="o1@example.pl"))
     reply = tickets.reply(desk, staff.ola, 1, "Odpowiedź.")

@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import insert, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
@@ -56,6 +57,7 @@ from .outbox import KIND_SURVEY, record_bounce
 from .surveys import parse_nps
 
 NO_TEXT = "(no text)"
+IGNORED_REASON = "Ignored:"
 NO_SUBJECT = "(no subject)"
 MAX_REASON = 2000
 MAX_CANDIDATE_IDS = 60
@@ -120,6 +122,38 @@ class _Prepared:
     key: str
     note: str | None = None  # replaces the body of an over-large message
     quarantine_id: int | None = None  # set when releasing from quarantine
+    as_customer_message: bool = False  # releasing an ignored message: file it as a normal one
+    kept_reason: str | None = None  # set when an ignored message is to be kept (see _keep_ignored)
+
+
+def prepare(item: RawMail, max_message_bytes: int, max_attachment_bytes: int) -> _Prepared:
+    """Parse one message and work out its key (no database: runs anywhere, even in a worker)."""
+    limit = max_message_bytes
+    if item.truncated or len(item.raw) > limit:
+        # Too large to import: the headers still say who wrote and about what, so the
+        # message is filed like any other, with a note where the original is.
+        size = item.size if item.size is not None else len(item.raw)
+        headers = re.split(rb"\r?\n\r?\n", item.raw, maxsplit=1)[0]
+        kept = RawMail(headers + b"\r\n\r\n", item.source, size)
+        parsed = _try_parse(kept.raw, max_attachment_bytes)
+        note = (
+            f"(This e-mail is {size / 1e6:.1f} MB, over the desk's {limit / 1e6:.1f} MB limit "
+            f"([mail] max_message_bytes); only its headers were imported. "
+            f"The original is in the mailbox: {item.source})"
+        )
+        if parsed is None:
+            return _Prepared(kept, None, f"too large ({size:,} bytes) and its headers cannot be read",
+                             ids.digest(kept.raw))
+        return _Prepared(kept, parsed, None, _key(parsed, kept.raw), note)
+    try:
+        parsed = parse_email(item.raw, max_attachment_bytes=max_attachment_bytes)
+    except EmailParseError as exc:
+        return _Prepared(item, None, f"cannot be read as e-mail: {exc}", ids.digest(item.raw))
+    return _Prepared(item, parsed, None, _key(parsed, item.raw))
+
+
+def prepare_many(items: Sequence[RawMail], max_message_bytes: int, max_attachment_bytes: int) -> list[_Prepared]:
+    return [prepare(item, max_message_bytes, max_attachment_bytes) for item in items]
 
 
 class Ingestor:
@@ -130,33 +164,14 @@ class Ingestor:
         self.cfg = cfg
         self._team_id: int | None = None
         self._team_checked = False
+        self._customer_ids: dict[str, int] = {}
+        self._remembered: list[str] = []
         self.warnings: list[str] = []
 
     # --- preparing (no database) -------------------------------------------------------------
 
     def prepare(self, item: RawMail) -> _Prepared:
-        limit = self.cfg.max_message_bytes
-        if item.truncated or len(item.raw) > limit:
-            # Too large to import: the headers still say who wrote and about what, so the
-            # message is filed like any other, with a note where the original is.
-            size = item.size if item.size is not None else len(item.raw)
-            headers = re.split(rb"\r?\n\r?\n", item.raw, maxsplit=1)[0]
-            kept = RawMail(headers + b"\r\n\r\n", item.source, size)
-            parsed = _try_parse(kept.raw, self.cfg.max_attachment_bytes)
-            note = (
-                f"(This e-mail is {size / 1e6:.1f} MB, over the desk's {limit / 1e6:.1f} MB limit "
-                f"([mail] max_message_bytes); only its headers were imported. "
-                f"The original is in the mailbox: {item.source})"
-            )
-            if parsed is None:
-                return _Prepared(kept, None, f"too large ({size:,} bytes) and its headers cannot be read",
-                                 ids.digest(kept.raw))
-            return _Prepared(kept, parsed, None, _key(parsed, kept.raw), note)
-        try:
-            parsed = parse_email(item.raw, max_attachment_bytes=self.cfg.max_attachment_bytes)
-        except EmailParseError as exc:
-            return _Prepared(item, None, f"cannot be read as e-mail: {exc}", ids.digest(item.raw))
-        return _Prepared(item, parsed, None, _key(parsed, item.raw))
+        return prepare(item, self.cfg.max_message_bytes, self.cfg.max_attachment_bytes)
 
     # --- filing (one transaction per batch) ------------------------------------------------------
 
@@ -165,14 +180,30 @@ class Ingestor:
         prepared = [self.prepare(item) for item in items]
         return self.file(prepared, cursor=cursor)
 
+    def limits(self) -> tuple[int, int]:
+        return self.cfg.max_message_bytes, self.cfg.max_attachment_bytes
+
     def file(self, prepared: Sequence[_Prepared], *, cursor: CursorUpdate | None = None,
              force: bool = False) -> list[IngestResult]:
         results: list[IngestResult] = []
+        seen_rows: list[dict[str, object]] = []
+        kept_rows: list[dict[str, object]] = []
         with self.desk.store.batch() as session:
+            if self.desk.store.is_sqlite:
+                # a bigger page cache for this connection: a long import touches many index pages
+                session.execute(text("PRAGMA cache_size = -65536"))
             lookup = _Lookup(session, prepared)
             for p in prepared:
+                p.kept_reason = None
                 result = self._file_one(session, p, lookup, force=force)
                 lookup.filed(result)
+                now = self.desk.now()
+                if result.outcome is not Outcome.DUPLICATE:
+                    seen_rows.append(dict(message_id=result.key, outcome=_seen_label(result),
+                                          ticket_id=result.ticket_id, seen_at=now))
+                if p.kept_reason is not None:
+                    kept_rows.append(dict(source=p.item.source[:500], raw=p.item.raw, reason=p.kept_reason,
+                                          received_at=now, resolved=True))
                 if p.quarantine_id is not None and result.outcome is not Outcome.QUARANTINED:
                     row = session.get(MailQuarantine, p.quarantine_id)
                     if row is not None:
@@ -183,17 +214,26 @@ class Ingestor:
                 # of objects makes each later autoflush scan them all.
                 session.flush()
                 session.expunge_all()
+            # What became of each message, written once for the batch (one statement each)
+            if seen_rows:
+                session.execute(insert(MailSeen), seen_rows)
+            if kept_rows:
+                session.execute(insert(MailQuarantine), kept_rows)
             if cursor is not None:
                 _store_cursor(session, cursor, self.desk)
         return results
 
     def _file_one(self, session: Session, p: _Prepared, lookup: _Lookup, *, force: bool = False) -> IngestResult:
+        self._remembered = []
         try:
             with session.begin_nested():
                 return self._route(session, p, lookup, force=force)
         except OperationalError:
+            self._customer_ids.clear()
             raise  # the database itself failed: abort the batch, nothing is marked done
         except Exception as exc:  # noqa: BLE001 - the message's own problem: keep it raw
+            for key in self._remembered:
+                self._customer_ids.pop(key, None)
             reason = str(exc) if isinstance(exc, BokdeskError) else f"{type(exc).__name__}: {exc}"
             with session.begin_nested():
                 return self._quarantine(session, p, f"could not be filed: {reason}")
@@ -205,8 +245,10 @@ class Ingestor:
             if seen[0] in FILED and p.parsed is not None and self._differs(session, p):
                 # A reused Message-ID on a different message: file it under a key of its own.
                 p.key = ids.normalize(f"{p.key}#{ids.digest(p.item.raw)[7:23]}") or p.key
-                row = session.get(MailSeen, p.key)
-                seen = (row.outcome, row.ticket_id) if row is not None else None
+                seen = lookup.seen.get(p.key)
+                if seen is None:
+                    row = session.get(MailSeen, p.key)
+                    seen = (row.outcome, row.ticket_id) if row is not None else None
             if seen is not None:
                 return IngestResult(p.item.source, Outcome.DUPLICATE, p.key, seen[1], seen[0])
         if seen is not None:  # forced (releasing from quarantine): forget the earlier outcome
@@ -219,13 +261,18 @@ class Ingestor:
         parsed = p.parsed
         if p.key in lookup.stored:
             return self._seen(session, p, Outcome.DUPLICATE, lookup.stored[p.key], "already on the ticket")
-        if self._is_own(parsed, p.key, lookup):
-            return self._seen(session, p, Outcome.IGNORED, None, "own")
-        if parsed.classification is Classification.BOUNCE:
-            ticket_id = self._bounce(session, p)
-            return self._seen(session, p, Outcome.IGNORED, ticket_id, "bounce")
+        if not p.as_customer_message:
+            if self._is_own(parsed, p.key, lookup):
+                return self._seen(session, p, Outcome.IGNORED, None, "own")
+            if parsed.classification is Classification.BOUNCE:
+                ticket_id = self._bounce(session, p)
+                self._keep_ignored(p, "a delivery-failure report (bounce)")
+                return self._seen(session, p, Outcome.IGNORED, ticket_id, "bounce")
         ticket, via, survey = self._thread(session, parsed, lookup)
-        if parsed.classification is not Classification.NORMAL:
+        if parsed.classification is not Classification.NORMAL and not p.as_customer_message:
+            what = {Classification.AUTO_REPLY: "an auto-reply or out-of-office answer",
+                    Classification.LIST: "list or bulk mail"}.get(parsed.classification, parsed.classification.value)
+            self._keep_ignored(p, what)
             return self._seen(session, p, Outcome.IGNORED, ticket.id if ticket else None,
                               parsed.classification.value)
         if ticket is not None and survey:
@@ -289,13 +336,13 @@ class Ingestor:
         )
         message = result.message
         _, addr = self._customer_address(parsed)
-        sender = _customer_by_email(session, addr)
-        if sender is None or sender.id != result.ticket.customer_id:
+        if self._customer_id(session, addr) != result.ticket.customer_id:
             # Someone else in the thread (a colleague in Cc): credit them, not the ticket's customer.
             other = resolve_customer(session, self.desk, CustomerSpec(name=self._customer_address(parsed)[0] or None,
                                                                       email=addr))
             message.author_customer_id = other.id
             session.add(message)
+            self._remember(normalize_email(addr), other.id)  # type: ignore[arg-type]
         self._attach(session, message, parsed)
         outcome = Outcome.FOLLOW_UP if result.follow_up_of is not None else Outcome.THREADED
         detail = f"follow-up of #{result.follow_up_of}" if result.follow_up_of else via
@@ -326,19 +373,20 @@ class Ingestor:
             row.resolved = False
         session.add(row)
         session.flush()
-        self._mark(session, p.key, Outcome.QUARANTINED, None, now)
         return IngestResult(p.item.source, Outcome.QUARANTINED, p.key, None, f"#{row.id}: {reason}")
+
+    def _keep_ignored(self, p: _Prepared, what: str) -> None:
+        """Keep an ignored message where an admin can find it (``quarantine list --all``) and file
+        it after all if it was a customer's after all; it needs no one's attention. Written with
+        the batch, once this message's filing succeeded."""
+        if p.quarantine_id is not None:
+            return  # a release that is still ignored: the entry is already there
+        p.kept_reason = (f"{IGNORED_REASON} {what}; no ticket, no reply. If it was a customer's message after all, "
+                         "`bokdesk mail quarantine release N` files it as one.")
 
     def _seen(self, session: Session, p: _Prepared, outcome: Outcome, ticket_id: int | None,
               detail: str) -> IngestResult:
-        if outcome is not Outcome.DUPLICATE:
-            self._mark(session, p.key, outcome, ticket_id, self.desk.now(), detail)
         return IngestResult(p.item.source, outcome, p.key, ticket_id, detail)
-
-    @staticmethod
-    def _mark(session: Session, key: str, outcome: Outcome, ticket_id: int | None, now, detail: str = "") -> None:  # type: ignore[no-untyped-def]
-        label = f"{outcome.value}:{detail}" if outcome is Outcome.IGNORED and detail else outcome.value
-        session.add(MailSeen(message_id=key, outcome=label[:20], ticket_id=ticket_id, seen_at=now))
 
     # --- decisions ---------------------------------------------------------------------------------
 
@@ -399,11 +447,28 @@ class Ingestor:
     def _sender_is_customer(self, session: Session, ticket: Ticket, parsed: ParsedEmail) -> bool:
         """``[#N]`` is honoured only from the ticket's own customer: a guessed number from a
         stranger must not put their text (and our next reply) on someone else's ticket."""
-        for addr in {parsed.from_addr, self._customer_address(parsed)[1]}:
-            customer = _customer_by_email(session, addr)
-            if customer is not None and customer.id == ticket.customer_id:
-                return True
-        return False
+        return any(
+            self._customer_id(session, addr) == ticket.customer_id
+            for addr in {parsed.from_addr, self._customer_address(parsed)[1]}
+        )
+
+    def _customer_id(self, session: Session, addr: str) -> int | None:
+        """The customer owning an address (found ones are remembered for this fetch)."""
+        try:
+            normalized = normalize_email(addr)
+        except BokdeskError:
+            return None
+        known = self._customer_ids.get(normalized)
+        if known is None:
+            customer = find_by_contact(session, ContactKind.EMAIL, normalized)
+            if customer is not None:
+                known = self._remember(normalized, customer.id)  # type: ignore[arg-type]
+        return known
+
+    def _remember(self, normalized: str, customer_id: int) -> int:
+        self._customer_ids[normalized] = customer_id
+        self._remembered.append(normalized)  # forgotten again if this message's savepoint rolls back
+        return customer_id
 
     def _differs(self, session: Session, p: _Prepared) -> bool:
         assert p.parsed is not None
@@ -480,6 +545,12 @@ def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
 
 
 
+def _seen_label(result: IngestResult) -> str:
+    if result.outcome is Outcome.IGNORED and result.detail:
+        return f"{result.outcome.value}:{result.detail}"[:20]
+    return result.outcome.value
+
+
 def _try_parse(raw: bytes, max_attachment_bytes: int) -> ParsedEmail | None:
     try:
         return parse_email(raw, max_attachment_bytes=max_attachment_bytes)
@@ -524,14 +595,6 @@ def _candidates(parsed: ParsedEmail) -> list[str]:
     raw = [*parsed.in_reply_to, *reversed(parsed.references)]
     keys = (ids.normalize(r) for r in raw)
     return list(dict.fromkeys(k for k in keys if k))[:MAX_CANDIDATE_IDS]
-
-
-def _customer_by_email(session: Session, addr: str):  # type: ignore[no-untyped-def]
-    try:
-        normalized = normalize_email(addr)
-    except BokdeskError:
-        return None
-    return find_by_contact(session, ContactKind.EMAIL, normalized)
 
 
 def _follow_merges(session: Session, ticket_id: int) -> Ticket | None:

@@ -2,6 +2,10 @@
 
 ``release`` files a quarantined message again (after a fix, or with ``sender`` when it had no
 usable From); ``dismiss`` marks it dealt with. Entries are never deleted.
+
+Ignored mail (auto-replies, out-of-office, lists, bounces) is kept here too, already dealt with
+(``list --all`` shows it), so a customer's message that was taken for an auto-reply is never
+lost: ``release`` files it as a customer message.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from ..core.models import MailQuarantine
 from ..core.roles import Permission
 from ..core.services.customers import normalize_email
 from .email_parse import EmailParseError, decode_header_value, parse_email
-from .ingest import IngestResult, Ingestor, RawMail
+from .ingest import IGNORED_REASON, IngestResult, Ingestor, Outcome, RawMail
 from .mailconfig import MailConfig
 
 WHAT = "The mail quarantine"
@@ -95,7 +99,8 @@ def get_entry(desk: Desk, actor: Actor, entry_id: int) -> MailQuarantine:
 def release(desk: Desk, cfg: MailConfig, actor: Actor, entry_id: int, *, sender: str | None = None) -> IngestResult:
     """File the message again; with ``sender``, as if it came from that address."""
     row = get_entry(desk, actor, entry_id)
-    if row.resolved:
+    ignored = row.reason.startswith(IGNORED_REASON)
+    if row.resolved and not ignored:
         raise ValidationError(f"Quarantine entry #{entry_id} was already dealt with.")
     raw = row.raw
     if sender:
@@ -104,7 +109,14 @@ def release(desk: Desk, cfg: MailConfig, actor: Actor, entry_id: int, *, sender:
     ingestor = Ingestor(desk, cfg)
     prepared = ingestor.prepare(RawMail(raw, row.source))
     prepared.quarantine_id = row.id
-    return ingestor.file([prepared], force=True)[0]
+    prepared.as_customer_message = ignored
+    result = ingestor.file([prepared], force=True)[0]
+    if ignored and result.outcome is not Outcome.QUARANTINED:
+        with desk.store.write() as session:
+            entry = _load(session, entry_id)
+            entry.reason = f"Released by {actor.login}: " + entry.reason.removeprefix(IGNORED_REASON).lstrip()
+            session.add(entry)
+    return result
 
 
 def dismiss(desk: Desk, actor: Actor, entry_id: int) -> None:

@@ -8,7 +8,10 @@ the current batch commit and ends both loops.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +21,7 @@ from typing import TypeVar
 from ..core.desk import Desk
 from ..core.errors import ConfigError
 from .imap import ImapFolder, MailboxError
-from .ingest import CursorUpdate, IngestResult, Ingestor, Outcome, RawMail, read_cursor
+from .ingest import CursorUpdate, IngestResult, Ingestor, Outcome, RawMail, prepare_many, read_cursor
 from .mailconfig import MailConfig
 from .maildir import Maildir
 from .outbox import publish_identity
@@ -28,6 +31,7 @@ from .surveys import sweep_surveys
 BATCH = 100
 BATCH_BYTES = 64 * 1024 * 1024
 IMAP_CHUNK = 50
+PIPELINE_FROM = 300  # messages: below this, parsing in a worker costs more than it saves
 
 Progress = Callable[[int, int], None]  # (done so far, total)
 Log = Callable[[str], None]
@@ -74,37 +78,75 @@ def _batches(entries: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 def fetch_maildir(desk: Desk, cfg: MailConfig, path: Path, *, progress: Progress | None = None,
-                  stop: threading.Event | None = None, report: FetchReport | None = None) -> FetchReport:
-    """File every unread message of a Maildir, moving each to ``cur/`` after its batch commits."""
+                  stop: threading.Event | None = None, report: FetchReport | None = None,
+                  parallel: bool = False) -> FetchReport:
+    """File every unread message of a Maildir, moving each to ``cur/`` after its batch commits.
+
+    With ``parallel`` (``bokdesk mail fetch``, a single-threaded process) a large import parses
+    the next batch in a worker process while this one is filed.
+    """
     report = report or FetchReport()
     box = Maildir(path)
     entries = box.pending()
     ingestor = Ingestor(desk, cfg)
-    total, done = len(entries), 0
+    total = len(entries)
     if progress:
         progress(0, total)
-    index = 0
-    while index < len(entries):
-        if stop is not None and stop.is_set():
-            break
-        batch: list[tuple[object, RawMail]] = []
-        size = 0
-        while index < len(entries) and len(batch) < BATCH and size < BATCH_BYTES:
-            entry = entries[index]
-            index += 1
-            item = box.read(entry, cfg.max_message_bytes)
-            if item is not None:
-                batch.append((entry, item))
-                size += len(item.raw)
-        results = ingestor.ingest([item for _, item in batch])
-        for (entry, _), _result in zip(batch, results, strict=True):
+
+    def batches() -> Iterator[tuple[list[object], list[RawMail], int]]:
+        index = 0
+        while index < len(entries):
+            batch: list[tuple[object, RawMail]] = []
+            size = 0
+            while index < len(entries) and len(batch) < BATCH and size < BATCH_BYTES:
+                item = box.read(entries[index], cfg.max_message_bytes)
+                if item is not None:
+                    batch.append((entries[index], item))
+                    size += len(item.raw)
+                index += 1
+            yield [e for e, _ in batch], [i for _, i in batch], index
+
+    def file(entries_done: list[object], prepared: list, upto: int) -> None:  # type: ignore[type-arg]
+        results = ingestor.file(prepared)
+        for entry in entries_done:
             box.mark_done(entry)  # type: ignore[arg-type]
         report.add(results)
-        done = index
         if progress:
-            progress(done, total)
+            progress(upto, total)
+
+    with _parse_pool(parallel and total >= PIPELINE_FROM) as pool:
+        pending: tuple[list[object], Future[list] | list, int] | None = None  # type: ignore[type-arg]
+        for done_entries, items, upto in batches():
+            if stop is not None and stop.is_set():
+                break
+            parsed: Future[list] | list = (  # type: ignore[type-arg]
+                pool.submit(prepare_many, items, *ingestor.limits()) if pool is not None
+                else [ingestor.prepare(i) for i in items]
+            )
+            if pending is not None:
+                file(pending[0], _result(pending[1]), pending[2])
+            pending = (done_entries, parsed, upto)
+        if pending is not None:  # read and parsed already: file it (nothing was marked yet)
+            file(pending[0], _result(pending[1]), pending[2])
     report.notes.extend(ingestor.warnings)
     return report
+
+
+@contextmanager
+def _parse_pool(enabled: bool) -> Iterator[ProcessPoolExecutor | None]:
+    if not enabled:
+        yield None
+        return
+    # fork: the worker only parses (no database, no threads of ours); only single-threaded callers
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(value: Future[list] | list) -> list:  # type: ignore[type-arg]
+    return value.result() if isinstance(value, Future) else value
 
 
 def fetch_imap(desk: Desk, cfg: MailConfig, *, progress: Progress | None = None,
@@ -170,15 +212,15 @@ def fetch_imap(desk: Desk, cfg: MailConfig, *, progress: Progress | None = None,
 
 
 def fetch_once(desk: Desk, cfg: MailConfig, *, maildir: Path | None = None, progress: Progress | None = None,
-               stop: threading.Event | None = None, skip_existing: bool = False) -> FetchReport:
+               stop: threading.Event | None = None, skip_existing: bool = False, parallel: bool = False) -> FetchReport:
     """Every configured mailbox once (or only the Maildir given on the command line)."""
     report = FetchReport()
     if maildir is not None:
-        return fetch_maildir(desk, cfg, maildir, progress=progress, stop=stop, report=report)
+        return fetch_maildir(desk, cfg, maildir, progress=progress, stop=stop, report=report, parallel=parallel)
     if cfg.imap is None and cfg.maildir is None:
         raise ConfigError("No mailbox is configured: set [mail.imap] or [mail.maildir], or give --maildir PATH.")
     if cfg.maildir is not None:
-        fetch_maildir(desk, cfg, cfg.maildir, progress=progress, stop=stop, report=report)
+        fetch_maildir(desk, cfg, cfg.maildir, progress=progress, stop=stop, report=report, parallel=parallel)
     if cfg.imap is not None:
         fetch_imap(desk, cfg, progress=progress, stop=stop, report=report, skip_existing=skip_existing)
     return report

@@ -128,7 +128,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         report = fetch_once(ctx.desk, cfg, maildir=Path(args.maildir).expanduser() if args.maildir else None,
-                            progress=bar, skip_existing=args.skip_existing)
+                            progress=bar, skip_existing=args.skip_existing, parallel=True)
     finally:
         bar.close()
     elapsed = time.monotonic() - started

@@ -110,8 +110,9 @@ def _seed_customers(desk: Desk, rng: random.Random, start: int, count: int, now:
     for offset in range(0, count, BATCH):
         rows, contacts = [], []
         for i in range(start + offset, start + min(count, offset + BATCH)):
-            first = rng.choice(data.PL_FIRST_F + data.PL_FIRST_M)
-            last = rng.choice(data.PL_LAST)[0]
+            female = rng.random() < 0.5
+            first = rng.choice(data.PL_FIRST_F if female else data.PL_FIRST_M)
+            last = rng.choice(data.PL_LAST)[1 if female else 0]
             created = now - timedelta(days=days + rng.randint(0, 400))
             rows.append({"id": i, "name": f"{first} {last}", "company": None, "language": "pl",
                          "vip": rng.random() < 0.03, "notes": "", "created_at": created, "updated_at": created,

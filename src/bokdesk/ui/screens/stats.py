@@ -318,6 +318,7 @@ class StatsScreen(DeskScreen[None]):
         self.period: Period | None = None
         self.loaded: Loaded | None = None
         self.trends = Trends()
+        self._trends_requested = False
         self.metric = 0
 
     @property
@@ -366,8 +367,6 @@ class StatsScreen(DeskScreen[None]):
         self.period = custom if custom is not None else periods.preset(tz, kind, self.desk.now())
         self._show_period_bar()
         self._load(self.period)
-        if not self.trends.weeks:
-            self._load_trends()
 
     def _show_period_bar(self) -> None:
         assert self.period is not None
@@ -424,6 +423,10 @@ class StatsScreen(DeskScreen[None]):
         for pane, dimension in TABLES.items():
             self._fill_table(pane, dimension)
         self._fill_complaints()
+        if not self.trends.weeks and not self._trends_requested:
+            # After the period's figures, so the two reads do not slow each other down.
+            self._trends_requested = True
+            self._load_trends()
 
     def _show_trends(self, trends: Trends) -> None:
         self.trends = trends
@@ -554,6 +557,7 @@ class StatsScreen(DeskScreen[None]):
 
     def action_reload(self) -> None:
         self.trends = Trends()
+        self._trends_requested = False
         self._set_period(self.kind, self.period if self.kind == PeriodKind.CUSTOM.value else None)
 
     def action_back(self) -> None:

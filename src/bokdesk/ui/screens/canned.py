@@ -125,6 +125,8 @@ def _sample(desk: Any, actor: Any, ticket_id: int | None) -> tuple[dict[str, str
 class CannedScreen(DeskScreen[None]):
     """F3: the desk's canned responses and the agent's own."""
 
+    COMPACT_FOOTER_BELOW = 100
+
     CSS_PATH = "canned.tcss"
     BINDINGS = keymap.CANNED
     AUTO_FOCUS = "#canned-list"

@@ -51,7 +51,7 @@ class DraftsScreen(ChoiceDialog[int]):
             (ticket_id, assemble((f"#{ticket_id} ", "bold $text-accent"), safe_line(subject, "bold", limit=50), "  ",
                                  (labels.label("message", kind), "$text-warning"), "  ",
                                  (format_datetime(at, tz), "$text-muted"), "\n   ",
-                                 (one_line(body, 70), "$text-muted")))
+                                 (one_line(body, 60), "$text-muted")))
             for ticket_id, subject, kind, at, body in rows
         ]
         listing = self.query_one(OptionList)

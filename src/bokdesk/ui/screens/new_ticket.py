@@ -54,6 +54,9 @@ class Match:
 
 
 class NewTicketScreen(DeskScreen[Created]):
+    """A new ticket typed by the agent (a call, a walk-in, an e-mail received elsewhere)."""
+
+    COMPACT_FOOTER_BELOW = 100
     CSS_PATH = "new_ticket.tcss"
     BINDINGS = keymap.NEW_TICKET
     AUTO_FOCUS = "#customer-search"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ...core.paging import QueueItem
 from .base import DeskScreen
 
-SEARCH_DEBOUNCE = 0.15
+SEARCH_DEBOUNCE = 0.1
 
 
 class SearchInput(Input):
@@ -46,6 +46,8 @@ class SearchInput(Input):
 
 class QueueScreen(DeskScreen[None]):
     """The first screen: the agent's work, most urgent first."""
+
+    COMPACT_FOOTER_BELOW = 100
 
     CSS_PATH = "queue.tcss"
     BINDINGS = keymap.QUEUE
@@ -168,6 +170,12 @@ class QueueScreen(DeskScreen[None]):
     @on(QueueTable.Highlighted)
     def _highlighted(self, event: QueueTable.Highlighted) -> None:
         self._update_top(event.position, event.total)
+        source = event.table.source
+        if isinstance(source, SearchSource) and source.loaded and self.search_text:
+            tabs = self.query_one(ViewTabs)
+            hint = _("(the newest; type more to narrow)") if source.broad else ""
+            tabs.note = assemble((_("search:"), "$text-muted"), " ", safe_line(self.search_text, "bold", limit=40),
+                                 " ", (hint, "$text-muted"))
         if event.total is not None and not event.table.loading and not self._shown:
             self._shown = True
             self.call_after_refresh(self._first_shown)

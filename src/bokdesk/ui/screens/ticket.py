@@ -51,6 +51,8 @@ class Loaded:
 class TicketScreen(DeskScreen[None]):
     """One ticket, and everything an agent does with it."""
 
+    COMPACT_FOOTER_BELOW = 100
+
     CSS_PATH = "ticket.tcss"
     BINDINGS = keymap.TICKET
     AUTO_FOCUS = "#conversation"
@@ -284,7 +286,9 @@ class TicketScreen(DeskScreen[None]):
             parts += [(_("No SLA target"), muted)]
         if t.category == "complaint" and t.complaint_due_at is not None:
             parts.append("   ")
-            if t.complaint_decision:
+            if not t.complaint_decision and t.status in (Status.SOLVED.value, Status.CLOSED.value):
+                parts += [(_("Complaint closed without a recorded decision"), "bold $text-warning")]
+            elif t.complaint_decision:
                 parts += [(_("Complaint decided:") + " ", muted),
                           (labels.label("decision", t.complaint_decision), "bold"),
                           (f" ({format_date(t.complaint_decided_at, tz)})", muted)]

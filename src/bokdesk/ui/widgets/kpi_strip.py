@@ -19,49 +19,58 @@ def _signed(value: int) -> str:
 
 
 def strip_content(kpis: Kpis | None, width: int) -> Content:
-    """The strip's text for a given width: full labels when they fit, short ones otherwise."""
+    """The strip for a given width: full labels on one line when they fit, else short labels,
+    on two lines if one is not enough (an item is never split)."""
     if kpis is None:
         return Content.styled(_("Reading the desk…"), "$text-muted")
-    for compact in (False, True):
-        content = _build(kpis, compact)
-        if content.cell_length <= width or compact:
-            return content
-    raise AssertionError("unreachable")  # pragma: no cover
+    full = Content("  ").join(_items(kpis, compact=False))
+    if full.cell_length <= width:
+        return full
+    lines: list[list[Content]] = [[]]
+    for item in _items(kpis, compact=True):
+        line = lines[-1]
+        length = sum(c.cell_length for c in line) + 2 * len(line) + item.cell_length
+        if line and length > width:
+            lines.append([item])
+        else:
+            line.append(item)
+    return Content("\n").join(Content("  ").join(line) for line in lines)
 
 
-def _build(k: Kpis, compact: bool) -> Content:
-    sep = ("  ", "")
+def _items(k: Kpis, compact: bool) -> list[Content]:
     label = "$text-muted"
-    parts: list[str | tuple[str, str]] = []
 
-    def item(name: str, value: str, style: str = "bold") -> None:
-        if parts:
-            parts.append(sep)
-        parts.append((name + " ", label))
-        parts.append((value, style))
+    def item(name: str, value: str, style: str = "bold") -> Content:
+        return Content.assemble((name + " ", label), (value, style))
 
     oldest = format_duration(k.oldest_waiting, compact=compact) if k.oldest_waiting is not None else "—"
+    unassigned_style = "bold $text-accent" if k.unassigned else "bold"
+    risk_style = "bold $text-warning" if k.at_risk else "bold"
+    late_style = "bold $text-error" if k.breached else "bold"
+    nps = _signed(k.nps) if k.nps is not None else "—"
     if compact:
-        item(_("Unass."), format_number(k.unassigned), "bold $text-accent" if k.unassigned else "bold")
-        item(_("oldest"), oldest)
-        item(_("Risk"), format_number(k.at_risk), "bold $text-warning" if k.at_risk else "bold")
-        item(_("Late"), format_number(k.breached), "bold $text-error" if k.breached else "bold")
-        item(_("Mine"), format_number(k.my_open))
-        item(_("FRT"), format_duration(k.frt_median_today, compact=True))
-        item(_("Res."), format_duration(k.resolution_median_today, compact=True))
-        item(_("NPS"), _signed(k.nps) if k.nps is not None else "—")
-        item(_("On"), format_number(k.agents_online))
-    else:
-        item(_("Unassigned"), format_number(k.unassigned), "bold $text-accent" if k.unassigned else "bold")
-        item(_("oldest waiting"), oldest)
-        item(_("At risk"), format_number(k.at_risk), "bold $text-warning" if k.at_risk else "bold")
-        item(_("Breached"), format_number(k.breached), "bold $text-error" if k.breached else "bold")
-        item(_("My open"), format_number(k.my_open))
-        item(_("FRT today"), format_duration(k.frt_median_today))
-        item(_("Resolution today"), format_duration(k.resolution_median_today))
-        item(_("NPS 30 d"), _signed(k.nps) if k.nps is not None else "—")
-        item(_("Online"), format_number(k.agents_online))
-    return Content.assemble(*parts)
+        return [
+            item(_("Unass."), format_number(k.unassigned), unassigned_style),
+            item(_("oldest"), oldest),
+            item(_("Risk"), format_number(k.at_risk), risk_style),
+            item(_("Late"), format_number(k.breached), late_style),
+            item(_("Mine"), format_number(k.my_open)),
+            item(_("FRT"), format_duration(k.frt_median_today, compact=True)),
+            item(_("Res."), format_duration(k.resolution_median_today, compact=True)),
+            item(_("NPS"), nps),
+            item(_("On"), format_number(k.agents_online)),
+        ]
+    return [
+        item(_("Unassigned"), format_number(k.unassigned), unassigned_style),
+        item(_("oldest waiting"), oldest),
+        item(_("At risk"), format_number(k.at_risk), risk_style),
+        item(_("Breached"), format_number(k.breached), late_style),
+        item(_("My open"), format_number(k.my_open)),
+        item(_("FRT today"), format_duration(k.frt_median_today)),
+        item(_("Resolution today"), format_duration(k.resolution_median_today)),
+        item(_("NPS 30 d"), nps),
+        item(_("Online"), format_number(k.agents_online)),
+    ]
 
 
 class KpiStrip(Widget):
@@ -77,7 +86,10 @@ class KpiStrip(Widget):
         )
 
     def _kpis_changed(self, _kpis: Kpis | None) -> None:
-        self.refresh()
+        self.refresh(layout=True)
 
     def render(self) -> Content:
         return strip_content(getattr(self.app, "kpis", None), max(1, self.size.width))
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+        return len(strip_content(getattr(self.app, "kpis", None), max(1, width)).plain.split("\n"))

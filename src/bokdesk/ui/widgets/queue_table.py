@@ -46,20 +46,22 @@ class Column:
 def layout(width: int) -> list[Column]:
     """Columns for a table ``width`` cells wide; the subject takes what is left."""
     if width >= 110:
-        fixed = [Column("id", 6, "right"), Column("priority", 6), Column("status", 8), Column("channel", 7)]
+        fixed = [Column("id", 7, "right"), Column("priority", 6), Column("status", 8), Column("channel", 7)]
         tail = [Column("customer", 20), Column("assignee", 15), Column("age", 5, "right"), Column("sla", 8, "right")]
     elif width >= 90:
-        fixed = [Column("id", 6, "right"), Column("priority", 6), Column("status", 8)]
+        fixed = [Column("id", 7, "right"), Column("priority", 6), Column("status", 8)]
         tail = [Column("customer", 17), Column("assignee", 12), Column("age", 4, "right"), Column("sla", 8, "right")]
     else:
-        fixed = [Column("id", 6, "right"), Column("priority", 1), Column("status", 8)]
+        fixed = [Column("id", 7, "right"), Column("priority", 1), Column("status", 8)]
         tail = [Column("customer", 14), Column("assignee", 3), Column("age", 4, "right"), Column("sla", 7, "right")]
     used = sum(c.width for c in fixed + tail) + len(fixed + tail)  # one space between columns
     subject = max(8, width - used - 1)
     return [*fixed, Column("subject", subject), *tail]
 
 
-def _header_label(key: str, complaints: bool) -> str:
+def _header_label(key: str, complaints: bool, width: int) -> str:
+    if key == "assignee" and width <= 3:
+        return pgettext("column, max 3 characters", "Who")
     return {
         "id": pgettext("column", "#"),
         "priority": pgettext("column, max 6 characters", "Prio"),
@@ -442,7 +444,7 @@ class QueueTable(Widget, can_focus=True):
         base = self.rich_style
         complaints = getattr(self.source, "view", None) is not None and getattr(self.source.view, "value", "") == "complaints"
         if y == 0:
-            cells = [(_header_label(c.key, complaints), c, self._style("header")) for c in self._columns]
+            cells = [(_header_label(c.key, complaints, c.width), c, self._style("header")) for c in self._columns]
             return self._strip(cells, base + self._style("header"), width)
         index = self.top + y - 1
         if index >= len(self.rows):

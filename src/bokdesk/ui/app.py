@@ -128,6 +128,8 @@ class BokdeskApp(App[int]):
         for callback in waiting:
             callback()
         self._start_live()
+        if self.boot is not None:  # the preview's read-only connection has done its job
+            self.set_timer(5.0, self.boot.close)
 
     # ------------------------------------------------------------------ start and stop
 

@@ -90,17 +90,23 @@ def stats_screen_open(desk: Any, actor: Any) -> tuple[float, float]:
     async def main() -> None:
         app = BokdeskApp(desk, actor, live=False, cursor_blink=False, presence=NoPresence())
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause(0.5)
+            from textual.worker import WorkerState
+
+            for _ in range(600):  # let the console's own start (queue, counts, KPIs) finish first
+                await pilot.pause(0.05)
+                if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+                    break
             start = time.perf_counter()
             screen = StatsScreen(desk, actor)
             app.push_screen(screen)
+            # ``loaded`` is set by the screen's handler on the event loop, after it has filled the
+            # tiles and tables (the next frame paints them); pilot.pause() would also wait for the
+            # trends worker, so it is not used here.
             while screen.loaded is None or screen.loaded.report is None:
-                await asyncio.sleep(0.005)
-            await pilot.pause()
+                await asyncio.sleep(0.002)
             result["figures"] = time.perf_counter() - start
             while not screen.trends.weeks:
-                await asyncio.sleep(0.005)
-            await pilot.pause()
+                await asyncio.sleep(0.002)
             result["trends"] = time.perf_counter() - start
 
     asyncio.run(main())

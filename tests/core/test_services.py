@@ -323,3 +323,12 @@ def test_system_cannot_take(desk, staff):
     t = email_ticket(desk)
     with pytest.raises(ValidationError, match="needs an agent"):
         tickets.take(desk, SYSTEM, t.id)
+
+
+def test_international_addresses(desk, staff):
+    t = email_ticket(desk, email="Jan@Żółw.pl")
+    detail = ticket_detail(desk, t.id)
+    assert [(c.value, c.normalized) for c in detail.contacts] == [("Jan@xn--w-uga1v8h.pl", "jan@xn--w-uga1v8h.pl")]
+    tickets.reply(desk, staff.ola, t.id, "Dzień dobry")  # goes out to the ASCII form
+    with pytest.raises(ValidationError, match="non-ASCII letters before the @"):
+        email_ticket(desk, email="żółw@example.pl")

@@ -16,12 +16,32 @@ from ..models import Customer, CustomerContact
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 
 
-def normalize_email(value: str) -> str:
-    """Lower-cased address; raises ValidationError for anything that is not an address."""
+def ascii_email(value: str) -> str:
+    """The address as it goes on the wire: an international domain in its ASCII (IDNA) form.
+
+    A non-ASCII local part (before the @) needs SMTPUTF8, which the desk's mail does not speak,
+    so it is refused here rather than failing later when a reply is sent.
+    """
     address = value.strip()
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        raise ValidationError(f"{value!r} is not a valid e-mail address.")
+    if not local.isascii():
+        raise ValidationError(f"{value!r}: addresses with non-ASCII letters before the @ are not supported.")
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValidationError(f"{value!r} is not a valid e-mail address.") from None
+    address = f"{local}@{domain}"
     if not _EMAIL.match(address) or len(address) > 254 or ".." in address:
         raise ValidationError(f"{value!r} is not a valid e-mail address.")
-    return address.lower()
+    return address
+
+
+def normalize_email(value: str) -> str:
+    """Lower-cased ASCII address; raises ValidationError for anything that is not an address."""
+    return ascii_email(value).lower()
 
 
 def normalize_phone(value: str) -> str:
@@ -68,7 +88,8 @@ def add_contact(session: Session, customer: Customer, kind: ContactKind, value: 
         if existing.customer_id != customer.id:
             raise ValidationError(f"{value} already belongs to another customer (#{existing.customer_id}).")
         return None
-    contact = CustomerContact(customer_id=customer.id, kind=kind.value, value=value.strip(), normalized=normalized)
+    shown = ascii_email(value) if kind is ContactKind.EMAIL else value.strip()
+    contact = CustomerContact(customer_id=customer.id, kind=kind.value, value=shown, normalized=normalized)
     session.add(contact)
     return contact
 

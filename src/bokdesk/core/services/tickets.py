@@ -7,6 +7,7 @@ that changed since the caller loaded it, naming who changed it and when.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -603,37 +604,57 @@ def _leave_pending(session: Session, desk: Desk, ticket: Ticket, now: datetime) 
 
 def set_priority(desk: Desk, actor: Actor, ticket_id: int, priority: str, *, expected_version: int | None = None) -> Ticket:
     """Change the priority; due times are recomputed from ``created_at`` under the new policy."""
-    _require_agent(actor)
     value = _enum(Priority, priority, "priority")
-    with desk.store.write() as session:
-        ticket = load_for_write(session, ticket_id, expected_version)
-        if ticket.priority == value.value:
-            return ticket
-        now = desk.now()
-        was_business = sla.uses_business_time(session, ticket)
-        _set(session, ticket, actor, now, "priority", value.value)
-        sla.convert_pauses(session, desk.calendar, ticket, was_business)
-        sla.apply_policy(session, desk.calendar, ticket)
+
+    def note_due(session: Session, ticket: Ticket, now: datetime) -> None:
         history.record(session, ticket_id, actor, now, "due", None, ticket.next_due_at, "recomputed for the new priority")
-        touch(desk, ticket, now)
-        return ticket
+
+    return _set_policy_field(desk, actor, ticket_id, "priority", value.value, expected_version, after=note_due)
 
 
 def set_category(desk: Desk, actor: Actor, ticket_id: int, category: str, *, expected_version: int | None = None) -> Ticket:
     """Change the category; a complaint gets its statutory deadline from receipt."""
-    _require_agent(actor)
     value = _enum(Category, category, "category")
+
+    def complaint_deadline(session: Session, ticket: Ticket, now: datetime) -> None:
+        if value is Category.COMPLAINT and ticket.complaint_due_at is None:
+            ticket.complaint_due_at = sla.complaint_due(desk.calendar, ticket.created_at, desk.complaint_days)
+
+    return _set_policy_field(desk, actor, ticket_id, "category", value.value, expected_version, before=complaint_deadline)
+
+
+PolicyHook = Callable[[Session, Ticket, datetime], None]
+
+
+def _set_policy_field(
+    desk: Desk,
+    actor: Actor,
+    ticket_id: int,
+    field: str,
+    value: str,
+    expected_version: int | None,
+    *,
+    before: PolicyHook | None = None,
+    after: PolicyHook | None = None,
+) -> Ticket:
+    """Change a field the SLA policy depends on (priority, category) and recompute the due times.
+
+    ``before`` runs after the change and before the recomputation, ``after`` once it is done.
+    """
+    _require_agent(actor)
     with desk.store.write() as session:
         ticket = load_for_write(session, ticket_id, expected_version)
-        if ticket.category == value.value:
+        if getattr(ticket, field) == value:
             return ticket
         now = desk.now()
         was_business = sla.uses_business_time(session, ticket)
-        _set(session, ticket, actor, now, "category", value.value)
+        _set(session, ticket, actor, now, field, value)
         sla.convert_pauses(session, desk.calendar, ticket, was_business)
-        if value is Category.COMPLAINT and ticket.complaint_due_at is None:
-            ticket.complaint_due_at = sla.complaint_due(desk.calendar, ticket.created_at, desk.complaint_days)
+        if before is not None:
+            before(session, ticket, now)
         sla.apply_policy(session, desk.calendar, ticket)
+        if after is not None:
+            after(session, ticket, now)
         touch(desk, ticket, now)
         return ticket
 

@@ -225,6 +225,7 @@ class Message(SQLModel, table=True):
     email_references: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     email_from: str | None = Field(default=None, max_length=320)
     email_to: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    email_cc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     email_subject: str | None = Field(default=None, max_length=500)
 
 
@@ -345,6 +346,7 @@ class OutboxMessage(SQLModel, table=True):
     message_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     kind: str = Field(default="reply", max_length=20)
     to_addr: str = Field(max_length=320)
+    cc_addrs: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     subject: str = Field(max_length=500)
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     email_message_id: str = Field(max_length=255, index=True)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
+from bokdesk.core import demo_data as data
 from bokdesk.core.database import open_store
 from bokdesk.core.demo import build_demo
 from bokdesk.core.desk import Desk
@@ -66,4 +67,7 @@ def test_seed_writes_searchable_consistent_tickets(tmp_path):
         assert q("SELECT count(*) FROM ticket WHERE solved_at IS NOT NULL AND resolution_secs IS NULL") == 0
         assert q("SELECT count(*) FROM ticket WHERE status IN ('new','open','pending','on_hold')") > 0
         assert q("PRAGMA integrity_check") == "ok"
+        # the desk's known answers come with the roster, once, shared by everyone
+        assert q("SELECT count(*) FROM cannedresponse WHERE owner_id IS NULL") == len(data.CANNED)
+        assert q("SELECT count(DISTINCT language) FROM cannedresponse") == 2
     desk.store.dispose()

@@ -15,10 +15,12 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from . import demo_data as data
 from . import sla
-from .desk import Desk
+from .desk import SYSTEM, Desk
+from .enums import Role
 from .models import Agent, Customer, CustomerContact, Message, Team, Ticket, TicketEvent
 from .services import agents as agent_service
-from .desk import SYSTEM
+from .services import canned as canned_service
+from .services.agents import actor_of
 
 BATCH = 10_000
 
@@ -33,8 +35,7 @@ def seed(desk: Desk, tickets: int, *, rng_seed: int = 1, days: int = 365,
         start_id = (session.execute(select(func.max(Ticket.id))).scalar() or 0) + 1
         start_customer = (session.execute(select(func.max(Customer.id))).scalar() or 0) + 1
     if not existing_agents:
-        for login, name, role, team in data.AGENTS:
-            agent_service.add_agent(desk, SYSTEM, login, name, role=role, team=team)
+        _seed_roster(desk)
         with desk.store.read() as session:
             existing_agents = session.execute(select(Agent.id, Agent.team_id)).all()
     agent_ids = [a for a, _ in existing_agents]
@@ -54,6 +55,16 @@ def seed(desk: Desk, tickets: int, *, rng_seed: int = 1, days: int = 365,
         if progress:
             progress(n)
     return written
+
+
+def _seed_roster(desk: Desk) -> None:
+    """A new desk gets the demo roster and its canned answers, so agents have known answers at hand."""
+    added = [agent_service.add_agent(desk, SYSTEM, login, name, role=role, team=team)
+             for login, name, role, team in data.AGENTS]
+    author = next((a for a in added if a.role == Role.SUPERVISOR.value), added[0])
+    for title, shortcut, language, category, body in data.CANNED:
+        canned_service.create(desk, actor_of(author),
+                              canned_service.CannedInput(title, shortcut, body, category, language))
 
 
 def _bulk_insert(desk: Desk, *tables: tuple[type, list[dict]]) -> None:

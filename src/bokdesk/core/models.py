@@ -125,11 +125,14 @@ class Ticket(SQLModel, table=True):
         # Covering indexes of the metrics (core/metrics.py): one per clock-stop family, so a report
         # reads index entries only, never the wide ticket rows.
         Index("ix_ticket_m_created", "created_at", "dims_code", "metric_bits"),
-        Index("ix_ticket_m_pickup", "picked_up_at", "dims_code", "pickup_secs", "pickup_bsecs"),
-        Index("ix_ticket_m_frt", "first_response_at", "dims_code", "metric_bits", "frt_secs", "frt_bsecs"),
-        Index("ix_ticket_m_solved", "solved_at", "dims_code", "metric_bits", "resolution_secs", "resolution_bsecs"),
-        Index("ix_ticket_m_first_solved", "first_solved_at", "dims_code", "metric_bits", "first_resolution_secs",
-              "first_resolution_bsecs"),
+        # Since 0003 each also carries the agent credited with that clock (the one who stopped it).
+        Index("ix_ticket_m_pickup", "picked_up_at", "dims_code", "picked_up_by_id", "pickup_secs", "pickup_bsecs"),
+        Index("ix_ticket_m_frt", "first_response_at", "dims_code", "first_responder_id", "metric_bits", "frt_secs",
+              "frt_bsecs"),
+        Index("ix_ticket_m_solved", "solved_at", "dims_code", "solver_id", "metric_bits", "resolution_secs",
+              "resolution_bsecs"),
+        Index("ix_ticket_m_first_solved", "first_solved_at", "dims_code", "first_solver_id", "metric_bits",
+              "first_resolution_secs", "first_resolution_bsecs"),
         Index("ix_ticket_m_reopened", "first_solved_at", sqlite_where=text("reopen_count > 0"),
               postgresql_where=text("reopen_count > 0")),
         Index("ix_ticket_m_complaint_open", "complaint_due_at", "status", "link_kind",
@@ -188,6 +191,13 @@ class Ticket(SQLModel, table=True):
     first_resolution_bsecs: int | None = None
     resolution_secs: int | None = None
     resolution_bsecs: int | None = None
+
+    # The agent credited with each clock: whoever stopped it (the agent of the history row that
+    # recorded the pickup, the first response, the first and the last solve). Set by core/credit.py.
+    picked_up_by_id: int | None = None
+    first_responder_id: int | None = None
+    first_solver_id: int | None = None
+    solver_id: int | None = None
 
     reopen_count: int = 0
     transfer_count: int = 0
@@ -304,6 +314,23 @@ class SlaPolicy(SQLModel, table=True):
     first_response_minutes: int | None = None
     resolution_minutes: int | None = None
     business_hours: bool = True
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only audit of desk-wide changes that are not a ticket's (roles, SLA policies):
+    who changed what, when, from what to what."""
+
+    __table_args__ = (Index("ix_auditevent_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    actor: str = Field(max_length=120)
+    action: str = Field(max_length=40)
+    target: str = Field(max_length=120)
+    old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Draft(SQLModel, table=True):

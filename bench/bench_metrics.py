@@ -5,7 +5,7 @@ breakdown, and opening the stats screen.
 
 The database is cached under ``bench/.cache/metrics-<N>.db``: built once with ``bokdesk seed``
 (about 15 minutes for a million tickets), then given survey answers for 5 % of the solved tickets
-(the seed writes none) and any index a newer schema added. Targets (issue 4): KPI strip queries
+(the seed writes none), and brought up to the current schema (``bokdesk db upgrade``). Targets (issue 4): KPI strip queries
 together < 20 ms; 90-day report with all breakdowns < 1 s; stats screen open < 1 s.
 
 Prints one table: wall-clock median / min / max over the repeats (the first run, with a cold
@@ -40,16 +40,18 @@ def build(path: Path, tickets: int) -> None:
                        check=True)
     import sqlite3
 
-    from sqlalchemy import create_engine
+    from bokdesk.core import migrate
+    from bokdesk.core.store import SCHEMA_HEAD, Store, sqlite_url
 
-    from bokdesk.core.models import SQLModel
-
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:  # indexes a newer schema added since the cache was built
-        for table in SQLModel.metadata.sorted_tables:
-            for index in table.indexes:
-                index.create(conn, checkfirst=True)
-    engine.dispose()
+    store = Store(sqlite_url(path))
+    try:
+        if migrate.current_revision(store) != SCHEMA_HEAD:  # a newer schema since the cache was built
+            print(f"upgrading {path.name} to schema {SCHEMA_HEAD}...", file=sys.stderr)
+            started = time.perf_counter()
+            migrate.upgrade(store)
+            print(f"  done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    finally:
+        store.dispose()
     con = sqlite3.connect(path)
     try:
         if con.execute("SELECT count(*) FROM surveyanswer").fetchone()[0] == 0:

@@ -24,8 +24,12 @@ How a figure is computed (one definition for the stats screen, ``bokdesk report`
   answers gives None (shown "—"), never 0. **CSAT %** = answers 4-5 / answers on 1-5.
 - **Backlog** = tickets in new / open / pending / on hold at a moment.
 - Merged duplicates (closed into another ticket) count in the volume but in no solved-based figure.
-- **Breakdowns** by agent (the ticket's assignee; for surveys, the agent the answer credits),
-  team (the ticket's team), channel, category and priority.
+- **Breakdowns** by agent, team (the ticket's team), channel, category and priority. An agent is
+  credited with the clocks they stopped (core/credit.py): pickup to who first took or answered the
+  ticket, first response to who sent it, first resolution and reopens to the first solver,
+  resolution, its SLA, first-contact resolution and transfers to the last solver; received
+  tickets to the assignee; surveys to the agent the answer credits. Where no agent stopped a clock
+  (the system did, or data from before the credit was kept) the assignee is credited.
 
 Scaling: one SQL pass per figure family (created, pickup, first response, solved, first solved)
 over a covering index on that family's stop time, grouped by the five dimensions (and by week for
@@ -304,6 +308,8 @@ class Family:
     flags: Callable[[], Any]
     duration: tuple[str, Any, Any] | None = None
     """(figure name, calendar column, business column)."""
+    credit: Any = None
+    """The agent credited (core/credit.py: who stopped the clock); None: the assignee."""
 
 
 # Bits of ``ticket.metric_bits`` (a generated column, see models.METRIC_BITS_SQL).
@@ -324,15 +330,15 @@ def _families() -> list[Family]:
     return [
         Family("created", "ix_ticket_m_created", c.created_at, lambda: [], bits),
         Family("pickup", "ix_ticket_m_pickup", c.picked_up_at, lambda: [c.pickup_secs.is_not(None)],
-               lambda: literal(0), ("pickup", c.pickup_secs, c.pickup_bsecs)),
+               lambda: literal(0), ("pickup", c.pickup_secs, c.pickup_bsecs), c.picked_up_by_id),
         Family("first_response", "ix_ticket_m_frt", c.first_response_at, lambda: [c.frt_secs.is_not(None)], bits,
-               ("first_response", c.frt_secs, c.frt_bsecs)),
+               ("first_response", c.frt_secs, c.frt_bsecs), c.first_responder_id),
         Family("solved", "ix_ticket_m_solved", c.solved_at,
                lambda: [_bits(DONE_BIT | MERGED, DONE_BIT), c.resolution_secs.is_not(None)], bits,
-               ("resolution", c.resolution_secs, c.resolution_bsecs)),
+               ("resolution", c.resolution_secs, c.resolution_bsecs), c.solver_id),
         Family("first_solved", "ix_ticket_m_first_solved", c.first_solved_at,
                lambda: [_bits(MERGED, 0), c.first_resolution_secs.is_not(None)], bits,
-               ("first_resolution", c.first_resolution_secs, c.first_resolution_bsecs)),
+               ("first_resolution", c.first_resolution_secs, c.first_resolution_bsecs), c.first_solver_id),
     ]
 
 
@@ -351,6 +357,8 @@ class Sample:
     calendar: np.ndarray
     stops: np.ndarray
     """When each clock stopped, in whole seconds since 1970 (read only when a sample serves several jobs)."""
+    agents: np.ndarray = field(default_factory=lambda: _EMPTY)
+    """The agent credited with each ticket's clock (read with the codes, for families with a credit)."""
 
     def __len__(self) -> int:
         return len(self.flags)
@@ -358,9 +366,19 @@ class Sample:
     def within(self, start: int, end: int) -> Sample:
         """The tickets whose clock stopped in ``[start, end)`` (whole seconds)."""
         mask = (self.stops >= start) & (self.stops < end)
-        has_values = len(self.business) == len(self.flags)
-        return Sample(self.codes[mask], self.flags[mask], self.business[mask] if has_values else _EMPTY,
-                      self.calendar[mask] if has_values else _EMPTY, self.stops[mask])
+        n = len(self.flags)
+
+        def cut(values: np.ndarray) -> np.ndarray:
+            return values[mask] if len(values) == n else _EMPTY
+
+        return Sample(self.codes[mask], self.flags[mask], cut(self.business), cut(self.calendar), self.stops[mask],
+                      cut(self.agents))
+
+    def keys(self, name: str) -> np.ndarray:
+        """Each ticket's group key for one breakdown; agents by credit (the assignee where none)."""
+        if name == "agent" and len(self.agents) == len(self.flags):
+            return np.where(self.agents > 0, self.agents, self.codes >> AGENT_SHIFT)
+        return _decode(name, self.codes)
 
 
 def _array(text: str | None, dtype: Any = np.int64) -> np.ndarray:
@@ -391,6 +409,9 @@ def _read_sample(conn: Connection, family: Family, start: datetime, end: datetim
     if family.duration is not None:
         _, cal, bus = family.duration
         columns += [_concat(bus, sqlite), _concat(cal, sqlite)]
+    credit = codes and family.credit is not None
+    if credit:
+        columns.append(_concat(func.coalesce(family.credit, literal_column("0")), sqlite))
     query = _hinted(select(*columns).select_from(_T).where(ts >= start, ts < end, *family.where()),
                     family.index, sqlite)
     row = conn.execute(query).one()
@@ -402,6 +423,7 @@ def _read_sample(conn: Connection, family: Family, start: datetime, end: datetim
         _array(row[3], np.int32) if duration else _EMPTY,
         _array(row[4], np.int32) if duration else _EMPTY,
         _array(row[2]) if stops else _EMPTY,
+        _array(row[-1]) if credit else _EMPTY,
     )
 
 
@@ -431,7 +453,7 @@ def _fill(family: Family, sample: Sample, name: str | None, out: dict[Any, Figur
     """Add one family's figures for one breakdown (None = the whole desk) into ``out``."""
     if len(sample) == 0:
         return
-    keys = _decode(name or "", sample.codes)
+    keys = sample.keys(name or "")
     counts = np.bincount(keys)
     groups = np.flatnonzero(counts)
     flags = sample.flags
@@ -1045,7 +1067,7 @@ def drill_down(
             conditions.append(c.next_due_at < now)
         elif figure == "at_risk_open":
             conditions += [c.next_due_at >= now, c.next_risk_at <= now]
-        ts, secs, breached = c.created_at, None, None
+        ts, secs, breached, credit = c.created_at, None, None, None
     else:
         family_name = DRILL_FIGURES.get(figure)
         if family_name is None:
@@ -1054,7 +1076,7 @@ def drill_down(
             raise ValidationError(f"Cannot drill into {figure!r}; use one of: {', '.join(sorted(DRILL_FIGURES))}, "
                                   "open, at_risk_open, breached_open.")
         family = next(f for f in FAMILIES if f.name == family_name)
-        ts = family.stop
+        ts, credit = family.stop, family.credit
         conditions += [ts >= period.start, ts < period.end, *family.where()]
         secs = None
         breached = None
@@ -1079,6 +1101,8 @@ def drill_down(
 
             raise ValidationError(f"Unknown breakdown {dimension!r}; use one of: {', '.join(DIMENSIONS)}.")
         column = _dimension_columns()[DIMENSIONS.index(dimension)]
+        if dimension == "agent" and credit is not None:  # the agent the figure credits
+            column = func.coalesce(credit, c.assignee_id)
         conditions.append(column.is_(None) if value is None else column == value)
     order = [secs.desc()] if secs is not None else [ts.desc()]
     query = (

@@ -27,6 +27,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
+from . import credit as _credit  # noqa: F401  (every ticket service loads sla: the credit hook with it)
 from .calendar import BusinessCalendar
 from .models import SlaPolicy, Ticket, TicketEvent
 

@@ -314,8 +314,10 @@ class Ingestor:
                 email_thread_id=next((r for r in (ids.normalize(x) for x in parsed.references) if r), p.key),
             ),
         )
-        if parsed.attachments:
+        if parsed.attachments or parsed.cc_addrs:
             message = session.exec(select(Message).where(Message.email_message_id == p.key)).one()
+            message.email_cc = _cc(parsed)
+            session.add(message)
             self._attach(session, message, parsed)
         return self._seen(session, p, Outcome.NEW_TICKET, ticket.id, "")
 
@@ -335,6 +337,9 @@ class Ingestor:
             email_to=_to(parsed),
         )
         message = result.message
+        if parsed.cc_addrs:
+            message.email_cc = _cc(parsed)
+            session.add(message)
         _, addr = self._customer_address(parsed)
         if self._customer_id(session, addr) != result.ticket.customer_id:
             # Someone else in the thread (a colleague in Cc): credit them, not the ticket's customer.
@@ -583,7 +588,11 @@ def _references(parsed: ParsedEmail) -> str | None:
 
 
 def _to(parsed: ParsedEmail) -> str | None:
-    return ", ".join([*parsed.to_addrs, *parsed.cc_addrs])[:10_000] or None
+    return ", ".join(parsed.to_addrs)[:10_000] or None
+
+
+def _cc(parsed: ParsedEmail) -> str | None:
+    return ", ".join(parsed.cc_addrs)[:10_000] or None
 
 
 def _from_header(parsed: ParsedEmail) -> str:

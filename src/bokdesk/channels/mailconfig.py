@@ -132,6 +132,7 @@ class MailConfig:
     survey_delay_minutes: int = 60
     team: str | None = None
     customer_from_reply_to: bool = True
+    addresses: tuple[str, ...] = ()  # the desk's other addresses (aliases): never put in Cc of a reply
     imap: ImapConfig | None = None
     maildir: Path | None = None
     smtp: SmtpConfig | None = None
@@ -314,6 +315,10 @@ def load_mail_config(
             max_attempts=_int(smtp, "max_attempts", 8, "mail.smtp", 1),
             envelope_from=_str(smtp, "envelope_from", "mail.smtp"),
         )
+    aliases = mail.get("addresses", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise ConfigError("[mail] addresses must be a list of e-mail addresses.")
+    own = tuple(parseaddr(_address(a.strip(), "addresses") or "")[1].lower() for a in aliases if a.strip())
     maildir_path = None
     if maildir:
         path = _str(maildir, "path", "mail.maildir")
@@ -331,6 +336,7 @@ def load_mail_config(
         survey_delay_minutes=_int(mail, "survey_delay_minutes", 60, "mail"),
         team=_str(mail, "team", "mail"),
         customer_from_reply_to=by_reply_to,
+        addresses=own,
         imap=imap_cfg,
         maildir=maildir_path,
         smtp=smtp_cfg,

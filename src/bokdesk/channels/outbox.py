@@ -14,7 +14,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
@@ -36,6 +36,8 @@ QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 MAX_REFERENCES = 10
 SETTING_FROM = "mail.from"
 SETTING_REPLY_TO = "mail.reply_to"
+SETTING_ADDRESSES = "mail.addresses"
+MAX_CC = 20
 
 
 @dataclass(frozen=True)
@@ -44,19 +46,27 @@ class Identity:
 
     from_addr: str | None
     reply_to: str | None
+    aliases: tuple[str, ...] = ()
 
     @property
     def from_address(self) -> str | None:
         return parseaddr(self.from_addr)[1].lower() or None if self.from_addr else None
 
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        """Every address of the desk (From, Reply-To, aliases), lower-cased: never a Cc of a reply."""
+        found = {parseaddr(value)[1].lower() for value in (self.from_addr, self.reply_to) if value}
+        return frozenset(a for a in (*found, *self.aliases) if a)
+
 
 def identity(session: Session, cfg: MailConfig | None = None) -> Identity:
     """The configured identity; processes without ``[mail]`` read what ``mail run`` published."""
     if cfg is not None and cfg.from_addr:
-        return Identity(cfg.from_addr, cfg.reply_to)
-    row = session.get(Setting, SETTING_FROM)
-    reply = session.get(Setting, SETTING_REPLY_TO)
-    return Identity(row.value if row and row.value else None, reply.value if reply and reply.value else None)
+        return Identity(cfg.from_addr, cfg.reply_to, cfg.addresses)
+    rows = {row.key: row.value for row in session.exec(
+        select(Setting).where(col(Setting.key).in_((SETTING_FROM, SETTING_REPLY_TO, SETTING_ADDRESSES)))).all()}
+    aliases = tuple(a for a in (rows.get(SETTING_ADDRESSES) or "").split(",") if a)
+    return Identity(rows.get(SETTING_FROM) or None, rows.get(SETTING_REPLY_TO) or None, aliases)
 
 
 def publish_identity(desk: Desk, cfg: MailConfig) -> None:
@@ -64,7 +74,8 @@ def publish_identity(desk: Desk, cfg: MailConfig) -> None:
     if not cfg.from_addr:
         return
     with desk.store.write() as session:
-        for key, value in ((SETTING_FROM, cfg.from_addr), (SETTING_REPLY_TO, cfg.reply_to or "")):
+        for key, value in ((SETTING_FROM, cfg.from_addr), (SETTING_REPLY_TO, cfg.reply_to or ""),
+                           (SETTING_ADDRESSES, ",".join(cfg.addresses))):
             row = session.get(Setting, key)
             if row is None:
                 session.add(Setting(key=key, value=value))
@@ -103,6 +114,32 @@ def reply_target(session: Session, ticket: Ticket) -> str | None:
         if addr in by_address:
             return by_address[addr]
     return contacts[-1].value
+
+
+def reply_cc(session: Session, ticket: Ticket, to: str, ident: Identity) -> list[str]:
+    """Who else gets the reply: the others the customer's latest e-mail went to (its From when a
+    colleague wrote it, its To and Cc), without the customer's own address and the desk's."""
+    latest = session.exec(
+        select(Message.author_customer_id, Message.email_from, Message.email_to, Message.email_cc)
+        .where(Message.ticket_id == ticket.id, Message.kind == MessageKind.CUSTOMER.value,
+               col(Message.email_message_id).is_not(None))
+        .order_by(col(Message.created_at).desc(), col(Message.id).desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return []
+    author, sender, to_header, cc_header = latest
+    # The customer's own From is where the reply goes (or, for a web form, a robot's address).
+    others = [sender] if sender and author is not None and author != ticket.customer_id else []
+    skip = set(ident.own_addresses) | {parseaddr(to)[1].lower()}
+    cc: list[str] = []
+    for _name, addr in getaddresses([value for value in (*others, to_header, cc_header) if value]):
+        addr = addr.strip().lower()
+        if "@" not in addr or addr in skip or any(ch in addr for ch in " \r\n\x00<>,;"):
+            continue
+        skip.add(addr)
+        cc.append(addr)
+    return cc[:MAX_CC]
 
 
 def reply_subject(ticket: Ticket, prefix: str = "Re: ") -> str:
@@ -179,6 +216,7 @@ def build_mime(
     in_reply_to: str | None = None,
     references: list[str] | None = None,
     automatic: bool = False,
+    cc: list[str] | None = None,
 ) -> bytes:
     """The complete RFC 5322 message: UTF-8 text, quoted-printable (7-bit clean, lines ≤ 76).
 
@@ -189,6 +227,8 @@ def build_mime(
     if ident.from_addr:
         headers.append(("From", _address_header(ident.from_addr)))
     headers.append(("To", _address_header(to)))
+    if cc:
+        headers.append(("Cc", ",\r\n ".join(_address_header(addr) for addr in cc)))
     if ident.reply_to:
         headers.append(("Reply-To", _address_header(ident.reply_to)))
     headers.append(("Subject", _text_header("Subject", subject)))
@@ -237,14 +277,16 @@ def _enqueue(session: Session, desk: Desk, ticket: Ticket, to: str, subject: str
     message_id = ids.new_id(ticket.id, ids.domain_of(ident.from_address),  # type: ignore[arg-type]
                             kind if kind != KIND_REPLY else "")
     in_reply_to, refs = _thread_headers(session, ticket, message.id if message else None)
+    cc = reply_cc(session, ticket, to, ident) if kind == KIND_REPLY else []
     raw = build_mime(ident=ident, to=to, subject=subject, body=body, message_id=message_id,
                      ticket_id=ticket.id, at=now, in_reply_to=in_reply_to, references=refs,  # type: ignore[arg-type]
-                     automatic=kind == KIND_SURVEY)
+                     automatic=kind == KIND_SURVEY, cc=cc)
     if message is not None:
         message.email_message_id = message_id
         message.email_in_reply_to = in_reply_to
         message.email_references = ids.angle(refs) or None
         message.email_to = to
+        message.email_cc = ", ".join(cc) or None
         message.email_from = ident.from_addr
         message.email_subject = subject[:500]
         session.add(message)
@@ -254,6 +296,7 @@ def _enqueue(session: Session, desk: Desk, ticket: Ticket, to: str, subject: str
         message_id=message.id if message else None,
         kind=kind,
         to_addr=to,
+        cc_addrs=", ".join(cc) or None,
         subject=subject[:500],
         raw=raw,
         email_message_id=message_id,
@@ -340,6 +383,7 @@ __all__ = [
     "problem_on_ticket",
     "publish_identity",
     "record_bounce",
+    "reply_cc",
     "reply_subject",
     "reply_target",
     "retry",

@@ -18,7 +18,7 @@ from datetime import timedelta
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import parseaddr
+from email.utils import formataddr, getaddresses, parseaddr
 
 from sqlalchemy import or_
 from sqlmodel import col, select
@@ -115,7 +115,26 @@ def _finalize(raw: bytes, cfg: MailConfig) -> EmailMessage:
         msg["From"] = cfg.from_addr
         if cfg.reply_to and msg.get("Reply-To") is None:
             msg["Reply-To"] = cfg.reply_to
+    if msg.get("Cc") is not None:
+        # A reply queued before the desk's addresses were published may have copied one of them.
+        own = _own(cfg)
+        kept = [a for a in getaddresses([str(msg["Cc"])]) if a[1].lower() not in own]
+        del msg["Cc"]
+        if kept:
+            msg["Cc"] = ", ".join(formataddr(a) for a in kept)
     return msg  # type: ignore[return-value]
+
+
+def _own(cfg: MailConfig) -> set[str]:
+    found = {parseaddr(v)[1].lower() for v in (cfg.from_addr, cfg.reply_to) if v}
+    return {a for a in (*found, *cfg.addresses) if a}
+
+
+def recipients(row: OutboxMessage, cfg: MailConfig | None = None) -> list[str]:
+    """RCPT TO of an outbox e-mail: the customer, then whoever is in its Cc (never the desk itself)."""
+    own = _own(cfg) if cfg is not None else set()
+    cc = [a.strip() for a in (row.cc_addrs or "").split(",") if a.strip() and a.strip().lower() not in own]
+    return [row.to_addr, *cc]
 
 
 def _envelope_from(cfg: MailConfig, msg: EmailMessage) -> str:
@@ -156,7 +175,7 @@ def describe(exc: BaseException) -> str:
 
 
 def _record(desk: Desk, cfg: MailConfig, row_id: int, *, sent_raw: bytes | None, error: BaseException | None,
-            report: SendReport) -> None:
+            report: SendReport, note: str | None = None) -> None:
     max_attempts = cfg.smtp.max_attempts if cfg.smtp else 8
     with desk.store.write() as session:
         row = session.get(OutboxMessage, row_id)
@@ -167,7 +186,7 @@ def _record(desk: Desk, cfg: MailConfig, row_id: int, *, sent_raw: bytes | None,
         if error is None:
             row.status = SENT
             row.sent_at = now
-            row.last_error = None
+            row.last_error = f"sent; Cc {note}"[:2000] if note else None  # a Cc refused: said, not retried
             if sent_raw is not None:
                 row.raw = sent_raw
             report.sent += 1
@@ -209,7 +228,9 @@ def send_due(desk: Desk, cfg: MailConfig, *, connect: Connector | None = None, l
                 msg = _finalize(row.raw, cfg)
                 if conn is None:
                     conn = connect(cfg.smtp)
-                conn.send_message(msg, from_addr=_envelope_from(cfg, msg), to_addrs=[row.to_addr])
+                refused = conn.send_message(msg, from_addr=_envelope_from(cfg, msg), to_addrs=recipients(row, cfg)) or {}
+                if row.to_addr in refused:  # the customer refused, someone in Cc accepted: not delivered
+                    raise smtplib.SMTPRecipientsRefused({row.to_addr: refused[row.to_addr]})
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                 # this message's problem; the connection is still good for the next one
                 _record(desk, cfg, row.id, sent_raw=None, error=exc, report=report)  # type: ignore[arg-type]
@@ -217,7 +238,9 @@ def send_due(desk: Desk, cfg: MailConfig, *, connect: Connector | None = None, l
                 conn = _close(conn)
                 _record(desk, cfg, row.id, sent_raw=None, error=exc, report=report)  # type: ignore[arg-type]
             else:
-                _record(desk, cfg, row.id, sent_raw=msg.as_bytes(), error=None, report=report)  # type: ignore[arg-type]
+                note = describe(smtplib.SMTPRecipientsRefused(refused)) if refused else None
+                _record(desk, cfg, row.id, sent_raw=msg.as_bytes(), error=None, report=report,  # type: ignore[arg-type]
+                        note=note)
     finally:
         _close(conn)
     return report

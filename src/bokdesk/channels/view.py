@@ -61,6 +61,13 @@ class DeliveryState:
     last_error: str | None
     next_attempt_at: datetime | None
     sent_at: datetime | None
+    cc: tuple[str, ...] = ()
+    kind: str = "reply"
+
+    @property
+    def retrying(self) -> bool:
+        """Queued again after a failed attempt (``next_attempt_at`` says when)."""
+        return self.status == QUEUED and self.attempts > 0
 
     @property
     def label(self) -> str:
@@ -70,6 +77,8 @@ class DeliveryState:
             return f"e-mail to {self.to_addr} FAILED: {self.last_error or 'unknown error'}"
         if self.status in (QUEUED, SENDING) and self.attempts:
             return f"e-mail to {self.to_addr} waiting to retry ({self.attempts} attempts): {self.last_error or ''}".rstrip(": ")
+        if self.status == SENDING:
+            return f"e-mail to {self.to_addr} being sent"
         return f"e-mail to {self.to_addr} queued"
 
 
@@ -82,6 +91,8 @@ def _state(row: OutboxMessage) -> DeliveryState:
         last_error=row.last_error,
         next_attempt_at=row.next_attempt_at if row.status in (QUEUED, SENDING) else None,
         sent_at=row.sent_at,
+        cc=tuple(a.strip() for a in (row.cc_addrs or "").split(",") if a.strip()),
+        kind=row.kind,
     )
 
 
@@ -95,17 +106,24 @@ def delivery_states(session: Session, message_ids: list[int]) -> dict[int, Deliv
     return {row.message_id: _state(row) for row in rows if row.message_id is not None}
 
 
-def delivery_problem(session: Session, ticket_id: int) -> str | None:
-    """The latest failed e-mail of the ticket, as one line; None when all is well."""
+def failed_delivery(session: Session, ticket_id: int) -> DeliveryState | None:
+    """The latest e-mail of the ticket that failed (or bounced) and was not sent since; None when
+    all is well. A later e-mail that went out does not hide it: that reply never arrived."""
     row = session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.ticket_id == ticket_id, OutboxMessage.status == FAILED)
         .order_by(col(OutboxMessage.id).desc())
     ).first()
-    if row is None:
+    return _state(row) if row is not None else None
+
+
+def delivery_problem(session: Session, ticket_id: int) -> str | None:
+    """The latest failed e-mail of the ticket, as one line; None when all is well."""
+    state = failed_delivery(session, ticket_id)
+    if state is None:
         return None
-    what = "survey" if row.kind == KIND_SURVEY else "reply"
-    return f"E-mail {what} to {row.to_addr} failed: {row.last_error or 'unknown error'}"
+    what = "survey" if state.kind == KIND_SURVEY else "reply"
+    return f"E-mail {what} to {state.to_addr} failed: {state.last_error or 'unknown error'}"
 
 
 def attachment_data(desk: Desk, attachment_id: int) -> Attachment:
@@ -124,6 +142,7 @@ __all__ = [
     "attachment_label",
     "delivery_problem",
     "delivery_states",
+    "failed_delivery",
     "human_size",
     "message_parts",
 ]

@@ -105,7 +105,8 @@ def _ticket_records(session: Session, batch: list[Ticket], teams: dict, logins: 
             {"kind": m.kind, "author": logins.get(m.author_agent_id), "from_customer": m.author_customer_id is not None,
              "body": m.body, "created_at": iso(m.created_at), "email_message_id": m.email_message_id,
              "email_in_reply_to": m.email_in_reply_to, "email_references": m.email_references,
-             "email_from": m.email_from, "email_to": m.email_to, "email_subject": m.email_subject}
+             "email_from": m.email_from, "email_to": m.email_to, "email_cc": m.email_cc,
+             "email_subject": m.email_subject}
             for m in grouped["m"].get(t.id, [])
         ]
         record["history"] = [
@@ -329,7 +330,8 @@ def _import_ticket(session: Session, number: int, r: dict[str, Any], customers: 
             author_customer_id=customers[r["customer"]] if m.get("from_customer") else None, body=m["body"],
             created_at=_time(m.get("created_at"), number, "created_at"), email_message_id=m.get("email_message_id"),
             email_in_reply_to=m.get("email_in_reply_to"), email_references=m.get("email_references"),
-            email_from=m.get("email_from"), email_to=m.get("email_to"), email_subject=m.get("email_subject")))
+            email_from=m.get("email_from"), email_to=m.get("email_to"), email_cc=m.get("email_cc"),
+            email_subject=m.get("email_subject")))
     for e in r.get("history", []):
         session.execute(insert(TicketEvent).values(
             ticket_id=r["number"], at=_time(e.get("at"), number, "at"), agent_id=agents.get(e.get("agent")),

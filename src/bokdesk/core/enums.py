@@ -49,6 +49,9 @@ class Status(StrEnum):
 
 ACTIVE_STATUSES: tuple[Status, ...] = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
 WAITING_STATUSES: tuple[Status, ...] = (Status.PENDING, Status.ON_HOLD)
+# "Active" as literal SQL: the WHERE of the queue's partial indexes (migration 0004). A query can
+# use those indexes only if it carries this very term (bound parameters would not prove it).
+ACTIVE_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES) + ")"
 
 # Allowed manual moves; a customer message reopens a solved ticket on its own.
 TRANSITIONS: dict[Status, frozenset[Status]] = {

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Column, Computed, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from .enums import Category, Channel, Priority
+from .enums import ACTIVE_SQL, Category, Channel, Priority
 
 
 def _enum_code(column: str, values: list[str]) -> str:
@@ -117,6 +117,12 @@ class Ticket(SQLModel, table=True):
     __table_args__ = (
         Index("ix_ticket_status_assignee", "status", "assignee_id"),
         Index("ix_ticket_queue", "status", "next_due_at", "created_at"),
+        # The queue (core/paging.py, since 0004): active tickets only, in the order of an urgency
+        # bucket, carrying every column a view filters on, so a page is a seek and a short walk.
+        Index("ix_ticket_active_due", "next_due_at", "created_at", "id", "next_risk_at", "assignee_id", "category",
+              "status", sqlite_where=text(ACTIVE_SQL), postgresql_where=text(ACTIVE_SQL)),
+        Index("ix_ticket_active_assignee", "assignee_id", "next_due_at", "created_at", "id", "next_risk_at",
+              "category", "status", sqlite_where=text(ACTIVE_SQL), postgresql_where=text(ACTIVE_SQL)),
         Index("ix_ticket_customer_created", "customer_id", "created_at"),
         Index("ix_ticket_solved_at", "solved_at"),
         Index("ix_ticket_created_at", "created_at"),

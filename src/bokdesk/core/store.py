@@ -31,7 +31,7 @@ BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Alembic revisions this program knows, oldest first; the last one is the head.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 
@@ -112,6 +112,22 @@ def _install_sqlite_settings(engine: Engine, synchronous: str) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _render_index_hints(engine: Engine) -> None:
+    """Render ``select(...).with_hint(table, "INDEXED BY ix", "sqlite")`` on SQLite.
+
+    SQLAlchemy's SQLite compiler drops table hints. The queue names its partial indexes this way
+    (``core.paging``): without ``ANALYZE`` statistics SQLite guesses that ``status IN (...)`` is
+    selective and sorts every active ticket instead. Other databases never see the hint.
+    """
+    base = engine.dialect.statement_compiler
+
+    class _HintingCompiler(base):  # type: ignore[misc, valid-type]
+        def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+            return text
+
+    engine.dialect.statement_compiler = _HintingCompiler  # type: ignore[misc]
+
+
 class Store:
     """Access to one database. Use ``read()`` and ``write()``; each is one short transaction."""
 
@@ -124,6 +140,7 @@ class Store:
         self.engine = create_engine(url, connect_args=connect_args, echo=echo)
         if self.is_sqlite:
             _install_sqlite_settings(self.engine, synchronous)
+            _render_index_hints(self.engine)
         self._write_engine = self.engine.execution_options(bokdesk_write=True)
         # Writers of one file queue in the kernel before BEGIN IMMEDIATE (see write_gate.py).
         self._gate = gate_for(url, BUSY_TIMEOUT_MS / 1000) if self.is_sqlite else None

@@ -147,6 +147,26 @@ def test_admin_commands_check_roles(db, env, capsys):
     assert code == 0  # ola is a supervisor now
 
 
+def test_admin_audit_lists_who_changed_roles_and_policies(db, env, capsys):
+    site_config(env, "[security]\nallow_as = true\n")
+    assert run(capsys, "--as", "marek", "admin", "sla", "set", "urgent", "--first-response", "30", "--resolution", "240",
+               "--db", str(db))[0] == 0
+    assert run(capsys, "admin", "role", "ola", "supervisor", "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, "admin", "audit", "--db", str(db))
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split() == ["AT", "(UTC)", "BY", "CHANGE", "OF", "FROM", "TO", "NOTE"]
+    assert "Adam Admin" in lines[1] and "role" in lines[1] and "ola" in lines[1] and "supervisor" in lines[1]
+    assert "Marek Wiśniewski" in lines[2] and "sla_policy" in lines[2] and "first response 30 min" in lines[2]
+    code, out, _ = run(capsys, "admin", "audit", "--action", "sla_policy", "--json", "--db", str(db))
+    [entry] = json.loads(out)
+    assert (entry["actor"], entry["target"], entry["new"]) == (
+        "Marek Wiśniewski", "urgent", "first response 30 min, resolution 240 min, business")
+    assert entry["old"] == "first response 60 min, resolution 480 min, business"
+    assert entry["note"] == "due times recomputed on 0 open ticket(s)" and entry["at"].endswith("Z")
+    code, _, err = run(capsys, "--as", "marek", "admin", "audit", "--db", str(db))
+    assert code == 4 and "Reading the audit needs the admin role; you are supervisor." in err
+
+
 # --- init-shared --------------------------------------------------------------------------------------------
 
 

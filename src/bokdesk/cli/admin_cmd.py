@@ -70,6 +70,17 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("role", choices=["agent", "supervisor", "admin"])
     p.set_defaults(handler=cmd_role)
 
+    p = asub.add_parser("audit", help="who changed roles, agents, SLA policies and desk settings, and when (admins)",
+                        description="The audit of desk-wide changes, newest first: roles, agents added, activated "
+                                    "or deactivated, SLA policies (with how many open tickets had their due times "
+                                    "recomputed), team assignment modes and desk settings.")
+    common(p)
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="how many rows (default 50)")
+    p.add_argument("--action", choices=["role", "agent_added", "agent_active", "sla_policy", "assignment_mode",
+                                        "setting"], help="only this kind of change")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_audit)
+
     for name, active in (("deactivate", False), ("activate", True)):
         p = asub.add_parser(name, help=f"{name} an agent (admins); history keeps their name")
         common(p)
@@ -185,7 +196,7 @@ def cmd_sla_set(args: argparse.Namespace) -> int:
             resolution_minutes=args.resolution, business_hours=not args.calendar_time))
         return (f"SLA for {row.priority}{'/' + row.category if row.category else ''}: first response "
                 f"{_minutes(row.first_response_minutes)}, resolution {_minutes(row.resolution_minutes)} "
-                f"({'business hours' if row.business_hours else 'calendar time'}); applies to new tickets.")
+                f"({'business hours' if row.business_hours else 'calendar time'}); open tickets' due times recomputed.")
 
     return _change(args, change)
 
@@ -218,6 +229,22 @@ def cmd_active(args: argparse.Namespace) -> int:
         return f"{agent.login} ({agent.name}) is {'active' if agent.active else 'deactivated'}."
 
     return _change(args, change)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ..core import audit
+    from ..core.clock import iso
+
+    if not 1 <= args.limit <= 10000:
+        raise ValidationError("--limit must be from 1 to 10000.")
+    ctx = context_for(args)
+    rows = audit.entries(ctx.desk, ctx.actor(args), limit=args.limit, action=args.action)
+    if args.json:
+        print_json([r.to_json() for r in rows])
+        return 0
+    print_table(["AT (UTC)", "BY", "CHANGE", "OF", "FROM", "TO", "NOTE"],
+                [[iso(r.at), r.actor, r.action, r.target, r.old or "-", r.new or "-", r.note or ""] for r in rows])
+    return 0
 
 
 # --- who / status ------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 
 from sqlmodel import Session, select
 
-from .. import roles
+from .. import audit, roles
 from ..desk import Actor, Desk
 from ..enums import AgentStatus, AssignmentMode, Role, TeamKind
 from ..errors import NotFound, PermissionDenied, ValidationError
@@ -101,6 +101,8 @@ def add_agent(
         )
         session.add(agent)
         session.flush()
+        audit.record(session, actor, desk.now(), "agent_added", login, None, role_value.value,
+                     f"{agent.name}" + (f", team {team}" if team else ""))
         return agent
 
 
@@ -132,6 +134,8 @@ def set_active(desk: Desk, actor: Actor, login: str, active: bool) -> Agent:
             raise NotFound(f"Agent {login!r} does not exist.")
         if not active and agent.active and agent.role == Role.ADMIN.value:
             _keep_an_admin(session, agent)
+        if agent.active != active:
+            audit.record(session, actor, desk.now(), "agent_active", login, agent.active, active)
         agent.active = active
         return agent
 
@@ -185,6 +189,8 @@ def set_role(desk: Desk, actor: Actor, login: str, role: str) -> Agent:
             raise NotFound(f"Agent {login!r} does not exist.")
         if agent.role == Role.ADMIN.value and value is not Role.ADMIN and agent.active:
             _keep_an_admin(session, agent)
+        if agent.role != value.value:
+            audit.record(session, actor, desk.now(), "role", login, agent.role, value.value)
         agent.role = value.value
         return agent
 

@@ -1,21 +1,28 @@
 """SLA policies and desk settings: read by everyone, changed by supervisors and admins.
 
-A policy change applies to tickets created (or re-prioritised) after it; due times already
-stamped on open tickets stay as they were promised. Desk settings that every process must see
-alike (a team's assignment mode, values in the ``setting`` table) live in the database.
+A policy change (set or delete) recomputes, in the same transaction, the due times of the open
+tickets it governs (new / open / pending / on hold, of that priority, and of that category or of
+a category without its own policy), from ``created_at`` as a priority change does: a target
+still running moves to the new due time; a first-response target already decided (answered)
+keeps its due time and verdict, and solved tickets keep theirs (the figures already reported
+stay true). Each ticket whose due times moved gets a ``due`` history row (the ticket's history
+and its explanation must say why its clock jumped, and a console holding the ticket sees a new
+version); the change itself, with how many tickets moved, goes to the audit (``core/audit.py``).
+Desk settings that every process must see alike (a team's assignment mode, values in the
+``setting`` table) live in the database; every change of them is audited too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from .. import roles
+from .. import audit, history, roles, sla
 from ..desk import Actor, Desk
-from ..enums import AssignmentMode, Category, Priority
+from ..enums import ACTIVE_STATUSES, AssignmentMode, Category, Priority
 from ..errors import NotFound, ValidationError
-from ..models import Setting, SlaPolicy, Team
+from ..models import Setting, SlaPolicy, Team, Ticket
 from ..roles import Permission
 
 MAX_TARGET_MINUTES = 365 * 24 * 60
@@ -65,14 +72,72 @@ def list_policies(desk: Desk) -> list[SlaPolicy]:
     return sorted(rows, key=lambda r: (order.get(r.priority, 0), r.category or ""))
 
 
+def _describe(row: SlaPolicy | None) -> str | None:
+    """A policy's targets as one line for the audit (None: no policy)."""
+    if row is None:
+        return None
+
+    def minutes(value: int | None) -> str:
+        return "none" if value is None else f"{value} min"
+
+    clock = "business" if row.business_hours else "calendar"
+    return f"first response {minutes(row.first_response_minutes)}, resolution {minutes(row.resolution_minutes)}, {clock}"
+
+
+def _policy_row(session: Session, priority: str, category: str | None) -> SlaPolicy | None:
+    query = select(SlaPolicy).where(SlaPolicy.priority == priority)
+    query = query.where(col(SlaPolicy.category).is_(None) if category is None else SlaPolicy.category == category)
+    return session.exec(query).first()
+
+
+def _governed(session: Session, priority: str, category: str | None) -> list[tuple[Ticket, bool]]:
+    """The open tickets a policy for (priority, category) governs, each with whether its clock is
+    business time under the policies as they are now (before the change)."""
+    query = select(Ticket).where(Ticket.priority == priority,
+                                 col(Ticket.status).in_([s.value for s in ACTIVE_STATUSES]))
+    if category is not None:
+        query = query.where(Ticket.category == category)
+    else:  # the general policy: not the categories that have their own
+        specific = select(SlaPolicy.category).where(SlaPolicy.priority == priority,
+                                                    col(SlaPolicy.category).is_not(None))
+        query = query.where(col(Ticket.category).not_in(specific))
+    return [(t, sla.uses_business_time(session, t)) for t in session.exec(query.order_by(col(Ticket.id))).all()]
+
+
+def _recompute(session: Session, desk: Desk, actor: Actor, governed: list[tuple[Ticket, bool]], what: str) -> int:
+    """Recompute the due times of the governed tickets under the changed policy; a ``due`` history
+    row for each ticket whose due times moved. Returns how many moved."""
+    now = desk.now()
+    moved = 0
+    for ticket, was_business in governed:
+        before = (ticket.frt_due_at, ticket.resolution_due_at, ticket.next_due_at, ticket.next_risk_at)
+        sla.convert_pauses(session, desk.calendar, ticket, was_business)
+        answered = sla.frt_stop(ticket) is not None
+        sla.apply_policy(session, desk.calendar, ticket)
+        if answered:  # a decided first-response target keeps its due time and its verdict
+            ticket.frt_due_at = before[0]
+        after = (ticket.frt_due_at, ticket.resolution_due_at, ticket.next_due_at, ticket.next_risk_at)
+        if after == before:
+            continue
+        moved += 1
+        ticket.version += 1
+        ticket.updated_at = now
+        session.add(ticket)
+        history.record(session, ticket.id, actor, now, "due", before[2], ticket.next_due_at,  # type: ignore[arg-type]
+                       f"recomputed for the changed SLA policy {what}")
+    return moved
+
+
 def set_policy(desk: Desk, actor: Actor, data: PolicyInput) -> SlaPolicy:
-    """Create or replace the policy for a priority (and category)."""
+    """Create or replace the policy for a priority (and category); the open tickets it governs get
+    their due times recomputed in the same transaction."""
     roles.require(actor, Permission.CHANGE_POLICIES)
     priority, category = _check(data)
+    what = priority + (f"/{category}" if category else "")
     with desk.store.write() as session:
-        query = select(SlaPolicy).where(SlaPolicy.priority == priority)
-        query = query.where(col(SlaPolicy.category).is_(None) if category is None else SlaPolicy.category == category)
-        row = session.exec(query).first()
+        row = _policy_row(session, priority, category)
+        old = _describe(row)
+        governed = _governed(session, priority, category)
         if row is None:
             row = SlaPolicy(priority=priority, category=category)
         row.first_response_minutes = data.first_response_minutes
@@ -80,20 +145,29 @@ def set_policy(desk: Desk, actor: Actor, data: PolicyInput) -> SlaPolicy:
         row.business_hours = data.business_hours
         session.add(row)
         session.flush()
+        moved = _recompute(session, desk, actor, governed, what)
+        audit.record(session, actor, desk.now(), "sla_policy", what, old, _describe(row),
+                     f"due times recomputed on {moved} open ticket(s)")
         return row
 
 
 def delete_policy(desk: Desk, actor: Actor, priority: str, category: str | None = None) -> None:
-    """Remove a policy; tickets of that priority then have no SLA target (or the general one)."""
+    """Remove a policy; tickets of that priority then have no SLA target (or the general one), and
+    the open ones it governed get their due times recomputed."""
     roles.require(actor, Permission.CHANGE_POLICIES)
     priority, category = _check(PolicyInput(priority=priority, category=category))
+    what = priority + (f"/{category}" if category else "")
     with desk.store.write() as session:
-        query = select(SlaPolicy).where(SlaPolicy.priority == priority)
-        query = query.where(col(SlaPolicy.category).is_(None) if category is None else SlaPolicy.category == category)
-        row = session.exec(query).first()
+        row = _policy_row(session, priority, category)
         if row is None:
-            raise NotFound(f"There is no SLA policy for {priority}" + (f"/{category}" if category else "") + ".")
+            raise NotFound(f"There is no SLA policy for {what}.")
+        old = _describe(row)
+        governed = _governed(session, priority, category)
         session.delete(row)
+        session.flush()
+        moved = _recompute(session, desk, actor, governed, what)
+        audit.record(session, actor, desk.now(), "sla_policy", what, old, None,
+                     f"deleted; due times recomputed on {moved} open ticket(s)")
 
 
 def set_assignment_mode(desk: Desk, actor: Actor, team_name: str, mode: str) -> Team:
@@ -108,6 +182,8 @@ def set_assignment_mode(desk: Desk, actor: Actor, team_name: str, mode: str) -> 
         team = session.exec(select(Team).where(Team.name == team_name)).first()
         if team is None:
             raise NotFound(f"Team {team_name!r} does not exist.")
+        if team.assignment_mode != value.value:
+            audit.record(session, actor, desk.now(), "assignment_mode", team.name, team.assignment_mode, value.value)
         team.assignment_mode = value.value
         session.add(team)
         return team
@@ -127,6 +203,8 @@ def set_setting(desk: Desk, actor: Actor, key: str, value: str) -> None:
         raise ValidationError("A setting needs a key of 1-80 characters.")
     with desk.store.write() as session:
         row = session.get(Setting, key)
+        if row is None or row.value != value:
+            audit.record(session, actor, desk.now(), "setting", key, None if row is None else row.value, value)
         if row is None:
             session.add(Setting(key=key, value=value))
         else:

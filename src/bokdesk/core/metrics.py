@@ -48,9 +48,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Integer, String, Table, and_, case, cast, func, literal, literal_column, or_, select
+from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal, literal_column, or_, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.compiler import compiles
 
 from . import periods, sla
 from .desk import Actor, Desk
@@ -63,19 +62,10 @@ from .roles import Permission, require
 _T = Ticket.__table__  # type: ignore[attr-defined]
 
 
-@compiles(Table, "sqlite")
-def _sqlite_table(element: Table, compiler: Any, **kw: Any) -> str:
-    """Render SQLite's table hint (``ticket INDEXED BY ix``); SQLAlchemy drops hints on SQLite."""
-    text = compiler.visit_table(element, **kw)
-    hints = kw.get("fromhints")
-    if hints and element in hints and not kw.get("ashint"):
-        text += " " + hints[element]
-    return str(text)
-
-
 def _hinted(query: Any, index: str, sqlite: bool, table: Any = None) -> Any:
     """Pin SQLite to the index made for a query: without statistics its planner may pick the
-    status index and read every closed ticket (or the agent index and read every survey)."""
+    status index and read every closed ticket (or the agent index and read every survey). The
+    store's SQLite compiler renders the hint (core/store.py); other databases never see it."""
     return query.with_hint(_T if table is None else table, f"INDEXED BY {index}", "sqlite") if sqlite else query
 
 _S = SurveyAnswer.__table__  # type: ignore[attr-defined]

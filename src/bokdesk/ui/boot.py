@@ -22,34 +22,41 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..core.enums import Role
+from ..core.enums import ACTIVE_SQL, Role
 from .views import View
 
 APPLICATION_ID = 0x626F6B64  # "bokd", as stamped by the core (bokdesk.core.store)
-FAR_FUTURE = "9999-12-31 00:00:00.000000"
 SOLVED_RECENTLY = timedelta(days=7)
-_ACTIVE = "('new', 'open', 'pending', 'on_hold')"
+_ACTIVE = f"t.{ACTIVE_SQL}"  # literal: the partial indexes' own WHERE (migration 0004)
 _FILTERS = {
-    View.MINE: f"t.status IN {_ACTIVE} AND t.assignee_id = :me",
-    View.UNASSIGNED: f"t.status IN {_ACTIVE} AND t.assignee_id IS NULL",
-    View.OPEN: f"t.status IN {_ACTIVE}",
-    View.WAITING: "t.status IN ('pending', 'on_hold')",
-    View.SLA: f"t.status IN {_ACTIVE} AND t.next_risk_at <= :now",
-    View.COMPLAINTS: f"t.status IN {_ACTIVE} AND t.category = 'complaint'",
+    View.MINE: f"{_ACTIVE} AND t.assignee_id = :me",
+    View.UNASSIGNED: f"{_ACTIVE} AND t.assignee_id IS NULL",
+    View.OPEN: _ACTIVE,
+    View.WAITING: f"{_ACTIVE} AND t.status IN ('pending', 'on_hold')",
+    View.SLA: f"{_ACTIVE} AND t.next_risk_at <= :now",
+    View.COMPLAINTS: f"{_ACTIVE} AND t.category = 'complaint'",
     View.SOLVED: "t.status || '' IN ('solved', 'closed') AND t.solved_at >= :since",
 }
-_ORDER = (
-    "CASE WHEN t.next_due_at IS NULL THEN 3 WHEN t.next_due_at < :now THEN 0 WHEN t.next_risk_at <= :now THEN 1 "
-    f"ELSE 2 END, coalesce(t.next_due_at, '{FAR_FUTURE}'), t.created_at, t.id"
+# The urgency buckets in order, each read in index order (as core.paging does).
+_BUCKETS = (
+    ("t.next_due_at < :now", "t.next_due_at, t.created_at, t.id"),
+    ("t.next_due_at >= :now AND t.next_risk_at <= :now", "t.next_due_at, t.created_at, t.id"),
+    ("t.next_due_at >= :now AND (t.next_risk_at > :now OR t.next_risk_at IS NULL)", "t.next_due_at, t.created_at, t.id"),
+    ("t.next_due_at IS NULL", "t.created_at, t.id"),
 )
 _COLUMNS = (
     "t.id, t.subject, t.status, t.priority, t.channel, t.category, c.name, a.name, tm.name, t.created_at, "
     "t.next_due_at, t.next_risk_at, t.complaint_due_at, t.version, t.solved_at, c.vip"
 )
-_FROM = (
-    "FROM ticket t JOIN customer c ON c.id = t.customer_id LEFT JOIN agent a ON a.id = t.assignee_id "
-    "LEFT JOIN team tm ON tm.id = t.team_id"
-)
+_JOINS = "JOIN customer c ON c.id = t.customer_id LEFT JOIN agent a ON a.id = t.assignee_id LEFT JOIN team tm ON tm.id = t.team_id"
+
+
+def _ticket(view: View) -> str:
+    """``ticket t`` with the view's index named, as ``core.paging`` names it."""
+    if view is View.SOLVED:
+        return "ticket t"
+    index = "ix_ticket_active_assignee" if view in (View.MINE, View.UNASSIGNED) else "ix_ticket_active_due"
+    return f"ticket t INDEXED BY {index}"
 
 
 def _stored(moment: datetime) -> str:
@@ -108,21 +115,28 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def first_page(connection: sqlite3.Connection, view: View, me: int | None, now: datetime, limit: int) -> list[PreviewRow]:
-    """The first ``limit`` rows of a view, in the queue's order."""
-    order = "t.solved_at DESC, t.id DESC" if view is View.SOLVED else _ORDER
-    sql = f"SELECT {_COLUMNS} {_FROM} WHERE {_FILTERS[view]} ORDER BY {order} LIMIT :limit"
-    params = {"now": _stored(now), "me": me, "since": _stored(now - SOLVED_RECENTLY), "limit": limit}
-    rows = []
-    for r in connection.execute(sql, params):
-        rows.append(PreviewRow(
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], _instant(r[9]),  # type: ignore[arg-type]
-            _instant(r[10]), _instant(r[11]), _instant(r[12]), r[13], _instant(r[14]), bool(r[15]),
-        ))
+    """The first ``limit`` rows of a view, in the queue's order (bucket by bucket, no sort)."""
+    if view is View.SOLVED:
+        steps = [("1 = 1", "t.solved_at DESC, t.id DESC")]
+    else:
+        steps = list(_BUCKETS)
+    params = {"now": _stored(now), "me": me, "since": _stored(now - SOLVED_RECENTLY)}
+    rows: list[PreviewRow] = []
+    for where, order in steps:
+        sql = (f"SELECT {_COLUMNS} FROM {_ticket(view)} {_JOINS} WHERE {_FILTERS[view]} AND {where} "
+               f"ORDER BY {order} LIMIT :limit")
+        for r in connection.execute(sql, {**params, "limit": limit - len(rows)}):
+            rows.append(PreviewRow(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], _instant(r[9]),  # type: ignore[arg-type]
+                _instant(r[10]), _instant(r[11]), _instant(r[12]), r[13], _instant(r[14]), bool(r[15]),
+            ))
+        if len(rows) >= limit:
+            break
     return rows
 
 
 def view_count(connection: sqlite3.Connection, view: View, me: int | None, now: datetime) -> int:
-    sql = f"SELECT count(*) FROM ticket t WHERE {_FILTERS[view]}"
+    sql = f"SELECT count(*) FROM {_ticket(view)} WHERE {_FILTERS[view]}"
     params = {"now": _stored(now), "me": me, "since": _stored(now - SOLVED_RECENTLY)}
     return int(connection.execute(sql, params).fetchone()[0])
 
@@ -214,6 +228,11 @@ def probe(args: Namespace) -> Boot | None:
             raise LookupError
         actor = BootActor(int(row[0]), row[1], row[2], Role(row[3]), row[4])
         connection.execute("SELECT id FROM ticket LIMIT 1").fetchall()
+        indexes = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+            "('ix_ticket_active_due', 'ix_ticket_active_assignee')").fetchone()[0]
+        if indexes != 2:  # an older schema: the normal path says to run `bokdesk db upgrade`
+            raise LookupError
     except (sqlite3.Error, LookupError, ValueError):
         connection.close()
         return None

@@ -28,8 +28,8 @@ def test_every_message_has_a_polish_translation_and_the_mo_is_current():
 
 def test_polish_plural_forms_and_formats():
     i18n.set_language("pl")
-    forms = [i18n.ngettext("{n} attachment", "{n} attachments", n).format(n=n) for n in (1, 3, 5, 22)]
-    assert forms == ["1 załącznik", "3 załączniki", "5 załączników", "22 załączniki"]
+    forms = [i18n.ngettext("… {n} quoted line", "… {n} quoted lines", n).format(n=n) for n in (1, 3, 5, 22)]
+    assert forms == ["… 1 linia cytatu", "… 3 linie cytatu", "… 5 linii cytatu", "… 22 linie cytatu"]
     assert i18n.format_duration(2 * 3600 + 600) == "2 godz. 10 min"
     assert i18n.format_duration(-(26 * 3600), compact=True) == "−1d 2g"
     assert i18n.format_number(1234) == "1234" and i18n.format_number(12345) == "12\u00a0345"

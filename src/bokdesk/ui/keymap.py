@@ -83,6 +83,7 @@ TICKET: list[BindingType] = [
     _b("v", "survey", N_("Survey"), "ticket.survey", show=False),
     _b("h", "history", N_("History"), "ticket.history", show=False),
     _b("c", "customer_panel", N_("Customer panel"), "ticket.customer", show=False),
+    _b("o", "quotes", N_("Quoted text"), "ticket.quotes", show=False),
     _b("left_square_bracket", "neighbour(-1)", N_("Previous ticket"), "ticket.previous", show=False,
        ),
     _b("right_square_bracket", "neighbour(1)", N_("Next ticket"), "ticket.next", show=False),

@@ -20,9 +20,10 @@ from ...i18n import _, format_date, format_datetime, format_duration, ngettext
 from .. import keymap, labels
 from ..live import LiveUpdate
 from ..presence import ACTIVITY
-from ..safe_text import assemble, notify, one_line, safe, safe_line
+from ..safe_text import assemble, notify, one_line, safe_line
 from ..tasks import describe, run_service, show_error
 from ..widgets.bars import TopBar
+from ..widgets.conversation import MailInfo, MessageBox, failure_line, read_mail_info
 from ..widgets.kpi_strip import KpiStrip
 from .base import DeskScreen
 from .dialogs import (
@@ -46,6 +47,7 @@ class Loaded:
     detail: TicketDetail
     drafts: dict[str, Any] = field(default_factory=dict)
     others: list[tuple[str, str]] = field(default_factory=list)
+    mail: MailInfo = field(default_factory=MailInfo)
 
 
 class TicketScreen(DeskScreen[None]):
@@ -66,6 +68,7 @@ class TicketScreen(DeskScreen[None]):
         self.detail: TicketDetail | None = None
         self.drafts: dict[str, Any] = {}
         self.others: list[tuple[str, str]] = []
+        self.mail = MailInfo()
         self.showing_history = False
         self._shown_messages: tuple[int, ...] = ()
         self._loading = False
@@ -124,7 +127,7 @@ class TicketScreen(DeskScreen[None]):
             self._leave(self.ticket_id)
         self.ticket_id = ticket_id
         self.detail = None
-        self.drafts, self.others = {}, []
+        self.drafts, self.others, self.mail = {}, [], MailInfo()
         self._shown_messages = ()
         self.query_one("#conversation", VerticalScroll).remove_children()
         self.query_one("#ticket-header", Static).update(Content.styled(_("Loading…"), "$text-muted"))
@@ -164,7 +167,7 @@ class TicketScreen(DeskScreen[None]):
             detail = ticket_detail(desk, ticket_id)
             mine = {d.kind: d for d in drafts.for_ticket(desk, actor, ticket_id)}
             others = presence.others(ticket_id) if presence is not None and presence.available else []
-            return Loaded(detail, mine, others)
+            return Loaded(detail, mine, others, read_mail_info(desk, detail))
 
         def done(loaded: Loaded) -> None:
             self._loading = False
@@ -194,7 +197,7 @@ class TicketScreen(DeskScreen[None]):
 
     def _show(self, loaded: Loaded) -> None:
         previous = self.detail
-        self.detail, self.drafts, self.others = loaded.detail, loaded.drafts, loaded.others
+        self.detail, self.drafts, self.others, self.mail = loaded.detail, loaded.drafts, loaded.others, loaded.mail
         if previous is not None and previous.ticket.version != loaded.detail.ticket.version:
             if self.composer.display and self.composer.base_version != loaded.detail.ticket.version:
                 notify(self.app, _("The ticket changed while you were writing; read the new entries before "
@@ -241,6 +244,8 @@ class TicketScreen(DeskScreen[None]):
             ),
         ]
         lines.append(self._deadlines(detail, now, tz))
+        if self.mail.failed is not None:
+            lines.append(failure_line(self.mail.failed))
         extra: list[str | Content | tuple[str, str]] = []
         if detail.tags:
             extra += [(_("Tags") + " ", muted), safe_line(", ".join(detail.tags)), "   "]
@@ -350,9 +355,11 @@ class TicketScreen(DeskScreen[None]):
         detail = self.detail
         assert detail is not None
         ids = tuple(m.message.id or 0 for m in detail.messages)
+        conversation = self.query_one("#conversation", VerticalScroll)
+        for shown in conversation.query(MessageBox):  # a reply's e-mail may have gone out (or failed) since
+            shown.set_delivery(self.mail.states.get(shown.message_id))
         if ids == self._shown_messages:
             return
-        conversation = self.query_one("#conversation", VerticalScroll)
         at_end = conversation.scroll_y >= conversation.max_scroll_y - 1 or not self._shown_messages
         known = set(self._shown_messages)
         appended = self._shown_messages and ids[: len(self._shown_messages)] == self._shown_messages
@@ -372,14 +379,7 @@ class TicketScreen(DeskScreen[None]):
             )
             if message.ticket_id != self.ticket_id:
                 title = assemble(title, " · ", (_("from #{number}").format(number=message.ticket_id), "italic"))
-            box = Static(safe(message.body), classes=f"message message-{kind}")
-            box.border_title = title
-            if view.attachments:
-                names = ", ".join(one_line(a.filename, 40) for a in view.attachments)
-                box.border_subtitle = assemble(
-                    ngettext("{n} attachment", "{n} attachments", len(view.attachments)).format(
-                        n=len(view.attachments)), ": ", names)
-            widgets.append(box)
+            widgets.append(MessageBox(view, title, tz, self.mail.states.get(message.id or 0)))
         if not detail.messages:
             widgets.append(Static(Content.styled(_("No messages yet."), "$text-muted"), classes="message"))
         conversation.mount_all(widgets)
@@ -664,6 +664,16 @@ class TicketScreen(DeskScreen[None]):
             history.focus()
         else:
             self.query_one("#conversation").focus()
+
+    def action_quotes(self) -> None:
+        """Open every folded quote and signature of the conversation, or fold them all again."""
+        boxes = [box for box in self.query(MessageBox) if box.foldable]
+        if not boxes:
+            notify(self.app, _("No folded quotes in this conversation."))
+            return
+        expand = not all(box.expanded for box in boxes)
+        for box in boxes:
+            box.set_expanded(expand)
 
     def action_customer_panel(self) -> None:
         self.toggle_class("-toggle-customer")

@@ -217,6 +217,26 @@ def test_weekly_series(desk, staff, week):
     assert r.weeks[-1].figures.nps == 0 and r.weeks[0].figures.nps is None
 
 
+@pytest.mark.parametrize("days", [(16, 20), (19, 19), (2, 6)])
+def test_report_stages_fill_progressively_and_end_with_the_report(desk, staff, week, days):
+    """Tiles first, then breakdowns, then weeks; each stage a new object; the weeks agree with
+    weekly() and the last stage with report(), whether the period is inside the 13 weeks or not."""
+    tz = desk.calendar.tz
+    p = periods.days(tz, datetime(2026, 11, days[0]).date(), datetime(2026, 11, days[1]).date())
+    stages = list(metrics.report_stages(desk, staff.boss, p, by=("agent", "channel"), weeks=13))
+    assert [(bool(s.breakdowns), bool(s.weeks)) for s in stages] == [(False, False), (True, False), (True, True)]
+    assert len({id(s) for s in stages}) == 3
+    final = metrics.report(desk, staff.boss, p, by=("agent", "channel"), weeks=13)
+    assert stages[-1].to_json() | {"generated_at": None} == final.to_json() | {"generated_at": None}
+    assert all(s.totals.to_json() == final.totals.to_json() for s in stages)
+    alone = metrics.report(desk, staff.boss, p, by=("agent", "channel"))
+    assert stages[1].breakdowns.keys() == alone.breakdowns.keys()
+    assert {k: [r.to_json() for r in v] for k, v in stages[1].breakdowns.items()} == \
+        {k: [r.to_json() for r in v] for k, v in alone.breakdowns.items()}
+    assert [w.to_json() for w in final.weeks] == [w.to_json() for w in metrics.weekly(desk, staff.boss)]
+    assert sum(w.figures.received for w in final.weeks) == 6 and sum(w.figures.nps_answers for w in final.weeks) == 3
+
+
 def test_drill_down_lists_the_tickets_behind_a_figure(desk, staff, week):
     p = the_week(desk)
     assert [row.number for row in metrics.drill_down(desk, staff.boss, "frt_breached", p)] == [week["t2"]]

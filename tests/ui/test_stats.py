@@ -15,7 +15,7 @@ from bokdesk.core import metrics, periods
 from bokdesk.core.report_csv import csv_header
 from bokdesk.ui.screens import stats as stats_screen
 from bokdesk.ui.screens.stats import DrillScreen, StatsScreen, tile_data
-from bokdesk.ui.widgets.stats_tiles import Tile, percent, sparkline
+from bokdesk.ui.widgets.stats_tiles import Tile, decimal, percent, sparkline
 
 
 async def open_stats(pilot):
@@ -150,12 +150,96 @@ async def test_works_at_80x24(desk, boss):
         assert screen.query_one(TabbedContent).active == "overview"
 
 
+async def test_the_screen_follows_changes_made_by_another_process(desk, boss, db_file):
+    """A supervisor leaves the screen open: another agent's console (here a separate process)
+    creates a ticket; the tiles and the backlog follow within seconds, read in the worker (the
+    screen keeps answering keys meanwhile), and changes in a burst cost one read, not one each."""
+    import asyncio
+    import subprocess
+    import sys
+    import time
+
+    from ui_helpers import NOW
+
+    app = make_app(desk, boss, live=True, poll_interval=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stats(pilot)
+        screen.refresh_every = 0.5
+        received = screen.loaded.report.totals.received
+        backlog = screen.loaded.report.backlog.total
+        code = (
+            "import sys; from datetime import datetime; from pathlib import Path\n"
+            "from bokdesk.core.database import open_store\n"
+            "from bokdesk.core.desk import SYSTEM, Desk\n"
+            "from bokdesk.core.services import tickets\n"
+            "from bokdesk.core.services.customers import CustomerSpec\n"
+            "now = datetime.fromisoformat(sys.argv[2])\n"
+            "desk = Desk(store=open_store(Path(sys.argv[1])), clock=lambda: now)\n"
+            "for i in range(3):\n"
+            "    tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(subject=f'Nowe {i}', body='Treść',\n"
+            "        customer=CustomerSpec(name='Klient', email=f'nowy{i}@example.pl')))\n"
+        )
+        refreshes = screen.refreshes
+        subprocess.run([sys.executable, "-c", code, str(db_file), NOW.isoformat()], check=True)
+        started = time.monotonic()
+        while time.monotonic() - started < 10 and (
+                screen.loaded.report.totals.received != received + 3 or screen.loaded.stage < 2):
+            await asyncio.sleep(0.05)
+        assert screen.loaded.report.totals.received == received + 3, "the new tickets are counted within 10 s"
+        assert screen.loaded.report.backlog.total == backlog + 3
+        assert screen.refreshes - refreshes <= 2  # one read (two if the poll fell between the commits)
+        await settle(pilot)
+        assert "Backlog now" in screen_text(app)
+        await pilot.press("a")  # still answering keys
+        await settle(pilot)
+        assert screen.query_one(TabbedContent).active == "agents"
+        assert screen.query_one("#table-agents", DataTable).row_count > 0
+        # Not while another screen hides it (the tickets behind a figure); it catches up when it
+        # comes back.
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DrillScreen)
+        await pilot.pause(0.6)
+        before = screen.refreshes
+        subprocess.run([sys.executable, "-c", code.replace("nowy{i}", "inny{i}"), str(db_file), NOW.isoformat()],
+                       check=True)
+        await pilot.pause(1.0)
+        assert screen.refreshes == before
+        await pilot.press("escape")
+        await settle(pilot)
+        while app.screen is not screen:
+            await pilot.press("escape")
+            await settle(pilot)
+        started = time.monotonic()
+        while time.monotonic() - started < 10 and screen.loaded.report.totals.received != received + 6:
+            await asyncio.sleep(0.05)
+        assert screen.loaded.report.totals.received == received + 6
+
+
+def test_supervisors_consoles_load_numpy_and_the_stats_screen_in_the_warm_up():
+    """The first f4 does not pay numpy's import: a supervisor's console loads it in its warm-up
+    thread; an agent's console (who cannot open stats) never loads it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from bokdesk.ui import app\n"
+        "assert 'numpy' not in sys.modules\n"
+        "app._warm_up(False)\n"
+        "assert 'numpy' not in sys.modules and 'bokdesk.ui.screens.stats' not in sys.modules\n"
+        "app._warm_up(True)\n"
+        "assert 'numpy' in sys.modules and 'bokdesk.ui.screens.stats' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_sparkline_and_percent():
     assert sparkline([1, 2, None, 8]) == "▁▂·█"
     assert sparkline([None, None]) == "··" and sparkline([3, 3]) == "▄▄"
-    assert percent(None) == "—" and percent(0.9312) == "93.1 %"
+    assert percent(None) == "—" and percent(0.9312) == "93.1 %" and decimal(0.0864) == "0.09"
     i18n.set_language("pl")
-    assert percent(0.9312) == "93,1 %"
+    assert percent(0.9312) == "93,1 %" and decimal(0.0864) == "0,09"
 
 
 # ---------------------------------------------------------------------- snapshots

@@ -42,8 +42,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -265,7 +265,10 @@ def _decode(name: str, codes: np.ndarray) -> np.ndarray:
 
 
 def _key_value(name: str, key: int) -> Any:
-    """A decoded group key back to the dimension's value (agent / team id, or the enum text)."""
+    """A decoded group key back to the dimension's value (agent / team id, the enum text, or the
+    index of a week)."""
+    if name == "week":
+        return key
     if name in ("agent", "team"):
         return None if key == 0 else key
     values = CODES[name]
@@ -439,11 +442,13 @@ def _order_stats(sorted_values: np.ndarray, keys_by_value: np.ndarray | None, gr
 
 
 def _fill(family: Family, sample: Sample, name: str | None, out: dict[Any, Figures],
-          orders: dict[str, np.ndarray]) -> None:
-    """Add one family's figures for one breakdown (None = the whole desk) into ``out``."""
+          orders: dict[str, np.ndarray], keys: np.ndarray | None = None) -> None:
+    """Add one family's figures for one breakdown (None = the whole desk; ``week`` with ``keys``
+    the week of each ticket) into ``out``."""
     if len(sample) == 0:
         return
-    keys = sample.keys(name or "")
+    if keys is None:
+        keys = sample.keys(name or "")
     counts = np.bincount(keys)
     groups = np.flatnonzero(counts)
     flags = sample.flags
@@ -527,67 +532,132 @@ def _fill_surveys(rows: list[Any], names: Sequence[str | None], out: dict[str | 
             figures.satisfied += int(satisfied)
 
 
+def _read_survey_points(conn: Connection, start: datetime, end: datetime, sqlite: bool) -> tuple[np.ndarray, ...]:
+    """Every survey answer in a range as arrays (answer time in seconds since 1970, NPS score and
+    CSAT score, -1 for none): the weekly points of a whole trend come from this one query."""
+    s = _S.c
+    row = conn.execute(_hinted(
+        select(_concat(_epoch(s.answered_at, sqlite), sqlite),
+               _concat(func.coalesce(s.nps, literal_column("-1")), sqlite),
+               _concat(func.coalesce(s.csat, literal_column("-1")), sqlite))
+        .where(s.answered_at >= start, s.answered_at < end), "ix_survey_answered_at", sqlite, _S)).one()
+    return _array(row[0]), _array(row[1], np.int32), _array(row[2], np.int32)
+
+
+def _add_survey_points(points: tuple[np.ndarray, ...], start: int, end: int, figures: Figures) -> None:
+    at, nps, csat = points
+    mask = (at >= start) & (at < end)
+    nps, csat = nps[mask], csat[mask]
+    figures.nps_answers += int(np.count_nonzero(nps >= 0))
+    figures.promoters += int(np.count_nonzero(nps >= 9))
+    figures.detractors += int(np.count_nonzero((nps >= 0) & (nps <= 6)))
+    figures.csat_answers += int(np.count_nonzero(csat >= 0))
+    figures.satisfied += int(np.count_nonzero(csat >= 4))
+
+
 @dataclass(frozen=True)
-class Job:
-    """Figures wanted for one time range: the whole desk (None) and these breakdowns."""
+class Read:
+    """One time range to read every family over: with the packed dimensions and credits (for
+    breakdowns) and / or each clock's stop time (to split the range into weekly points)."""
 
     start: datetime
     end: datetime
-    names: tuple[str | None, ...] = (None,)
+    codes: bool = False
+    stops: bool = False
 
 
 class _Reader:
-    """Reads each figure family once over the span of every job, in one read transaction (one
-    consistent snapshot), on a thread of its own; the caller's thread meanwhile queries the rest
-    and ranks what has arrived (SQLite and numpy both release the GIL). Several jobs (a period and
-    13 weeks) share one pass: each takes the tickets whose clock stopped in its range."""
+    """Reads every figure family over each range, in order, in one read transaction (one consistent
+    snapshot), on a thread of its own; the caller's thread meanwhile queries the rest and ranks
+    what has arrived (SQLite and numpy both release the GIL). The ranges never overlap, so no
+    ticket is read twice: a period, then the rest of its 13 weeks, serve the figures, every
+    breakdown and the weekly points. Then the period's survey counts, and the survey answers of
+    the weekly points in one query."""
 
-    def __init__(self, desk: Desk, jobs: Sequence[Job]) -> None:
+    def __init__(self, desk: Desk, reads: Sequence[Read], surveys: tuple[datetime, datetime] | None,
+                 survey_points: tuple[datetime, datetime] | None) -> None:
         self.desk = desk
-        self.jobs = list(jobs)
+        self.reads = list(reads)
+        self.surveys = surveys
+        self.survey_points = survey_points
         self.items: queue.Queue[tuple[Any, Any]] = queue.Queue()
+        self.arrived: dict[Any, Any] = {}
         self.thread = threading.Thread(target=self._run, name="bokdesk-metrics", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         sqlite = self.desk.store.is_sqlite
-        start = min(job.start for job in self.jobs)
-        end = max(job.end for job in self.jobs)
-        codes = any(name is not None for job in self.jobs for name in job.names)
-        several = len(self.jobs) > 1
         try:
             with self.desk.store.read() as session:
                 conn = session.connection()
-                for family in FAMILIES:
-                    self.items.put((family, _read_sample(conn, family, start, end, sqlite, codes, several)))
-                for i, job in enumerate(self.jobs):
-                    self.items.put((i, _read_surveys(conn, job.start, job.end, sqlite)))
+                for i, read in enumerate(self.reads):
+                    for family in FAMILIES:
+                        self.items.put(((i, family.name), _read_sample(conn, family, read.start, read.end, sqlite,
+                                                                       read.codes, read.stops)))
+                    if i == 0 and self.surveys is not None:
+                        self.items.put(("surveys", _read_surveys(conn, *self.surveys, sqlite)))
+                if self.survey_points is not None:
+                    self.items.put(("survey_points", _read_survey_points(conn, *self.survey_points, sqlite)))
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             self.items.put(("error", exc))
 
-    def figures(self) -> list[dict[str | None, dict[Any, Figures]]]:
-        out: list[dict[str | None, dict[Any, Figures]]] = [{name: {} for name in job.names} for job in self.jobs]
-        bounds = [(int(job.start.timestamp()), int(job.end.timestamp())) for job in self.jobs]
-        for _ in range(len(FAMILIES) + len(self.jobs)):
+    def get(self, key: Any) -> Any:
+        """What the thread read for ``key`` (waits for it); re-raises the thread's error."""
+        while key not in self.arrived:
             what, payload = self.items.get()
             if what == "error":
                 self.thread.join()
                 raise payload
-            if isinstance(what, int):
-                _fill_surveys(payload, self.jobs[what].names, out[what])
-                continue
-            for i, job in enumerate(self.jobs):
-                sample = payload if len(self.jobs) == 1 else payload.within(*bounds[i])
-                orders: dict[str, np.ndarray] = {}
-                for name in job.names:
-                    _fill(what, sample, name, out[i][name], orders)
-        self.thread.join()
-        return out
+            self.arrived[what] = payload
+        return self.arrived[key]
+
+    def samples(self, i: int) -> dict[str, Sample]:
+        return {family.name: self.get((i, family.name)) for family in FAMILIES}
 
 
-def figures_for(desk: Desk, jobs: Sequence[Job]) -> list[dict[str | None, dict[Any, Figures]]]:
-    """Every figure of each job's range, for the whole desk (key None) and each breakdown."""
-    return _Reader(desk, jobs).figures()
+def _merge(parts: Sequence[Sample]) -> Sample:
+    """Several ranges' samples of one family as one (for splitting into weeks: stops and values)."""
+    if len(parts) == 1:
+        return parts[0]
+    n = sum(len(p) for p in parts)
+
+    def joined(name: str) -> np.ndarray:
+        arrays = [getattr(p, name) for p in parts]
+        return np.concatenate(arrays) if sum(len(a) for a in arrays) == n else _EMPTY
+
+    return Sample(joined("codes"), joined("flags"), joined("business"), joined("calendar"), joined("stops"))
+
+
+def _week_figures(week_list: Sequence[Week], samples: dict[str, Sample],
+                  points: tuple[np.ndarray, ...]) -> list[WeekFigures]:
+    """The whole desk's figures of each week from the samples of a span covering them all: each
+    ticket's week is found from its stop time (a binary search over the week boundaries) and the
+    weeks are then grouped like any breakdown (one sort per clock, not one per week)."""
+    bounds = np.array([int(w.start.timestamp()) for w in week_list] + [int(week_list[-1].end.timestamp())])
+    groups: dict[Any, Figures] = {}
+    for family in FAMILIES:
+        sample = samples[family.name].within(int(bounds[0]), int(bounds[-1]))
+        weeks = np.searchsorted(bounds, sample.stops, side="right") - 1
+        _fill(family, sample, "week", groups, {}, keys=weeks)
+    out = []
+    for i, week in enumerate(week_list):
+        figures = groups.get(i, Figures())
+        _add_survey_points(points, int(bounds[i]), int(bounds[i + 1]), figures)
+        out.append(WeekFigures(week, figures))
+    return out
+
+
+def _outside(span: tuple[datetime, datetime], period: Period) -> list[tuple[datetime, datetime]]:
+    """The parts of ``span`` that the period does not cover (none, one or two ranges)."""
+    start, end = span
+    if period.end <= start or period.start >= end:
+        return [span]
+    parts = []
+    if start < period.start:
+        parts.append((start, period.start))
+    if period.end < end:
+        parts.append((period.end, end))
+    return parts
 
 
 # ---------------------------------------------------------------------- backlog, complaints, agents
@@ -918,6 +988,82 @@ class Report:
         }
 
 
+def report_stages(
+    desk: Desk,
+    actor: Actor,
+    period: Period,
+    *,
+    by: Iterable[str] = DIMENSIONS,
+    weeks: int = 0,
+    now: datetime | None = None,
+    complaints_limit: int = 200,
+) -> Iterator[Report]:
+    """The report of ``report()`` as it fills, for a screen that paints as figures arrive: first
+    the whole desk's figures with the backlog and the complaints (no breakdowns, no weeks), then
+    with every breakdown (if ``by``), then with the weekly points (if ``weeks``). Each yielded
+    report is a new object (an earlier one is never changed); the last one is ``report()``'s.
+
+    One pass: the period's tickets are read once (with their dimensions and stop times) and the
+    rest of the 13 weeks once more, never the same rows twice; breakdowns and weeks are grouped
+    from the same arrays."""
+    require(actor, Permission.VIEW_REPORTS)
+    by = tuple(by)
+    for name in by:
+        if name not in DIMENSIONS:
+            from .errors import ValidationError
+
+            raise ValidationError(f"Unknown breakdown {name!r}; use one of: {', '.join(DIMENSIONS)}.")
+    now = now or desk.now()
+    tz = desk.calendar.tz
+    sqlite = desk.store.is_sqlite
+    week_list = periods.last_weeks(tz, now, weeks) if weeks else []
+    span = (week_list[0].start, week_list[-1].end) if week_list else None
+    reads = [Read(period.start, period.end, codes=bool(by), stops=bool(week_list))]
+    if span is not None:
+        reads += [Read(start, end, stops=True) for start, end in _outside(span, period)]
+    reader = _Reader(desk, reads, (period.start, period.end), span)
+    # Meanwhile, on this thread: the backlog, the complaints and the agents' activity.
+    with desk.store.read() as session:
+        conn = session.connection()
+        backlog, open_by_key = _read_backlog(conn, now)
+        complaints = _read_complaints(conn, desk, period, now, complaints_limit, 0)
+        backlog_end = _backlog_at(conn, period.end) if period.end <= now else backlog.total
+        labels = _labels(conn) if by else {}
+        activity = _read_activity(conn, desk, period, sqlite) if "agent" in by else {}
+    # Each family is ranked as it arrives, while the next one is read: the whole desk first; its
+    # breakdowns too, except the last family's, which wait until the totals have been handed out.
+    orders: dict[str, dict[str, np.ndarray]] = {family.name: {} for family in FAMILIES}
+    whole: dict[Any, Figures] = {}
+    groups: dict[str | None, dict[Any, Figures]] = {name: {} for name in by}
+    samples: dict[str, Sample] = {}
+    for n, family in enumerate(FAMILIES):
+        sample = samples[family.name] = reader.get((0, family.name))
+        _fill(family, sample, None, whole, orders[family.name])
+        if n < len(FAMILIES) - 1:
+            for name in by:
+                _fill(family, sample, name, groups[name], orders[family.name])
+    survey_rows = reader.get("surveys")
+    _fill_surveys(survey_rows, [None], {None: whole})
+    totals = whole.get(None, Figures())
+    complaints.received = totals.complaints_received
+    current = Report(period, now, tz.key, totals, {}, backlog, complaints, [], backlog_end)
+    yield current
+    if by:
+        last = FAMILIES[-1]
+        for name in by:
+            _fill(last, samples[last.name], name, groups[name], orders[last.name])
+        _fill_surveys(survey_rows, by, groups)
+        breakdowns = {name: _breakdown(name, groups[name], open_by_key, labels, activity) for name in by}
+        current = replace(current, breakdowns=breakdowns)
+        yield current
+    if week_list:
+        merged = {family.name: _merge([reader.get((i, family.name)) for i in range(len(reads))])
+                  for family in FAMILIES}
+        current = replace(current, weeks=_week_figures(week_list, merged, reader.get("survey_points")))
+        yield current
+    reader.thread.join()
+
+
 def report(
     desk: Desk,
     actor: Actor,
@@ -930,40 +1076,24 @@ def report(
 ) -> Report:
     """Every figure for ``period``, broken down ``by`` the given dimensions, with ``weeks`` weekly
     trend points (the weeks ending with the current one). Supervisors and admins only."""
-    require(actor, Permission.VIEW_REPORTS)
-    by = tuple(by)
-    for name in by:
-        if name not in DIMENSIONS:
-            from .errors import ValidationError
-
-            raise ValidationError(f"Unknown breakdown {name!r}; use one of: {', '.join(DIMENSIONS)}.")
-    now = now or desk.now()
-    tz = desk.calendar.tz
-    sqlite = desk.store.is_sqlite
-    week_list = periods.last_weeks(tz, now, weeks) if weeks else []
-    reader = _Reader(desk, [Job(period.start, period.end, (None, *by))] + [Job(w.start, w.end) for w in week_list])
-    with desk.store.read() as session:
-        conn = session.connection()
-        backlog, open_by_key = _read_backlog(conn, now)
-        labels = _labels(conn)
-        activity = _read_activity(conn, desk, period, sqlite) if "agent" in by else {}
-        complaints = _read_complaints(conn, desk, period, now, complaints_limit, 0)
-        backlog_end = _backlog_at(conn, period.end) if period.end <= now else backlog.total
-    results = reader.figures()
-    figures = results[0]
-    totals = figures[None].get(None, Figures())
-    complaints.received = totals.complaints_received
-    week_rows = [WeekFigures(w, r[None].get(None, Figures())) for w, r in zip(week_list, results[1:], strict=True)]
-    breakdowns = {name: _breakdown(name, figures[name], open_by_key, labels, activity) for name in by}
-    return Report(period, now, tz.key, totals, breakdowns, backlog, complaints, week_rows, backlog_end)
+    result: Report | None = None
+    for result in report_stages(desk, actor, period, by=by, weeks=weeks, now=now,  # noqa: B007
+                                complaints_limit=complaints_limit):
+        pass
+    assert result is not None
+    return result
 
 
 def weekly(desk: Desk, actor: Actor, weeks: int = periods.WEEKS, now: datetime | None = None) -> list[WeekFigures]:
-    """The whole desk's figures for each of the last ``weeks`` local weeks (oldest first)."""
+    """The whole desk's figures for each of the last ``weeks`` local weeks (oldest first): one
+    pass over the span of every week, split by each clock's stop time."""
     require(actor, Permission.VIEW_REPORTS)
     week_list = periods.last_weeks(desk.calendar.tz, now or desk.now(), weeks)
-    results = figures_for(desk, [Job(w.start, w.end) for w in week_list])
-    return [WeekFigures(w, r[None].get(None, Figures())) for w, r in zip(week_list, results, strict=True)]
+    span = (week_list[0].start, week_list[-1].end)
+    reader = _Reader(desk, [Read(*span, stops=True)], None, span)
+    result = _week_figures(week_list, reader.samples(0), reader.get("survey_points"))
+    reader.thread.join()
+    return result
 
 
 def _labels(conn: Connection) -> dict[str, dict[Any, tuple[str, str | None]]]:

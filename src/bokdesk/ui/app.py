@@ -172,7 +172,9 @@ class BokdeskApp(App[int]):
             return
         self._started = True
         self._poll_now(force=True)
-        self.set_timer(1.0, lambda: self.run_worker(_warm_up, thread=True, group="warm-up", exit_on_error=False))
+        reports = self.actor.role.level >= Role.SUPERVISOR.level
+        self.set_timer(1.0, lambda: self.run_worker(lambda: _warm_up(reports), thread=True, group="warm-up",
+                                                    exit_on_error=False))
 
     # ------------------------------------------------------------------ live refresh
 
@@ -311,10 +313,14 @@ class BokdeskApp(App[int]):
         yield SystemCommand(_("Quit"), _("Close the console (drafts are kept)"), self.action_quit)
 
 
-def _warm_up() -> None:
-    """Background: load Babel and the ticket screen's modules before they are first needed."""
+def _warm_up(reports: bool = False) -> None:
+    """Background: load Babel and the ticket screen's modules before they are first needed; for
+    supervisors also the stats screen with numpy, so the first f4 does not pay their import."""
     i18n.warm_up()
     from .screens import ticket  # noqa: F401
+
+    if reports:
+        from .screens import stats  # noqa: F401
 
 
 def _presence_source(desk: Desk, actor: Actor) -> Any:

@@ -2,22 +2,31 @@
 about to run out, and is NPS improving over the quarter.
 
 Everything shown comes from ``core.metrics`` (the same figures as ``bokdesk report``), read in
-thread workers: the period's figures first, the 13-week trends in a second worker, so the tiles
-appear as soon as the period is read. Keys: 1-5 period (today, 7 days, 30 days, quarter, custom),
-o/w/a/t/c/m sections, Enter drills down from a tile or a table row to the tickets behind the
-figure, e exports the current table as CSV into the user's data directory.
+one thread worker that paints as the figures arrive (``metrics.report_stages``): the tiles as
+soon as the period's tickets are read, then the tables, then the 13-week trends (read in the
+same pass, never the same rows twice). Keys: 1-5 period (today, 7 days, 30 days, quarter,
+custom), o/w/a/t/c/m sections, Enter drills down from a tile or a table row to the tickets behind
+the figure, e exports the current table as CSV into the user's data directory.
+
+Live: a supervisor leaves the screen open. It follows the console's change signal (the app's
+``PRAGMA data_version`` poller, ``ui/live.py``): when another agent changes the desk, the figures
+are read again in the worker, at most once per ``REFRESH_EVERY`` seconds, never two reads at once
+(a change during a read is picked up when it ends), and not while another screen hides it (it
+catches up when it comes back; under a dialog it is still seen, so it stays live). The 13 weeks are read again at most every ``TRENDS_EVERY``.
 """
 
 from __future__ import annotations
 
 import csv
 import logging
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
@@ -42,7 +51,7 @@ from ..safe_text import assemble, notify, one_line, safe_line
 from ..tasks import show_unexpected
 from ..widgets.bars import TopBar
 from ..widgets.chart_bars import BarChart, Series, series_of
-from ..widgets.stats_tiles import Tile, TileData, percent, signed
+from ..widgets.stats_tiles import Tile, TileData, decimal, percent, signed
 from .base import DeskScreen
 from .dialogs import ChoiceDialog, Dialog
 
@@ -50,11 +59,20 @@ log = logging.getLogger("bokdesk.ui")
 
 TABLES = {"agents": "agent", "teams": "team", "channels": "channel"}
 TRENDS = ("received", "pickup", "first_response", "resolution", "sla", "nps")
+REFRESH_EVERY = 15.0
+"""Seconds between two live refreshes at the most (a busy desk changes several times a second)."""
+TRENDS_EVERY = 300.0
+"""Seconds between two reads of the 13 weeks at the most (one ticket hardly moves a quarter)."""
 
 
 def _tab(key: str, title: str) -> Content:
-    """A section's tab title with its key: ``a Agents``."""
-    return Content.assemble((key, "underline"), " ", title)
+    """A section's tab title showing its key once: the key's letter underlined inside the title
+    (``Agents`` with the A underlined), or after the title when it has no such letter
+    (``Trends w``, ``Przegląd o``). Never the letter and then the word that starts with it."""
+    at = title.lower().find(key.lower()) if len(key) == 1 else -1
+    if at < 0:
+        return Content.assemble(title, " ", (key, "underline"))
+    return Content.assemble(title[:at], (title[at], "underline"), title[at + 1:])
 
 
 def _compact(d: metrics.Durations) -> str:
@@ -96,11 +114,13 @@ def period_names() -> dict[str, str]:
 
 @dataclass
 class Loaded:
-    """The period's figures, read in a thread."""
+    """The period's figures, read in a thread. ``stage``: 1 the whole desk's figures (tiles),
+    2 with the breakdowns (tables), 3 with the weeks too."""
 
     period: Period
     report: metrics.Report | None = None
     refused: str | None = None
+    stage: int = 0
 
 
 @dataclass
@@ -185,7 +205,7 @@ TILES: tuple[tuple[str, str, str], ...] = (
 
 def secondary_line(report: metrics.Report) -> Content:
     t = report.totals
-    per_ticket = "—" if t.transfers_per_ticket is None else f"{t.transfers_per_ticket:.2f}"
+    per_ticket = decimal(t.transfers_per_ticket, 2)
     parts = [
         (_("Solved"), format_number(t.solved)),
         (_("Reopened"), percent(t.reopen_rate)),
@@ -318,8 +338,16 @@ class StatsScreen(DeskScreen[None]):
         self.period: Period | None = None
         self.loaded: Loaded | None = None
         self.trends = Trends()
-        self._trends_requested = False
         self.metric = 0
+        self.refresh_every = REFRESH_EVERY
+        self.trends_every = TRENDS_EVERY
+        self.refreshes = 0
+        """Live refreshes done (for tests and the bench)."""
+        self._reading = False
+        self._stale = False
+        self._last_read = 0.0
+        self._trends_read = 0.0
+        self._refresh_timer: Any = None
 
     @property
     def desk(self) -> Any:
@@ -329,26 +357,31 @@ class StatsScreen(DeskScreen[None]):
     def actor(self) -> Any:
         return self._actor if self._actor is not None else self.app.actor  # type: ignore[attr-defined]
 
+    def _key(self, section: str, default: str) -> str:
+        """The key a section is bound to now (``[keys]`` may remap ``stats.<section>``)."""
+        bound = str(getattr(self.app, "_keymap", {}).get(f"stats.{section}", default))
+        return bound.split(",")[0].strip() or default
+
     def compose(self) -> ComposeResult:
         yield TopBar(id="top")
         yield Static(id="stats-period")
         with TabbedContent(id="stats-tabs", initial="overview"):
-            with TabPane(_tab("o", _("Overview")), id="overview"):
+            with TabPane(_tab(self._key("overview", "o"), _("Overview")), id="overview"):
                 with VerticalScroll(id="overview-scroll"):
                     with Grid(id="tiles"):
                         for tile_id, label, figure in TILES:
                             yield Tile(_(label), figure, id=f"tile-{tile_id}")
                     yield Static(id="secondary")
                     yield Static(id="overview-lists")
-            with TabPane(_tab("w", _("Trends")), id="trends"):
+            with TabPane(_tab(self._key("trends", "w"), _("Trends")), id="trends"):
                 with VerticalScroll(id="trends-scroll"):
                     yield BarChart(id="trend-chart")
                     yield Static(id="trend-hint")
             for pane, key, title in (("agents", "a", _("Agents")), ("teams", "t", _("Teams")),
                                      ("channels", "c", _("Channels"))):
-                with TabPane(_tab(key, title), id=pane):
+                with TabPane(_tab(self._key(pane, key), title), id=pane):
                     yield DataTable(id=f"table-{pane}", cursor_type="row", zebra_stripes=True)
-            with TabPane(_tab("m", _("Complaints")), id="complaints"):
+            with TabPane(_tab(self._key("complaints", "m"), _("Complaints")), id="complaints"):
                 yield DataTable(id="table-complaints", cursor_type="row", zebra_stripes=True)
         yield Static(id="stats-refused")
         yield Footer()
@@ -357,7 +390,47 @@ class StatsScreen(DeskScreen[None]):
         self.query_one("#stats-refused").display = False
         self.query_one("#trend-chart", BarChart).empty = _("Reading 13 weeks…")
         self.set_top((_("Stats"), "bold"))
+        changed = getattr(self.app, "desk_changed", None)
+        if changed is not None:
+            changed.subscribe(self, self._desk_changed)
         self._set_period(self.kind, None)
+
+    # ------------------------------------------------------------------ live
+
+    def _desk_changed(self, _update: Any) -> None:
+        self._stale = True
+        self._maybe_refresh()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._maybe_refresh()
+
+    def _maybe_refresh(self) -> None:
+        """Read the figures again if the desk changed, unless a read is running (its end calls
+        this again), another screen is on top (resuming calls it), or the last read is too recent
+        (a timer calls it when it is not)."""
+        if not self._stale or self._reading or not self._seen() or self.period is None \
+                or (self.loaded is not None and self.loaded.refused is not None):
+            return
+        wait = self._last_read + self.refresh_every - time.monotonic()
+        if wait > 0:
+            if self._refresh_timer is None:
+                self._refresh_timer = self.set_timer(wait, self._refresh_due)
+            return
+        self._stale = False
+        self.refreshes += 1
+        if self.kind != PeriodKind.CUSTOM.value:  # "today" moves on at midnight
+            self.period = periods.preset(self.desk.calendar.tz, self.kind, self.desk.now())
+        self._read(self.period)
+
+    def _seen(self) -> bool:
+        """On top, or under a dialog (still on screen); not under another full screen."""
+        top = self.app.screen
+        return top is self or (top.is_modal and self.app.screen_stack[-2:-1] == [self])
+
+    def _refresh_due(self) -> None:
+        self._refresh_timer = None
+        self._maybe_refresh()
 
     # ------------------------------------------------------------------ loading
 
@@ -366,7 +439,14 @@ class StatsScreen(DeskScreen[None]):
         tz = self.desk.calendar.tz
         self.period = custom if custom is not None else periods.preset(tz, kind, self.desk.now())
         self._show_period_bar()
-        self._load(self.period)
+        self._read(self.period)
+
+    def _read(self, period: Period) -> None:
+        """Start the worker (the 13 weeks too, unless they were read recently)."""
+        weeks = not self.trends.weeks or time.monotonic() - self._trends_read >= self.trends_every
+        self._reading = True
+        self._last_read = time.monotonic()
+        self._load(period, periods.WEEKS if weeks else 0)
 
     def _show_period_bar(self) -> None:
         assert self.period is not None
@@ -384,54 +464,70 @@ class StatsScreen(DeskScreen[None]):
         self.query_one("#stats-period", Static).update(Content.assemble(*parts))
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
-    def _load(self, period: Period) -> None:
-        loaded = Loaded(period)
+    def _load(self, period: Period, weeks: int) -> None:
+        """Read the period (and the weeks) in one pass, handing each stage to the screen as it
+        is ready: tiles, then tables, then trends."""
+        worker = get_current_worker()
         try:
-            loaded.report = metrics.report(self.desk, self.actor, period, by=tuple(TABLES.values()))
+            stages = metrics.report_stages(self.desk, self.actor, period, by=tuple(TABLES.values()), weeks=weeks)
+            for number, report in enumerate(stages, start=1):
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._show, Loaded(period, report, stage=number))
         except PermissionDenied as exc:
-            loaded.refused = str(exc)
+            self.app.call_from_thread(self._show, Loaded(period, refused=str(exc)))
         except BokdeskError as exc:
             self.app.call_from_thread(notify, self.app, str(exc), severity="error")
-            return
         except Exception as exc:  # noqa: BLE001 - shown and logged; the console keeps running
             log.exception("stats: reading the figures failed")
             self.app.call_from_thread(show_unexpected, self.app, exc)
-            return
-        self.app.call_from_thread(self._show, loaded)
+        finally:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._read_done, period)
 
-    @work(thread=True, exclusive=True, group="stats-trends", exit_on_error=False)
-    def _load_trends(self) -> None:
-        try:
-            weeks = metrics.weekly(self.desk, self.actor, periods.WEEKS)
-        except BokdeskError:
-            return
-        except Exception as exc:  # noqa: BLE001
-            log.exception("stats: reading the trends failed")
-            self.app.call_from_thread(show_unexpected, self.app, exc)
-            return
-        self.app.call_from_thread(self._show_trends, Trends(weeks))
+    def _read_done(self, period: Period) -> None:
+        if period != self.period:
+            return  # a newer read is running
+        self._reading = False
+        self._maybe_refresh()
 
     def _show(self, loaded: Loaded) -> None:
         if loaded.period != self.period:
             return  # a newer period was chosen meanwhile
-        self.loaded = loaded
         if loaded.refused is not None:
+            self.loaded = loaded
             self._refuse(loaded.refused)
             return
-        self._show_period_bar()
-        self._fill_overview()
+        assert loaded.report is not None
+        if loaded.report.weeks:
+            self.trends = Trends(loaded.report.weeks)
+            self._trends_read = time.monotonic()
+        if loaded.stage == 1:
+            first = self.loaded is None or self.loaded.period != loaded.period
+            if not first and self.loaded is not None and self.loaded.report is not None:
+                # A live refresh: keep the tables of the previous read until the new ones arrive.
+                loaded.report = replace(loaded.report, breakdowns=self.loaded.report.breakdowns)
+            self.loaded = loaded
+            self._show_period_bar()
+            self._fill_overview()
+            self._fill_complaints()
+            if not first:
+                self._fill_tables()
+        elif loaded.stage == 2 or not loaded.report.weeks:
+            self.loaded = loaded
+            self._fill_overview()
+            self._fill_tables()
+        else:
+            self.loaded = loaded
+            self._fill_overview()
+            self._fill_trend()
+
+    def _fill_tables(self) -> None:
+        assert self.loaded is not None and self.loaded.report is not None
+        if not self.loaded.report.breakdowns:
+            return
         for pane, dimension in TABLES.items():
             self._fill_table(pane, dimension)
-        self._fill_complaints()
-        if not self.trends.weeks and not self._trends_requested:
-            # After the period's figures, so the two reads do not slow each other down.
-            self._trends_requested = True
-            self._load_trends()
-
-    def _show_trends(self, trends: Trends) -> None:
-        self.trends = trends
-        self._fill_overview()
-        self._fill_trend()
 
     def _refuse(self, message: str) -> None:
         self.query_one("#stats-tabs").display = False
@@ -557,7 +653,6 @@ class StatsScreen(DeskScreen[None]):
 
     def action_reload(self) -> None:
         self.trends = Trends()
-        self._trends_requested = False
         self._set_period(self.kind, self.period if self.kind == PeriodKind.CUSTOM.value else None)
 
     def action_back(self) -> None:
@@ -591,8 +686,9 @@ class StatsScreen(DeskScreen[None]):
                 key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
                 self._open_ticket(int(key or 0))
             return
-        if pane not in TABLES or self.loaded is None or self.loaded.report is None:
-            return
+        if pane not in TABLES or self.loaded is None or self.loaded.report is None \
+                or TABLES[pane] not in self.loaded.report.breakdowns:
+            return  # the tables are still being read
         dimension = TABLES[pane]
         table = self.query_one(f"#table-{pane}", DataTable)
         if not table.row_count:

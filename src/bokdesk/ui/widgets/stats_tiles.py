@@ -42,14 +42,19 @@ def sparkline(values: Sequence[float | None], width: int | None = None) -> str:
     return "".join(out)
 
 
+def decimal(value: float | None, digits: int = 2) -> str:
+    """A number with ``digits`` decimals and the language's decimal mark (``0.09`` / ``0,09``); None -> ``—``."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if language() == "pl" else text
+
+
 def percent(value: float | None, digits: int = 1) -> str:
     """A ratio 0-1 as a percentage in the console's language (``93.1 %`` / ``93,1 %``); None -> ``—``."""
     if value is None:
         return "—"
-    text = f"{100 * value:.{digits}f}"
-    if language() == "pl":
-        text = text.replace(".", ",")
-    return f"{text} %"
+    return f"{decimal(100 * value, digits)} %"
 
 
 def signed(value: int | None) -> str:

@@ -88,6 +88,7 @@ class QueueScreen(DeskScreen[None]):
         self.query_one("#search-bar").display = False
         self.app.desk_changed.subscribe(self, self._desk_changed)  # type: ignore[attr-defined]
         self._update_top(None, None)
+        self.table.position_changed = lambda _row, position, total: self._update_top(position, total)
         self.table.load(self._view_source())
         self.table.focus()
 
@@ -140,8 +141,8 @@ class QueueScreen(DeskScreen[None]):
         def counts() -> dict[View, int]:
             from ...core import paging
 
-            now = desk.now()
-            return {view: paging.count(desk, actor, core_view(view), now) for view in View}
+            sizes = paging.counts(desk, actor, desk.now())
+            return {view: sizes[core_view(view)] for view in View}
 
         def done(result: dict[View, int]) -> None:
             self._counts_running = False
@@ -169,7 +170,6 @@ class QueueScreen(DeskScreen[None]):
 
     @on(QueueTable.Highlighted)
     def _highlighted(self, event: QueueTable.Highlighted) -> None:
-        self._update_top(event.position, event.total)
         source = event.table.source
         if isinstance(source, SearchSource) and source.loaded and self.search_text:
             tabs = self.query_one(ViewTabs)

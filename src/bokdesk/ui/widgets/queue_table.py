@@ -20,7 +20,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
@@ -147,6 +147,9 @@ class QueueTable(Widget, can_focus=True):
         self._layout_width = -1
         self._columns: list[Column] = []
         self._styles: dict[str, Style] = {}
+        self.position_changed: Callable[[QueueItem | None, int | None, int | None], None] | None = None
+        """Called at once (not by message) when the cursor or the rows change, so whoever shows the
+        position (the top bar) repaints in the same frame as the rows."""
 
     # ------------------------------------------------------------------ geometry
 
@@ -224,6 +227,13 @@ class QueueTable(Widget, can_focus=True):
 
     def _apply_load(self, rows: list[QueueItem], cursor: int, first: int, total: int, has_before: bool,
                     has_after: bool, screen_line: int) -> None:
+        unchanged = (rows == self.rows and total == self.total and first == self.first_index
+                     and (has_before, has_after) == (self.has_before, self.has_after)
+                     and min(cursor, max(0, len(rows) - 1)) == self.cursor)
+        self.loading = False
+        if unchanged and rows:  # a refresh that found nothing new (most live refreshes): no repaint
+            self._maybe_extend()
+            return
         self.rows = rows
         self.cursor = min(cursor, max(0, len(rows) - 1))
         self.first_index = first
@@ -309,9 +319,14 @@ class QueueTable(Widget, can_focus=True):
             self._pending_move = target
             target = 0
             self._extend("before")
+        before, top = self.cursor, self.top
         self.cursor = max(0, min(len(self.rows) - 1, target))
         self._scroll_to_cursor()
-        self.refresh()
+        if self.top == top:  # the window did not scroll: only the old and the new cursor lines change
+            width = self.size.width
+            self.refresh(Region(0, before - top + 1, width, 1), Region(0, self.cursor - top + 1, width, 1))
+        else:
+            self.refresh()
         self._post_highlight()
         self._maybe_extend()
 
@@ -385,6 +400,8 @@ class QueueTable(Widget, can_focus=True):
         return None
 
     def _post_highlight(self) -> None:
+        if self.position_changed is not None:
+            self.position_changed(self.current, self.position, self.total)
         self.post_message(self.Highlighted(self, self.current, self.position, self.total))
 
     # ------------------------------------------------------------------ mouse
@@ -441,7 +458,9 @@ class QueueTable(Widget, can_focus=True):
         if width != self._layout_width:
             self._columns = layout(width)
             self._layout_width = width
-        base = self.rich_style
+        base = self._styles.get("")
+        if base is None:
+            base = self._styles[""] = self.rich_style
         complaints = getattr(self.source, "view", None) is not None and getattr(self.source.view, "value", "") == "complaints"
         if y == 0:
             cells = [(_header_label(c.key, complaints, c.width), c, self._style("header")) for c in self._columns]

@@ -12,13 +12,18 @@ from __future__ import annotations
 import base64
 import imaplib
 import re
+import select
 import ssl
+import threading
+import time
 from collections.abc import Iterable
 
 from ..core.errors import BokdeskError
 from .mailconfig import ImapConfig
 
 _UID = re.compile(rb"UID (\d+)")
+_NEW_MAIL = re.compile(rb"^\* \d+ (EXISTS|RECENT)\b", re.I)
+IDLE_MAX_SECONDS = 29 * 60  # RFC 2177: re-issue IDLE at least every 29 minutes
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
 
 
@@ -178,6 +183,89 @@ class ImapFolder:
     def mark_seen(self, uids: list[int]) -> None:
         if uids:
             self._cmd("STORE", _uid_set(uids), "+FLAGS.SILENT", "(\\Seen)")
+
+    # --- IDLE (RFC 2177) -----------------------------------------------------------------------
+
+    @property
+    def supports_idle(self) -> bool:
+        """Whether the server offers IDLE (asked after login: some servers list it only then)."""
+        assert self.conn is not None
+        try:
+            typ, data = self.conn.capability()
+        except (imaplib.IMAP4.error, OSError) as exc:
+            raise MailboxError(f"IMAP CAPABILITY failed: {_why(exc)}") from None
+        words = b" ".join(d for d in data if isinstance(d, bytes)).upper().split() if typ == "OK" else []
+        return b"IDLE" in words
+
+    def idle(self, seconds: float, stop: threading.Event | None = None) -> bool:
+        """Wait in IDLE until the server announces new mail (True), ``seconds`` pass, or ``stop``
+        is set (False). The command is always ended with DONE, so the connection stays usable."""
+        conn = self.conn
+        assert conn is not None
+        seconds = max(0.0, min(seconds, IDLE_MAX_SECONDS))
+        tag = conn._new_tag()  # noqa: SLF001 - imaplib before 3.14 has no IDLE
+        news = False
+        try:
+            conn.send(tag + b" IDLE\r\n")
+            while True:  # until the continuation; a change may be announced before it
+                line = conn.readline()
+                if not line:
+                    raise MailboxError("The IMAP server closed the connection.")
+                if line.startswith(b"+"):
+                    break
+                if line.startswith(tag):
+                    raise MailboxError(f"IMAP IDLE refused: {_text([line.strip()])}")
+                news = news or bool(_NEW_MAIL.match(line))
+            deadline = time.monotonic() + seconds
+            while not news and not (stop is not None and stop.is_set()):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                line = self._line_within(min(left, 1.0))
+                if line is None:
+                    continue
+                if not line:
+                    raise MailboxError("The IMAP server closed the connection.")
+                if line.startswith(b"* BYE"):
+                    raise MailboxError(f"The IMAP server ended the session: {_text([line.strip()])}")
+                news = bool(_NEW_MAIL.match(line))
+            conn.send(b"DONE\r\n")
+            while True:
+                line = conn.readline()
+                if not line:
+                    raise MailboxError("The IMAP server closed the connection.")
+                if line.startswith(tag):
+                    break
+                news = news or bool(_NEW_MAIL.match(line))
+        except (imaplib.IMAP4.error, OSError) as exc:
+            raise MailboxError(f"IMAP IDLE failed: {_why(exc)}") from None
+        return news
+
+    def _line_within(self, seconds: float) -> bytes | None:
+        """The next line from the server if one starts arriving within ``seconds``, else None."""
+        conn = self.conn
+        assert conn is not None
+        if not self._buffered():
+            readable, _, _ = select.select([conn.sock], [], [], seconds)
+            if not readable:
+                return None
+        return conn.readline()  # a line has begun: the rest follows (the connection's own timeout)
+
+    def _buffered(self) -> bool:
+        """Whether a reply already waits in imaplib's reader or the TLS layer (select cannot see it)."""
+        conn = self.conn
+        assert conn is not None
+        sock = conn.sock
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True
+        timeout = sock.gettimeout()
+        sock.setblocking(False)
+        try:
+            return bool(conn.file.peek(1))  # never blocks now: the buffer, or one non-blocking read
+        except (BlockingIOError, ssl.SSLWantReadError):
+            return False
+        finally:
+            sock.settimeout(timeout)
 
 
 def _why(exc: BaseException) -> str:

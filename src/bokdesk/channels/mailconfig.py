@@ -105,6 +105,8 @@ class ServerConfig:
 class ImapConfig(ServerConfig):
     folder: str = "INBOX"
     after: str = "keep"
+    idle: bool = True  # mail run waits in IMAP IDLE (when the server offers it) instead of polling
+    idle_seconds: float = 600.0  # how long one IDLE lasts before a full fetch round anyway
 
     @property
     def source(self) -> str:
@@ -307,7 +309,14 @@ def load_mail_config(
         after = (_str(extra, "after", "mail.imap") or "keep").lower()
         if after not in AFTER_MODES:
             raise ConfigError(f"[mail.imap] after must be one of {', '.join(AFTER_MODES)}, not {after!r}.")
-        imap_cfg = ImapConfig(**_server("imap", extra, env, sources), folder=folder, after=after)
+        idle = extra.get("idle", True)
+        if not isinstance(idle, bool):
+            raise ConfigError("[mail.imap] idle must be true or false.")
+        idle_seconds = _num(extra, "idle_seconds", 600.0, "mail.imap")
+        if idle_seconds > 29 * 60:
+            raise ConfigError("[mail.imap] idle_seconds must be at most 1740 (RFC 2177: 29 minutes).")
+        imap_cfg = ImapConfig(**_server("imap", extra, env, sources), folder=folder, after=after, idle=idle,
+                              idle_seconds=idle_seconds)
     smtp_cfg = None
     if smtp:
         smtp_cfg = SmtpConfig(

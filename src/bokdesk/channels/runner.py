@@ -240,11 +240,49 @@ def send_once(desk: Desk, cfg: MailConfig) -> SendReport:
             return total
 
 
+@dataclass
+class _IdleState:
+    available: bool | None = None  # None: not asked yet; False: the server has no IDLE (or idle = false)
+
+
+def wait_for_mail(desk: Desk, cfg: MailConfig, stop: threading.Event, log: Log, state: _IdleState) -> None:
+    """Between two fetch rounds: wait in IMAP IDLE (RFC 2177) when the server offers it, so a new
+    message starts the next round at once; else (or when IDLE fails) wait ``poll_seconds``.
+
+    Rounds still run every ``poll_seconds`` (the survey sweep, a Maildir, anything missed): one
+    IDLE lasts at most that long, and never over ``[mail.imap] idle_seconds``. IDLE makes new mail
+    arrive at once; a long ``poll_seconds`` (600) then saves rounds without delaying mail.
+    """
+    imap = cfg.imap
+    if imap is None or not imap.idle or state.available is False:
+        stop.wait(cfg.poll_seconds)
+        return
+    seconds = min(imap.idle_seconds, cfg.poll_seconds)
+    try:
+        with ImapFolder(imap) as folder:
+            if not folder.supports_idle:
+                state.available = False
+                log(f"{imap.source}: the server does not offer IDLE; polling every {cfg.poll_seconds:g} s")
+                stop.wait(cfg.poll_seconds)
+                return
+            if state.available is None:
+                state.available = True
+                log(f"{imap.source}: waiting for new mail in IMAP IDLE (a full round at least every {seconds:g} s)")
+            cursor = read_cursor(desk, imap.source)
+            if cursor is None or cursor.uidvalidity != folder.uidvalidity or folder.uids_after(cursor.last_uid):
+                return  # mail arrived while the last round ran: read it now
+            folder.idle(seconds, stop)
+    except MailboxError as exc:
+        log(f"IMAP IDLE failed ({exc}); polling this round")
+        stop.wait(cfg.poll_seconds)
+
+
 def run(desk: Desk, cfg: MailConfig, *, stop: threading.Event, log: Log) -> None:
     """Keep fetching and sending until ``stop`` is set."""
     if cfg.imap is None and cfg.maildir is None and cfg.smtp is None:
         raise ConfigError("Nothing to run: configure [mail.imap], [mail.maildir] and/or [mail.smtp].")
     publish_identity(desk, cfg)
+    idle = _IdleState()
 
     def fetcher() -> None:
         while not stop.is_set():
@@ -265,7 +303,11 @@ def run(desk: Desk, cfg: MailConfig, *, stop: threading.Event, log: Log) -> None
                     log(f"surveys: {queued} queued")
             except Exception as exc:  # noqa: BLE001
                 log(f"survey sweep failed: {exc}")
-            stop.wait(cfg.poll_seconds)
+            try:
+                wait_for_mail(desk, cfg, stop, log, idle)
+            except Exception as exc:  # noqa: BLE001 - a bug in waiting must not end the service
+                log(f"waiting for mail failed: {exc}")
+                stop.wait(cfg.poll_seconds)
 
     def sender() -> None:
         while not stop.is_set():
@@ -291,4 +333,4 @@ def run(desk: Desk, cfg: MailConfig, *, stop: threading.Event, log: Log) -> None
             t.join(timeout=0.5)
 
 
-__all__ = ["FetchReport", "fetch_imap", "fetch_maildir", "fetch_once", "run", "send_once"]
+__all__ = ["FetchReport", "fetch_imap", "fetch_maildir", "fetch_once", "run", "send_once", "wait_for_mail"]

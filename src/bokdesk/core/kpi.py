@@ -21,10 +21,10 @@ import statistics
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select, text
 
 from .desk import Actor, Desk
-from .enums import ACTIVE_STATUSES, AgentStatus, Status
+from .enums import ACTIVE_SQL, ACTIVE_STATUSES, AgentStatus, Status
 from .models import Agent, SurveyAnswer, Ticket
 
 ONLINE_WINDOW = timedelta(minutes=3)
@@ -36,6 +36,9 @@ _A = Agent.__table__  # type: ignore[attr-defined]
 _DT = _T.c.created_at.type
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 _DONE = [Status.SOLVED.value, Status.CLOSED.value]
+# The statuses as literals (not bound parameters): only then can SQLite see that the query's
+# condition is the one of the partial index over the active tickets.
+_ACTIVE_LITERAL = text(f"ticket.{ACTIVE_SQL}")
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,11 @@ _BACKLOG = (
         func.count().filter(_T.c.assignee_id == bindparam("me")),
     )
     .select_from(_T)
-    .where(_T.c.status.in_(_ACTIVE))
+    .where(_ACTIVE_LITERAL)
+    # The partial index of the active tickets (schema 0004) covers every column here: the strip
+    # reads the backlog's index entries only, never a ticket row (0.4 ms instead of 6 ms on a
+    # million tickets). Rendered on SQLite only (core/store.py); elsewhere the planner chooses.
+    .with_hint(_T, "INDEXED BY ix_ticket_active_due", "sqlite")
 )
 _FRT_TODAY = select(_T.c.frt_bsecs).where(
     _T.c.first_response_at >= bindparam("day", type_=_DT), _T.c.frt_bsecs.is_not(None)

@@ -48,12 +48,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal, literal_column, or_, select
+from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal, literal_column, or_, select, text
 from sqlalchemy.engine import Connection
 
 from . import periods, sla
 from .desk import Actor, Desk
-from .enums import ACTIVE_STATUSES, Category, Channel, Priority, Status
+from .enums import ACTIVE_SQL, ACTIVE_STATUSES, Category, Channel, Priority, Status
 from .kpi import nps_score
 from .models import Agent, SurveyAnswer, Team, Ticket, TicketEvent
 from .periods import Period, Week
@@ -804,18 +804,23 @@ def _read_complaints(conn: Connection, desk: Desk, period: Period, now: datetime
     sqlite = desk.store.is_sqlite
     undecided = and_(c.complaint_due_at.is_not(None), c.complaint_decided_at.is_(None))
     active = c.status.in_(ACTIVE)
-    index = "ix_ticket_m_complaint_open"
-    open_total, overdue, closed_without = conn.execute(_hinted(
-        select(func.count().filter(active), func.count().filter(and_(active, c.complaint_due_at <= now)),
-               func.count().filter(and_(c.status.in_(DONE), _not_merged()))).where(undecided), index, sqlite)
-    ).one()
+    # Open ones among the active tickets (their partial index, schema 0004: the backlog, not every
+    # complaint ever received); the closed ones without a decision among the undecided complaints.
+    active_index = "ix_ticket_active_due"
+    active = text(f"ticket.{ACTIVE_SQL}")  # literals: SQLite matches them to the partial index
+    open_total, overdue = conn.execute(_hinted(
+        select(func.count(), func.count().filter(c.complaint_due_at <= now)).where(active, undecided),
+        active_index, sqlite)).one()
+    closed_without = conn.execute(_hinted(
+        select(func.count()).where(undecided, c.status.in_(DONE), _not_merged()), "ix_ticket_m_complaint_open",
+        sqlite)).scalar_one()
     assignee = _A.alias("assignee")
     rows = conn.execute(_hinted(
         select(c.id, c.subject, c.created_at, c.complaint_due_at, c.status, assignee.c.name, _TM.c.name)
         .select_from(_T.outerjoin(assignee, assignee.c.id == c.assignee_id).outerjoin(_TM, _TM.c.id == c.team_id))
-        .where(undecided, active)
+        .where(active, undecided)
         .order_by(c.complaint_due_at, c.id)
-        .limit(limit), index, sqlite)
+        .limit(limit), active_index, sqlite)
     ).all()
     items = []
     for number, subject, created, due, status, who, team in rows:

@@ -37,6 +37,7 @@ MAX_REFERENCES = 10
 SETTING_FROM = "mail.from"
 SETTING_REPLY_TO = "mail.reply_to"
 SETTING_ADDRESSES = "mail.addresses"
+SETTING_TEAM = "mail.team"
 MAX_CC = 20
 
 
@@ -75,7 +76,7 @@ def publish_identity(desk: Desk, cfg: MailConfig) -> None:
         return
     with desk.store.write() as session:
         for key, value in ((SETTING_FROM, cfg.from_addr), (SETTING_REPLY_TO, cfg.reply_to or ""),
-                           (SETTING_ADDRESSES, ",".join(cfg.addresses))):
+                           (SETTING_ADDRESSES, ",".join(cfg.addresses)), (SETTING_TEAM, cfg.team or "")):
             row = session.get(Setting, key)
             if row is None:
                 session.add(Setting(key=key, value=value))

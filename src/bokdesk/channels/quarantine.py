@@ -119,6 +119,25 @@ def release(desk: Desk, cfg: MailConfig, actor: Actor, entry_id: int, *, sender:
     return result
 
 
+def published_config(desk: Desk) -> MailConfig:
+    """The mail settings a console can file a released message with: what ``mail run`` published
+    (From, Reply-To, the desk's addresses, the team of new tickets); no servers, no passwords."""
+    from ..core.models import Setting
+    from .mailconfig import load_mail_config
+    from .outbox import SETTING_ADDRESSES, SETTING_FROM, SETTING_REPLY_TO, SETTING_TEAM
+
+    keys = (SETTING_FROM, SETTING_REPLY_TO, SETTING_ADDRESSES, SETTING_TEAM)
+    with desk.store.read() as session:
+        values = {row.key: row.value for row in session.exec(select(Setting).where(col(Setting.key).in_(keys))).all()}
+    section: dict[str, object] = {}
+    for key, name in ((SETTING_FROM, "from"), (SETTING_REPLY_TO, "reply_to"), (SETTING_TEAM, "team")):
+        if values.get(key):
+            section[name] = values[key]
+    if values.get(SETTING_ADDRESSES):
+        section["addresses"] = values[SETTING_ADDRESSES].split(",")
+    return load_mail_config(section, env={})
+
+
 def dismiss(desk: Desk, actor: Actor, entry_id: int) -> None:
     roles.require(actor, Permission.CONFIGURE_DESK, WHAT)
     with desk.store.write() as session:
@@ -127,4 +146,4 @@ def dismiss(desk: Desk, actor: Actor, entry_id: int) -> None:
         session.add(row)
 
 
-__all__ = ["QuarantineEntry", "count_open", "dismiss", "get_entry", "list_entries", "release"]
+__all__ = ["QuarantineEntry", "count_open", "dismiss", "get_entry", "list_entries", "published_config", "release"]

@@ -19,7 +19,7 @@ from textual.signal import Signal
 
 from .. import i18n
 from ..core.enums import Role
-from ..i18n import _
+from ..i18n import _, ngettext
 from . import keymap
 from .live import HEARTBEAT, TICK, ChangeDetector, LiveUpdate
 from .safe_text import notify
@@ -175,6 +175,25 @@ class BokdeskApp(App[int]):
         reports = self.actor.role.level >= Role.SUPERVISOR.level
         self.set_timer(1.0, lambda: self.run_worker(lambda: _warm_up(reports), thread=True, group="warm-up",
                                                     exit_on_error=False))
+        if self.actor.role.level >= Role.ADMIN.level:
+            self.set_timer(2.0, self._quarantine_reminder)
+
+    def _quarantine_reminder(self) -> None:
+        """Admins are told once at start when e-mails wait in the mail quarantine."""
+        from .tasks import run_service
+
+        def count() -> int:
+            from ..channels.quarantine import count_open
+
+            return count_open(self.desk)
+
+        def done(waiting: int) -> None:
+            if waiting:
+                notify(self, ngettext("{n} e-mail waits in the mail quarantine (f6).",
+                                      "{n} e-mails wait in the mail quarantine (f6).", waiting).format(n=waiting),
+                       title=_("Mail quarantine"), severity="warning", timeout=10)
+
+        run_service(self, count, done=done, group="quarantine-count")
 
     # ------------------------------------------------------------------ live refresh
 
@@ -282,6 +301,19 @@ class BokdeskApp(App[int]):
             return
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen(self.desk, self.actor))
+
+    def action_quarantine(self) -> None:
+        """The mail quarantine (admins): e-mails that could not be filed."""
+        if not self.ready:
+            self.when_ready(self.action_quarantine)
+            return
+        if self.actor.role.level < Role.ADMIN.level:
+            notify(self, _("The mail quarantine is for admins."), title=_("Mail quarantine"))
+            return
+        from .screens.quarantine import QuarantineScreen
+
+        if not isinstance(self.screen, QuarantineScreen):
+            self.push_screen(QuarantineScreen())
 
     # ------------------------------------------------------------------ command palette
 

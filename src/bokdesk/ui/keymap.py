@@ -34,6 +34,7 @@ APP: list[BindingType] = [
     _b("f2", "queue", N_("Queue"), "app.queue", show=False),
     _b("f3", "canned", N_("Canned"), "app.canned", show=False),
     _b("f4", "stats", N_("Stats"), "app.stats", show=False),
+    _b("f6", "quarantine", N_("Mail quarantine"), "app.quarantine", show=False),
     _b("ctrl+q", "quit", N_("Quit"), "app.quit", show=False, priority=True),
     _b("ctrl+p", "command_palette", N_("commands"), "app.palette", show=False, priority=True),
 ]
@@ -95,6 +96,14 @@ EDITOR: list[BindingType] = [
     _b("ctrl+s", "send", N_("Send"), "editor.send", priority=True),
     _b("ctrl+t", "canned", N_("Canned response"), "editor.canned", priority=True),
     _b("escape", "close", N_("Close (draft kept)"), "editor.close", priority=True),
+]
+
+QUARANTINE: list[BindingType] = [
+    _b("r", "release", N_("File again"), "quarantine.release"),
+    _b("d", "dismiss_entry", N_("Dealt with"), "quarantine.dismiss"),
+    _b("a", "show_all", N_("Show all"), "quarantine.all"),
+    _b("ctrl+r", "reload", N_("Reload"), "quarantine.reload", show=False),
+    _b("escape", "back", N_("Back"), "quarantine.back"),
 ]
 
 NEW_TICKET: list[BindingType] = [

@@ -21,7 +21,7 @@ from ..tasks import run_service, show_error
 from ..views import View, core_view
 from ..widgets.bars import TopBar, ViewTabs
 from ..widgets.kpi_strip import KpiStrip
-from ..widgets.queue_table import QueueTable
+from ..widgets.queue_table import SLOW_LOAD, QueueTable
 
 if TYPE_CHECKING:
     from ...core.paging import QueueItem
@@ -129,8 +129,7 @@ class QueueScreen(DeskScreen[None]):
             return
         table = self.table
         source = table.source.refreshed() if table.source is not None else self._view_source()
-        table.load(source, keep=table.current)
-        self._load_counts()
+        table.load(source, keep=table.current, on_loaded=lambda: self.call_after_refresh(self._load_counts))
 
     def _load_counts(self) -> None:
         if self._counts_running:
@@ -176,7 +175,7 @@ class QueueScreen(DeskScreen[None]):
             hint = _("(the newest; type more to narrow)") if source.broad else ""
             tabs.note = assemble((_("search:"), "$text-muted"), " ", safe_line(self.search_text, "bold", limit=40),
                                  " ", (hint, "$text-muted"))
-        if event.total is not None and not event.table.loading and not self._shown:
+        if event.total is not None and not event.table.busy and not self._shown:
             self._shown = True
             self.call_after_refresh(self._first_shown)
 
@@ -208,15 +207,27 @@ class QueueScreen(DeskScreen[None]):
     # ------------------------------------------------------------------ actions
 
     def action_view(self, name: str) -> None:
+        """Switch views. The tabs and the top bar change with the rows, in the frame that shows
+        them (or after ``SLOW_LOAD`` s if the read is slow); the view sizes are read afterwards."""
         view = View(name)
         self.view = view
-        self.query_one(ViewTabs).current = view
         if self.search_text or self.query_one("#search-bar").display:
             self.close_search(reload=False)
-        self.table.load(self._view_source())
-        self.table.focus()
-        self._update_top(None, None)
-        self._load_counts()
+
+        def shown() -> None:
+            if self.view is view:
+                self.query_one(ViewTabs).current = view
+            self.call_after_refresh(self._load_counts)  # after the rows are painted, not competing
+
+        def slow() -> None:
+            if self.view is view and self.table.busy:
+                self.query_one(ViewTabs).current = view
+                self._update_top(None, None)
+
+        self.table.load(self._view_source(), on_loaded=shown)
+        if not self.table.has_focus:  # focus() repaints the widget even when it has focus already
+            self.table.focus()
+        self.set_timer(SLOW_LOAD, slow)
 
     def action_search(self) -> None:
         bar = self.query_one("#search-bar")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ...core.paging import QueueItem
 
 WINDOW_PAGES = 6  # pages kept around the cursor
+SLOW_LOAD = 0.25  # seconds before a load of another source shows "Loading…" instead of the old rows
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,8 @@ class QueueTable(Widget, can_focus=True):
         self.has_after = False
         self.first_index: int | None = 0
         self.total: int | None = None
-        self.loading = False
+        self.busy = False  # a read is under way (not Textual's ``loading``: that mounts an indicator)
+        self._on_loaded: Callable[[], object] | None = None
         self.empty_text = ""
         self._generation = 0
         self._extending: set[str] = set()
@@ -178,17 +180,28 @@ class QueueTable(Widget, can_focus=True):
 
     # ------------------------------------------------------------------ loading
 
-    def load(self, source: QueueSource, *, keep: QueueItem | None = None) -> None:
-        """Show ``source``; with ``keep``, stay on that ticket (or where it was) at the same line."""
+    def load(self, source: QueueSource, *, keep: QueueItem | None = None,
+             on_loaded: Callable[[], object] | None = None) -> None:
+        """Show ``source``; with ``keep``, stay on that ticket (or where it was) at the same line.
+
+        Nothing is repainted until the rows are there, so the frame after a key already shows its
+        result (Textual paces frames: a frame just before the rows would delay them by up to two
+        frame periods). Only a slow read (over ``SLOW_LOAD`` s) shows "Loading…" meanwhile.
+        ``on_loaded`` runs once the rows are applied (or found unchanged).
+        """
         self._generation += 1
         generation = self._generation
         self.source = source
         self._extending.clear()
         self._pending_move = 0
-        self.loading = True
+        self.busy = True
+        self._on_loaded = on_loaded
         screen_line = self.cursor - self.top
         page = self.page_size
-        self.refresh()
+        if not self.rows:
+            self.refresh()
+        elif keep is None:
+            self.set_timer(SLOW_LOAD, lambda: self._slow_load(generation))
 
         def work() -> None:
             total = source.count()
@@ -225,26 +238,38 @@ class QueueTable(Widget, can_focus=True):
         except RuntimeError:  # the app is shutting down
             pass
 
+    def _slow_load(self, generation: int) -> None:
+        """Another source is still loading: show "Loading…" rather than the old rows."""
+        if generation == self._generation and self.busy:
+            self.rows, self.cursor, self.top, self.total = [], 0, 0, None
+            self.has_before = self.has_after = False
+            self.refresh()
+
     def _apply_load(self, rows: list[QueueItem], cursor: int, first: int, total: int, has_before: bool,
                     has_after: bool, screen_line: int) -> None:
         unchanged = (rows == self.rows and total == self.total and first == self.first_index
                      and (has_before, has_after) == (self.has_before, self.has_after)
                      and min(cursor, max(0, len(rows) - 1)) == self.cursor)
-        self.loading = False
+        self.busy = False
+        callback, self._on_loaded = self._on_loaded, None
         if unchanged and rows:  # a refresh that found nothing new (most live refreshes): no repaint
             self._maybe_extend()
+            if callback is not None:
+                callback()
             return
         self.rows = rows
         self.cursor = min(cursor, max(0, len(rows) - 1))
         self.first_index = first
         self.total = total
         self.has_before, self.has_after = has_before, has_after
-        self.loading = False
+        self.busy = False
         self.top = max(0, self.cursor - max(0, min(screen_line, self.visible_rows - 1)))
         self._clamp_top()
         self.refresh()
         self._post_highlight()
         self._maybe_extend()
+        if callback is not None:
+            callback()
 
     def _extend(self, direction: str) -> None:
         if direction in self._extending or self.source is None or not self.rows:
@@ -377,7 +402,7 @@ class QueueTable(Widget, can_focus=True):
             return
         self._generation += 1
         generation, source, page = self._generation, self.source, self.page_size
-        self.loading = True
+        self.busy = True
 
         def work() -> None:
             total = source.count()
@@ -468,7 +493,7 @@ class QueueTable(Widget, can_focus=True):
         index = self.top + y - 1
         if index >= len(self.rows):
             if not self.rows and y == 2:
-                text = _("Loading…") if self.loading else (self.empty_text or _("No tickets here."))
+                text = _("Loading…") if self.busy else (self.empty_text or _("No tickets here."))
                 return Strip([Segment(set_cell_size("  " + text, width), base + self._style("muted"))], width)
             if index == len(self.rows) and self.has_after and y > 1:
                 return Strip([Segment(set_cell_size("  " + _("Loading…"), width), base + self._style("muted"))], width)

@@ -136,6 +136,20 @@ async def test_an_agent_is_refused_even_on_the_screen_itself(desk, ola):
         assert app.screen.loaded.report is None
 
 
+async def test_every_trend_shows_all_13_weeks(desk, boss):
+    """The SLA and NPS charts carry a note line: the chart grows by it, the current week stays in."""
+    app = make_app(desk, boss)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stats(pilot)
+        await pilot.press("w")
+        for name in stats_screen.TRENDS:
+            await settle(pilot)
+            text = screen_text(app)
+            assert "W36 31.08" in text and "W48 23.11" in text, name
+            await pilot.press("right_square_bracket")
+        assert screen.metric == 0
+
+
 async def test_works_at_80x24(desk, boss):
     app = make_app(desk, boss)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -230,9 +230,13 @@ def overview_lists(report: metrics.Report, tz: Any) -> Content:
     complaints = report.complaints.open[:5]
     if not complaints:
         pieces += [(_("none open"), "$text-muted"), "\n"]
-    for c in complaints:
+    numbers = [f"#{c.number}" for c in complaints]
+    days = [_("{days} d").format(days=c.days_left) for c in complaints]
+    number_width = max([len(n) + 1 for n in numbers] + [7])  # ticket numbers grow to 7 digits
+    days_width = max([len(d) + 1 for d in days] + [5])  # and overdue days to -351 d
+    for c, number, left in zip(complaints, numbers, days, strict=True):
         style = "bold $text-error" if c.days_left < 0 else ("bold $text-warning" if c.days_left <= 3 else "bold")
-        pieces += [(f"#{c.number}".ljust(7), "$text-muted"), (_("{days} d").format(days=c.days_left).rjust(5), style),
+        pieces += [(number.ljust(number_width), "$text-muted"), (left.rjust(days_width), style),
                    "  ", one_line(c.subject, 40).ljust(40), "  ", (one_line(c.assignee or "—", 24), "$text-muted"),
                    "\n"]
     pieces += ["\n", (_("Open tickets per agent"), "bold"), "\n"]

@@ -65,7 +65,7 @@ class BarChart(Widget):
 
     DEFAULT_CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
 
-    series: reactive[Series | None] = reactive(None)
+    series: reactive[Series | None] = reactive(None, layout=True)  # a note adds a line
     empty: reactive[str] = reactive("")
 
     def render(self) -> Content:

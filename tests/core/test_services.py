@@ -140,8 +140,9 @@ def test_transfer_needs_handover_note_and_records_it(desk, staff):
     assert after.assignee_id == staff.dev.id and after.transfer_count == 1
     detail = ticket_detail(desk, t.id)
     assert detail.team.name == "Developers"
-    assert detail.messages[-1].message.kind == "note"
-    assert "Błąd aplikacji" in detail.messages[-1].message.body
+    # the handover note is the agent's own words, kept apart from plain notes (no generated text)
+    assert detail.messages[-1].message.kind == "handover"
+    assert detail.messages[-1].message.body == "Błąd aplikacji, logi z 14:20."
     rows = events(desk, t.id)
     assert ("Aleksandra Nowak", "team", "BOK Warszawa", "Developers", "Błąd aplikacji, logi z 14:20.") in rows
     assert ("Aleksandra Nowak", "assignee", "ola", "tomek", "Błąd aplikacji, logi z 14:20.") in rows

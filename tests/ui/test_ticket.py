@@ -4,6 +4,7 @@ drafts that survive closing the app, and edit conflicts that never lose the text
 from __future__ import annotations
 
 from sqlmodel import select
+from textual.widgets import OptionList
 from ui_helpers import make_app, paste, screen_text, settle, type_text
 
 from bokdesk.core.models import CannedResponse, Message, SurveyAnswer
@@ -111,6 +112,8 @@ async def test_transfer_with_a_handover_note(desk, ola):
         await settle(pilot)
         assert isinstance(app.screen, AssignDialog)
         await type_text(pilot, "Tomasz")
+        offered = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "Tomasz Lewandowski" in offered and "offline · 0 tickets in work" in offered
         await pilot.press("enter")  # to the list
         await pilot.press("enter")  # choose: to the note
         await pilot.press("ctrl+s")
@@ -120,9 +123,13 @@ async def test_transfer_with_a_handover_note(desk, ola):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, TicketScreen)
+        handover = app.screen.query(".message-handover").last()
+        assert "Handover note" in str(handover.border_title)
+        assert "Błąd 500 przy płatności" in str(handover.render())
     ticket = ticket_detail(desk, ticket_id).ticket
     assert ticket.assignee_id == tomek.id and ticket.transfer_count == 1
-    assert messages(desk, ticket_id)[-1].body.endswith("Błąd 500 przy płatności, logi w załączniku.")
+    last = messages(desk, ticket_id)[-1]
+    assert (last.kind, last.body) == ("handover", "Błąd 500 przy płatności, logi w załączniku.")
 
 
 async def test_status_priority_survey_and_solve(desk, ola):

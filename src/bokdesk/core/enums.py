@@ -95,6 +95,7 @@ class MessageKind(StrEnum):
     CUSTOMER = "customer"
     REPLY = "reply"
     NOTE = "note"
+    HANDOVER = "handover"  # the internal note written when a ticket is transferred
     CALL = "call"
     SYSTEM = "system"
 

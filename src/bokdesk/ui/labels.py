@@ -99,6 +99,7 @@ def _labels(kind: str, lang: str) -> dict[str, str]:
             "customer": pgettext("message kind", "Customer"),
             "reply": pgettext("message kind", "Reply"),
             "note": pgettext("message kind", "Internal note"),
+            "handover": pgettext("message kind", "Handover note"),
             "call": pgettext("message kind", "Call log"),
             "system": pgettext("message kind", "System"),
         }

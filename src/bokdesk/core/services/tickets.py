@@ -336,17 +336,9 @@ def assign(
             _pick_up(session, ticket, actor, now)
             if ticket.status == Status.NEW.value:
                 _set(session, ticket, actor, now, "status", Status.OPEN.value)
-        if note:
-            target = agent.name if agent else session.get(Team, team_id).name  # type: ignore[union-attr]
-            session.add(
-                Message(
-                    ticket_id=ticket_id,
-                    kind=MessageKind.NOTE.value,
-                    author_agent_id=actor.id,
-                    body=f"Handover to {target}: {note}",
-                    created_at=now,
-                )
-            )
+        if note:  # the agent's own words; who it went to is in the history rows above
+            session.add(Message(ticket_id=ticket_id, kind=MessageKind.HANDOVER.value, author_agent_id=actor.id,
+                                body=note, created_at=now))
         touch(desk, ticket, now)
         return ticket
 

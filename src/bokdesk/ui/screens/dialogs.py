@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,9 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ...i18n import _
+from ...i18n import _, ngettext, pgettext
 from .. import keymap
 from ..safe_text import assemble, safe, safe_line
+
+if TYPE_CHECKING:
+    from ...core.services.roster import RosterEntry
 
 T = TypeVar("T")
 
@@ -85,11 +88,11 @@ class AssignDialog(Dialog[Assignment]):
 
     BINDINGS = keymap.FORM_DIALOG
 
-    def __init__(self, agents: Sequence[tuple[int, str, str | None, int | None]], teams: Sequence[tuple[int, str]],
+    def __init__(self, agents: Sequence[RosterEntry], teams: Sequence[tuple[int, str]],
                  *, current_agent: int | None, needs_note: bool, me: int | None = None) -> None:
         super().__init__()
         self.me = me
-        self.agents = list(agents)  # (id, name, team name, team id)
+        self.agents = list(agents)
         self.teams = list(teams)
         self.current_agent = current_agent
         self.needs_note = needs_note
@@ -119,13 +122,14 @@ class AssignDialog(Dialog[Assignment]):
         targets = self.query_one(OptionList)
         targets.clear_options()
         self._targets = []
-        for agent_id, name, team, team_id in self.agents:
-            if needle and needle not in name.lower() and needle not in (team or "").lower():
+        for entry in self.agents:
+            if needle and needle not in entry.name.lower() and needle not in (entry.team or "").lower():
                 continue
-            label = assemble(safe_line(name), "  ", (safe_line(team or "").plain, "$text-muted"))
-            if agent_id == self.current_agent:
+            label = assemble(safe_line(entry.name), "  ", (safe_line(entry.team or "").plain, "$text-muted"),
+                             "  ", presence_label(entry))
+            if entry.agent_id == self.current_agent:
                 label = assemble(label, "  ", (_("(current)"), "$text-muted"))
-            self._targets.append(("agent", agent_id, team_id))
+            self._targets.append(("agent", entry.agent_id, entry.team_id))
             targets.add_option(Option(label))
         for team_id, name in self.teams:
             if needle and needle not in name.lower():
@@ -230,10 +234,21 @@ class ConflictDialog(ChoiceDialog[str]):
         super().__init__(_("Someone else changed this ticket"), options, text=text)
 
 
-def agent_rows(desk: Any) -> tuple[list[tuple[int, str, str | None, int | None]], list[tuple[int, str]]]:
-    """Active agents (id, name, team, team id) and teams (id, name), for the assign dialog (thread)."""
-    from ...core.services.agents import list_agents, list_teams
+def presence_label(entry: RosterEntry) -> Content:
+    """"● here · 3 in work": whether the agent is around, and how much they already carry."""
+    state = {
+        "available": (pgettext("agent presence", "● here"), "$text-success"),
+        "away": (pgettext("agent presence", "◐ away"), "$text-warning"),
+        "off_shift": (pgettext("agent presence", "○ off shift"), "$text-muted"),
+    }.get(entry.state, (pgettext("agent presence", "○ offline"), "$text-muted"))
+    load = ngettext("{n} ticket in work", "{n} tickets in work", entry.load).format(n=entry.load)
+    return assemble(state, (" · " + load, "$text-muted"))
 
-    agents = [(a.id, a.name, team, a.team_id) for a, team in list_agents(desk) if a.active and a.id is not None]
+
+def agent_rows(desk: Any) -> tuple[list[RosterEntry], list[tuple[int, str]]]:
+    """Active agents with presence and load, and teams (id, name), for the assign dialog (thread)."""
+    from ...core.services.agents import list_teams
+    from ...core.services.roster import roster
+
     teams = [(t.id, t.name) for t in list_teams(desk) if t.id is not None]
-    return agents, teams
+    return roster(desk), teams

@@ -122,3 +122,18 @@ def test_role_and_agent_changes_are_audited_and_only_admins_read_them(desk, staf
     for who in (staff.boss, staff.kasia):
         with pytest.raises(PermissionDenied, match="Reading the audit needs the admin role"):
             audit.entries(desk, who)
+
+
+def test_a_clock_change_re_measures_the_pauses_from_history(desk, staff, clock):
+    start = clock.now  # Tuesday 09:00 local
+    number = _new(desk, "Paused")
+    tickets.take(desk, staff.ola, number)
+    clock.now = start + timedelta(hours=1)
+    tickets.set_status(desk, staff.ola, number, "pending")
+    clock.now = start + timedelta(days=1)  # Wednesday 09:00: pending 23 wall hours, 7 business hours
+    tickets.add_customer_message(desk, SYSTEM, number, "Odpowiedź klienta")
+    assert _ticket(desk, number).paused_seconds == 7 * 3600  # business clock (opening hours 08-16)
+    policies.set_policy(desk, staff.boss, policies.PolicyInput("normal", None, 60, 600, business_hours=False))
+    t = _ticket(desk, number)
+    assert t.paused_seconds == 23 * 3600
+    assert _aware(t.resolution_due_at) == start + timedelta(minutes=600) + timedelta(hours=23)

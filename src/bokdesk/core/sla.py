@@ -22,6 +22,8 @@ Definitions (``docs`` metrics.md, binding):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -54,9 +56,30 @@ def _aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+_CACHE = "bokdesk.sla.policies"
+
+
+@contextmanager
+def policies_cached(session: Session) -> Iterator[None]:
+    """Within the block ``policy_for`` answers from one read of the policies (for a recomputation
+    over many tickets: no query, and no autoflush of the pending changes, per ticket)."""
+    by_priority: dict[str, list[SlaPolicy]] = {}
+    for row in session.exec(select(SlaPolicy)).all():
+        by_priority.setdefault(row.priority, []).append(row)
+    session.info[_CACHE] = by_priority
+    try:
+        yield
+    finally:
+        session.info.pop(_CACHE, None)
+
+
 def policy_for(session: Session, priority: str, category: str | None) -> SlaPolicy | None:
     """The policy for a priority, preferring one specific to the category."""
-    rows = session.exec(select(SlaPolicy).where(SlaPolicy.priority == priority)).all()
+    cached = session.info.get(_CACHE)
+    if cached is not None:
+        rows = cached.get(priority, [])
+    else:
+        rows = session.exec(select(SlaPolicy).where(SlaPolicy.priority == priority)).all()
     specific = [r for r in rows if r.category is not None and r.category == category]
     general = [r for r in rows if r.category is None]
     return (specific or general or [None])[0]
@@ -225,13 +248,29 @@ def ticket_events(session: Session, ticket_id: int) -> list[TicketEvent]:
                              .order_by(col(TicketEvent.id))).all())
 
 
-def convert_pauses(session: Session, calendar: BusinessCalendar, ticket: Ticket, was_business: bool) -> None:
-    """After a policy change, re-measure the finished pauses if the clock (business/calendar) changed."""
+def pause_events(session: Session, ticket_ids: list[int]) -> dict[int, list[TicketEvent]]:
+    """The history rows pauses are replayed from (status changes and solves), of many tickets in one
+    query, by ticket, in id order."""
+    out: dict[int, list[TicketEvent]] = {ticket_id: [] for ticket_id in ticket_ids}
+    for start in range(0, len(ticket_ids), 500):
+        chunk = ticket_ids[start:start + 500]
+        rows = session.exec(select(TicketEvent).where(col(TicketEvent.ticket_id).in_(chunk),
+                                                      col(TicketEvent.field).in_(("status", "solved_at")))
+                            .order_by(col(TicketEvent.id))).all()
+        for row in rows:
+            out[row.ticket_id].append(row)
+    return out
+
+
+def convert_pauses(session: Session, calendar: BusinessCalendar, ticket: Ticket, was_business: bool,
+                   events: list[TicketEvent] | None = None) -> None:
+    """After a policy change, re-measure the finished pauses if the clock (business/calendar) changed
+    (``events``: the ticket's history rows when the caller has read them already)."""
     business = uses_business_time(session, ticket)
     if business == was_business or ticket.id is None:
         return
     total = 0
-    for pause in pauses_from_events(ticket_events(session, ticket.id)):
+    for pause in pauses_from_events(ticket_events(session, ticket.id) if events is None else events):
         if pause.end is not None:
             total += elapsed(calendar, pause.start, pause.end, business)
     ticket.paused_seconds = total

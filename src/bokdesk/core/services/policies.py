@@ -8,6 +8,10 @@ keeps its due time and verdict, and solved tickets keep theirs (the figures alre
 stay true). Each ticket whose due times moved gets a ``due`` history row (the ticket's history
 and its explanation must say why its clock jumped, and a console holding the ticket sees a new
 version); the change itself, with how many tickets moved, goes to the audit (``core/audit.py``).
+Policies are read once for the whole recomputation and the history rows of tickets whose clock
+changes (business <-> calendar) in one query: on a million-ticket desk with ~900 open tickets of a
+priority the change holds the write lock for about 1.5-3 s (agents' writes wait their turn, none
+fails), a few times a year.
 Desk settings that every process must see alike (a team's assignment mode, values in the
 ``setting`` table) live in the database; every change of them is audited too.
 """
@@ -15,6 +19,7 @@ Desk settings that every process must see alike (a team's assignment mode, value
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -22,7 +27,7 @@ from .. import audit, history, roles, sla
 from ..desk import Actor, Desk
 from ..enums import ACTIVE_STATUSES, AssignmentMode, Category, Priority
 from ..errors import NotFound, ValidationError
-from ..models import Setting, SlaPolicy, Team, Ticket
+from ..models import Setting, SlaPolicy, Team, Ticket, TicketEvent
 from ..roles import Permission
 
 MAX_TARGET_MINUTES = 365 * 24 * 60
@@ -101,7 +106,9 @@ def _governed(session: Session, priority: str, category: str | None) -> list[tup
         specific = select(SlaPolicy.category).where(SlaPolicy.priority == priority,
                                                     col(SlaPolicy.category).is_not(None))
         query = query.where(col(Ticket.category).not_in(specific))
-    return [(t, sla.uses_business_time(session, t)) for t in session.exec(query.order_by(col(Ticket.id))).all()]
+    tickets = session.exec(query.order_by(col(Ticket.id))).all()
+    with sla.policies_cached(session):
+        return [(t, sla.uses_business_time(session, t)) for t in tickets]
 
 
 def _recompute(session: Session, desk: Desk, actor: Actor, governed: list[tuple[Ticket, bool]], what: str) -> int:
@@ -109,23 +116,34 @@ def _recompute(session: Session, desk: Desk, actor: Actor, governed: list[tuple[
     row for each ticket whose due times moved. Returns how many moved."""
     now = desk.now()
     moved = 0
-    for ticket, was_business in governed:
-        before = (ticket.frt_due_at, ticket.resolution_due_at, ticket.next_due_at, ticket.next_risk_at)
-        sla.convert_pauses(session, desk.calendar, ticket, was_business)
-        answered = sla.frt_stop(ticket) is not None
-        sla.apply_policy(session, desk.calendar, ticket)
-        if answered:  # a decided first-response target keeps its due time and its verdict
-            ticket.frt_due_at = before[0]
-        after = (ticket.frt_due_at, ticket.resolution_due_at, ticket.next_due_at, ticket.next_risk_at)
-        if after == before:
-            continue
-        moved += 1
-        ticket.version += 1
-        ticket.updated_at = now
-        session.add(ticket)
-        history.record(session, ticket.id, actor, now, "due", before[2], ticket.next_due_at,  # type: ignore[arg-type]
-                       f"recomputed for the changed SLA policy {what}")
+    with sla.policies_cached(session), session.no_autoflush:
+        # Tickets whose clock changes (business <-> calendar) re-measure their pauses from history:
+        # their rows in one query, not one per ticket.
+        clock_changes = [t.id for t, was_business in governed if sla.uses_business_time(session, t) != was_business]
+        events = sla.pause_events(session, clock_changes) if clock_changes else {}  # type: ignore[arg-type]
+        for ticket, was_business in governed:
+            moved += _recompute_one(session, desk, actor, ticket, was_business, what, now, events.get(ticket.id))
     return moved
+
+
+def _recompute_one(session: Session, desk: Desk, actor: Actor, ticket: Ticket, was_business: bool, what: str,
+                   now: datetime, events: list[TicketEvent] | None) -> int:
+    """One ticket of ``_recompute``: 1 if its due times moved, else 0."""
+    before = (ticket.frt_due_at, ticket.resolution_due_at, ticket.next_due_at, ticket.next_risk_at)
+    sla.convert_pauses(session, desk.calendar, ticket, was_business, events)
+    answered = sla.frt_stop(ticket) is not None
+    sla.apply_policy(session, desk.calendar, ticket)
+    if answered:  # a decided first-response target keeps its due time and its verdict
+        ticket.frt_due_at = before[0]
+    after = (ticket.frt_due_at, ticket.resolution_due_at, ticket.next_due_at, ticket.next_risk_at)
+    if after == before:
+        return 0
+    ticket.version += 1
+    ticket.updated_at = now
+    session.add(ticket)
+    history.record(session, ticket.id, actor, now, "due", before[2], ticket.next_due_at,  # type: ignore[arg-type]
+                   f"recomputed for the changed SLA policy {what}")
+    return 1
 
 
 def set_policy(desk: Desk, actor: Actor, data: PolicyInput) -> SlaPolicy:

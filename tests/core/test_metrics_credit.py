@@ -142,3 +142,42 @@ def test_upgrading_an_older_desk_fills_the_credit_from_history(desk, staff, hand
         t = session.exec(select(Ticket).where(Ticket.id == handed_over)).one()
     assert (t.picked_up_by_id, t.first_responder_id, t.first_solver_id, t.solver_id) == (
         staff.ola.id, staff.ola.id, staff.kasia.id, staff.dev.id)
+
+
+def test_a_jsonl_round_trip_keeps_every_figure(desk, staff, handed_over, clock, tmp_path):
+    """An import writes tickets without the services: the durations and the credit the reports
+    read are restored from the imported timestamps and history (the same report on both desks)."""
+    import io
+
+    from bokdesk.core import jsonl
+    from bokdesk.core.database import open_store
+    from bokdesk.core.desk import Desk
+    from bokdesk.core.services import agents
+
+    clock.now = L(2026, 11, 16, 10, 30)
+    call = tickets.create_ticket(desk, staff.kasia, tickets.NewTicket(
+        subject="Telefon", channel="phone", customer=CustomerSpec(name="Dzwoniący", phone="600700801"),
+        body="Rozmowa"))  # typed in during the call: Kasia's pickup and first response...
+    clock.now = L(2026, 11, 16, 11, 0)
+    tickets.assign(desk, staff.kasia, call.id, agent_id=staff.ola.id, note="Dla Oli")  # ...though Ola has it now
+    clock.now = L(2026, 11, 16, 15, 0)
+    out = io.StringIO()
+    jsonl.export_jsonl(desk, out)
+    path = tmp_path / "desk.jsonl"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    other = Desk(store=open_store(tmp_path / "other.db"), clock=clock)
+    try:
+        boss = agents.actor_of(agents.add_agent(other, None, "marek", "Marek Wiśniewski", role="supervisor"))
+        jsonl.import_jsonl(other, path)
+        before = metrics.report(desk, staff.boss, monday(desk), weeks=2).to_json()
+        after = metrics.report(other, boss, monday(other), weeks=2).to_json()
+        logins = {row["key"]: row.get("login") for row in after["breakdowns"]["agent"]}
+        for report in (before, after):  # agent ids differ between the desks; logins do not
+            for row in report["breakdowns"]["agent"]:
+                row["key"] = row.get("login")
+        assert after == before
+        assert "kasia" in logins.values()
+        kasia = next(r for r in after["breakdowns"]["agent"] if r["key"] == "kasia")
+        assert kasia["pickup"]["count"] == 1 and kasia["first_response"]["count"] == 1
+    finally:
+        other.store.dispose()

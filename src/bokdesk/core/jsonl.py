@@ -247,7 +247,13 @@ def import_jsonl(desk: Desk, path: Path) -> dict[str, int]:
         taken = set(session.exec(select(Ticket.id).where(col(Ticket.id).in_(list(numbers)))).all()) if numbers else set()
         if taken:
             raise ValidationError(f"ticket #{min(taken)} already exists in this database; nothing was imported.")
-        return _write_all(session, desk, _read(path))
+        counts = _write_all(session, desk, _read(path))
+        # The stored durations and per-agent credit the reports read (core/metrics.py), from the
+        # imported timestamps and history, as the services would have stored them.
+        from .sla import restore_figures
+
+        restore_figures(session, desk.calendar, sorted(numbers))
+        return counts
 
 
 def _write_all(session: Session, desk: Desk, records: Iterable[tuple[int, dict[str, Any]]]) -> dict[str, int]:

@@ -298,6 +298,20 @@ def stamp_durations(calendar: BusinessCalendar, ticket: Ticket, now: datetime | 
                                            ticket.resolution_breached)
 
 
+def restore_figures(session: Session, calendar: BusinessCalendar, ticket_ids: list[int]) -> None:
+    """Tickets written without the services (an import): the durations reports aggregate, from
+    their timestamps, and the agent credited with each clock, from their history."""
+    from . import credit
+
+    for start in range(0, len(ticket_ids), 500):
+        chunk = ticket_ids[start:start + 500]
+        for ticket in session.exec(select(Ticket).where(col(Ticket.id).in_(chunk))).all():
+            stamp_durations(calendar, ticket)
+            session.add(ticket)
+        session.flush()
+    credit.backfill(session, ticket_ids)
+
+
 def _breached(due: datetime | None, mark: datetime | None, current: bool) -> bool:
     """A target is breached when its clock stopped or paused (or is, ``mark``) after the due time."""
     if due is None:

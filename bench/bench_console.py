@@ -188,9 +188,10 @@ class Facts:
             self.start_marker = f"{first.id} "
             self.unassigned = paging.count(desk, actor, View.UNASSIGNED, now)
             self.open_total = paging.count(desk, actor, View.OPEN, now)
-            top = paging.page(desk, actor, View.OPEN, now, limit=1)[0]
-            self.open_id = top.id
-            self.open_customer = ticket_detail(desk, top.id).customer.name
+            top = paging.page(desk, actor, View.OPEN, now, limit=2)
+            self.open_id = top[0].id
+            self.open_customer = ticket_detail(desk, top[0].id).customer.name
+            self.second = (top[1].id, ticket_detail(desk, top[1].id).customer.name) if len(top) > 1 else None
             # A two-letter search whose first hit is not among the first rows after its first
             # letter, so the frame that shows it can only be the second keystroke's result.
             self.search_text, self.search_first = "ko", None
@@ -226,7 +227,7 @@ def hello_floor(repeat: int) -> dict[str, float]:
             "key": statistics.median(keys)}
 
 
-ACTIONS = ["move", "page down", "switch view", "open ticket", "back to queue", "search keystroke"]
+ACTIONS = ["move", "page down", "switch view", "open first ticket", "open ticket", "back to queue", "search keystroke"]
 
 
 def console_run(path: Path, repeat: int) -> dict[str, float]:
@@ -236,7 +237,8 @@ def console_run(path: Path, repeat: int) -> dict[str, float]:
     for _ in range(repeat):
         term = Terminal([PYTHON, "-m", "bokdesk", "--db", str(path), "--lang", "en"])
         starts.append(term.wait_for(facts.start_marker))
-        term.settle(quiet=1.5)  # past the start-up work (desk attach, first refresh, warm-up imports)
+        term.settle(quiet=1.0)
+        time.sleep(2.0)  # past the start-up work (desk attach, first refresh, warm-up imports in a thread)
         actions["switch view"].append(term.key(b"3", lambda t: re.search(rf"All open\s+1/{facts.open_total:,}\b", t) is not None))
         if facts.open_total >= 4:
             for step in range(2, 5):  # the top bar shows the new position ("2/640") with the moved cursor
@@ -245,9 +247,16 @@ def console_run(path: Path, repeat: int) -> dict[str, float]:
         if facts.open_total > 60:
             actions["page down"].append(term.key(b"\x1b[6~", lambda t: any(p > 10 for p in position(t, facts.open_total))))
             term.key(b"\x1b[H", lambda t: 1 in position(t, facts.open_total))
-        actions["open ticket"].append(term.key(b"\r", lambda t: "Priority" in t and facts.open_customer in t
-                                               and f"#{facts.open_id}" in t))
+        actions["open first ticket"].append(term.key(b"\r", lambda t: "Priority" in t and facts.open_customer in t
+                                                     and f"#{facts.open_id}" in t))
         actions["back to queue"].append(term.key(b"\x1b", lambda t: re.search(rf"All open\s+1/{facts.open_total:,}\b", t) is not None))
+        if facts.second is not None:  # the screen is reused from now on: what every later ticket costs
+            term.key(b"\x1b[B", lambda t: 2 in position(t, facts.open_total))
+            second_id, second_customer = facts.second
+            actions["open ticket"].append(term.key(b"\r", lambda t: "Priority" in t and second_customer in t
+                                                   and f"#{second_id}" in t))
+            term.key(b"\x1b", lambda t: re.search(rf"All open\s+2/{facts.open_total:,}\b", t) is not None)
+            term.key(b"\x1b[H", lambda t: 1 in position(t, facts.open_total))
         term.key(b"/", lambda t: "Search:" in t)
         term.key(facts.search_text[0].encode(), lambda t: True)
         if facts.search_first is not None:
@@ -369,7 +378,7 @@ def main() -> int:
         values = [ms(ui[s].get(name)) for s in sizes]
         rows.append([label, *values, ms(hello["key"]) + " hello key", f"{ui[largest][name] / hello['key']:.1f}x",
                      "< 50 ms"])
-        if name in sql[largest]:
+        if name.replace("first ", "") in sql[largest] and name != "open first ticket":
             floor = sql[largest][name]
             rows.append([f"  its bare SQL (sqlite3)", *[ms(sql[s][name]) for s in sizes], "", "", ""])
     rows.append(["KPI refresh (core call)", *[ms(sql[s]["KPI refresh"]) for s in sizes],

@@ -9,6 +9,8 @@ ticket is opened again. ``Ctrl+T`` inserts a canned response with its placeholde
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
+from types import SimpleNamespace
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +45,7 @@ class DraftKeeper:
         self._generation: dict[tuple[int, str], int] = {}
         self._written: dict[tuple[int, str], int] = {}
         self._sequence = 0
+        self._latest: dict[tuple[int, str], tuple[Any, str, int | None, datetime]] = {}
 
     def ticket(self) -> int:
         """On the event loop, when a save is asked for: its place in the order of writes."""
@@ -52,9 +55,23 @@ class DraftKeeper:
     def generation(self, ticket_id: int, kind: str) -> int:
         return self._generation.get((ticket_id, kind), 0)
 
+    def remember(self, desk: Any, ticket_id: int, kind: str, text: str, base: int | None) -> None:
+        """On the event loop, when a save is asked for: the newest text of this console."""
+        self._latest[(ticket_id, kind)] = (desk, text, base, datetime.now(UTC))
+
+    def latest(self, desk: Any, ticket_id: int, kind: str, stored: Any) -> Any:
+        """The draft to restore: what this console last asked to save, when the stored draft (read
+        in a thread, maybe before that save was written) does not hold it yet."""
+        mine = self._latest.get((ticket_id, kind))
+        if mine is None or mine[0] is not desk or (stored is not None and stored.body == mine[1]):
+            return stored
+        _desk, text, base, at = mine
+        return SimpleNamespace(body=text, base_version=base, updated_at=at)
+
     def start_send(self, ticket_id: int, kind: str) -> int:
         """On the event loop, before the send starts: earlier saves become no-ops."""
         key = (ticket_id, kind)
+        self._latest.pop(key, None)
         self._generation[key] = self._generation.get(key, 0) + 1
         return self._generation[key]
 
@@ -229,6 +246,7 @@ class Composer(Vertical):
         app: Any = self.app
         ticket_id, kind, base = self.ticket_id, self.kind, self.base_version
         generation, sequence = KEEPER.generation(ticket_id, kind), KEEPER.ticket()
+        KEEPER.remember(app.desk, ticket_id, kind, text, base)
         run_service(app, lambda: KEEPER.save(app.desk, app.actor, ticket_id, kind, text, base, generation, sequence),
                     group="draft")
 

@@ -295,8 +295,12 @@ class QueueScreen(DeskScreen[None]):
         screen = app.ticket_screen()
         if screen in app.screen_stack:
             return
-        screen.show(ticket_id, neighbours=self.neighbour)
-        app.push_screen(screen)
+
+        def present() -> None:
+            if screen not in app.screen_stack and app.screen is self:
+                app.push_screen(screen)
+
+        screen.show(ticket_id, neighbours=self.neighbour, present=present)  # pushed once it is filled
 
     def neighbour(self, ticket_id: int, step: int) -> int | None:
         """The ticket before / after ``ticket_id`` in this queue (for ``[`` and ``]`` on the detail)."""

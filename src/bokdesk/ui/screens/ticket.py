@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -38,6 +38,7 @@ from .dialogs import (
 from .editor import KEEPER, Composer, Outgoing
 
 Neighbours = Callable[[int, int], "int | None"]
+SLOW_OPEN = 0.25  # seconds: a ticket read slower than this shows "Loading…" first
 
 
 @dataclass
@@ -73,6 +74,9 @@ class TicketScreen(DeskScreen[None]):
         self._shown_messages: tuple[int, ...] = ()
         self._loading = False
         self._stale = False
+        self._present: Callable[[], object] | None = None
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._look: tuple[Any, ...] | None = None
 
     @property
     def composer(self) -> Composer:
@@ -112,12 +116,21 @@ class TicketScreen(DeskScreen[None]):
         if self.ticket_id:
             self._leave(self.ticket_id)
 
-    def show(self, ticket_id: int, *, neighbours: Neighbours | None = None) -> None:
-        """Show another ticket on this screen (reused: opening a ticket mounts nothing new)."""
+    def show(self, ticket_id: int, *, neighbours: Neighbours | None = None,
+             present: Callable[[], object] | None = None) -> None:
+        """Show another ticket on this screen (reused: opening a ticket mounts nothing new).
+
+        The ticket is read first and the screen filled while the old content (or the queue) is
+        still on screen; ``present`` (push the screen) runs once it is filled, so the first frame
+        shows the whole ticket. Only a read slower than ``SLOW_OPEN`` s presents "Loading…" first.
+        Returns at once; with ``present`` on a screen never shown, it presents at once.
+        """
         if neighbours is not None:
             self.neighbours = neighbours
         if not self.is_mounted:
             self.ticket_id = ticket_id
+            if present is not None:
+                present()
             return
         if self.composer.display:
             self.composer.action_close()
@@ -126,15 +139,29 @@ class TicketScreen(DeskScreen[None]):
         if self.ticket_id and self.ticket_id != ticket_id:
             self._leave(self.ticket_id)
         self.ticket_id = ticket_id
-        self.detail = None
-        self.drafts, self.others, self.mail = {}, [], MailInfo()
-        self._shown_messages = ()
-        self.query_one("#conversation", VerticalScroll).remove_children()
-        self.query_one("#ticket-header", Static).update(Content.styled(_("Loading…"), "$text-muted"))
-        self.query_one("#customer-text", Static).update("")
+        self._present = present
         self._stale = False
         self.load()
         self._presence("viewing")
+        self.set_timer(SLOW_OPEN, lambda: self._slow_open(ticket_id))
+
+    def _slow_open(self, ticket_id: int) -> None:
+        """The read is slow: show "Loading…" (and the screen) rather than wait with nothing."""
+        if self.ticket_id != ticket_id or (self.detail is not None and self.detail.ticket.id == ticket_id):
+            return
+        self._clear()
+        present, self._present = self._present, None
+        if present is not None:
+            present()
+
+    def _clear(self) -> None:
+        self.detail = None
+        self.drafts, self.others, self.mail = {}, [], MailInfo()
+        self._shown_messages = ()
+        self._fingerprint = None
+        self.query_one("#conversation", VerticalScroll).remove_children()
+        self.query_one("#ticket-header", Static).update(Content.styled(_("Loading…"), "$text-muted"))
+        self.query_one("#customer-text", Static).update("")
 
     def _presence(self, activity: str) -> None:
         """Tell colleagues what this agent does on the ticket (when presence is installed)."""
@@ -171,15 +198,20 @@ class TicketScreen(DeskScreen[None]):
 
         def done(loaded: Loaded) -> None:
             self._loading = False
-            self._show(loaded)
-            if self._stale:
+            if loaded.detail.ticket.id == self.ticket_id:  # not a read of the ticket shown before
+                self._show(loaded)
+                present, self._present = self._present, None
+                if present is not None:
+                    present()
+            if self._stale or loaded.detail.ticket.id != self.ticket_id:
                 self._stale = False
                 self.load()
 
         def failed(error: BokdeskError) -> None:
             self._loading = False
             show_error(self.app, error)
-            if self.detail is None:
+            self._present = None
+            if self.detail is None and self.app.screen is self:
                 self.dismiss(None)
 
         run_service(self.app, read, done=done, failed=failed, group="ticket-load")
@@ -190,12 +222,24 @@ class TicketScreen(DeskScreen[None]):
         else:
             self._stale = True
 
-    def on_screen_resume(self) -> None:
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown again. Textual restyles every widget of a pushed screen; this one is pushed for each
+        ticket and nothing about its styles changes unless the theme or the size did."""
+        look = (self.app.theme, self.app.size)
+        if look == self._look:
+            event.refresh_styles = False
+        self._look = look
         if self._stale and self.detail is not None:
             self._stale = False
             self.load()
 
     def _show(self, loaded: Loaded) -> None:
+        fingerprint = _fingerprint(loaded)
+        if fingerprint == self._fingerprint:  # a refresh that found nothing new (e.g. after our own
+            return                            # presence write): nothing to repaint
+        if self.detail is not None and self.detail.ticket.id != loaded.detail.ticket.id:
+            self._clear()  # another ticket: its messages replace these (still off screen, or in one frame)
+        self._fingerprint = fingerprint
         previous = self.detail
         self.detail, self.drafts, self.others, self.mail = loaded.detail, loaded.drafts, loaded.others, loaded.mail
         if previous is not None and previous.ticket.version != loaded.detail.ticket.version:
@@ -441,7 +485,7 @@ class TicketScreen(DeskScreen[None]):
         self.composer.open(
             self.ticket_id, kind, t.version, customer=one_line(detail.customer.name),
             complaint=t.category == "complaint", undecided=t.complaint_decision is None, status=t.status,
-            draft=self.drafts.get(kind),
+            draft=KEEPER.latest(self.desk, self.ticket_id, kind, self.drafts.get(kind)),
         )
         self._render_header()
         self._presence(ACTIVITY.get(kind, "viewing"))
@@ -698,6 +742,24 @@ class TicketScreen(DeskScreen[None]):
             self.composer.save_draft()
         self._leave(self.ticket_id)
         self.dismiss(None)
+
+
+def _fingerprint(loaded: Loaded) -> tuple[Any, ...]:
+    """Everything the screen shows of a read, to tell whether a refresh changed anything."""
+    d = loaded.detail
+
+    def row(obj: Any) -> tuple[Any, ...]:
+        return tuple(v for k, v in sorted(vars(obj).items()) if not k.startswith("_"))
+
+    return (
+        row(d.ticket), row(d.customer), tuple(row(c) for c in d.contacts),
+        d.assignee.id if d.assignee else None, d.team.id if d.team else None, tuple(d.tags),
+        tuple((m.message.id, m.author, len(m.attachments)) for m in d.messages), tuple(e.id for e in d.events),
+        tuple((t.id, t.status) for t in d.earlier), tuple(s.id for s in d.surveys),
+        tuple(s.id for s in d.customer_surveys), tuple(d.merged), tuple(d.follow_ups),
+        tuple(sorted((kind, row(draft)) for kind, draft in loaded.drafts.items())), tuple(loaded.others),
+        repr(loaded.mail),
+    )
 
 
 def _presence_text(name: str, activity: str) -> str:

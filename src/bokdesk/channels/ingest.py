@@ -36,7 +36,7 @@ from sqlmodel import Session, col, select
 
 from ..core.desk import SYSTEM, Desk
 from ..core.enums import Channel, ContactKind, LinkKind, Status, SurveySource
-from ..core.errors import BokdeskError
+from ..core.errors import BokdeskError, NotFound
 from ..core.models import (
     Attachment,
     MailCursor,
@@ -296,12 +296,37 @@ class Ingestor:
         assert parsed is not None
         name, addr = self._customer_address(parsed)
         subject = parsed.subject.strip() or NO_SUBJECT
-        ticket = create_ticket(
+        try:
+            normalized: str | None = normalize_email(addr)
+        except BokdeskError:
+            normalized = None  # create_ticket says what is wrong with it
+        known = self._customer_ids.get(normalized) if normalized else None
+        # A customer this fetch has already met is named by id: no look-up by address, no contact check.
+        spec = CustomerSpec(customer_id=known) if known is not None else CustomerSpec(name=name or None, email=addr)
+        try:
+            ticket = self._create(session, p, parsed, subject, spec)
+        except NotFound:
+            if known is None:
+                raise
+            self._customer_ids.pop(normalized, None)  # type: ignore[arg-type]  # merged away meanwhile
+            ticket = self._create(session, p, parsed, subject, CustomerSpec(name=name or None, email=addr))
+        if normalized and known is None:
+            self._remember(normalized, ticket.customer_id)
+        if parsed.attachments or parsed.cc_addrs:
+            message = session.exec(select(Message).where(Message.email_message_id == p.key)).one()
+            message.email_cc = _cc(parsed)
+            session.add(message)
+            self._attach(session, message, parsed)
+        return self._seen(session, p, Outcome.NEW_TICKET, ticket.id, "")
+
+    def _create(self, session: Session, p: _Prepared, parsed: ParsedEmail, subject: str,
+                customer: CustomerSpec) -> Ticket:
+        return create_ticket(
             self.desk,
             SYSTEM,
             NewTicket(
                 subject=subject,
-                customer=CustomerSpec(name=name or None, email=addr),
+                customer=customer,
                 channel=Channel.EMAIL.value,
                 body=_body(parsed, p.note),
                 team_id=self._team(session),
@@ -314,12 +339,6 @@ class Ingestor:
                 email_thread_id=next((r for r in (ids.normalize(x) for x in parsed.references) if r), p.key),
             ),
         )
-        if parsed.attachments or parsed.cc_addrs:
-            message = session.exec(select(Message).where(Message.email_message_id == p.key)).one()
-            message.email_cc = _cc(parsed)
-            session.add(message)
-            self._attach(session, message, parsed)
-        return self._seen(session, p, Outcome.NEW_TICKET, ticket.id, "")
 
     def _add_to_ticket(self, session: Session, p: _Prepared, ticket: Ticket, via: str) -> IngestResult:
         parsed = p.parsed

@@ -424,3 +424,20 @@ def test_system_actor_is_used_for_channel_writes(desk, ing):
 
         actors = set(s.exec(select(TicketEvent.actor).where(TicketEvent.ticket_id == 1)).all())
     assert actors == {SYSTEM.name}
+
+
+def test_a_customer_met_earlier_in_the_fetch_is_reused_and_a_stale_one_falls_back(desk, ing):
+    first = ing.ingest([RawMail(mail(message_id="k1@example.pl", subject="Pierwsze"), "t")])[0]
+    second = ing.ingest([RawMail(mail(message_id="k2@example.pl", subject="Drugie"), "t")])[0]
+    assert first.outcome is second.outcome is Outcome.NEW_TICKET
+    with desk.store.read() as s:
+        owners = {t.customer_id for t in s.exec(select(Ticket)).all()}
+        assert len(owners) == 1 and len(s.exec(select(Customer)).all()) == 1
+    # A remembered id that no longer exists (the customer was removed meanwhile): filed by address.
+    ing._customer_ids["ewa@example.pl"] = 9999  # noqa: SLF001
+    third = ing.ingest([RawMail(mail(message_id="k3@example.pl", sender="Ewa <ewa@example.pl>", subject="Trzecie"),
+                                "t")])[0]
+    assert third.outcome is Outcome.NEW_TICKET
+    with desk.store.read() as s:
+        ticket = s.get(Ticket, third.ticket_id)
+        assert s.get(Customer, ticket.customer_id).name == "Ewa"

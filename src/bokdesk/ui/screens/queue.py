@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 
 from ...core.errors import AlreadyTaken, BokdeskError
@@ -26,8 +25,6 @@ from ..widgets.queue_table import SLOW_LOAD, QueueTable
 if TYPE_CHECKING:
     from ...core.paging import QueueItem
 from .base import DeskScreen
-
-SEARCH_DEBOUNCE = 0.1
 
 
 class SearchInput(Input):
@@ -61,7 +58,8 @@ class QueueScreen(DeskScreen[None]):
             self.view = View.UNASSIGNED
         self.search_text = ""
         self._stale = False
-        self._search_timer: Timer | None = None
+        self._searching: QueueSource | None = None  # the search being read (one at a time)
+        self._search_again = False
         self._counts_running = False
         self._resumed = False
         self._shown = False
@@ -170,11 +168,6 @@ class QueueScreen(DeskScreen[None]):
     @on(QueueTable.Highlighted)
     def _highlighted(self, event: QueueTable.Highlighted) -> None:
         source = event.table.source
-        if isinstance(source, SearchSource) and source.loaded and self.search_text:
-            tabs = self.query_one(ViewTabs)
-            hint = _("(the newest; type more to narrow)") if source.broad else ""
-            tabs.note = assemble((_("search:"), "$text-muted"), " ", safe_line(self.search_text, "bold", limit=40),
-                                 " ", (hint, "$text-muted"))
         if event.total is not None and not event.table.busy and not self._shown:
             self._shown = True
             self.call_after_refresh(self._first_shown)
@@ -252,35 +245,50 @@ class QueueScreen(DeskScreen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, self._run_search)
+        self._run_search()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
         self._run_search()
         self.table.focus()
 
     def _run_search(self) -> None:
+        """Search for what is typed now. No debounce: one search runs at a time, and a keystroke
+        that comes while one runs is searched (with all that was typed by then) when it is done.
+        The results, the tabs' note and the top bar change together, in one frame."""
         if not self.app.ready:  # type: ignore[attr-defined]
             self.app.when_ready(self._run_search)  # type: ignore[attr-defined]
+            return
+        table = self.table
+        if self._searching is not None and table.source is self._searching and table.busy:
+            self._search_again = True
             return
         text = self.query_one(SearchInput).value.strip()
         if text == self.search_text:
             return
         self.search_text = text
         tabs = self.query_one(ViewTabs)
+
+        def loaded() -> None:
+            self._searching = None
+            source = self.table.source
+            if text and isinstance(source, SearchSource):
+                tabs.current = None
+                hint = _("(the newest; type more to narrow)") if source.broad else ""
+                tabs.note = assemble((_("search:"), "$text-muted"), " ", safe_line(text, "bold", limit=40),
+                                     " ", (hint, "$text-muted"))
+            if self._search_again:
+                self._search_again = False
+                self._run_search()
+
         if not text:
             tabs.current = self.view
             tabs.note = Content("")
-            self.table.load(self._view_source())
-            return
-        tabs.current = None
-        tabs.note = assemble((_("search:"), "$text-muted"), " ", safe_line(text, "bold", limit=40))
-        self.table.empty_text = _("Nothing matches. Try fewer letters, a ticket number or a phone number.")
-        self.table.load(SearchSource(self.desk, text, label=_("Search")))
+            self._searching = self._view_source()
+        else:
+            table.empty_text = _("Nothing matches. Try fewer letters, a ticket number or a phone number.")
+            self._searching = SearchSource(self.desk, text, label=_("Search"))
+        table.load(self._searching, on_loaded=loaded)
 
     def action_open(self) -> None:
         row = self.table.current

@@ -18,7 +18,7 @@ The week of Monday 16 November 2026; "now" is Friday 20 November 12:00 local tim
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -235,6 +235,24 @@ def test_report_stages_fill_progressively_and_end_with_the_report(desk, staff, w
         {k: [r.to_json() for r in v] for k, v in alone.breakdowns.items()}
     assert [w.to_json() for w in final.weeks] == [w.to_json() for w in metrics.weekly(desk, staff.boss)]
     assert sum(w.figures.received for w in final.weeks) == 6 and sum(w.figures.nps_answers for w in final.weeks) == 3
+
+
+def test_stop_times_are_parsed_from_the_stored_text():
+    fixed = "2026-11-16 08:00:00.000000,2026-11-16 09:30:15.500000"
+    assert metrics._stop_times(fixed, True).tolist() == [1794816000, 1794821415]
+    # Another width somewhere (a row written by hand): parsed value by value, same result.
+    assert metrics._stop_times("2026-11-16 08:00:00,2026-11-16 09:30:15.5", True).tolist() == [1794816000, 1794821415]
+    assert metrics._stop_times(None, True).tolist() == [] and metrics._stop_times("5,7", False).tolist() == [5, 7]
+
+
+def test_the_rest_of_a_span_outside_a_period(desk):
+    tz = desk.calendar.tz
+    p = periods.days(tz, datetime(2026, 11, 10).date(), datetime(2026, 11, 12).date())
+    before, after = p.start - timedelta(days=5), p.end + timedelta(days=5)
+    assert metrics._outside((before, after), p) == [(before, p.start), (p.end, after)]
+    assert metrics._outside((before, p.end), p) == [(before, p.start)]
+    assert metrics._outside((p.start, p.end), p) == []
+    assert metrics._outside((after, after + timedelta(days=1)), p) == [(after, after + timedelta(days=1))]
 
 
 def test_drill_down_lists_the_tickets_behind_a_figure(desk, staff, week):

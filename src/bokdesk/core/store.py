@@ -51,6 +51,48 @@ class Inspection:
     revision: str | None = None
 
 
+_KEPT_FDS: list[int] = []
+
+
+def _read_header(path: Path) -> bytes:
+    """The file's first 100 bytes, without dropping SQLite's locks on it.
+
+    Closing *any* descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+    included, while SQLite still believes it holds them. A console that inspected the file after
+    its first connection opened (the fast start's preview) would then hold no lock at all: the
+    next process to disconnect would find itself the last user, checkpoint, and delete the WAL
+    that the console goes on writing into, and the console's later writes were lost. So when
+    another descriptor of this process has the file open, ours is kept open, never closed.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        return os.pread(fd, 100, 0)
+    finally:
+        if _open_elsewhere(fd):
+            _KEPT_FDS.append(fd)
+        else:
+            os.close(fd)
+
+
+def _open_elsewhere(fd: int) -> bool:
+    """Whether another descriptor of this process refers to the same file (True when unsure)."""
+    mine = os.fstat(fd)
+    try:
+        others = os.listdir("/proc/self/fd")
+    except OSError:
+        return True
+    for name in others:
+        if name == str(fd):
+            continue
+        try:
+            info = os.stat(f"/proc/self/fd/{name}")
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) == (mine.st_dev, mine.st_ino):
+            return True
+    return False
+
+
 def inspect_file(path: Path) -> Inspection:
     """Classify a database file without modifying it; raise DatabaseError if it is not ours."""
     if not path.exists():
@@ -58,8 +100,7 @@ def inspect_file(path: Path) -> Inspection:
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file.")
     try:
-        with path.open("rb") as fh:
-            header = fh.read(100)
+        header = _read_header(path)
     except OSError as exc:
         raise DatabaseError(f"Cannot read {path}: {exc.strerror}.") from None
     if len(header) == 0:

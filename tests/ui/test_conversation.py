@@ -186,3 +186,11 @@ def test_snapshot_folded_quote_and_failed_reply(snap_compare, desk, ola, languag
         await pilot.pause()
 
     assert snap_compare(make_app(desk, ola), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_fold_labels():
+    from bokdesk.ui.widgets.conversation import folded_label
+
+    assert folded_label("-- \nOla\ntel. 600", False) == "… signature (3 lines)"
+    assert folded_label("-- \nOla\n\nW dniu … pisze:\n> a\n> b", False) == "… 6 quoted lines"
+    assert folded_label("> a\n> b", True) == "▾ hide 2 quoted lines"

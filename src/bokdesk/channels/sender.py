@@ -118,10 +118,13 @@ def _finalize(raw: bytes, cfg: MailConfig) -> EmailMessage:
     if msg.get("Cc") is not None:
         # A reply queued before the desk's addresses were published may have copied one of them.
         own = _own(cfg)
-        kept = [a for a in getaddresses([str(msg["Cc"])]) if a[1].lower() not in own]
-        del msg["Cc"]
-        if kept:
-            msg["Cc"] = ", ".join(formataddr(a) for a in kept)
+        listed = getaddresses([str(msg["Cc"])])
+        kept = [a for a in listed if a[1].lower() not in own]
+        if len(kept) != len(listed):
+            if kept:
+                msg.replace_header("Cc", ", ".join(formataddr(a) for a in kept))
+            else:
+                del msg["Cc"]
     return msg  # type: ignore[return-value]
 
 

@@ -120,10 +120,12 @@ class _Bar:
 def cmd_fetch(args: argparse.Namespace) -> int:
     import time
 
+    from ..channels.outbox import publish_identity
     from ..channels.runner import fetch_once
 
     ctx = context_for(args)
     cfg = _mail_config(ctx)
+    publish_identity(ctx.desk, cfg)  # agents' replies to what is filed now know the desk's addresses
     bar = _Bar("importing mail")
     started = time.monotonic()
     try:

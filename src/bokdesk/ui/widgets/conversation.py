@@ -112,7 +112,8 @@ def failure_line(state: DeliveryState) -> Content:
 
 def folded_label(folded: str, expanded: bool) -> str:
     lines = folded.count("\n") + 1
-    signature = folded.startswith("--")
+    # Only a signature: the signature label; a signature above quoted history: the quote's.
+    signature = folded.startswith("--") and not any(line.startswith(">") for line in folded.split("\n"))
     if expanded:
         return (ngettext("▾ hide the signature ({n} line)", "▾ hide the signature ({n} lines)", lines) if signature
                 else ngettext("▾ hide {n} quoted line", "▾ hide {n} quoted lines", lines)).format(n=lines)

@@ -45,7 +45,7 @@ from ...core.desk import Actor, Desk
 from ...core.errors import BokdeskError, PermissionDenied
 from ...core.periods import Period, PeriodKind
 from ...core.explain import format_hours
-from ...i18n import N_, _, format_date, format_number, pgettext
+from ...i18n import N_, _, format_date, format_number, format_time, pgettext
 from .. import keymap, labels
 from ..safe_text import assemble, notify, one_line, safe_line
 from ..tasks import show_unexpected
@@ -465,6 +465,12 @@ class StatsScreen(DeskScreen[None]):
         parts += [(span, "bold $text-accent")]
         if self.loaded is None or self.loaded.period != self.period:
             parts += ["  ", (_("reading…"), "$text-muted")]
+        elif self.loaded.report is not None:  # live: when the figures on screen were read (if it fits)
+            at = format_time(self.loaded.report.generated_at, tz)
+            fuller = [*parts, "  ", (_("as of {time}").format(time=at), "$text-muted")]
+            bar = self.query_one("#stats-period", Static)
+            if Content.assemble(*fuller).cell_length <= bar.size.width - 2:
+                parts = fuller
         self.query_one("#stats-period", Static).update(Content.assemble(*parts))
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)

@@ -75,9 +75,13 @@ async def test_admin_sees_the_quarantine_and_files_or_dismisses(desk, admin, qua
         await pilot.press("r")
         await settle(pilot)
         assert count_open(desk) == 1
-        # `a` shows the ignored out-of-office too, its subject as plain text (no markup, no action).
+        # `a` shows the ignored out-of-office too, its subject as plain text (no markup, no action);
+        # the broken one stays selected although the list grew above it, and its details stay shown.
+        selected = screen._selected().id  # noqa: SLF001
         await pilot.press("a")
         await settle(pilot)
+        assert screen._selected().id == selected and len(screen.entries) == 2  # noqa: SLF001
+        assert str(screen.query_one("#quarantine-text").render()).startswith(f"#{selected}")
         text = screen_text(app)
         assert "Nieobecność: [@click=app.quit]x[/]" in text and app.is_running
         # The agent decides it was a customer's message after all: `r` files it as one.

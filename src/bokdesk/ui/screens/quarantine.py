@@ -93,7 +93,7 @@ class QuarantineScreen(DeskScreen[None]):
 
     def _show(self, entries: list[Any]) -> None:
         listing = self.query_one("#quarantine-list", OptionList)
-        highlighted = listing.highlighted
+        before = self._selected()
         self.entries = entries
         listing.clear_options()
         tz = self.desk.calendar.tz
@@ -111,7 +111,10 @@ class QuarantineScreen(DeskScreen[None]):
         scope = _("showing all, also what was dealt with") if self.show_all else _("showing what waits")
         self.query_one("#quarantine-summary", Static).update(assemble((summary, "bold"), "   ", (scope, MUTED)))
         if entries:
-            listing.highlighted = min(highlighted or 0, len(entries) - 1)
+            # The same e-mail stays selected (by number, not by place: the list may have grown).
+            ids = [e.id for e in entries]
+            listing.highlighted = ids.index(before.id) if before is not None and before.id in ids else 0
+            self._highlighted()  # the details of what is selected now, even at the same place
         else:
             self.query_one("#quarantine-text", Static).update(
                 Content.styled(_("Nothing in the quarantine: every e-mail was filed."), MUTED))

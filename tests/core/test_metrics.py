@@ -223,7 +223,8 @@ def test_report_stages_fill_progressively_and_end_with_the_report(desk, staff, w
     weekly() and the last stage with report(), whether the period is inside the 13 weeks or not."""
     tz = desk.calendar.tz
     p = periods.days(tz, datetime(2026, 11, days[0]).date(), datetime(2026, 11, days[1]).date())
-    stages = list(metrics.report_stages(desk, staff.boss, p, by=("agent", "channel"), weeks=13))
+    stages = list(metrics.report_stages(desk, staff.boss, p, by=("agent", "channel"), weeks=13,
+                                        tiles_first=days == (16, 20)))
     assert [(bool(s.breakdowns), bool(s.weeks)) for s in stages] == [(False, False), (True, False), (True, True)]
     assert len({id(s) for s in stages}) == 3
     final = metrics.report(desk, staff.boss, p, by=("agent", "channel"), weeks=13)

@@ -1022,6 +1022,7 @@ def report_stages(
     weeks: int = 0,
     now: datetime | None = None,
     complaints_limit: int = 200,
+    tiles_first: bool = False,
 ) -> Iterator[Report]:
     """The report of ``report()`` as it fills, for a screen that paints as figures arrive: first
     the whole desk's figures with the backlog and the complaints (no breakdowns, no weeks), then
@@ -1030,7 +1031,9 @@ def report_stages(
 
     One pass: the period's tickets are read once (with their dimensions and stop times) and the
     rest of the 13 weeks once more, never the same rows twice; breakdowns and weeks are grouped
-    from the same arrays."""
+    from the same arrays. ``tiles_first`` (a screen): the agents' activity, which only the tables
+    need, is read after the first stage instead of while the tickets are.
+    """
     require(actor, Permission.VIEW_REPORTS)
     by = tuple(by)
     for name in by:
@@ -1054,7 +1057,7 @@ def report_stages(
         complaints = _read_complaints(conn, desk, period, now, complaints_limit, 0)
         backlog_end = _backlog_at(conn, period.end) if period.end <= now else backlog.total
         labels = _labels(conn) if by else {}
-        activity = _read_activity(conn, desk, period, sqlite) if "agent" in by else {}
+        activity = _read_activity(conn, desk, period, sqlite) if "agent" in by and not tiles_first else {}
     # Each family is ranked as it arrives, while the next one is read: the whole desk first; its
     # breakdowns too, except the last family's, which wait until the totals have been handed out.
     orders: dict[str, dict[str, np.ndarray]] = {family.name: {} for family in FAMILIES}
@@ -1074,6 +1077,9 @@ def report_stages(
     current = Report(period, now, tz.key, totals, {}, backlog, complaints, [], backlog_end)
     yield current
     if by:
+        if tiles_first and "agent" in by:
+            with desk.store.read() as session:
+                activity = _read_activity(session.connection(), desk, period, sqlite)
         last = FAMILIES[-1]
         for name in by:
             _fill(last, samples[last.name], name, groups[name], orders[last.name])

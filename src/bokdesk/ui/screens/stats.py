@@ -479,7 +479,8 @@ class StatsScreen(DeskScreen[None]):
         is ready: tiles, then tables, then trends."""
         worker = get_current_worker()
         try:
-            stages = metrics.report_stages(self.desk, self.actor, period, by=tuple(TABLES.values()), weeks=weeks)
+            stages = metrics.report_stages(self.desk, self.actor, period, by=tuple(TABLES.values()), weeks=weeks,
+                                           tiles_first=True)
             for number, report in enumerate(stages, start=1):
                 if worker.is_cancelled:
                     return

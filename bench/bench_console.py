@@ -226,7 +226,8 @@ def hello_floor(repeat: int) -> dict[str, float]:
             "key": statistics.median(keys)}
 
 
-ACTIONS = ["move", "page down", "switch view", "open first ticket", "open ticket", "back to queue", "search keystroke"]
+ACTIONS = ["move", "page down", "switch view", "open first ticket", "open ticket", "back to queue",
+           "back to queue (kitty Esc)", "search keystroke"]
 
 
 def console_run(path: Path, repeat: int) -> dict[str, float]:
@@ -256,6 +257,10 @@ def console_run(path: Path, repeat: int) -> dict[str, float]:
                                                    and f"#{second_id}" in t))
             actions["back to queue"].append(
                 term.key(b"\x1b", lambda t: re.search(rf"All open\s+2/{facts.open_total:,}\b", t) is not None))
+            # the same with a terminal that speaks the kitty keyboard protocol (Escape is unambiguous)
+            term.key(b"\r", lambda t: "Priority" in t and second_customer in t)
+            actions["back to queue (kitty Esc)"].append(
+                term.key(b"\x1b[27u", lambda t: re.search(rf"All open\s+2/{facts.open_total:,}\b", t) is not None))
             term.key(b"\x1b[H", lambda t: 1 in position(t, facts.open_total))
         term.key(b"/", lambda t: "Search:" in t)
         term.key(facts.search_text[0].encode(), lambda t: True)
@@ -389,7 +394,9 @@ def main() -> int:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     print(f"\nconsole run as a{'n' if args.role == 'agent' else ''} {args.role}; 120x40 pty; {args.repeat} runs; "
           f"load average before {load_before}, after {load_average()}.")
-    print("Key actions are timed from the key to the frame that shows the result (not to the last byte).")
+    print("Key actions are timed from the key to the frame that shows the result (not to the last byte). "
+          f"A plain Escape also waits ESCDELAY ({os.environ.get('ESCDELAY', '50 (the console default)')} ms) "
+          "for the rest of an escape sequence; the kitty keyboard protocol's Escape does not.")
     return 0
 
 

@@ -7,13 +7,14 @@ from typing import Any, TypeVar
 from textual import events
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from .. import keymap, labels
 from ..safe_text import assemble, safe_line
 from ..widgets.bars import TopBar
+from ..widgets.key_bar import KeyBar
 
 T = TypeVar("T")
+SEPARATOR = "not bold"  # the top bar is bold: gaps styled otherwise are runs of their own
 
 
 class DeskScreen(Screen[T]):
@@ -36,12 +37,22 @@ class DeskScreen(Screen[T]):
 
     def on_resize(self, event: events.Resize) -> None:
         if self.COMPACT_FOOTER_BELOW:
+            from textual.widgets import Footer  # screens that still use Textual's (stats)
+
             for footer in self.query(Footer):
                 footer.compact = event.size.width < self.COMPACT_FOOTER_BELOW
+            for bar in self.query(KeyBar):
+                bar.compact = event.size.width < self.COMPACT_FOOTER_BELOW
 
     def set_top(self, *left: str | Content | tuple[str, str]) -> None:
-        """The top bar: ``bokdesk`` and ``left`` on the left, the agent and their role on the right."""
+        """The top bar: ``bokdesk`` and ``left`` on the left, the agent and their role on the right.
+
+        Gaps between the parts (plain runs of spaces) are styled apart from their neighbours, so
+        each part is its own run of text: an SVG screenshot positions each run, and a renderer that
+        drops a run's leading spaces would otherwise run the title into the next word
+        ("#530Aplikacja", "StatsAnna")."""
         top = self.query_one(TopBar)
-        top.left = assemble(("bokdesk", "bold $text-accent"), "  ", *left)
-        top.right = assemble(safe_line(self.actor.name), " ",
+        parts = [(part, SEPARATOR) if isinstance(part, str) and part and not part.strip() else part for part in left]
+        top.left = assemble(("bokdesk", "bold $text-accent"), ("  ", SEPARATOR), *parts, (" ", SEPARATOR))
+        top.right = assemble(safe_line(self.actor.name), (" ", SEPARATOR),
                              (f"({labels.role(self.actor.role.value)})", "$text-muted"))

@@ -14,7 +14,6 @@ from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import (
     Checkbox,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -31,6 +30,7 @@ from .. import keymap, labels
 from ..safe_text import assemble, notify, safe, safe_line
 from ..tasks import run_service
 from ..widgets.bars import TopBar
+from ..widgets.key_bar import KeyBar
 from .base import DeskScreen
 from .dialogs import ConfirmDialog
 
@@ -148,7 +148,7 @@ class CannedScreen(DeskScreen[None]):
             with Vertical(id="canned-right"):
                 yield Static(id="canned-meta")
                 yield VerticalScroll(Static(id="canned-preview"), id="canned-preview-scroll")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = getattr(self.app, "cursor_blink", True)

@@ -16,7 +16,6 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import (
     Checkbox,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -33,6 +32,7 @@ from .. import keymap, labels
 from ..safe_text import assemble, notify, one_line, safe_line
 from ..tasks import run_service
 from ..widgets.bars import TopBar
+from ..widgets.key_bar import KeyBar
 from .base import DeskScreen
 
 LOOKUP_DEBOUNCE = 0.15
@@ -105,7 +105,7 @@ class NewTicketScreen(DeskScreen[Created]):
             yield Label("", classes="field-label", id="message-label")
             yield TextArea(id="message", soft_wrap=True, show_line_numbers=False)
             yield Checkbox(_("Solved on first contact"), id="solved")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         blink = getattr(self.app, "cursor_blink", True)

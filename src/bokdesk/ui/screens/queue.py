@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from ...core.errors import AlreadyTaken, BokdeskError
 from ...i18n import _, format_number, ngettext
@@ -19,6 +19,7 @@ from ..safe_text import assemble, notify, safe_line
 from ..tasks import run_service, show_error
 from ..views import View, core_view
 from ..widgets.bars import TopBar, ViewTabs
+from ..widgets.key_bar import KeyBar
 from ..widgets.kpi_strip import KpiStrip
 from ..widgets.queue_table import SLOW_LOAD, QueueTable
 
@@ -76,7 +77,7 @@ class QueueScreen(DeskScreen[None]):
             yield Label(_("Search:"), id="search-label")
             yield SearchInput(placeholder=_("number, subject, text, customer, e-mail or phone"), id="search")
         yield QueueTable(self.app.now, id="queue")  # type: ignore[attr-defined]
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         tabs = self.query_one(ViewTabs)

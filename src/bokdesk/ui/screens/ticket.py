@@ -11,7 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...core.enums import TRANSITIONS, Priority, Status
 from ...core.errors import AlreadyTaken, BokdeskError, Conflict
@@ -24,6 +24,7 @@ from ..safe_text import assemble, notify, one_line, safe_line
 from ..tasks import describe, run_service, show_error
 from ..widgets.bars import TopBar
 from ..widgets.conversation import MailInfo, MessageBox, failure_line, read_mail_info
+from ..widgets.key_bar import KeyBar
 from ..widgets.kpi_strip import KpiStrip
 from .base import DeskScreen
 from .dialogs import (
@@ -92,7 +93,7 @@ class TicketScreen(DeskScreen[None]):
                 yield VerticalScroll(Static(id="history-text"), id="history", can_focus=True)
                 yield Composer(id="composer")
             yield VerticalScroll(Static(id="customer-text"), id="customer", can_focus=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#history").display = False

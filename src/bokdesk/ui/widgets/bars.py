@@ -37,7 +37,8 @@ class TopBar(Widget):
         if left.cell_length > room:
             left = left.truncate(room, ellipsis=True)
         gap = width - left.cell_length - right.cell_length
-        return Content.assemble(left, " " * max(1, gap), right)
+        # The gap is a run of its own (not bold, unlike the bar), so the right part starts a run too.
+        return Content.assemble(left, (" " * max(1, gap), "not bold"), right)
 
 
 class ViewTabs(Widget):

@@ -88,6 +88,8 @@ def short_name(name: str | None, width: int) -> str:
     return f"{parts[0]} {parts[-1][0]}."
 
 
+_GAP = Style(italic=False)  # looks like the row's own style; differs in value, so it is a run apart
+
 PRIORITY_GLYPH = {"urgent": "‼", "high": "!", "normal": " ", "low": "↓"}
 
 
@@ -553,7 +555,11 @@ class QueueTable(Widget, can_focus=True):
         return format_duration(left, compact=True), self._style(state.replace("_", "-"))
 
     def _strip(self, cells: list[tuple[str, Column, Style | None]], row_style: Style, width: int) -> Strip:
-        segments: list[Segment] = [Segment(" ", row_style)]
+        # Spaces that come before text are a run of their own (a style equal on screen, not in
+        # value), so every run of text starts with its text: an SVG screenshot places each run at
+        # its column, and renderers that drop a run's leading spaces would shift the row.
+        gap = row_style + _GAP
+        segments: list[Segment] = [Segment(" ", gap)]
         for text, column, style in cells:
             if cell_len(text) > column.width:
                 text = set_cell_size(text, column.width - 1) + "…" if column.width > 1 else text[:1]
@@ -561,8 +567,12 @@ class QueueTable(Widget, can_focus=True):
                 text = " " * (column.width - cell_len(text)) + text
             else:
                 text = set_cell_size(text, column.width)
-            segments.append(Segment(text, row_style + style if style else row_style))
-            segments.append(Segment(" ", row_style))
+            body = text.lstrip(" ")
+            if len(body) < len(text):
+                segments.append(Segment(" " * (len(text) - len(body)), gap))
+            if body:
+                segments.append(Segment(body, row_style + style if style else row_style))
+            segments.append(Segment(" ", gap))
         used = sum(cell_len(s.text) for s in segments)
         if used < width:
             segments.append(Segment(" " * (width - used), row_style))

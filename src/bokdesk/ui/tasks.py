@@ -57,17 +57,10 @@ def run_service(
 
 
 def describe(error: BokdeskError) -> str:
-    """The error in the agent's language where the core says it with structured fields."""
-    from ..core.errors import AlreadyTaken, PermissionDenied, StaleWrite
+    """The error in the agent's language (``ui.errors`` maps the core's messages)."""
+    from .errors import describe as in_language
 
-    if isinstance(error, AlreadyTaken):
-        return _("Ticket #{number} is already taken by {name}.").format(number=error.ticket_id, name=error.by_name)
-    if isinstance(error, StaleWrite):
-        return _("Ticket #{number} was changed by {name} at {time} after you opened it.").format(
-            number=error.ticket_id, name=error.by_name, time=error.at)
-    if isinstance(error, PermissionDenied):
-        return _("Your role does not allow this.") + " " + str(error)
-    return str(error)
+    return in_language(error)
 
 
 def show_error(app: App[Any], error: BokdeskError) -> None:

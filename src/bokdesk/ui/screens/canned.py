@@ -28,7 +28,7 @@ from ...core.errors import BokdeskError
 from ...i18n import _
 from .. import keymap, labels
 from ..safe_text import assemble, notify, safe, safe_line
-from ..tasks import run_service
+from ..tasks import describe, run_service
 from ..widgets.bars import TopBar
 from ..widgets.key_bar import KeyBar
 from .base import DeskScreen
@@ -364,7 +364,7 @@ class CannedForm(ModalScreen[int]):
             self.dismiss(canned_id)
 
         def failed(error: BokdeskError) -> None:
-            notify(app, str(error), title=_("Not saved"), severity="error", timeout=8)
+            notify(app, describe(error), title=_("Not saved"), severity="error", timeout=8)
 
         run_service(app, save, done=done, failed=failed, group="canned-write")
 

@@ -30,7 +30,7 @@ from ...core.errors import BokdeskError
 from ...i18n import _
 from .. import keymap, labels
 from ..safe_text import assemble, notify, one_line, safe_line
-from ..tasks import run_service
+from ..tasks import describe, run_service
 from ..widgets.bars import TopBar
 from ..widgets.key_bar import KeyBar
 from .base import DeskScreen
@@ -274,7 +274,7 @@ class NewTicketScreen(DeskScreen[Created]):
 
         def failed(error: BokdeskError) -> None:
             self._busy = False
-            notify(app, str(error), title=_("Not created"), severity="error", timeout=8)
+            notify(app, describe(error), title=_("Not created"), severity="error", timeout=8)
 
         self._busy = True
         run_service(app, create, done=done, failed=failed, group="create")

@@ -1,0 +1,80 @@
+"""The core's error messages reach the Polish console in Polish (``ui.errors``)."""
+
+from __future__ import annotations
+
+import pytest
+from ui_helpers import focus, make_app, paste, settle, type_text
+
+from bokdesk import i18n
+from bokdesk.core.errors import BokdeskError
+from bokdesk.core.services import tickets
+from bokdesk.core.services.customers import CustomerSpec
+from bokdesk.ui.errors import MESSAGES, translate
+from bokdesk.ui.screens.new_ticket import NewTicketScreen
+
+
+@pytest.fixture
+def polish():
+    i18n.set_language("pl")
+    yield
+    i18n.set_language("en")
+
+
+async def test_a_core_error_is_shown_in_polish(desk, ola, polish):
+    """A new customer with a phone number the core refuses: the notification speaks Polish."""
+    app = make_app(desk, ola)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        await type_text(pilot, "zofia.nowa@example.pl")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await pilot.press("enter")  # the only option: a new customer
+        await settle(pilot)
+        assert screen.new_customer
+        await paste(pilot, "Zofia Nowa")  # the name field has the focus
+        screen.query_one("#new-phone").value = "12"
+        await focus(pilot, "#subject")
+        await paste(pilot, "Telefon w sprawie faktury")
+        app.clear_notifications()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, NewTicketScreen)  # nothing was created
+        shown = [n.message for n in app._notifications]  # noqa: SLF001
+    assert any("nie jest poprawnym numerem telefonu" in m for m in shown), shown
+    assert not any("is not a valid" in m for m in shown), shown
+
+
+def core_messages(desk, ola) -> list[str]:
+    """Messages the core really raises, one per kind the console meets most."""
+    messages = []
+    ticket = tickets.create_ticket(desk, ola, tickets.NewTicket(
+        subject="Faktura", customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl")))
+    tickets.set_status(desk, ola, ticket.id, "closed")
+    for call in (
+        lambda: tickets.set_status(desk, ola, ticket.id, "open"),
+        lambda: tickets.reply(desk, ola, ticket.id, "Dzień dobry"),
+        lambda: tickets.add_note(desk, ola, 10**9, "x"),
+        lambda: tickets.create_ticket(desk, ola, tickets.NewTicket(subject="", customer=CustomerSpec(name="Jan"))),
+        lambda: tickets.create_ticket(desk, ola, tickets.NewTicket(
+            subject="x", customer=CustomerSpec(name="Jan", email="not an address"))),
+    ):
+        with pytest.raises(BokdeskError) as caught:
+            call()
+        messages.append(str(caught.value))
+    return messages
+
+
+def test_the_table_knows_the_messages_the_core_raises(desk, ola, polish):
+    messages = core_messages(desk, ola)
+    assert len(messages) == 5
+    for message in messages:
+        said = translate(message)
+        assert said != message, f"not in ui/errors.py: {message!r}"
+
+
+def test_every_message_of_the_table_is_in_the_polish_catalog(polish):
+    for _pattern, message in MESSAGES:
+        assert i18n._(message) != message, message

@@ -9,7 +9,8 @@ Definitions follow the desk's KPI document (``metrics.md``):
 - median first response and resolution today: medians of the stored durations of the tickets
   whose clock stopped today (desk-local day), on the business clock like the SLA targets;
 - NPS of the last 30 days: 100 × (promoters − detractors) / answers, rounded; no answers → None;
-- agents online: active agents whose console was seen within ``ONLINE_WINDOW``.
+- agents online: active agents, not off shift, whose console was seen within the desk's online
+  window (``core.online``: the same window as automatic assignment and presence).
 
 The full metrics (means, p90, trends, per agent) live in ``core.metrics``; this module only
 answers "how is the desk doing right now". No Textual here.
@@ -26,8 +27,8 @@ from sqlalchemy import and_, bindparam, case, func, or_, select, text
 from .desk import Actor, Desk
 from .enums import ACTIVE_SQL, ACTIVE_STATUSES, AgentStatus, Status
 from .models import Agent, SurveyAnswer, Ticket
+from .online import online_since
 
-ONLINE_WINDOW = timedelta(minutes=3)
 NPS_WINDOW = timedelta(days=30)
 
 _T = Ticket.__table__  # type: ignore[attr-defined]
@@ -125,7 +126,7 @@ def compute(desk: Desk, actor: Actor, now: datetime | None = None) -> Kpis:
         frt = [row[0] for row in connection.execute(_FRT_TODAY, {"day": day})]
         resolution = [row[0] for row in connection.execute(_RESOLUTION_TODAY, {"day": day})]
         answers, promoters, detractors = connection.execute(_NPS, {"since": now - NPS_WINDOW}).one()
-        online = connection.execute(_ONLINE, {"seen": now - ONLINE_WINDOW}).scalar_one()
+        online = connection.execute(_ONLINE, {"seen": online_since(desk, now)}).scalar_one()
     oldest_waiting = None
     if oldest is not None:
         if isinstance(oldest, str):  # pragma: no cover - aggregate results lose the column type

@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from ..core.online import HEARTBEAT_SECONDS
+
 if TYPE_CHECKING:
     from ..core.kpi import Kpis
     from ..core.store import Store
 
 TICK = timedelta(seconds=30)  # refresh at least this often: SLA states change with time alone
-HEARTBEAT = timedelta(seconds=60)
+HEARTBEAT = timedelta(seconds=HEARTBEAT_SECONDS)  # inside the online window (core/online.py)
 
 
 class ChangeDetector:

@@ -19,7 +19,7 @@ serialized across every process on the file: two importers cannot pick the same 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -28,23 +28,11 @@ from .. import history
 from ..desk import Actor, Desk
 from ..enums import AgentStatus, AssignmentMode, Status
 from ..models import Agent, Team, Ticket
+from ..online import ONLINE_SECONDS, online_since, online_window
 
 # Tickets that count as an agent's current load in least-loaded mode.
 LOAD_STATUSES = (Status.NEW.value, Status.OPEN.value, Status.ON_HOLD.value)
-# An agent counts as present when seen within this many seconds (desk setting ``online_seconds``).
-ONLINE_SECONDS = 120
-
-
-def online_window(desk: Desk) -> timedelta:
-    """How recently an agent must have been seen to count as online."""
-    value = desk.settings.get("online_seconds", ONLINE_SECONDS)
-    try:
-        seconds = int(value)
-    except (TypeError, ValueError):
-        seconds = ONLINE_SECONDS
-    return timedelta(seconds=max(seconds, 10))
-
-
+# "Online" has one definition, in core/online.py (also the KPI strip's and presence's).
 def mode_of(session: Session, team_id: int | None) -> AssignmentMode:
     if team_id is None:
         return AssignmentMode.MANUAL
@@ -59,7 +47,7 @@ def mode_of(session: Session, team_id: int | None) -> AssignmentMode:
 
 def eligible_agents(session: Session, desk: Desk, team_id: int, now: datetime) -> list[Agent]:
     """Active, available members of the team seen within the online window, by id."""
-    since = now - online_window(desk)
+    since = online_since(desk, now)
     query = (
         select(Agent)
         .where(

@@ -38,7 +38,7 @@ from ..desk import Actor, Desk
 from ..enums import AgentStatus, MessageKind, Status
 from ..errors import NotFound, ValidationError
 from ..models import Agent, Message, Presence, Team, Ticket, TicketEvent
-from .assignment import online_window
+from ..online import online_since
 
 REFRESH_SECONDS = 15  # how often an open detail view refreshes its entry
 TTL_SECONDS = 45  # an entry older than this is gone (three missed refreshes)
@@ -237,7 +237,7 @@ def summary(viewers: list[Viewer]) -> str:
 def online(desk: Desk, *, include_offline: bool = True) -> list[AgentPresence]:
     """Every active agent with their status and whether they were seen within the online window."""
     now = desk.now()
-    since = now - online_window(desk)
+    since = online_since(desk, now)
     with desk.store.read() as session:
         rows = session.exec(
             select(Agent, Team.name)

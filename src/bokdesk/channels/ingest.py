@@ -192,6 +192,10 @@ class Ingestor:
             if self.desk.store.is_sqlite:
                 # a bigger page cache for this connection: a long import touches many index pages
                 session.execute(text("PRAGMA cache_size = -65536"))
+            # No autoflush: every message is flushed (and expunged) when it is filed, and the
+            # services flush where they need an id; a query no longer flushes half a message first
+            # (7 % less CPU on the 10k bench, measured in pairs).
+            session.autoflush = False
             lookup = _Lookup(session, prepared)
             for p in prepared:
                 p.kept_reason = None

@@ -95,3 +95,24 @@ def test_the_partial_indexes_are_in_the_schema(busy: Any) -> None:
     assert set(rows) == {"ix_ticket_active_due", "ix_ticket_active_assignee"}
     for sql in rows.values():
         assert "WHERE status IN ('new', 'open', 'pending', 'on_hold')" in sql
+
+
+def test_opening_a_ticket_reads_through_indexes_only(busy: Any) -> None:
+    """The detail (customer panel's earlier tickets, messages, history, surveys) never scans a table;
+    the earlier tickets come from ix_ticket_customer_created."""
+    from bokdesk.core.queries import ticket_detail
+    from bokdesk.core.services.agents import require_agent
+
+    desk = busy
+    actor = require_agent(desk, "ola")
+    ticket = paging.page(desk, actor, View.OPEN, desk.now(), limit=1)[0]
+    with captured(desk) as statements:
+        detail = ticket_detail(desk, ticket.id)
+    assert detail.ticket.id == ticket.id
+    explained = plans(desk, statements)
+    for sql, plan in explained:
+        for step in plan.split(" | "):
+            if step.startswith("SCAN "):  # only the roster (the desk's agents: a few dozen rows)
+                assert step.split()[1] in ("agent", "team"), (sql, plan)
+    earlier = [plan for sql, plan in explained if "ORDER BY ticket.created_at DESC" in sql]
+    assert earlier and "ix_ticket_customer_created" in earlier[0], earlier

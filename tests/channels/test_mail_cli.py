@@ -112,6 +112,7 @@ def test_send_retry_and_outbox(capsys, env):
         code, out, _ = run(capsys, env, "mail", "outbox", "--json")
         [row] = json.loads(out)
         assert row["status"] == "queued" and row["to"] == "anna@example.pl" and row["ticket"] == 1
+        assert row["cc"] == []  # the customer wrote to the desk alone
         server.recorder.refuse["anna@example.pl"] = "550 5.1.1 no such user"
         code, out, _ = run(capsys, env, "mail", "send")
         assert code == 1 and "1 failed" in out and "550" in out

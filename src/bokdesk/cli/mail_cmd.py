@@ -313,7 +313,8 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
     rows = outbox_rows(ctx.desk, status=args.status, ticket_id=args.ticket)
     if args.json:
         print_json([
-            {"number": r.id, "ticket": r.ticket_id, "kind": r.kind, "to": r.to_addr, "subject": r.subject,
+            {"number": r.id, "ticket": r.ticket_id, "kind": r.kind, "to": r.to_addr,
+             "cc": [a.strip() for a in (r.cc_addrs or "").split(",") if a.strip()], "subject": r.subject,
              "status": r.status, "attempts": r.attempts, "last_error": r.last_error,
              "next_attempt_at": r.next_attempt_at.isoformat() if r.status in ("queued", "sending") else None,
              "created_at": r.created_at.isoformat(), "sent_at": r.sent_at.isoformat() if r.sent_at else None,
@@ -324,8 +325,9 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
     if not rows:
         print("The outbox is empty.")
         return 0
-    print_table(["#", "ticket", "kind", "to", "status", "tries", "error"],
-                [[r.id, r.ticket_id, r.kind, r.to_addr, r.status, r.attempts, r.last_error or ""] for r in rows])
+    print_table(["#", "ticket", "kind", "to", "cc", "status", "tries", "error"],
+                [[r.id, r.ticket_id, r.kind, r.to_addr, r.cc_addrs or "", r.status, r.attempts, r.last_error or ""]
+                 for r in rows])
     return 0
 
 

@@ -447,9 +447,8 @@ def _order_stats(sorted_values: np.ndarray, keys_by_value: np.ndarray | None, gr
     """
     if keys_by_value is None:
         ranked = sorted_values
-    else:
-        small = keys_by_value.astype(np.uint16) if groups[-1] < 65536 else keys_by_value
-        ranked = sorted_values[np.argsort(small, kind="stable")]
+    else:  # 16-bit keys (when they fit) sort by radix
+        ranked = sorted_values[np.argsort(keys_by_value, kind="stable")]
     present = counts[groups]
     starts = np.concatenate(([0], np.cumsum(present)[:-1]))
     lo = ranked[starts + (present - 1) // 2].astype(np.int64)
@@ -496,12 +495,14 @@ def _fill(family: Family, sample: Sample, name: str | None, out: dict[Any, Figur
     count_field = {"created": "received", "solved": "solved", "first_solved": "first_solved"}.get(family.name)
     stats: dict[str, Any] = {}
     if family.duration is not None:
+        # The keys in 16 bits when they fit, once for both clocks: cheaper to gather, radix-sorted.
+        narrow = keys.astype(np.uint16) if len(counts) <= 65536 else keys
         for clock, values in (("business", sample.business), ("calendar", sample.calendar)):
             order = orders.get(clock)
             if order is None:
-                order = orders[clock] = np.argsort(values)
+                order = orders[clock] = np.argsort(values, kind="stable")  # timsort: durations repeat a lot
                 orders[clock + ":sorted"] = values[order]
-            med, tail = _order_stats(orders[clock + ":sorted"], keys[order] if name else None, groups, counts)
+            med, tail = _order_stats(orders[clock + ":sorted"], narrow[order] if name else None, groups, counts)
             stats[clock] = (per_group(values), med, tail)
     for i, key in enumerate(groups.tolist()):
         figures = out.setdefault(_key_value(name, key) if name else None, Figures())
@@ -881,18 +882,23 @@ def _read_activity(conn: Connection, desk: Desk, period: Period, sqlite: bool) -
         row = conn.execute(_hinted_event(
             select(_concat(e.agent_id, sqlite), _concat(e.at, sqlite))
             .where(e.at >= period.start, e.at < period.end, e.agent_id.is_not(None)), sqlite)).one()
-        keys = (_array(row[0]) << 32) + _stop_times(row[1], sqlite) // 3600
+        keys = ((_stop_times(row[1], sqlite) // 3600) << 20) + _array(row[0])
     else:
         hour = cast(func.floor(func.extract("epoch", e.at) / 3600), BigInteger)
         row = conn.execute(
-            select(_concat(e.agent_id.op("*")(literal_column(str(1 << 32))).op("+")(hour), sqlite))
+            select(_concat(hour.op("*")(literal_column(str(1 << 20))).op("+")(e.agent_id), sqlite))
             .where(e.at >= period.start, e.at < period.end, e.agent_id.is_not(None))).one()
         keys = _array(row[0])
-    pairs, actions = np.unique(keys, return_counts=True)
-    if len(pairs) == 0:
+    # (hour, agent) keys, hour first: the rows come in time order, so the keys are nearly sorted
+    # already and a stable sort (timsort) runs through them; then the distinct pairs and counts.
+    keys.sort(kind="stable")
+    if len(keys) == 0:
         return {}
-    agents = pairs >> 32
-    hours = (pairs & 0xFFFFFFFF) * 3600
+    firsts = np.flatnonzero(np.diff(keys)) + 1
+    pairs = keys[np.concatenate(([0], firsts))]
+    actions = np.diff(np.concatenate(([0], firsts, [len(keys)])))
+    agents = pairs & 0xFFFFF
+    hours = (pairs >> 20) * 3600
     cal = desk.calendar
     opened = _open_seconds(cal, period, hours, hours + 3600)
     closed = opened == 0

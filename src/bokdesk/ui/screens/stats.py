@@ -32,7 +32,6 @@ from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
     DataTable,
-    Footer,
     Input,
     Label,
     Static,
@@ -51,6 +50,7 @@ from ..safe_text import assemble, notify, one_line, safe_line
 from ..tasks import show_unexpected
 from ..widgets.bars import TopBar
 from ..widgets.chart_bars import BarChart, Series, series_of
+from ..widgets.key_bar import KeyBar
 from ..widgets.stats_tiles import Tile, TileData, decimal, percent, signed
 from .base import DeskScreen
 from .dialogs import ChoiceDialog, Dialog
@@ -388,7 +388,7 @@ class StatsScreen(DeskScreen[None]):
             with TabPane(_tab(self._key("complaints", "m"), _("Complaints")), id="complaints"):
                 yield DataTable(id="table-complaints", cursor_type="row", zebra_stripes=True)
         yield Static(id="stats-refused")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#stats-refused").display = False
@@ -807,7 +807,7 @@ class DrillScreen(DeskScreen[None]):
         yield TopBar(id="top")
         yield Static(id="drill-title")
         yield DataTable(id="drill-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.set_top(_("Stats"), " › ", safe_line(self.title_text))
@@ -831,10 +831,10 @@ class DrillScreen(DeskScreen[None]):
     def _show(self, rows: list[metrics.DrillRow]) -> None:
         self.rows = rows
         tz = self.desk.calendar.tz
-        self.query_one("#drill-title", Static).update(Content.assemble(
-            (safe_line(self.title_text)), "  ",
+        self.query_one("#drill-title", Static).update(Content.assemble(  # the count first: 80 columns cut the end
             (pgettext("tickets count", "{n} tickets").format(n=format_number(len(rows)))
-             + (" " + _("(the first 1000)") if len(rows) >= 1000 else ""), "$text-muted")))
+             + (" " + _("(the first 1000)") if len(rows) >= 1000 else ""), "$text-muted"), ("  ", "not bold"),
+            (safe_line(self.title_text))))  # the gap a run of its own (SVG screenshots keep it)
         cells = [(str(r.number), [
             Content(str(r.number)),
             Content.styled(format_hours(r.seconds, compact=True) if r.seconds is not None else "—",

@@ -106,7 +106,13 @@ class TicketScreen(DeskScreen[None]):
             self._presence("viewing")
         presence = getattr(self.app, "presence", None)
         if presence is not None and presence.available:
-            self.set_interval(presence.refresh_seconds, lambda: self._presence(self._activity))
+            self.set_interval(presence.refresh_seconds, self._keep_presence)
+
+    def _keep_presence(self) -> None:
+        """Refresh this agent's entry while the ticket is open. The screen is reused, so it stays
+        mounted after the agent went back to the queue: then it must not say they are still here."""
+        if self.ticket_id and self in self.app.screen_stack:
+            self._presence(self._activity)
 
     def on_screen_suspend(self) -> None:
         """Leaving the screen (f2, f3, a dialog): what is typed goes to the draft now, not in 0.8 s."""

@@ -395,8 +395,8 @@ def main() -> int:
     print(f"\nconsole run as a{'n' if args.role == 'agent' else ''} {args.role}; 120x40 pty; {args.repeat} runs; "
           f"load average before {load_before}, after {load_average()}.")
     print("Key actions are timed from the key to the frame that shows the result (not to the last byte). "
-          f"A plain Escape also waits ESCDELAY ({os.environ.get('ESCDELAY', '50 (the console default)')} ms) "
-          "for the rest of an escape sequence; the kitty keyboard protocol's Escape does not.")
+          "A plain Escape also waits ~100 ms in Textual's input thread (is it the start of an escape "
+          "sequence?); the kitty keyboard protocol's Escape does not.")
     return 0
 
 

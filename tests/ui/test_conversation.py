@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from ui_helpers import make_app, screen_text, settle
+from ui_helpers import make_app, paste, screen_text, settle
 
 from bokdesk import i18n
 from bokdesk.channels.ingest import Ingestor, Outcome, RawMail
@@ -17,6 +17,7 @@ from bokdesk.channels.mailconfig import load_mail_config
 from bokdesk.channels.outbox import outbox_rows, publish_identity
 from bokdesk.channels.sender import send_due
 from bokdesk.core.services import tickets
+from bokdesk.core.services.customers import CustomerSpec
 from bokdesk.ui.screens.queue import QueueScreen
 from bokdesk.ui.screens.ticket import TicketScreen
 from bokdesk.ui.widgets.conversation import MessageBox
@@ -194,3 +195,44 @@ def test_fold_labels():
     assert folded_label("-- \nOla\ntel. 600", False) == "… signature (3 lines)"
     assert folded_label("-- \nOla\n\nW dniu … pisze:\n> a\n> b", False) == "… 6 quoted lines"
     assert folded_label("> a\n> b", True) == "▾ hide 2 quoted lines"
+
+
+async def test_the_reply_editor_shows_to_and_cc_as_the_outbox_will_send(desk, ola):
+    """Polish screen: the reply editor names the customer's address and the Cc before sending, and
+    the e-mail the outbox then builds goes to exactly those; a phone customer's reply is not sent."""
+    ticket_id = mail_ticket(desk)
+    tickets.take(desk, ola, ticket_id)
+    phone = tickets.create_ticket(desk, ola, tickets.NewTicket(
+        subject="Telefon w sprawie faktury", channel="phone", customer=CustomerSpec(name="Jan Bez Maila",
+                                                                                 phone="600100200")))
+    i18n.set_language("pl")
+    try:
+        app = make_app(desk, ola)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = await open_ticket(pilot, ticket_id)
+            await pilot.press("r")
+            await settle(pilot)
+            line = str(screen.query_one("#composer-to").render())
+            assert line == "Do: zofia.w@example.pl  ·  DW: jan.w@example.pl"
+            await paste(pilot, "Dzień dobry, sprawdzamy.")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            [row] = outbox_rows(desk, ticket_id=ticket_id)
+            assert (row.to_addr, row.cc_addrs) == ("zofia.w@example.pl", "jan.w@example.pl")
+            # A customer without an e-mail address: the editor says the reply will not be e-mailed.
+            pilot.app.pop_screen()
+            await settle(pilot)
+            screen = await open_ticket(pilot, phone.id)
+            await pilot.press("r")
+            await settle(pilot)
+            assert str(screen.query_one("#composer-to").render()) == (
+                "brak adresu e-mail: odpowiedź zostanie zapisana, ale nie wysłana")
+            # A note has no recipients line.
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("i")
+            await settle(pilot)
+            assert not screen.query_one("#composer-to").display
+    finally:
+        i18n.set_language("en")

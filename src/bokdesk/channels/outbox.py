@@ -143,6 +143,15 @@ def reply_cc(session: Session, ticket: Ticket, to: str, ident: Identity) -> list
     return cc[:MAX_CC]
 
 
+def reply_recipients(session: Session, ticket: Ticket, cfg: MailConfig | None = None) -> tuple[str | None, list[str]]:
+    """``(To, Cc)`` of a reply queued now: the same rule ``enqueue_reply`` applies (the editor
+    shows it before the agent sends); ``(None, [])`` when the customer has no e-mail address."""
+    to = reply_target(session, ticket)
+    if to is None:
+        return None, []
+    return to, reply_cc(session, ticket, to, identity(session, cfg))
+
+
 def reply_subject(ticket: Ticket, prefix: str = "Re: ") -> str:
     subject = ticket.subject
     tag = f"[#{ticket.id}]"
@@ -385,6 +394,7 @@ __all__ = [
     "publish_identity",
     "record_bounce",
     "reply_cc",
+    "reply_recipients",
     "reply_subject",
     "reply_target",
     "retry",

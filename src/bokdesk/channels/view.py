@@ -9,6 +9,8 @@
 - ``delivery_problem(session, ticket_id)``: a one-line warning when an e-mail of the ticket failed
   or bounced, for a flag in the ticket header and the queue.
 - ``attachment_data(desk, attachment_id)``: the stored bytes, to save or open a file.
+- ``reply_recipients(desk, ticket_id)``: ``(To, Cc)`` a reply would be e-mailed to now, for the
+  editor (the outbox's own rule; ``(None, [])`` without an e-mail address).
 
 Every string here is customer data: show it as plain text (``Text(...)``/``Content(...)``),
 never as markup.
@@ -24,9 +26,10 @@ from sqlmodel import Session, col, select
 from ..core.desk import Desk
 from ..core.enums import MessageKind
 from ..core.errors import NotFound, ValidationError
-from ..core.models import Attachment, Message, OutboxMessage
+from ..core.models import Attachment, Message, OutboxMessage, Ticket
 from .email_text import split_quoted
 from .outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT
+from .outbox import reply_recipients as outbox_recipients
 
 
 def message_parts(message: Message) -> tuple[str, str]:
@@ -126,6 +129,16 @@ def delivery_problem(session: Session, ticket_id: int) -> str | None:
     return f"E-mail {what} to {state.to_addr} failed: {state.last_error or 'unknown error'}"
 
 
+def reply_recipients(desk: Desk, ticket_id: int) -> tuple[str | None, list[str]]:
+    """Who a reply to the ticket would be e-mailed to now, ``(To, Cc)``, by the outbox's own rule
+    (``outbox.reply_recipients``); ``(None, [])`` when the customer has no e-mail address."""
+    with desk.store.read() as session:
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise NotFound(f"Ticket #{ticket_id} does not exist.")
+        return outbox_recipients(session, ticket)
+
+
 def attachment_data(desk: Desk, attachment_id: int) -> Attachment:
     with desk.store.read() as session:
         row = session.get(Attachment, attachment_id)
@@ -145,4 +158,5 @@ __all__ = [
     "failed_delivery",
     "human_size",
     "message_parts",
+    "reply_recipients",
 ]

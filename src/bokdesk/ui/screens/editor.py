@@ -16,6 +16,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
@@ -26,6 +27,7 @@ from .. import keymap, labels
 from ..safe_text import assemble, safe_line
 
 DRAFT_DEBOUNCE = 0.8
+MUTED = "$text-muted"
 KINDS = ("reply", "note", "call")
 
 
@@ -102,6 +104,16 @@ class DraftKeeper:
 KEEPER = DraftKeeper()
 
 
+def recipients_line(to: str | None, cc: list[str]) -> Content:
+    """``To: anna@example.pl · Cc: jan@example.pl``, or that the reply will not be e-mailed."""
+    if to is None:
+        return Content.styled(_("no e-mail address: the reply is stored but not sent"), "$text-warning")
+    parts: list[str | Content | tuple[str, str]] = [(_("To:") + " ", MUTED), safe_line(to, MUTED, limit=80)]
+    if cc:
+        parts += [("  ·  " + _("Cc:") + " ", MUTED), safe_line(", ".join(cc), MUTED, limit=200)]
+    return assemble(*parts)
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """What the agent asked to send."""
@@ -118,6 +130,12 @@ class Composer(Vertical):
     """One editor; the ticket screen shows it for ``r``, ``i`` or ``l``."""
 
     BINDINGS = keymap.EDITOR
+    DEFAULT_CSS = """
+    Composer #composer-to {
+        width: 1fr;
+        height: 1;
+    }
+    """
 
     class Send(Message):
         def __init__(self, outgoing: Outgoing) -> None:
@@ -141,6 +159,7 @@ class Composer(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="composer-title")
+        yield Label("", id="composer-to")
         yield TextArea(id="composer-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         with Horizontal(id="composer-options"):
             yield Label(_("After sending:"), classes="option-label", id="status-label")
@@ -193,8 +212,27 @@ class Composer(Vertical):
         self._saved_text = text
         self._loading = False
         self._setup_options(kind, status)
+        self._show_recipients(ticket_id, kind)
         self.display = True
         self.area.focus()
+
+    def _show_recipients(self, ticket_id: int, kind: str) -> None:
+        """A reply's To and Cc, read in a thread by the outbox's own rule, as a muted line."""
+        line = self.query_one("#composer-to", Label)
+        line.display = kind == "reply"
+        line.update("")
+        if kind != "reply":
+            return
+        from ...channels.view import reply_recipients
+        from ..tasks import run_service
+
+        desk = self.app.desk  # type: ignore[attr-defined]
+
+        def done(found: tuple[str | None, list[str]]) -> None:
+            if self.ticket_id == ticket_id and self.kind == kind:
+                line.update(recipients_line(*found))
+
+        run_service(self.app, lambda: reply_recipients(desk, ticket_id), done=done, group="composer-to")
 
     def _setup_options(self, kind: str, status: str) -> None:
         public = kind in ("reply", "call")

@@ -243,6 +243,10 @@ class Message(SQLModel, table=True):
     email_to: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     email_cc: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     email_subject: str | None = Field(default=None, max_length=500)
+    # Text the desk wrote itself (a system message): its code and values (JSON), so the console
+    # says it in the agent's language (core/notices.py); ``body`` keeps the English (schema 0005).
+    notice_code: str | None = Field(default=None, max_length=40)
+    notice_params: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Attachment(SQLModel, table=True):
@@ -389,6 +393,8 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime
     sent_at: datetime | None = None
+    error_code: str | None = Field(default=None, max_length=40)  # our own error's code (schema 0005)
+    error_params: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class MailQuarantine(SQLModel, table=True):
@@ -400,6 +406,8 @@ class MailQuarantine(SQLModel, table=True):
     reason: str = Field(sa_column=Column(Text, nullable=False))
     received_at: datetime
     resolved: bool = False
+    reason_code: str | None = Field(default=None, max_length=40)  # the reason's code (schema 0005)
+    reason_params: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class MailCursor(SQLModel, table=True):

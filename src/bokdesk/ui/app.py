@@ -353,6 +353,21 @@ def _warm_up(reports: bool = False) -> None:
 
     if reports:
         from .screens import stats  # noqa: F401
+    freeze_long_lived()
+
+
+def freeze_long_lived() -> None:
+    """Keep what lives for the whole session out of Python's cyclic garbage collector.
+
+    A full collection walks every tracked object: the console holds about a million (Textual,
+    SQLAlchemy, the models, the screens), and a full collection measured up to 113 ms on the event
+    loop, a key pressed just then waited for it. What exists once the desk is open and the modules
+    are warm (and again once the ticket screen is built) lives as long as the process, so it is
+    frozen (``gc.freeze``): later full collections walk only what came after (about 25 ms).
+    """
+    import gc
+
+    gc.freeze()
 
 
 def _presence_source(desk: Desk, actor: Actor) -> Any:

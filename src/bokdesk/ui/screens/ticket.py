@@ -78,6 +78,7 @@ class TicketScreen(DeskScreen[None]):
         self._present: Callable[[], object] | None = None
         self._fingerprint: tuple[Any, ...] | None = None
         self._look: tuple[Any, ...] | None = None
+        self._built = False
 
     @property
     def composer(self) -> Composer:
@@ -247,6 +248,11 @@ class TicketScreen(DeskScreen[None]):
         if self.detail is not None and self.detail.ticket.id != loaded.detail.ticket.id:
             self._clear()  # another ticket: its messages replace these (still off screen, or in one frame)
         self._fingerprint = fingerprint
+        if not self._built:  # the first ticket shown: the screen's widgets live as long as the app
+            self._built = True
+            from ..app import freeze_long_lived
+
+            self.call_after_refresh(freeze_long_lived)
         previous = self.detail
         self.detail, self.drafts, self.others, self.mail = loaded.detail, loaded.drafts, loaded.others, loaded.mail
         if previous is not None and previous.ticket.version != loaded.detail.ticket.version:

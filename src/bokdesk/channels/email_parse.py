@@ -21,6 +21,7 @@ from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import Any
 
+from bokdesk.core.notices import Notice, verbatim
 from bokdesk.channels.email_text import (
     TRUNCATION_NOTE,
     html_to_text,
@@ -102,7 +103,16 @@ class ParsedEmail:
 
 
 class EmailParseError(ValueError):
-    """The bytes are not an e-mail message we can use; the message says why, in one line."""
+    """The bytes are not an e-mail message we can use; the message says why, in one line (and
+    ``notice`` by code, for the console: ``core/notices.py``)."""
+
+    def __init__(self, message: str, code: str | None = None, params: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code, self.params = code, params or {}
+
+    @property
+    def notice(self) -> Notice:
+        return Notice(self.code, self.params) if self.code else verbatim(str(self))
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,18 +128,19 @@ def parse_email(raw: bytes, *, max_attachment_bytes: int = 10_000_000) -> Parsed
     except EmailParseError:
         raise
     except RecursionError:
-        raise EmailParseError("message structure is nested too deeply") from None
+        raise EmailParseError("message structure is nested too deeply", "parse_nested") from None
     except Exception as exc:  # last line of defence; the fuzz tests keep this unreachable
-        raise EmailParseError(f"could not parse message ({type(exc).__name__})") from exc
+        raise EmailParseError(f"could not parse message ({type(exc).__name__})", "parse_failed",
+                              {"error": type(exc).__name__}) from exc
 
 
 def _parse(raw: bytes, max_attachment_bytes: int) -> ParsedEmail:
     data = raw.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     if not data:
-        raise EmailParseError("empty message")
+        raise EmailParseError("empty message", "parse_empty")
     msg = email.message_from_bytes(data, policy=_POLICY)
     if not msg.keys():
-        raise EmailParseError("no e-mail headers found")
+        raise EmailParseError("no e-mail headers found", "parse_no_headers")
     from_name, from_addr = _sender(msg)
     subject = _normalize_ws(decode_header_value(_header(msg, "subject") or ""))
     body = _Body(max_attachment_bytes)
@@ -158,10 +169,10 @@ def _sender(msg: Message) -> tuple[str, str]:
     """``(name, addr)`` of From (or Sender); raises EmailParseError when there is none."""
     value = _header(msg, "from") or _header(msg, "sender")
     if value is None:
-        raise EmailParseError("no From header")
+        raise EmailParseError("no From header", "parse_no_from")
     senders = _addresses(value, allow_local=True)
     if not senders:
-        raise EmailParseError("From header has no e-mail address")
+        raise EmailParseError("From header has no e-mail address", "parse_from_no_address")
     return senders[0]
 
 

@@ -37,6 +37,7 @@ from sqlmodel import Session, col, select
 from ..core.desk import SYSTEM, Desk
 from ..core.enums import Channel, ContactKind, LinkKind, Status, SurveySource
 from ..core.errors import BokdeskError, NotFound
+from ..core.notices import Notice, verbatim
 from ..core.models import (
     Attachment,
     MailCursor,
@@ -103,6 +104,7 @@ class IngestResult:
     key: str
     ticket_id: int | None = None
     detail: str = ""
+    notice: Notice | None = None  # a quarantined message's reason, for the console
 
 
 @dataclass(frozen=True)
@@ -118,12 +120,12 @@ class CursorUpdate:
 class _Prepared:
     item: RawMail
     parsed: ParsedEmail | None
-    error: str | None
+    error: Notice | None
     key: str
-    note: str | None = None  # replaces the body of an over-large message
+    note: Notice | None = None  # replaces the body of an over-large message
     quarantine_id: int | None = None  # set when releasing from quarantine
     as_customer_message: bool = False  # releasing an ignored message: file it as a normal one
-    kept_reason: str | None = None  # set when an ignored message is to be kept (see _keep_ignored)
+    kept_reason: Notice | None = None  # set when an ignored message is to be kept (see _keep_ignored)
 
 
 def prepare(item: RawMail, max_message_bytes: int, max_attachment_bytes: int) -> _Prepared:
@@ -136,19 +138,15 @@ def prepare(item: RawMail, max_message_bytes: int, max_attachment_bytes: int) ->
         headers = re.split(rb"\r?\n\r?\n", item.raw, maxsplit=1)[0]
         kept = RawMail(headers + b"\r\n\r\n", item.source, size)
         parsed = _try_parse(kept.raw, max_attachment_bytes)
-        note = (
-            f"(This e-mail is {size / 1e6:.1f} MB, over the desk's {limit / 1e6:.1f} MB limit "
-            f"([mail] max_message_bytes); only its headers were imported. "
-            f"The original is in the mailbox: {item.source})"
-        )
+        note = Notice("mail_too_large", {"size_mb": f"{size / 1e6:.1f}", "limit_mb": f"{limit / 1e6:.1f}",
+                                         "source": item.source})
         if parsed is None:
-            return _Prepared(kept, None, f"too large ({size:,} bytes) and its headers cannot be read",
-                             ids.digest(kept.raw))
+            return _Prepared(kept, None, Notice("too_large_unreadable", {"size": f"{size:,}"}), ids.digest(kept.raw))
         return _Prepared(kept, parsed, None, _key(parsed, kept.raw), note)
     try:
         parsed = parse_email(item.raw, max_attachment_bytes=max_attachment_bytes)
     except EmailParseError as exc:
-        return _Prepared(item, None, f"cannot be read as e-mail: {exc}", ids.digest(item.raw))
+        return _Prepared(item, None, Notice("unreadable", {"error": exc.notice}), ids.digest(item.raw))
     return _Prepared(item, parsed, None, _key(parsed, item.raw))
 
 
@@ -206,8 +204,9 @@ class Ingestor:
                     seen_rows.append(dict(message_id=result.key, outcome=_seen_label(result),
                                           ticket_id=result.ticket_id, seen_at=now))
                 if p.kept_reason is not None:
-                    kept_rows.append(dict(source=p.item.source[:500], raw=p.item.raw, reason=p.kept_reason,
-                                          received_at=now, resolved=True))
+                    kept_rows.append(dict(source=p.item.source[:500], raw=p.item.raw,
+                                          reason=p.kept_reason.english()[:MAX_REASON], received_at=now, resolved=True,
+                                          reason_code=p.kept_reason.code, reason_params=p.kept_reason.dumps()))
                 if p.quarantine_id is not None and result.outcome is not Outcome.QUARANTINED:
                     row = session.get(MailQuarantine, p.quarantine_id)
                     if row is not None:
@@ -240,7 +239,7 @@ class Ingestor:
                 self._customer_ids.pop(key, None)
             reason = str(exc) if isinstance(exc, BokdeskError) else f"{type(exc).__name__}: {exc}"
             with session.begin_nested():
-                return self._quarantine(session, p, f"could not be filed: {reason}")
+                return self._quarantine(session, p, Notice("not_filed", {"error": reason}))
 
     def _route(self, session: Session, p: _Prepared, lookup: _Lookup, *, force: bool) -> IngestResult:
         now = self.desk.now()
@@ -261,7 +260,7 @@ class Ingestor:
                 session.delete(row)
                 session.flush()
         if p.error is not None or p.parsed is None:
-            return self._quarantine(session, p, p.error or "cannot be read as e-mail")
+            return self._quarantine(session, p, p.error or Notice("unreadable_plain"))
         parsed = p.parsed
         if p.key in lookup.stored:
             return self._seen(session, p, Outcome.DUPLICATE, lookup.stored[p.key], "already on the ticket")
@@ -270,13 +269,13 @@ class Ingestor:
                 return self._seen(session, p, Outcome.IGNORED, None, "own")
             if parsed.classification is Classification.BOUNCE:
                 ticket_id = self._bounce(session, p)
-                self._keep_ignored(p, "a delivery-failure report (bounce)")
+                self._keep_ignored(p, Notice("what_bounce"))
                 return self._seen(session, p, Outcome.IGNORED, ticket_id, "bounce")
         ticket, via, survey = self._thread(session, parsed, lookup)
         if parsed.classification is not Classification.NORMAL and not p.as_customer_message:
-            what = {Classification.AUTO_REPLY: "an auto-reply or out-of-office answer",
-                    Classification.LIST: "list or bulk mail"}.get(parsed.classification, parsed.classification.value)
-            self._keep_ignored(p, what)
+            what = {Classification.AUTO_REPLY: Notice("what_auto_reply"),
+                    Classification.LIST: Notice("what_list")}.get(parsed.classification)
+            self._keep_ignored(p, what or verbatim(parsed.classification.value))
             return self._seen(session, p, Outcome.IGNORED, ticket.id if ticket else None,
                               parsed.classification.value)
         if ticket is not None and survey:
@@ -316,9 +315,11 @@ class Ingestor:
             ticket = self._create(session, p, parsed, subject, CustomerSpec(name=name or None, email=addr))
         if normalized and known is None:
             self._remember(normalized, ticket.customer_id)
-        if parsed.attachments or parsed.cc_addrs:
+        notice = _body_notice(parsed, p.note)
+        if parsed.attachments or parsed.cc_addrs or notice is not None:
             message = session.exec(select(Message).where(Message.email_message_id == p.key)).one()
             message.email_cc = _cc(parsed)
+            _set_notice(message, notice)
             session.add(message)
             self._attach(session, message, parsed)
         return self._seen(session, p, Outcome.NEW_TICKET, ticket.id, "")
@@ -360,8 +361,10 @@ class Ingestor:
             email_to=_to(parsed),
         )
         message = result.message
-        if parsed.cc_addrs:
+        notice = _body_notice(parsed, p.note)
+        if parsed.cc_addrs or notice is not None:
             message.email_cc = _cc(parsed)
+            _set_notice(message, notice)
             session.add(message)
         _, addr = self._customer_address(parsed)
         if self._customer_id(session, addr) != result.ticket.customer_id:
@@ -391,26 +394,27 @@ class Ingestor:
                 )
             )
 
-    def _quarantine(self, session: Session, p: _Prepared, reason: str) -> IngestResult:
+    def _quarantine(self, session: Session, p: _Prepared, notice: Notice) -> IngestResult:
         now = self.desk.now()
+        reason = notice.english()
         row = session.get(MailQuarantine, p.quarantine_id) if p.quarantine_id is not None else None
         if row is None:
             row = MailQuarantine(source=p.item.source[:500], raw=p.item.raw, reason=reason[:MAX_REASON], received_at=now)
         else:  # a release that failed again: the same entry, with the new reason
             row.reason = reason[:MAX_REASON]
             row.resolved = False
+        row.reason_code, row.reason_params = notice.code, notice.dumps()
         session.add(row)
         session.flush()
-        return IngestResult(p.item.source, Outcome.QUARANTINED, p.key, None, f"#{row.id}: {reason}")
+        return IngestResult(p.item.source, Outcome.QUARANTINED, p.key, None, f"#{row.id}: {reason}", notice)
 
-    def _keep_ignored(self, p: _Prepared, what: str) -> None:
+    def _keep_ignored(self, p: _Prepared, what: Notice) -> None:
         """Keep an ignored message where an admin can find it (``quarantine list --all``) and file
         it after all if it was a customer's after all; it needs no one's attention. Written with
         the batch, once this message's filing succeeded."""
         if p.quarantine_id is not None:
             return  # a release that is still ignored: the entry is already there
-        p.kept_reason = (f"{IGNORED_REASON} {what}; no ticket, no reply. If it was a customer's message after all, "
-                         "`bokdesk mail quarantine release N` files it as one.")
+        p.kept_reason = Notice("ignored", {"what": what})  # its English starts with IGNORED_REASON
 
     def _seen(self, session: Session, p: _Prepared, outcome: Outcome, ticket_id: int | None,
               detail: str) -> IngestResult:
@@ -513,7 +517,7 @@ class Ingestor:
             if row is not None:
                 m = _DIAGNOSTIC.search(raw) or _STATUS.search(raw)
                 diagnostic = m.group(1).decode("utf-8", "replace").strip() if m else (p.parsed.subject if p.parsed else "")
-                record_bounce(session, self.desk, row, diagnostic or "returned as undeliverable")
+                record_bounce(session, self.desk, row, diagnostic or Notice("returned"))
                 return row.ticket_id
         return None
 
@@ -596,10 +600,22 @@ def _external_id(key: str) -> str:
     return value if len(value) <= 120 else ids.digest(key.encode())[:120]
 
 
-def _body(parsed: ParsedEmail, note: str | None = None) -> str:
+def _body(parsed: ParsedEmail, note: Notice | None = None) -> str:
     if note:
-        return note
+        return note.english()
     return parsed.text if parsed.text.strip() else NO_TEXT
+
+
+def _body_notice(parsed: ParsedEmail, note: Notice | None) -> Notice | None:
+    """The code of a body the channel wrote in place of the customer's text (None: their own text)."""
+    if note is not None:
+        return note
+    return None if parsed.text.strip() else Notice("mail_no_text")
+
+
+def _set_notice(message: Message, notice: Notice | None) -> None:
+    if notice is not None:
+        message.notice_code, message.notice_params = notice.code, notice.dumps()
 
 
 def _in_reply_to(parsed: ParsedEmail) -> str | None:

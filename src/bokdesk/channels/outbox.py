@@ -24,6 +24,7 @@ from ..core.desk import SYSTEM, Actor, Desk
 from ..core.enums import ContactKind, MessageKind
 from ..core.errors import NotFound, ValidationError
 from ..core.models import CustomerContact, Message, OutboxMessage, Setting, Ticket
+from ..core.notices import Notice
 from ..core.roles import Permission
 from . import ids
 
@@ -322,30 +323,38 @@ def _enqueue(session: Session, desk: Desk, ticket: Ticket, to: str, subject: str
 # --- failures shown on the ticket ------------------------------------------------------------------
 
 
-def problem_on_ticket(session: Session, desk: Desk, row: OutboxMessage, text: str, field_name: str) -> None:
+def problem_on_ticket(session: Session, desk: Desk, row: OutboxMessage, notice: Notice, field_name: str) -> None:
+    """A system message on the e-mail's ticket (in English, with its code for the console) and a history row."""
     from ..core.services.tickets import touch
 
     now = desk.now()
     ticket = session.get(Ticket, row.ticket_id)
     if ticket is None:
         return
-    session.add(Message(ticket_id=row.ticket_id, kind=MessageKind.SYSTEM.value, body=text, created_at=now))
+    text = notice.english()
+    session.add(Message(ticket_id=row.ticket_id, kind=MessageKind.SYSTEM.value, body=text, created_at=now,
+                        notice_code=notice.code, notice_params=notice.dumps()))
     history.record(session, row.ticket_id, SYSTEM, now, field_name, None, row.to_addr, text[:500])
     touch(desk, ticket, now)
     session.add(ticket)
 
 
-def record_bounce(session: Session, desk: Desk, row: OutboxMessage, diagnostic: str) -> None:
+def record_bounce(session: Session, desk: Desk, row: OutboxMessage, diagnostic: str | Notice) -> None:
     """A delivery-failure report came back for one of our e-mails."""
     row.status = FAILED
-    row.last_error = f"bounced: {diagnostic}"[:2000]
+    set_error(row, Notice("bounced", {"diagnostic": diagnostic}))
     session.add(row)
-    what = "survey" if row.kind == KIND_SURVEY else "reply"
-    problem_on_ticket(
-        session, desk, row,
-        f"The e-mail {what} to {row.to_addr} bounced: {diagnostic}. Check the address with the customer.",
-        "mail_bounced",
-    )
+    code = "survey_bounced" if row.kind == KIND_SURVEY else "reply_bounced"
+    problem_on_ticket(session, desk, row, Notice(code, {"to": row.to_addr, "diagnostic": diagnostic}), "mail_bounced")
+
+
+def set_error(row: OutboxMessage, notice: Notice | None) -> None:
+    """The e-mail's last error: English text for the command line, and its code for the console."""
+    if notice is None:
+        row.last_error = row.error_code = row.error_params = None
+        return
+    row.last_error = notice.english()[:2000]
+    row.error_code, row.error_params = notice.code, notice.dumps()
 
 
 def retry(desk: Desk, actor: Actor, outbox_id: int) -> OutboxMessage:
@@ -398,4 +407,5 @@ __all__ = [
     "reply_subject",
     "reply_target",
     "retry",
+    "set_error",
 ]

@@ -21,7 +21,9 @@ from sqlmodel import Session, col, select
 from ..core import roles
 from ..core.desk import Actor, Desk
 from ..core.errors import NotFound, ValidationError
+from ..core import notices
 from ..core.models import MailQuarantine
+from ..core.notices import Notice
 from ..core.roles import Permission
 from ..core.services.customers import normalize_email
 from .email_parse import EmailParseError, decode_header_value, parse_email
@@ -41,6 +43,7 @@ class QuarantineEntry:
     resolved: bool
     sender: str
     subject: str
+    reason_notice: Notice | None = None  # the reason's code and values (schema 0005), for the console
 
 
 def _summary(raw: bytes) -> tuple[str, str]:
@@ -64,14 +67,16 @@ def list_entries(desk: Desk, actor: Actor, *, include_resolved: bool = False, li
     with desk.store.read() as session:
         query = select(MailQuarantine.id, MailQuarantine.source, MailQuarantine.reason, MailQuarantine.received_at,
                        func.length(MailQuarantine.raw), MailQuarantine.resolved,
-                       func.substr(MailQuarantine.raw, 1, 16384))
+                       func.substr(MailQuarantine.raw, 1, 16384), MailQuarantine.reason_code,
+                       MailQuarantine.reason_params)
         if not include_resolved:
             query = query.where(col(MailQuarantine.resolved).is_(False))
         rows = session.exec(query.order_by(col(MailQuarantine.id).desc()).limit(limit)).all()
     entries = []
-    for id_, source, reason, received_at, size, resolved, head in rows:
+    for id_, source, reason, received_at, size, resolved, head, code, params in rows:
         sender, subject = _summary(bytes(head or b""))
-        entries.append(QuarantineEntry(id_, source, reason, received_at, int(size or 0), bool(resolved), sender, subject))
+        entries.append(QuarantineEntry(id_, source, reason, received_at, int(size or 0), bool(resolved), sender, subject,
+                                       notices.load(code, params)))
     return entries
 
 
@@ -114,7 +119,13 @@ def release(desk: Desk, cfg: MailConfig, actor: Actor, entry_id: int, *, sender:
     if ignored and result.outcome is not Outcome.QUARANTINED:
         with desk.store.write() as session:
             entry = _load(session, entry_id)
-            entry.reason = f"Released by {actor.login}: " + entry.reason.removeprefix(IGNORED_REASON).lstrip()
+            kept = notices.load(entry.reason_code, entry.reason_params)
+            if kept is not None and kept.code == "ignored":
+                released = Notice("released", {"login": actor.login, "what": kept.params.get("what", "")})
+                entry.reason, entry.reason_code, entry.reason_params = released.english(), released.code, released.dumps()
+            else:  # kept before schema 0005: its text only
+                entry.reason = f"Released by {actor.login}: " + entry.reason.removeprefix(IGNORED_REASON).lstrip()
+                entry.reason_code = entry.reason_params = None
             session.add(entry)
     return result
 

@@ -26,8 +26,9 @@ from sqlmodel import col, select
 from ..core.desk import Desk
 from ..core.errors import ValidationError
 from ..core.models import OutboxMessage
+from ..core.notices import Notice, verbatim
 from .mailconfig import MailConfig, SmtpConfig
-from .outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT, problem_on_ticket
+from .outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT, problem_on_ticket, set_error
 
 LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
@@ -159,22 +160,27 @@ def _is_permanent(exc: BaseException, to: str) -> bool:
 
 def describe(exc: BaseException) -> str:
     """A one-line account of a sending error (never containing credentials)."""
+    return error_notice(exc).english()
+
+
+def error_notice(exc: BaseException) -> Notice:
+    """The account of a sending error as a notice: our words by code, the server's as it wrote them."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         parts = [f"{addr}: {code} {msg.decode('utf-8', 'replace') if isinstance(msg, bytes) else msg}"
                  for addr, (code, msg) in exc.recipients.items()]
-        return "recipient refused (" + "; ".join(parts) + ")"
+        return Notice("recipient_refused", {"detail": "; ".join(parts)})
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        return f"SMTP {exc.smtp_code} {text}".strip()
+        return verbatim(f"SMTP {exc.smtp_code} {text}".strip())
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
-        return f"TLS error: {exc}"
+        return Notice("tls_error", {"detail": str(exc)})
     if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return f"the mail server closed the connection: {exc}"
+        return Notice("disconnected", {"detail": str(exc)})
     if isinstance(exc, smtplib.SMTPException):
-        return f"SMTP error: {exc}"
+        return Notice("smtp_error", {"detail": str(exc)})
     if isinstance(exc, OSError):
-        return f"cannot reach the mail server: {exc.strerror or exc}"
-    return f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValidationError) else str(exc)
+        return Notice("unreachable", {"detail": str(exc.strerror or exc)})
+    return verbatim(f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValidationError) else str(exc))
 
 
 def _record(desk: Desk, cfg: MailConfig, row_id: int, *, sent_raw: bytes | None, error: BaseException | None,
@@ -189,24 +195,21 @@ def _record(desk: Desk, cfg: MailConfig, row_id: int, *, sent_raw: bytes | None,
         if error is None:
             row.status = SENT
             row.sent_at = now
-            row.last_error = f"sent; Cc {note}"[:2000] if note else None  # a Cc refused: said, not retried
+            set_error(row, Notice("cc_refused", {"detail": note}) if note else None)  # a Cc refused: said, not retried
             if sent_raw is not None:
                 row.raw = sent_raw
             report.sent += 1
         else:
-            text = describe(error)
-            row.last_error = text[:2000]
+            notice = error_notice(error)
+            text = notice.english()
+            set_error(row, notice)
             if _is_permanent(error, row.to_addr) or row.attempts >= max_attempts:
                 row.status = FAILED
                 report.failed += 1
-                what = "survey" if row.kind == KIND_SURVEY else "reply"
-                tries = f"after {row.attempts} attempts" if row.attempts > 1 else "at once"
-                problem_on_ticket(
-                    session, desk, row,
-                    f"The e-mail {what} to {row.to_addr} could not be sent ({tries}): {text}. "
-                    f"It is kept; `bokdesk mail outbox retry {row.id}` sends it again.",
-                    "mail_failed",
-                )
+                tries = Notice("tries_many", {"n": row.attempts}) if row.attempts > 1 else Notice("tries_once")
+                code = "survey_failed" if row.kind == KIND_SURVEY else "reply_failed"
+                problem_on_ticket(session, desk, row, Notice(code, {
+                    "to": row.to_addr, "tries": tries, "error": notice, "outbox": row.id}), "mail_failed")
             else:
                 row.status = QUEUED
                 row.next_attempt_at = now + backoff(row.attempts)

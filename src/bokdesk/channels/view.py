@@ -23,10 +23,12 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from ..core import notices
 from ..core.desk import Desk
 from ..core.enums import MessageKind
 from ..core.errors import NotFound, ValidationError
 from ..core.models import Attachment, Message, OutboxMessage, Ticket
+from ..core.notices import Notice
 from .email_text import split_quoted
 from .outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT
 from .outbox import reply_recipients as outbox_recipients
@@ -66,6 +68,7 @@ class DeliveryState:
     sent_at: datetime | None
     cc: tuple[str, ...] = ()
     kind: str = "reply"
+    error: Notice | None = None  # ``last_error``'s code and values when it is our own text (schema 0005)
 
     @property
     def retrying(self) -> bool:
@@ -96,6 +99,7 @@ def _state(row: OutboxMessage) -> DeliveryState:
         sent_at=row.sent_at,
         cc=tuple(a.strip() for a in (row.cc_addrs or "").split(",") if a.strip()),
         kind=row.kind,
+        error=notices.load(row.error_code, row.error_params),
     )
 
 

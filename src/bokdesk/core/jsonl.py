@@ -106,7 +106,7 @@ def _ticket_records(session: Session, batch: list[Ticket], teams: dict, logins: 
              "body": m.body, "created_at": iso(m.created_at), "email_message_id": m.email_message_id,
              "email_in_reply_to": m.email_in_reply_to, "email_references": m.email_references,
              "email_from": m.email_from, "email_to": m.email_to, "email_cc": m.email_cc,
-             "email_subject": m.email_subject}
+             "email_subject": m.email_subject, "notice_code": m.notice_code, "notice_params": m.notice_params}
             for m in grouped["m"].get(t.id, [])
         ]
         record["history"] = [
@@ -337,7 +337,8 @@ def _import_ticket(session: Session, number: int, r: dict[str, Any], customers: 
             created_at=_time(m.get("created_at"), number, "created_at"), email_message_id=m.get("email_message_id"),
             email_in_reply_to=m.get("email_in_reply_to"), email_references=m.get("email_references"),
             email_from=m.get("email_from"), email_to=m.get("email_to"), email_cc=m.get("email_cc"),
-            email_subject=m.get("email_subject")))
+            email_subject=m.get("email_subject"), notice_code=m.get("notice_code"),
+            notice_params=m.get("notice_params")))
     for e in r.get("history", []):
         session.execute(insert(TicketEvent).values(
             ticket_id=r["number"], at=_time(e.get("at"), number, "at"), agent_id=agents.get(e.get("agent")),

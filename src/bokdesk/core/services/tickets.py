@@ -30,6 +30,7 @@ from ..enums import (
 )
 from ..errors import AlreadyTaken, InvalidTransition, NotFound, StaleWrite, ValidationError
 from ..models import Agent, Message, Team, Ticket, TicketEvent, TicketTag
+from ..notices import Notice
 from ..roles import Permission
 from ...channels.outbox import enqueue_reply  # imported here, not inside the reply's write lock
 from . import assignment
@@ -715,11 +716,11 @@ def merge(desk: Desk, actor: Actor, source_id: int, target_id: int, *, note: str
             _set(session, source, actor, now, "status", Status.CLOSED.value, f"merged into #{target_id}")
             source.closed_at = now
             source.next_due_at = source.next_risk_at = None
-        session.add(Message(ticket_id=source_id, kind=MessageKind.SYSTEM.value, author_agent_id=actor.id,
-                            body=f"Merged into #{target_id}." + (f" {note}" if note else ""), created_at=now))
-        session.add(Message(ticket_id=target_id, kind=MessageKind.SYSTEM.value, author_agent_id=actor.id,
-                            body=f"#{source_id} was merged into this ticket." + (f" {note}" if note else ""),
-                            created_at=now))
+        for on, notice in ((source_id, Notice("merged_into", {"ticket": target_id, "note": note or ""})),
+                           (target_id, Notice("merged_from", {"ticket": source_id, "note": note or ""}))):
+            session.add(Message(ticket_id=on, kind=MessageKind.SYSTEM.value, author_agent_id=actor.id,
+                                body=notice.english(), created_at=now, notice_code=notice.code,
+                                notice_params=notice.dumps()))
         history.record(session, target_id, actor, now, "merged", None, source_id, note or None)
         touch(desk, source, now)
         touch(desk, target, now)

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from ...core.errors import BokdeskError
 from ...i18n import _, format_datetime, ngettext
 from .. import keymap
+from ..notices import say_notice
 from ..safe_text import assemble, notify, safe, safe_line
 from ..tasks import run_service
 from ..widgets.bars import TopBar
@@ -103,7 +104,7 @@ class QuarantineScreen(DeskScreen[None]):
             first = assemble((f"#{entry.id}  ", "bold $text-accent"), (format_datetime(entry.received_at, tz), MUTED),
                              "  ", state, "  ", safe_line(entry.sender or _("(no sender)"), limit=40))
             second = assemble("   ", safe_line(entry.subject or _("(no subject)"), "bold", limit=60))
-            third = assemble("   ", safe_line(entry.reason, MUTED, limit=70))
+            third = assemble("   ", safe_line(say_notice(entry.reason_notice, entry.reason), MUTED, limit=70))
             options.append(Option(Content("\n").join([first, second, third]), id=str(entry.id)))
         listing.add_options(options)
         waiting = sum(1 for e in entries if not e.resolved)
@@ -150,7 +151,8 @@ class QuarantineScreen(DeskScreen[None]):
             assemble((_("Received") + " ", MUTED), format_datetime(entry.received_at, tz), "   ",
                      (_("Size") + " ", MUTED), _size(entry.size)),
             assemble((_("Source") + " ", MUTED), safe_line(entry.source, limit=200)),
-            assemble((_("Reason") + " ", MUTED), safe_line(entry.reason, "bold", limit=1000)),
+            assemble((_("Reason") + " ", MUTED), safe_line(say_notice(entry.reason_notice, entry.reason), "bold",
+                                                          limit=1000)),
             Content(""),
             safe(raw.decode("utf-8", "replace"), MUTED),
         ]
@@ -175,7 +177,7 @@ class QuarantineScreen(DeskScreen[None]):
                     number=entry.id, ticket=result.ticket_id), title=_("Mail quarantine"))
             else:
                 notify(self.app, _("E-mail #{number} could not be filed: {reason}").format(
-                    number=entry.id, reason=result.detail), title=_("Mail quarantine"), severity="warning", timeout=10)
+                    number=entry.id, reason=say_notice(result.notice, result.detail)), title=_("Mail quarantine"), severity="warning", timeout=10)
             self.load()
             self.app.request_refresh()  # type: ignore[attr-defined]
 

@@ -23,6 +23,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ...i18n import _, format_datetime, format_time, ngettext
+from ..notices import say, say_notice
 from ..safe_text import assemble, one_line, safe, safe_line
 
 if TYPE_CHECKING:
@@ -92,12 +93,12 @@ def delivery_detail(state: DeliveryState) -> Content | None:
         return assemble(
             (_("The e-mail to {address} was not sent:").format(address=one_line(state.to_addr, 80)) + " ",
              "bold $text-error"),
-            safe_line(state.last_error or _("unknown error"), limit=300),
+            safe_line(error_text(state), limit=300),
             (" " + _("(`bokdesk mail outbox retry {number}` sends it again)").format(number=state.outbox_id), MUTED),
         )
     if state.retrying:
         return assemble((_("E-mail to") + " ", MUTED), *to, (" · " + _("last error:") + " ", MUTED),
-                        safe_line(state.last_error or "", limit=300))
+                        safe_line(error_text(state, ""), limit=300))
     if state.cc:
         return assemble((_("E-mail to") + " ", MUTED), *to)
     return None
@@ -107,7 +108,14 @@ def failure_line(state: DeliveryState) -> Content:
     """One line for the ticket's header: an e-mail of this ticket could not be delivered."""
     text = (_("✉ The e-mail survey to {address} failed:") if state.kind == "survey"
             else _("✉ The e-mail reply to {address} failed:")).format(address=one_line(state.to_addr, 60))
-    return assemble((text + " ", "bold $text-error"), safe_line(state.last_error or _("unknown error"), limit=160))
+    return assemble((text + " ", "bold $text-error"), safe_line(error_text(state), limit=160))
+
+
+def error_text(state: DeliveryState, unknown: str | None = None) -> str:
+    """The e-mail's last error in the agent's language (a server's own answer as it wrote it)."""
+    if not state.last_error:
+        return _("unknown error") if unknown is None else unknown
+    return say_notice(state.error, state.last_error)
 
 
 def folded_label(folded: str, expanded: bool) -> str:
@@ -130,7 +138,10 @@ class MessageBox(Static):
         message = view.message
         super().__init__(classes=f"message message-{message.kind}")
         self.message_id = message.id or 0
-        self.new, self.folded = message_parts(message)
+        if message.notice_code:  # written by the desk itself: said in the agent's language
+            self.new, self.folded = say(message.notice_code, message.notice_params, message.body), ""
+        else:
+            self.new, self.folded = message_parts(message)
         self.attachments = list(view.attachments)
         self.delivery = delivery
         self.expanded = False

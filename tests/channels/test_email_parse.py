@@ -112,6 +112,14 @@ EXPECTED: dict[str, dict[str, Any]] = {
         text_has=[f"W załączniku faktura. {PL}."],
         attachments=[("Faktura_zażółć_03-2024.pdf", "application/pdf", 1076)],
     ),
+    # A slash in a MIME filename is part of the name, not a path: the whole name is kept, made safe.
+    "attachment_names_with_slashes.eml": dict(
+        subject="Faktura 2026/11 i umowa",
+        from_addr="anna.k@example.pl",
+        text_has=["W załączeniu faktura za listopad i umowa."],
+        attachments=[("faktura 2026_11.pdf", "application/pdf", 33),
+                     ("_Umowa 1_2026 załącznik.txt", "text/plain", 30)],
+    ),
     "nested_multipart.eml": dict(
         subject="Zdjęcie uszkodzenia",
         from_addr="tomasz@example.pl",
@@ -265,6 +273,20 @@ def test_pdf_attachment_bytes_roundtrip() -> None:
     (pdf,) = parse("mixed_pdf_rfc2231.eml").attachments
     assert pdf.data.startswith(b"%PDF-1.4") and pdf.data.endswith(b"%%EOF\n")
     assert not pdf.too_large and pdf.size == len(pdf.data)
+
+
+def test_attachment_names_are_kept_whole_and_made_safe() -> None:
+    from bokdesk.channels.email_parse import MAX_FILENAME, safe_filename
+
+    assert safe_filename("faktura 2026/11.pdf") == "faktura 2026_11.pdf"
+    assert safe_filename("C:\\Users\\ola\\skan.pdf") == "C:_Users_ola_skan.pdf"
+    assert safe_filename("..\\..\\.bashrc") == "_.._.bashrc"
+    assert safe_filename(".ukryty.txt") == "ukryty.txt"  # no hidden files
+    assert safe_filename("a\x00b\x1bc\x85d.pdf") == "a_b_c_d.pdf"
+    assert safe_filename("faktura\u202efdp.exe") == "faktura_fdp.exe"  # no right-to-left override trick
+    assert safe_filename(" ... ") == ""
+    long = safe_filename("ż" * 400 + ".pdf")
+    assert len(long) == MAX_FILENAME and long.endswith("ż.pdf")
 
 
 def test_inline_image_counts_as_attachment() -> None:
@@ -598,7 +620,7 @@ def test_text_part_attachment_is_not_body() -> None:
     mail = parse_email(raw)
     assert mail.text == "Treść główna."
     assert [(a.filename, a.content_type) for a in mail.attachments] == [
-        ("notatki.txt", "text/plain"),
+        ("_.._etc_notatki.txt", "text/plain"),  # the whole name, never a path
         ("attachment-2.ics", "text/calendar"),
     ]
     assert mail.attachments[0].data == "Notatki w załączniku.".encode()

@@ -352,6 +352,14 @@ def test_attachments_are_stored_up_to_the_limit_and_listed(desk, ing):
     assert atts[0].data == b"%PDF-1.4 small" and atts[1].data is None  # over max_attachment_bytes
 
 
+def test_an_attachment_named_with_a_slash_is_stored_under_its_whole_name(desk, ing):
+    raw = (Path(__file__).parent / "corpus" / "attachment_names_with_slashes.eml").read_bytes()
+    one(ing, raw)
+    with desk.store.read() as s:
+        names = s.exec(select(Attachment.filename).order_by(col(Attachment.id))).all()
+    assert names == ["faktura 2026_11.pdf", "_Umowa 1_2026 załącznik.txt"]
+
+
 def test_an_empty_body_with_only_an_attachment_still_has_a_message(desk, ing):
     raw = mail(message_id="e@example.pl", body="", attachments=[("a.txt", "text/plain", b"x")])
     one(ing, raw)
@@ -400,6 +408,8 @@ def test_clean_filename():
     assert clean_filename("../../etc/passwd", 1) == "_.._etc_passwd"
     assert clean_filename("", 3) == "attachment-3"
     assert clean_filename("a\x00b\nc.pdf", 1) == "a_b_c.pdf"
+    assert clean_filename("faktura 2026/11.pdf", 1) == "faktura 2026_11.pdf"
+    assert clean_filename(" .. ", 2) == "attachment-2"
     long = clean_filename("x" * 400 + ".pdf", 1)
     assert len(long) <= 255 and long.endswith(".pdf")
 

@@ -697,8 +697,27 @@ def _disposition(part: Message) -> str:
 
 def _filename(part: Message) -> str:
     raw = _param(part, "filename", "content-disposition") or _param(part, "name") or ""
-    name = _normalize_ws(decode_header_value(raw))
-    return re.split(r"[/\\]", name)[-1].strip()
+    return safe_filename(_normalize_ws(decode_header_value(raw)))
+
+
+# Path separators, C0/C1 control characters and DEL, and the bidirectional overrides and isolates
+# (which make "invoice\u202efdp.exe" read as "invoiceexe.pdf").
+_FILENAME_BAD = re.compile("[\x00-\x1f\x7f-\x9f/\\\\\u202a-\u202e\u2066-\u2069]")
+MAX_FILENAME = 255
+
+
+def safe_filename(name: str) -> str:
+    """An attachment's whole name made safe to store and save: a slash in a MIME filename is part of
+    the name ("faktura 2026/11.pdf" -> "faktura 2026_11.pdf"), never a path, so separators and
+    control characters become ``_``; leading (and trailing) dots and spaces go, so it can be neither
+    hidden nor ``..``; at most ``MAX_FILENAME`` characters, keeping a short extension. "" when
+    nothing is left (the caller names it)."""
+    text = _FILENAME_BAD.sub("_", name or "").strip(" .")
+    if len(text) > MAX_FILENAME:
+        stem, dot, ext = text.rpartition(".")
+        keep = dot and 0 < len(ext) <= 10
+        text = (stem[: MAX_FILENAME - 1 - len(ext)].rstrip(" .") + "." + ext) if keep else text[:MAX_FILENAME]
+    return text
 
 
 def _transfer_encoding(part: Message) -> str:

@@ -52,7 +52,7 @@ from ..core.services import surveys as survey_service
 from ..core.services.customers import CustomerSpec, find_by_contact, normalize_email, resolve_customer
 from ..core.services.tickets import NewTicket, add_customer_message, create_ticket
 from . import ids
-from .email_parse import Classification, EmailParseError, ParsedEmail, parse_email, split_quoted
+from .email_parse import Classification, EmailParseError, ParsedEmail, parse_email, safe_filename, split_quoted
 from .mailconfig import MailConfig
 from .outbox import KIND_SURVEY, record_bounce
 from .surveys import parse_nps
@@ -66,7 +66,6 @@ _ACTION_DELAYED = re.compile(rb"^Action:\s*delayed", re.I | re.M)
 _ACTION_FAILED = re.compile(rb"^Action:\s*failed", re.I | re.M)
 _DIAGNOSTIC = re.compile(rb"^Diagnostic-Code:[ \t]*([^\r\n]{1,300})", re.I | re.M)
 _STATUS = re.compile(rb"^Status:[ \t]*([^\r\n]{1,300})", re.I | re.M)
-_FILENAME_BAD = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
 class Outcome(StrEnum):
@@ -656,11 +655,8 @@ def _follow_merges(session: Session, ticket_id: int) -> Ticket | None:
 
 
 def clean_filename(name: str, n: int) -> str:
-    text = _FILENAME_BAD.sub("_", name or "").strip().strip(".") or f"attachment-{n}"
-    if len(text) > 255:
-        stem, dot, ext = text.rpartition(".")
-        text = (stem[: 250 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else text[:255]
-    return text
+    """The attachment's name as stored (``email_parse.safe_filename``), or ``attachment-N``."""
+    return safe_filename(name) or f"attachment-{n}"
 
 
 def _store_cursor(session: Session, cursor: CursorUpdate, desk: Desk) -> None:

@@ -9,12 +9,12 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, func, select
 
 from . import demo_data as data
 from .desk import SYSTEM, Actor, Desk
 from .enums import Role
-from .models import Agent, OutboxMessage, Setting, Team
+from .models import Agent, OutboxMessage, Setting, Team, Ticket
 from .services import agents as agent_service
 from .services import canned as canned_service
 from .services import surveys, tickets
@@ -113,10 +113,13 @@ def build_demo(desk: Desk, *, me: str, me_name: str, seed: int = 7, days: int = 
                     counts["surveys"] += _life_of_ticket(desk, rng, clock, arrival, end, rng.choice(people), front,
                                                          devs, dev_team.id)
             session.flush()
-            # The person running the demo also works: a few tickets are theirs.
+            # The person running the demo also works: a few tickets are theirs, and at least one
+            # contact is left waiting in the queue for them to take.
             me_actor = actor_of(session.get(Agent, mine.id))  # type: ignore[arg-type]
             clock.now = end - timedelta(minutes=30)
-            for _ in range(2):
+            waiting = session.exec(select(func.count()).select_from(Ticket).where(
+                col(Ticket.assignee_id).is_(None), col(Ticket.status).in_(("new", "open")))).one()
+            for _ in range(min(2, waiting - 1)):
                 ticket = tickets.take_next(desk, me_actor)
                 if ticket is None:
                     break
@@ -152,6 +155,8 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
     english = person.language == "en"
     subject, body = (topic[3], topic[5]) if english else (topic[2], topic[4])
     channel = rng.choices([c for c, _ in CHANNELS], weights=[w for _, w in CHANNELS])[0]
+    if channel in ("phone", "walk_in") and not _is_open(desk, arrival):
+        channel = "email"  # nobody answers the phone or the door when the desk is closed: they write
     agent = rng.choice(front)
     spec = CustomerSpec(name=person.name, email=person.email, phone=person.phone if channel == "phone" else None,
                         company=person.company, language=person.language)
@@ -174,17 +179,18 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
     assert number is not None
     t = arrival
     if first_contact:
-        return _maybe_survey(desk, rng, clock, agent, number, t + timedelta(hours=rng.randint(1, 30)), end)
+        return _maybe_survey(desk, rng, clock, number, t + timedelta(hours=rng.randint(1, 30)), end)
     pickup = timedelta(minutes=int(rng.expovariate(1 / (25 if priority in ("high", "urgent") else 70)))) + timedelta(minutes=2)
     t = _next_open(desk, t) + pickup
     if not live:
-        if end - arrival < timedelta(hours=8) and rng.random() < 0.6:
+        waited = end - arrival
+        if waited < timedelta(hours=2) or (waited < timedelta(hours=8) and rng.random() < 0.6):
             return 0  # the desk is busy: recent contacts still wait in the queue
         if not at(t):
             return 0
         tickets.take(desk, agent, number)
     if rng.random() < 0.3:
-        t += timedelta(minutes=rng.randint(2, 30))
+        t = _next_open(desk, t + timedelta(minutes=rng.randint(2, 30)))
         if at(t):
             tickets.add_note(desk, agent, number, rng.choice(data.NOTES))
     t = _next_open(desk, t + timedelta(minutes=rng.randint(3, 50)))
@@ -195,7 +201,7 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
         dev = rng.choice(devs)
         tickets.assign(desk, agent, number, agent_id=dev.id, team_id=dev_team_id, note=rng.choice(data.HANDOVER_NOTES))
         agent = dev
-        t += timedelta(hours=rng.randint(1, 20))
+        t = _next_open(desk, t + timedelta(hours=rng.randint(1, 20)))
         if not at(t):
             return 0
     waiting = rng.random() < 0.35
@@ -206,7 +212,7 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
             return 0
         followups = data.CUSTOMER_FOLLOWUPS_EN if english else data.CUSTOMER_FOLLOWUPS_PL
         tickets.add_customer_message(desk, SYSTEM, number, rng.choice(followups))
-        t += timedelta(minutes=rng.randint(10, 240))
+        t = _next_open(desk, t + timedelta(minutes=rng.randint(10, 240)))
         if not at(t):
             return 0
         tickets.reply(desk, agent, number, rng.choice(replies))
@@ -221,19 +227,23 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
     if rng.random() < 0.08:
         tickets.set_priority(desk, agent, number, rng.choice(["high", "urgent"]))
     tickets.solve(desk, agent, number)
-    recorded = _maybe_survey(desk, rng, clock, agent, number, t + timedelta(hours=rng.randint(1, 48)), end)
+    recorded = _maybe_survey(desk, rng, clock, number, t + timedelta(hours=rng.randint(1, 48)), end)
     if rng.random() < 0.07:
         t += timedelta(days=rng.randint(1, 4))
         if at(t):
             tickets.add_customer_message(desk, SYSTEM, number, "Problem wrócił, proszę o ponowne sprawdzenie.")
-            t += timedelta(hours=rng.randint(1, 8))
+            t = _next_open(desk, t + timedelta(hours=rng.randint(1, 8)))
             if at(t):
                 tickets.reply(desk, agent, number, rng.choice(replies))
                 tickets.solve(desk, agent, number)
-    t += timedelta(days=7)
-    if at(t):
+    t = _next_open(desk, t + timedelta(days=7))
+    if at(t):  # a week after solving, the agent closes it during office hours
         tickets.set_status(desk, agent, number, "closed")
     return recorded
+
+
+def _is_open(desk: Desk, moment: datetime) -> bool:
+    return desk.calendar.is_open(moment.astimezone(UTC).replace(tzinfo=None))
 
 
 def _next_open(desk: Desk, moment: datetime) -> datetime:
@@ -242,15 +252,21 @@ def _next_open(desk: Desk, moment: datetime) -> datetime:
     return desk.calendar.next_open(naive).replace(tzinfo=UTC)
 
 
-def _maybe_survey(desk: Desk, rng: random.Random, clock: _Clock, agent: Actor, number: int, when: datetime,
-                  end: datetime) -> int:
+def _maybe_survey(desk: Desk, rng: random.Random, clock: _Clock, number: int, when: datetime, end: datetime) -> int:
+    """An answer to the e-mailed survey, some hours after the ticket was solved (filed by the system)."""
     if rng.random() > 0.45 or when > end:
         return 0
     clock.now = when
     nps = min(10, max(0, int(round(rng.gauss(8.2, 2.0)))))
     csat = min(5, max(1, int(round(rng.gauss(4.2, 0.9)))))
-    comment = rng.choice([None, None, "Szybko i konkretnie.", "Długo czekałem na odpowiedź.", "Very helpful, thanks!"])
-    surveys.record(desk, agent, number, nps=nps, csat=csat, comment=comment, answered_at=when, source="email")
+    # A comment that fits the score: praise from promoters, a complaint from detractors.
+    if nps >= 9:
+        comment = rng.choice([None, None, "Szybko i konkretnie.", "Very helpful, thanks!"])
+    elif nps <= 6:
+        comment = rng.choice([None, "Długo czekałem na odpowiedź.", "Musiałem dwa razy tłumaczyć to samo."])
+    else:
+        comment = rng.choice([None, None, None, "W porządku."])
+    surveys.record(desk, SYSTEM, number, nps=nps, csat=csat, comment=comment, answered_at=when, source="email")
     return 1
 
 

@@ -57,10 +57,14 @@ async def test_period_keys_and_custom_period(desk, boss):
         assert screen.kind == "today" and screen.loaded.period.days == 1
         today = metrics.report(desk, boss, periods.preset(desk.calendar.tz, "today", desk.now()), by=())
         assert screen.loaded.report.totals.received == today.totals.received
-        await pilot.press("4")
+        await pilot.press("4")  # the calendar month so far: "how did we do this month"
+        await settle(pilot)
+        assert screen.kind == "month" and screen.loaded.period.first == date(2026, 11, 1)
+        assert screen.loaded.period.last == periods.local_date(desk.calendar.tz, desk.now())
+        await pilot.press("5")
         await settle(pilot)
         assert screen.loaded.period.first == date(2026, 10, 1)
-        await pilot.press("5")
+        await pilot.press("6")
         await settle(pilot)
         dialog = app.screen
         dialog.query_one("#first").value = "2026-11-02"

@@ -30,7 +30,7 @@ def register(sub: Any, common: Common) -> None:
     common(p)
     p.add_argument("--from", dest="first", metavar="DATE", help="first day, YYYY-MM-DD (default: 29 days before --to)")
     p.add_argument("--to", dest="last", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
-    p.add_argument("--period", choices=["today", "7d", "30d", "quarter"], help="a preset period instead of --from/--to")
+    p.add_argument("--period", choices=["today", "7d", "30d", "month", "quarter"], help="a preset period instead of --from/--to")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--by", choices=["agent", "team", "channel", "category", "priority"],
                    help="table/csv: one line per agent, team, ...; json always has every breakdown")

@@ -1,4 +1,4 @@
-"""Reporting periods in the desk's time zone: today, 7 days, 30 days, quarter, custom, and weeks.
+"""Reporting periods in the desk's time zone: today, 7 days, 30 days, month, quarter, custom, weeks.
 
 A period is a range of whole desk-local days, turned into UTC instants ``[start, end)`` once, here,
 so that SQL compares plain timestamps (indexes work, daylight saving is handled by ``zoneinfo``).
@@ -23,6 +23,7 @@ class PeriodKind(StrEnum):
     TODAY = "today"
     DAYS_7 = "7d"
     DAYS_30 = "30d"
+    MONTH = "month"
     QUARTER = "quarter"
     CUSTOM = "custom"
 
@@ -68,7 +69,7 @@ def days(tz: ZoneInfo, first: date, last: date, kind: str = PeriodKind.CUSTOM.va
 
 
 def preset(tz: ZoneInfo, kind: str, now: datetime) -> Period:
-    """today, 7d, 30d (ending today), or quarter (the calendar quarter so far)."""
+    """today, 7d, 30d (ending today), month or quarter (the calendar month / quarter so far)."""
     today = local_date(tz, now)
     if kind == PeriodKind.TODAY:
         return days(tz, today, today, kind)
@@ -76,10 +77,12 @@ def preset(tz: ZoneInfo, kind: str, now: datetime) -> Period:
         return days(tz, today - timedelta(days=6), today, kind)
     if kind == PeriodKind.DAYS_30:
         return days(tz, today - timedelta(days=29), today, kind)
+    if kind == PeriodKind.MONTH:
+        return days(tz, today.replace(day=1), today, kind)
     if kind == PeriodKind.QUARTER:
         first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
         return days(tz, first, today, kind)
-    raise ValidationError(f"Unknown period {kind!r}; use today, 7d, 30d, quarter or give the dates.")
+    raise ValidationError(f"Unknown period {kind!r}; use today, 7d, 30d, month, quarter or give the dates.")
 
 
 def parse_day(value: str, what: str) -> date:

@@ -104,6 +104,7 @@ def period_names() -> dict[str, str]:
         PeriodKind.TODAY.value: _("Today"),
         PeriodKind.DAYS_7.value: _("7 days"),
         PeriodKind.DAYS_30.value: _("30 days"),
+        PeriodKind.MONTH.value: _("Month"),
         PeriodKind.QUARTER.value: _("Quarter"),
         PeriodKind.CUSTOM.value: _("Custom…"),
     }
@@ -452,26 +453,37 @@ class StatsScreen(DeskScreen[None]):
         self._last_read = time.monotonic()
         self._load(period, periods.WEEKS if weeks else 0)
 
+    def on_resize(self) -> None:
+        if self.period is not None:  # the bar names every period only where they fit
+            self._show_period_bar()
+
     def _show_period_bar(self) -> None:
         assert self.period is not None
         tz = self.desk.calendar.tz
-        parts: list[Any] = []
-        for number, (kind, name) in enumerate(period_names().items(), start=1):
-            chosen = kind == self.kind
-            parts += [(f"{number} ", "$text-muted"), (name, "bold reverse" if chosen else ""), "  "]
+        bar = self.query_one("#stats-period", Static)
         first = format_date(periods.local_midnight(tz, self.period.first), tz)
         last = format_date(periods.local_midnight(tz, self.period.last), tz)
         span = first if first == last else f"{first} – {last}"
-        parts += [(span, "bold $text-accent")]
+
+        def choices(names_all: bool) -> list[Any]:
+            parts: list[Any] = []
+            for number, (kind, name) in enumerate(period_names().items(), start=1):
+                chosen = kind == self.kind
+                parts += [(f"{number} ", "$text-muted")]
+                parts += [(name, "bold reverse" if chosen else ""), "  "] if names_all or chosen else [" "]
+            return [*parts, (span, "bold $text-accent")]
+
+        parts = choices(names_all=True)
+        if 0 < bar.size.width - 2 < Content.assemble(*parts).cell_length:  # narrow: only the chosen one named
+            parts = choices(names_all=False)
         if self.loaded is None or self.loaded.period != self.period:
             parts += ["  ", (_("reading…"), "$text-muted")]
         elif self.loaded.report is not None:  # live: when the figures on screen were read (if it fits)
             at = format_time(self.loaded.report.generated_at, tz)
             fuller = [*parts, "  ", (_("as of {time}").format(time=at), "$text-muted")]
-            bar = self.query_one("#stats-period", Static)
             if Content.assemble(*fuller).cell_length <= bar.size.width - 2:
                 parts = fuller
-        self.query_one("#stats-period", Static).update(Content.assemble(*parts))
+        bar.update(Content.assemble(*parts))
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def _load(self, period: Period, weeks: int) -> None:

@@ -153,3 +153,66 @@ def test_a_mail_without_text_gets_the_no_text_code(desk):
         assert say(message.notice_code, message.notice_params, message.body) == "(brak treści)"
     finally:
         i18n.set_language("en")
+
+
+def test_the_queue_marks_a_page_with_one_indexed_look_up_of_the_outbox(desk, ola):
+    """The flag costs one statement per page, through the outbox's ticket index (no scan)."""
+    from sqlalchemy import event
+
+    from bokdesk.core.queries import View, list_view
+    from bokdesk.ui.queue_source import ViewSource, mark_failed_mail
+    from bokdesk.ui.views import View as UiView
+
+    ticket_id, cfg = replied(desk, ola)
+    assert send_due(desk, cfg, connect=refused_connection(550, b"5.1.1 mailbox unavailable")).failed == 1
+    rows = ViewSource(desk, ola, UiView.OPEN).first(50)
+    statements = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(desk.store.engine, "before_cursor_execute", capture)
+    try:
+        marked = mark_failed_mail(desk, rows)
+    finally:
+        event.remove(desk.store.engine, "before_cursor_execute", capture)
+    assert [r.id for r in marked if r.mail_failed] == [ticket_id]
+    selects = [(sql, params) for sql, params in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1
+    raw = desk.store.engine.raw_connection()
+    try:
+        plan = " | ".join(str(r[3]) for r in raw.cursor().execute(f"EXPLAIN QUERY PLAN {selects[0][0]}",
+                                                                  selects[0][1]))
+    finally:
+        raw.close()
+    assert "USING INDEX ix_outboxmessage_ticket_id" in plan and "SCAN outboxmessage" not in plan, plan
+    assert len(list_view(desk, ola, View.OPEN, limit=50)) == len(rows)
+
+
+async def test_the_queue_marks_a_ticket_whose_e_mail_failed(desk, ola, polish):
+    ticket_id, cfg = replied(desk, ola)
+    app = make_app(desk, ola)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        line = next(row for row in screen_text(app).splitlines() if f" {ticket_id} " in row)
+        assert "✉✗" not in line and "Paczka 4711" in line
+        assert send_due(desk, cfg, connect=refused_connection(550, b"5.1.1 mailbox unavailable")).failed == 1
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        line = next(row for row in screen_text(app).splitlines() if f" {ticket_id} " in row)
+        assert "✉✗ Paczka 4711" in line
+        # Sent again: the mark goes.
+        [row] = outbox_rows(desk, ticket_id=ticket_id)
+        from bokdesk.channels.outbox import retry
+
+        retry(desk, ola, row.id)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        line = next(row for row in screen_text(app).splitlines() if f" {ticket_id} " in row)
+        assert "✉✗" not in line

@@ -59,6 +59,7 @@ class QueueItem(QueueRow):
 
     solved_at: datetime | None = None
     customer_vip: bool = False
+    mail_failed: bool = False  # an e-mail of the ticket failed (set by the console per page: channels.view)
 
 
 SortKey = tuple[Any, ...]

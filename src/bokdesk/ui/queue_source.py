@@ -33,6 +33,23 @@ class QueueSource(Protocol):
     def refreshed(self) -> QueueSource: ...
 
 
+def mark_failed_mail(desk: Desk, rows: list[QueueItem]) -> list[QueueItem]:
+    """The rows with ``mail_failed`` set where an e-mail of the ticket failed: one indexed look-up
+    for the page (in the worker that read it), so the queue shows what the ticket screen flags."""
+    if not rows:
+        return rows
+    from dataclasses import replace
+
+    from ..channels.view import failed_tickets
+
+    with desk.store.read() as session:
+        failed = failed_tickets(session, [row.id for row in rows])
+    if not failed and not any(row.mail_failed for row in rows):
+        return rows
+    return [replace(row, mail_failed=row.id in failed) if row.mail_failed != (row.id in failed) else row
+            for row in rows]
+
+
 @dataclass
 class ViewSource:
     """One of the seven queue views, paged with keyset queries (``core.paging``)."""

@@ -27,7 +27,7 @@ from textual.widget import Widget
 
 from ...i18n import _, format_age, format_duration, pgettext
 from .. import keymap, labels
-from ..queue_source import QueueSource
+from ..queue_source import QueueSource, mark_failed_mail
 from ..safe_text import one_line
 
 if TYPE_CHECKING:
@@ -91,6 +91,12 @@ def short_name(name: str | None, width: int) -> str:
 _GAP = Style(italic=False)  # looks like the row's own style; differs in value, so it is a run apart
 
 PRIORITY_GLYPH = {"urgent": "‼", "high": "!", "normal": " ", "low": "↓"}
+
+
+def _marked(source: QueueSource, rows: list[QueueItem]) -> list[QueueItem]:
+    """In the worker: the page's rows with their failed e-mail marked (one indexed look-up)."""
+    desk = getattr(source, "desk", None)
+    return mark_failed_mail(desk, rows) if desk is not None else rows
 
 
 class QueueTable(Widget, can_focus=True):
@@ -224,6 +230,7 @@ class QueueTable(Widget, can_focus=True):
                 has_before, has_after = False, len(rows) > page
                 rows = rows[:page]
                 cursor, first = 0, 0
+            rows = _marked(source, rows)
             self._deliver(generation, self._apply_load, rows, cursor, first, total, has_before, has_after, screen_line)
 
         self.run_worker(work, thread=True, group="queue-load", exclusive=True, exit_on_error=False)
@@ -286,6 +293,7 @@ class QueueTable(Widget, can_focus=True):
                 rows = source.after(key, page + 1)
             else:
                 rows = source.before(key, page + 1)
+            rows = _marked(source, rows)
             self._deliver(generation, self._apply_extend, direction, rows, page)
 
         self.run_worker(work, thread=True, group=f"queue-{direction}", exit_on_error=False)
@@ -410,7 +418,7 @@ class QueueTable(Widget, can_focus=True):
             total = source.count()
             rows = source.last(page + 1)
             has_before = len(rows) > page
-            rows = rows[-page:]
+            rows = _marked(source, rows[-page:])
             self._deliver(generation, self._apply_load, rows, len(rows) - 1, max(0, total - len(rows)), total,
                           has_before, False, self.visible_rows - 1)
 
@@ -528,6 +536,8 @@ class QueueTable(Widget, can_focus=True):
                 text = labels.label("channel_short", row.channel)
             elif key == "subject":
                 text = one_line(row.subject)
+                if getattr(row, "mail_failed", False):  # an e-mail of this ticket failed (not on boot's preview)
+                    text, style = "✉✗ " + text, self._style("breached")
             elif key == "customer":
                 name = one_line(row.customer)
                 text = f"★ {name}" if row.customer_vip else name

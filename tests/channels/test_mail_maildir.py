@@ -147,6 +147,24 @@ def _deliver_many(box: Path, n: int) -> set[str]:
 
 
 @pytest.mark.slow
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_kill_9_during_an_import_loses_and_doubles_nothing(tmp_path, box, desk, db_path):
     cfg_file, ids = _prepare(tmp_path, box, desk, 600)
     rng = random.Random(6)
@@ -154,8 +172,14 @@ def test_kill_9_during_an_import_loses_and_doubles_nothing(tmp_path, box, desk, 
         proc = subprocess.Popen(_fetch_cmd(db_path, box, cfg_file), env=_env(tmp_path),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.8, 2.0))
+        workers = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        # Its parse worker leaves too (it used to wait on its queue for ever, an orphan).
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in workers if _alive(pid)]
     done = subprocess.run(_fetch_cmd(db_path, box, cfg_file), env=_env(tmp_path), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert names(box, "new") == [] and len(names(box, "cur")) == 600

@@ -9,7 +9,9 @@ the current batch commit and ends both loops.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from collections import Counter
@@ -138,11 +140,25 @@ def _parse_pool(enabled: bool) -> Iterator[ProcessPoolExecutor | None]:
         yield None
         return
     # fork: the worker only parses (no database, no threads of ours); only single-threaded callers
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
     try:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In the parse worker: leave when the fetch that started it is gone. A fetch killed with
+    ``kill -9`` cannot shut its pool down, and the worker, which holds a copy of its own queue's
+    write end, would wait on that queue for ever (found as orphans after the kill -9 test)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _result(value: Future[list] | list) -> list:  # type: ignore[type-arg]

@@ -11,7 +11,8 @@ customer panel, the first search hit), read from the terminal's output as it arr
 
 Floors are measured in the same run:
 
-- start, peak RSS: a hello-world Textual app started the same way (to its first frame);
+- start, peak RSS: a hello-world Textual app started the same way (to its first frame), started
+  right before each console start so both see the same load;
 - key actions: a hello-world Textual app repainting a line on a key (what any Textual key costs),
   and, separately, the bare SQL of the action with the standard library's ``sqlite3`` (no ORM,
   no UI) on the same file;
@@ -230,11 +231,20 @@ ACTIONS = ["move", "page down", "switch view", "open first ticket", "open ticket
            "back to queue (kitty Esc)", "search keystroke"]
 
 
-def console_run(path: Path, repeat: int) -> dict[str, float]:
+def hello_start(script: str) -> float:
+    term = Terminal([PYTHON, script])
+    started = term.wait_for("hello bench")
+    term.settle(quiet=0.1)
+    term.quit()
+    return started
+
+
+def console_run(path: Path, repeat: int, hello_script: str) -> dict[str, float]:
     facts = Facts(path)
-    starts, rss = [], []
+    starts, hellos, rss = [], [], []
     actions: dict[str, list[float]] = {name: [] for name in ACTIONS}
     for _ in range(repeat):
+        hellos.append(hello_start(hello_script))  # the floor, started right before, on the same load
         term = Terminal([PYTHON, "-m", "bokdesk", "--db", str(path), "--lang", "en"])
         starts.append(term.wait_for(facts.start_marker))
         term.settle(quiet=1.0)
@@ -269,7 +279,8 @@ def console_run(path: Path, repeat: int) -> dict[str, float]:
             actions["search keystroke"].append(term.key(facts.search_text[1].encode(), lambda t: first in t, quiet=0.6))
         term.key(b"\x1b", lambda t: True, quiet=0.5)
         rss.append(term.quit())
-    result = {"start": statistics.median(starts), "peak RSS MiB": statistics.median(rss) / 1024}
+    result = {"start": statistics.median(starts), "hello start": statistics.median(hellos),
+              "peak RSS MiB": statistics.median(rss) / 1024}
     result.update({name: statistics.median(values) for name, values in actions.items() if values})
     return result
 
@@ -361,9 +372,12 @@ def main() -> int:
     hello = hello_floor(args.repeat)
     ui: dict[int, dict[str, float]] = {}
     sql: dict[int, dict[str, float]] = {}
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
+        fh.write(HELLO)
     for size in sizes:
-        ui[size] = console_run(paths[size], args.repeat)
+        ui[size] = console_run(paths[size], args.repeat, fh.name)
         sql[size] = sql_floors(paths[size], args.repeat)
+    os.unlink(fh.name)
     largest = sizes[-1]
 
     def ms(value: float | None) -> str:
@@ -372,8 +386,10 @@ def main() -> int:
     header = ["measure (median)", *[f"{s:,} tickets" for s in sizes], "floor (same run)", "ratio at largest",
               "target at largest"]
     rows: list[list[str]] = []
-    rows.append(["start to first painted queue", *[ms(ui[s]["start"]) for s in sizes], ms(hello["start"]) + " hello",
-                 f"{ui[largest]['start'] / hello['start']:.2f}x", "≤ 1.5x"])
+    rows.append(["start to first painted queue", *[ms(ui[s]["start"]) for s in sizes], "", "", ""])
+    rows.append(["  hello-world start, same runs", *[ms(ui[s]["hello start"]) for s in sizes], "", "", ""])
+    rows.append(["  ratio to hello-world", *[f"{ui[s]['start'] / ui[s]['hello start']:.2f}x" for s in sizes], "",
+                 f"{ui[largest]['start'] / ui[largest]['hello start']:.2f}x", "≤ 1.5x"])
     rows.append(["peak RSS", *[f"{ui[s]['peak RSS MiB']:.1f} MiB" for s in sizes], f"{hello['peak RSS MiB']:.1f} MiB hello",
                  f"{ui[largest]['peak RSS MiB'] / hello['peak RSS MiB']:.2f}x", "< 60 MiB"])
     for name in ACTIONS:

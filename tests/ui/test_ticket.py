@@ -116,7 +116,8 @@ async def test_transfer_with_a_handover_note(desk, ola):
         offered = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         load = next(e.load for e in roster(desk) if e.agent_id == tomek.id)
         assert "Tomasz Lewandowski" in offered and f"offline · {load} ticket" in offered and "in work" in offered
-        await pilot.press("enter")  # to the list
+        await pilot.press("down")  # to the list (Enter does it too)
+        assert isinstance(app.screen.focused, OptionList)
         await pilot.press("enter")  # choose: to the note
         await pilot.press("ctrl+s")
         await settle(pilot)

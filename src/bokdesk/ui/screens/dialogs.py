@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -146,6 +146,12 @@ class AssignDialog(Dialog[Assignment]):
     @on(Input.Submitted, "#target-filter")
     def _to_list(self) -> None:
         self.query_one(OptionList).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Down in the filter moves into the list, as Enter does (and keeps the highlight)."""
+        if event.key == "down" and isinstance(self.focused, Input):
+            event.stop()
+            self._to_list()
 
     @on(OptionList.OptionSelected)
     def _target_chosen(self) -> None:

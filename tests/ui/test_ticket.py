@@ -300,3 +300,18 @@ async def test_take_from_the_detail(desk, ola):
         await settle(pilot)
         assert "Aleksandra Nowak" in screen_text(app)
     assert ticket_detail(desk, row.id).ticket.assignee_id == ola.id
+
+
+async def test_ticket_screen_is_built_while_the_agent_looks_at_the_queue(desk, ola):
+    """The first ticket of a session does not wait for Textual to compose the screen."""
+    app = make_app(desk, ola)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(2.0)  # the console builds it 1.5 s after its start
+        built = app.ticket_screen()
+        assert built.is_running and built not in app.screen_stack
+        assert isinstance(app.screen, QueueScreen)
+        ticket_id = my_ticket(desk, ola)
+        screen = await open_ticket(pilot, ticket_id)
+        assert screen is built and screen.detail.ticket.id == ticket_id
+        assert f"#{ticket_id}" in screen_text(app)

@@ -321,7 +321,7 @@ def sql_floors(path: Path, repeat: int) -> dict[str, float]:
     from bokdesk.core.services.agents import require_agent
     from bokdesk.core.search import RANK_LIMIT, match_expression
     from bokdesk.ui import boot
-    from bokdesk.ui.views import View
+    from bokdesk.core.enums import View
 
     facts = Facts(path)
     desk = Desk(store=open_store(path))

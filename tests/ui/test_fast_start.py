@@ -17,7 +17,7 @@ from bokdesk.core.queries import View as CoreView
 from bokdesk.core.services import agents
 from bokdesk.ui import boot
 from bokdesk.ui.queue_source import ViewSource
-from bokdesk.ui.views import View
+from bokdesk.core.enums import View
 from bokdesk.ui.widgets.queue_table import QueueTable
 
 

@@ -161,7 +161,7 @@ def test_the_queue_marks_a_page_with_one_indexed_look_up_of_the_outbox(desk, ola
 
     from bokdesk.core.queries import View, list_view
     from bokdesk.ui.queue_source import ViewSource, mark_failed_mail
-    from bokdesk.ui.views import View as UiView
+    from bokdesk.core.enums import View as UiView
 
     ticket_id, cfg = replied(desk, ola)
     assert send_due(desk, cfg, connect=refused_connection(550, b"5.1.1 mailbox unavailable")).failed == 1

@@ -127,3 +127,16 @@ class SurveySource(StrEnum):
     AGENT = "agent"
     EMAIL = "email"
     IMPORT = "import"
+
+
+class View(StrEnum):
+    """The seven queue views (keys 1-7). Here, not in ``queries``, so that the console's fast
+    start can name them without importing the database layer."""
+
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    OPEN = "open"
+    WAITING = "waiting"
+    SLA = "sla"
+    COMPLAINTS = "complaints"
+    SOLVED = "solved"

@@ -22,7 +22,6 @@ bound parameters: a page costs a few indexed queries and no ORM work. ``_filter`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -32,7 +31,8 @@ from sqlalchemy import bindparam, func, or_, select, text, tuple_
 from .desk import Actor, Desk
 from .enums import ACTIVE_SQL, WAITING_STATUSES, Category, Status
 from .models import Agent, Customer, Team, Ticket
-from .queries import SOLVED_RECENTLY, QueueRow, View
+from .queries import SOLVED_RECENTLY, View
+from .queue_rows import QueueItem
 
 # Stands in for "no due time" so that rows without a target still have a comparable key.
 FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
@@ -51,15 +51,6 @@ _DONE = [Status.SOLVED.value, Status.CLOSED.value]
 _ACTIVE = text(f"ticket.{ACTIVE_SQL}")
 BY_ASSIGNEE = "ix_ticket_active_assignee"
 BY_DUE = "ix_ticket_active_due"
-
-
-@dataclass(frozen=True)
-class QueueItem(QueueRow):
-    """A queue row plus what the console needs beyond the core's row."""
-
-    solved_at: datetime | None = None
-    customer_vip: bool = False
-    mail_failed: bool = False  # an e-mail of the ticket failed (set by the console per page: channels.view)
 
 
 SortKey = tuple[Any, ...]

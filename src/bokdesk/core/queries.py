@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import case, func
@@ -12,7 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from .desk import Actor, Desk
-from .enums import ACTIVE_STATUSES, WAITING_STATUSES, Category, Status
+from .enums import ACTIVE_STATUSES, WAITING_STATUSES, Category, Status, View
 from .errors import NotFound, ValidationError
 from .models import (
     Agent,
@@ -26,18 +25,9 @@ from .models import (
     TicketEvent,
     TicketTag,
 )
+from .queue_rows import QueueRow
 
 SOLVED_RECENTLY = timedelta(days=7)
-
-
-class View(StrEnum):
-    MINE = "mine"
-    UNASSIGNED = "unassigned"
-    OPEN = "open"
-    WAITING = "waiting"
-    SLA = "sla"
-    COMPLAINTS = "complaints"
-    SOLVED = "solved"
 
 
 VIEW_KEYS: dict[str, View] = {str(i + 1): v for i, v in enumerate(View)}
@@ -84,36 +74,6 @@ def view_order(view: View, now: datetime) -> list[Any]:
     if view is View.SOLVED:
         return [col(Ticket.solved_at).desc(), col(Ticket.id).desc()]
     return [urgency_bucket(now), col(Ticket.next_due_at), col(Ticket.created_at), col(Ticket.id)]
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    """One line of the queue."""
-
-    id: int
-    subject: str
-    status: str
-    priority: str
-    channel: str
-    category: str
-    customer: str
-    assignee: str | None
-    team: str | None
-    created_at: datetime
-    next_due_at: datetime | None
-    next_risk_at: datetime | None
-    complaint_due_at: datetime | None
-    version: int
-
-    def sla_state(self, now: datetime) -> str:
-        """ok, at_risk, breached, or none."""
-        if self.next_due_at is None:
-            return "none"
-        if self.next_due_at < now:
-            return "breached"
-        if self.next_risk_at is not None and self.next_risk_at <= now:
-            return "at_risk"
-        return "ok"
 
 
 def _row_query():  # type: ignore[no-untyped-def]

@@ -22,8 +22,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..core.enums import ACTIVE_SQL, Role
-from .views import View
+from ..core.enums import ACTIVE_SQL, Role, View
+from ..core.queue_rows import QueueItem
 
 APPLICATION_ID = 0x626F6B64  # "bokd", as stamped by the core (bokdesk.core.store)
 SOLVED_RECENTLY = timedelta(days=7)
@@ -69,37 +69,6 @@ def _instant(value: str | None) -> datetime | None:
 
 
 @dataclass(frozen=True)
-class PreviewRow:
-    """A queue row read without the ORM; the same fields as ``core.paging.QueueItem``."""
-
-    id: int
-    subject: str
-    status: str
-    priority: str
-    channel: str
-    category: str
-    customer: str
-    assignee: str | None
-    team: str | None
-    created_at: datetime
-    next_due_at: datetime | None
-    next_risk_at: datetime | None
-    complaint_due_at: datetime | None
-    version: int
-    solved_at: datetime | None = None
-    customer_vip: bool = False
-
-    def sla_state(self, now: datetime) -> str:
-        if self.next_due_at is None:
-            return "none"
-        if self.next_due_at < now:
-            return "breached"
-        if self.next_risk_at is not None and self.next_risk_at <= now:
-            return "at_risk"
-        return "ok"
-
-
-@dataclass(frozen=True)
 class BootActor:
     """The agent as read at start (the real ``Actor`` replaces it when the desk is open)."""
 
@@ -114,19 +83,19 @@ def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=5)
 
 
-def first_page(connection: sqlite3.Connection, view: View, me: int | None, now: datetime, limit: int) -> list[PreviewRow]:
+def first_page(connection: sqlite3.Connection, view: View, me: int | None, now: datetime, limit: int) -> list[QueueItem]:
     """The first ``limit`` rows of a view, in the queue's order (bucket by bucket, no sort)."""
     if view is View.SOLVED:
         steps = [("1 = 1", "t.solved_at DESC, t.id DESC")]
     else:
         steps = list(_BUCKETS)
     params = {"now": _stored(now), "me": me, "since": _stored(now - SOLVED_RECENTLY)}
-    rows: list[PreviewRow] = []
+    rows: list[QueueItem] = []
     for where, order in steps:
         sql = (f"SELECT {_COLUMNS} FROM {_ticket(view)} {_JOINS} WHERE {_FILTERS[view]} AND {where} "
                f"ORDER BY {order} LIMIT :limit")
         for r in connection.execute(sql, {**params, "limit": limit - len(rows)}):
-            rows.append(PreviewRow(
+            rows.append(QueueItem(
                 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], _instant(r[9]),  # type: ignore[arg-type]
                 _instant(r[10]), _instant(r[11]), _instant(r[12]), r[13], _instant(r[14]), bool(r[15]),
             ))
@@ -154,19 +123,19 @@ class PreviewSource:
     def key(self, row: Any) -> tuple[Any, ...]:
         return (row.id,)
 
-    def first(self, limit: int) -> list[PreviewRow]:
+    def first(self, limit: int) -> list[QueueItem]:
         return first_page(self.connection, self.view, self.me, self.now, limit)
 
-    def last(self, limit: int) -> list[PreviewRow]:
+    def last(self, limit: int) -> list[QueueItem]:
         return []
 
-    def after(self, key: Any, limit: int, include: bool = False) -> list[PreviewRow]:
+    def after(self, key: Any, limit: int, include: bool = False) -> list[QueueItem]:
         return []
 
-    def before(self, key: Any, limit: int) -> list[PreviewRow]:
+    def before(self, key: Any, limit: int) -> list[QueueItem]:
         return []
 
-    def find(self, ticket_id: int) -> PreviewRow | None:
+    def find(self, ticket_id: int) -> QueueItem | None:
         return None
 
     def count(self) -> int:

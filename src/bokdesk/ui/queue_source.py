@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .views import View, core_view
+from ..core.enums import View
 
 if TYPE_CHECKING:
     from ..core.desk import Actor, Desk
@@ -64,13 +64,6 @@ class ViewSource:
         if self.now is None:
             self.now = self.desk.now()
         self.label = self.label or self.view.value
-        self._core: Any = None
-
-    @property
-    def core(self) -> Any:
-        if self._core is None:
-            self._core = core_view(self.view)
-        return self._core
 
     @staticmethod
     def _paging() -> Any:
@@ -79,29 +72,29 @@ class ViewSource:
         return paging
 
     def key(self, row: QueueItem) -> SortKey:
-        return self._paging().sort_key(self.core, row, self.now)
+        return self._paging().sort_key(self.view, row, self.now)
 
     def first(self, limit: int) -> list[QueueItem]:
-        return self._paging().page(self.desk, self.actor, self.core, self.now, limit=limit)
+        return self._paging().page(self.desk, self.actor, self.view, self.now, limit=limit)
 
     def last(self, limit: int) -> list[QueueItem]:
-        return self._paging().last_page(self.desk, self.actor, self.core, self.now, limit=limit)
+        return self._paging().last_page(self.desk, self.actor, self.view, self.now, limit=limit)
 
     def after(self, key: SortKey, limit: int, include: bool = False) -> list[QueueItem]:
-        return self._paging().page(self.desk, self.actor, self.core, self.now, after=key, limit=limit,
+        return self._paging().page(self.desk, self.actor, self.view, self.now, after=key, limit=limit,
                                    include=include)
 
     def before(self, key: SortKey, limit: int) -> list[QueueItem]:
-        return self._paging().page(self.desk, self.actor, self.core, self.now, before=key, limit=limit)
+        return self._paging().page(self.desk, self.actor, self.view, self.now, before=key, limit=limit)
 
     def find(self, ticket_id: int) -> QueueItem | None:
-        return self._paging().find(self.desk, self.actor, self.core, self.now, ticket_id)
+        return self._paging().find(self.desk, self.actor, self.view, self.now, ticket_id)
 
     def count(self) -> int:
-        return self._paging().count(self.desk, self.actor, self.core, self.now)
+        return self._paging().count(self.desk, self.actor, self.view, self.now)
 
     def rank(self, key: SortKey) -> int:
-        return self._paging().rank(self.desk, self.actor, self.core, self.now, key)
+        return self._paging().rank(self.desk, self.actor, self.view, self.now, key)
 
     def refreshed(self) -> ViewSource:
         return ViewSource(self.desk, self.actor, self.view, label=self.label)

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Input, Label
 
+from ...core.enums import View
 from ...core.errors import AlreadyTaken, BokdeskError
 from ...i18n import _, format_number, ngettext
 from .. import keymap, labels
@@ -17,7 +18,6 @@ from ..live import LiveUpdate
 from ..queue_source import QueueSource, SearchSource, ViewSource
 from ..safe_text import assemble, notify, safe_line
 from ..tasks import run_service, show_error
-from ..views import View, core_view
 from ..widgets.bars import TopBar, ViewTabs
 from ..widgets.key_bar import KeyBar
 from ..widgets.kpi_strip import KpiStrip
@@ -140,7 +140,7 @@ class QueueScreen(DeskScreen[None]):
             from ...core import paging
 
             sizes = paging.counts(desk, actor, desk.now())
-            return {view: sizes[core_view(view)] for view in View}
+            return {view: sizes[view] for view in View}
 
         def done(result: dict[View, int]) -> None:
             self._counts_running = False

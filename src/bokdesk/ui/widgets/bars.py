@@ -11,9 +11,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ...core.enums import View
 from ...i18n import format_number
 from .. import labels
-from ..views import View
 
 _CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
 

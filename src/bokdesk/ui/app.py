@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.signal import Signal
@@ -86,6 +87,12 @@ class BokdeskApp(App[int]):
             self.theme = theme
         if desk is not None:
             self._use_desk(desk, actor)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's, except on Linux/macOS: ``ui.driver`` (Escape without a 100 ms wait)."""
+        from .driver import console_driver
+
+        return console_driver(super().get_driver_class())
 
     # ------------------------------------------------------------------ the desk
 

@@ -1,0 +1,124 @@
+"""The console's terminal driver on Linux and macOS: Escape without Textual's 100 ms wait.
+
+A lone ESC byte may be the start of an escape sequence (an arrow key is ``ESC [ A``), so the
+parser waits ``ESCAPE_DELAY`` for more before it calls it the Escape key. Textual's input thread
+(``LinuxDriver.run_input_thread``, Textual 8) only looks at that deadline after its
+``select(0.1)`` returns, so a lone Escape waited ~100 ms whatever the delay said. This driver's
+input loop is Textual's, except that it selects until the parser's pending deadline when there
+is one (else 0.1 s, as Textual does).
+
+The delay itself: 25 ms by default (modern terminal programs use 10-50 ms: neovim's
+``ttimeoutlen`` 50, tmux's ``escape-time`` 10); a terminal sends a key's sequence in one write,
+and SSH carries it in one packet. ``[ui] escape_delay_ms`` in the config sets it; the user's own
+``ESCDELAY`` environment variable (the curses convention Textual reads) wins over both.
+
+The loop reads one private attribute, the parser's ``_timeout_time``; ``console_driver`` gives
+Textual's own driver when it is missing (``tests/ui/test_driver.py`` fails if Textual's
+internals change shape). The Windows driver is left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+from codecs import getincrementaldecoder
+from typing import Any
+
+from textual import constants
+from textual._parser import ParseError
+from textual._time import get_time
+from textual._xterm_parser import XTermParser
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
+
+DEFAULT_ESCAPE_DELAY_MS = 25
+IDLE_SELECT = 0.1  # seconds: Textual's own select timeout when nothing is pending
+
+
+def escape_delay_ms(configured: Any = None) -> int | None:
+    """The lone-Escape delay in ms to set, or None to keep Textual's (the user's ``ESCDELAY``)."""
+    if os.environ.get("ESCDELAY"):
+        return None
+    try:
+        value = int(configured) if configured is not None else DEFAULT_ESCAPE_DELAY_MS
+    except (TypeError, ValueError):
+        value = DEFAULT_ESCAPE_DELAY_MS
+    return max(1, min(value, 1000))
+
+
+def supported() -> bool:
+    """Whether Textual's parser still keeps its pending timeout where this driver reads it."""
+    parser = XTermParser()
+    return "_timeout_time" in vars(parser) and callable(getattr(parser, "tick", None))
+
+
+def apply_escape_delay(configured: Any = None) -> None:
+    """Set the parser's lone-Escape delay (read at each ESC) unless the user's ``ESCDELAY`` is set."""
+    delay = escape_delay_ms(configured)
+    if delay is not None:
+        constants.ESCAPE_DELAY = delay / 1000  # type: ignore[misc]
+
+
+class ConsoleDriver(LinuxDriver):
+    """Textual's Linux driver whose input thread wakes when the parser's Escape delay ends."""
+
+    def __init__(self, app: Any, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        apply_escape_delay(getattr(app, "ui_config", {}).get("escape_delay_ms"))
+
+    def run_input_thread(self) -> None:
+        """Wait for input and dispatch events (Textual 8's loop; only the select timeout differs)."""
+        parser = XTermParser(self._debug)
+        if "_timeout_time" not in vars(parser):  # Textual changed: its own loop, with its 100 ms wait
+            super().run_input_thread()
+            return
+        selector = selectors.SelectSelector()
+        selector.register(self.fileno, selectors.EVENT_READ)
+        fileno = self.fileno
+        EVENT_READ = selectors.EVENT_READ
+        feed, tick = parser.feed, parser.tick
+        decode = getincrementaldecoder("utf-8")().decode
+        read = os.read
+
+        def timeout() -> float:
+            pending = parser._timeout_time
+            if pending is None:
+                return IDLE_SELECT
+            return min(IDLE_SELECT, max(0.0, pending - get_time()))
+
+        def process(selector_events: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
+            for index, (_key, mask) in enumerate(selector_events):
+                if mask & EVENT_READ:
+                    last = index == len(selector_events) - 1
+                    unicode_data = decode(read(fileno, 1024 * 4), final=final and last)
+                    if not unicode_data:  # stdin is a pipe that closed
+                        break
+                    for event in feed(unicode_data):
+                        self.process_message(event)
+            for event in tick():
+                self.process_message(event)
+
+        try:
+            while not self.exit_event.is_set():
+                process(selector.select(timeout()))
+            selector.unregister(self.fileno)
+            process(selector.select(IDLE_SELECT), final=True)
+        finally:
+            selector.close()
+            try:
+                for _event in feed(""):
+                    pass
+            except (EOFError, ParseError):
+                pass
+
+
+def console_driver(base: type[Driver]) -> type[Driver]:
+    """The driver class for the console: ours in place of Textual's Linux driver (when Textual's
+    parser still has the shape it relies on), anything else (Windows, ``TEXTUAL_DRIVER``) as is."""
+    if base is not LinuxDriver or not supported():
+        return base
+    return ConsoleDriver
+
+
+__all__ = ["ConsoleDriver", "DEFAULT_ESCAPE_DELAY_MS", "apply_escape_delay", "console_driver", "escape_delay_ms",
+           "supported"]

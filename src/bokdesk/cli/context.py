@@ -53,7 +53,7 @@ def unix_login() -> str:
 
 def desk_from_config(config: Config, *, create: bool = True, upgrade: bool = False, synchronous: str | None = None) -> Desk:
     """Open the configured database and build the desk around it."""
-    from ..core.calendar import BusinessCalendar, CalendarConfigError
+    from ..core.calendar import BusinessCalendar, CalendarConfigError, holiday_cache_dir
     from ..core.database import open_store, open_url
     from ..core.desk import Desk
 
@@ -70,7 +70,7 @@ def desk_from_config(config: Config, *, create: bool = True, upgrade: bool = Fal
 
             store = Store(sqlite_url(path), synchronous=synchronous)
     try:
-        calendar = BusinessCalendar.from_config(config.section("calendar") or None)
+        calendar = BusinessCalendar.from_config(config.section("calendar") or None, holiday_cache=holiday_cache_dir())
     except CalendarConfigError as exc:
         raise ConfigError(f"[calendar] {exc}") from None
     complaints = config.section("complaints")

@@ -3,6 +3,13 @@
 Pure stdlib + ``holidays``; no database, no UI. Every datetime passed in or returned is **naive UTC**
 (the store keeps naive UTC); local time exists only inside this module.
 
+Public holidays come from the ``holidays`` package, imported only when a table must be built:
+importing it and building one country's table loads every country's module (about 12 MiB of a
+console's memory and 100 ms). A calendar given a ``holiday_cache`` directory (the CLI and the
+console use the user's cache directory) keeps the table of its country and language for the years
+around this one in a small file, keyed by the package's version, and reads that file on later
+starts without importing the package; years outside it are built from the package as before.
+
 Daylight saving is left to ``zoneinfo``: an open interval is mapped to real UTC instants, so a
 00:00-24:00 day is 23 h or 25 h long on the change days while 08:00-16:00 stays 8 h. A wall time
 repeated by the autumn change means its first occurrence; a wall time skipped by the spring change
@@ -11,14 +18,15 @@ means the moment of the jump.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import holidays as holidays_lib
 
 __all__ = [
     "BusinessCalendar",
@@ -46,6 +54,9 @@ _CONFIG_KEYS = frozenset(
     {"timezone", "holidays", "holiday_language", "days_off", "working_days", "hours"}
 )
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+HOLIDAY_CACHE_YEARS = 10  # a cached holiday table covers this many years either side of the current one
+_HOLIDAY_CACHE_FORMAT = 1
+_CACHE_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z_]{1,11}$")
 
 
 class CalendarConfigError(ValueError):
@@ -68,6 +79,8 @@ class BusinessCalendar:
     extra_working_days: frozenset[date] = frozenset()
     holiday_language: str | None = None
     """Language of holiday names; None = the country's own language (Polish for PL)."""
+    holiday_cache: Path | None = field(default=None, repr=False, compare=False, hash=False)
+    """Directory of cached holiday tables (see the module's docstring); None builds them in memory."""
 
     _week: tuple[tuple[Interval, ...], ...] = field(
         init=False, repr=False, compare=False, hash=False, default=()
@@ -99,16 +112,24 @@ class BusinessCalendar:
             day = min(both).isoformat()
             raise CalendarConfigError(f"calendar: {day} is both a day off and a working day")
         if self.holiday_country is not None:
-            country, language = _check_country(self.holiday_country, self.holiday_language)
+            cached = _read_holiday_cache(self.holiday_cache, self.holiday_country, self.holiday_language)
+            if cached is not None:
+                country, language, years = cached
+                self._holiday_cache.update(years)
+            else:
+                country, language = _check_country(self.holiday_country, self.holiday_language)
             _set(self, "holiday_country", country)
             _set(self, "_language", language)
+            if cached is None and self.holiday_cache is not None:
+                _write_holiday_cache(self.holiday_cache, self.holiday_language, self._cacheable_years())
 
     @classmethod
-    def from_config(cls, cfg: Mapping[str, Any] | None) -> BusinessCalendar:
+    def from_config(cls, cfg: Mapping[str, Any] | None, *, holiday_cache: Path | None = None) -> BusinessCalendar:
         """Build a calendar from the parsed TOML ``[calendar]`` table; missing keys get defaults.
 
         Defaults: Europe/Warsaw, Polish public holidays, Mon-Fri 08:00-16:00, Sat/Sun closed.
         A weekday missing from ``[calendar.hours]`` keeps its default; ``sun = ""`` closes it.
+        ``holiday_cache``: a directory for the cached holiday table (``holiday_cache_dir()``).
         """
         if cfg is None:
             cfg = {}
@@ -127,6 +148,7 @@ class BusinessCalendar:
             extra_days_off=_parse_dates("days_off", cfg.get("days_off", [])),
             extra_working_days=_parse_dates("working_days", cfg.get("working_days", [])),
             holiday_language=language or None,
+            holiday_cache=holiday_cache,
         )
 
     # ------------------------------------------------------------------ days
@@ -227,12 +249,20 @@ class BusinessCalendar:
         cached = self._holiday_cache.get(year)
         if cached is None:
             assert self.holiday_country is not None
-            table = holidays_lib.country_holidays(
-                self.holiday_country, years=year, language=self._language
-            )
-            cached = {d: name for d, name in table.items() if d.year == year}
+            cached = _build_year(self.holiday_country, self._language, year)
             self._holiday_cache[year] = cached
         return cached
+
+    def _cacheable_years(self) -> dict[str, Any]:
+        """The holiday table of the years around this one, as the cache file keeps it."""
+        assert self.holiday_country is not None
+        this_year = date.today().year
+        first, last = this_year - HOLIDAY_CACHE_YEARS, this_year + HOLIDAY_CACHE_YEARS
+        days: dict[str, str] = {}
+        for year in range(first, last + 1):
+            days.update((d.isoformat(), name) for d, name in sorted(self._holidays_in(year).items()))
+        return {"country": self.holiday_country, "language": self._language, "first": first, "last": last,
+                "days": days}
 
     def _compute_intervals(self, d: date) -> tuple[tuple[datetime, datetime], ...]:
         if not self.is_working_day(d):
@@ -366,8 +396,18 @@ def _fmt_day(ivs: Iterable[tuple[time, time]]) -> str:
     return ",".join(_fmt_range(iv) for iv in ivs)
 
 
+def _build_year(country: str, language: str | None, year: int) -> dict[date, str]:
+    """One year's public holidays from the ``holidays`` package (imported here, when needed)."""
+    import holidays as holidays_lib
+
+    table = holidays_lib.country_holidays(country, years=year, language=language)
+    return {d: name for d, name in table.items() if d.year == year}
+
+
 def _check_country(country: str, language: str | None) -> tuple[str, str | None]:
     """Return the normalised country code and the language to name its holidays in."""
+    import holidays as holidays_lib
+
     code = country.upper() if isinstance(country, str) else country
     try:
         probe = holidays_lib.country_holidays(code)
@@ -380,6 +420,88 @@ def _check_country(country: str, language: str | None) -> tuple[str, str | None]
             f"calendar.holiday_language: {language!r} not available for {code}"
         )
     return code, language
+
+
+def holiday_cache_dir() -> Path:
+    """Where the CLI and the console keep holiday tables: the user's cache directory."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("bokdesk")) / "holidays"
+
+
+def _holidays_version() -> str | None:
+    """The installed ``holidays`` package's version, found without importing it: the name of its
+    ``holidays-<version>.dist-info`` beside the package (None when that is not unambiguous)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("holidays")
+        locations = list(spec.submodule_search_locations or []) if spec is not None else []
+        found = [p.name for p in Path(locations[0]).parent.glob("holidays-*.dist-info")] if locations else []
+    except (OSError, ImportError, ValueError):
+        return None
+    if len(found) != 1:
+        return None
+    return found[0][len("holidays-"):-len(".dist-info")]
+
+
+def _holiday_cache_file(directory: Path | None, country: str, language: str | None) -> Path | None:
+    """The cache file of a country and requested language (None: no cache for these)."""
+    if directory is None or not isinstance(country, str) or not isinstance(language, str | None):
+        return None
+    if not _CACHE_NAME_RE.match(country) or not _CACHE_NAME_RE.match(language or "default"):
+        return None
+    version = _holidays_version()
+    if version is None or not re.fullmatch(r"[0-9A-Za-z.+_-]{1,40}", version):
+        return None
+    return directory / f"{country.upper()}-{language or 'default'}-holidays-{version}.json"
+
+
+def _read_holiday_cache(
+    directory: Path | None, country: str, language: str | None
+) -> tuple[str, str | None, dict[int, dict[date, str]]] | None:
+    """(country, language, holidays by year) from a cache file that covers last year to the year
+    after next; None when there is none, it is unreadable, or it is out of date."""
+    path = _holiday_cache_file(directory, country, language)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != _HOLIDAY_CACHE_FORMAT:
+            return None
+        code, lang, first, last = data["country"], data["language"], int(data["first"]), int(data["last"])
+        this_year = date.today().year
+        if not (isinstance(code, str) and (lang is None or isinstance(lang, str))) or not (
+            first <= this_year - 1 and this_year + 2 <= last
+        ):
+            return None
+        years: dict[int, dict[date, str]] = {year: {} for year in range(first, last + 1)}
+        for text, name in data["days"].items():
+            day = date.fromisoformat(text)
+            if not isinstance(name, str) or day.year not in years:
+                return None
+            years[day.year][day] = name
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return code, lang, years
+
+
+def _write_holiday_cache(directory: Path, requested_language: str | None, table: dict[str, Any]) -> None:
+    """Keep a holiday table for later starts; a cache that cannot be written is simply not kept."""
+    path = _holiday_cache_file(directory, table["country"], requested_language)
+    if path is None:
+        return
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps({"format": _HOLIDAY_CACHE_FORMAT, **table}, ensure_ascii=False),
+                             encoding="utf-8")
+        os.replace(temporary, path)  # atomic: a reader sees the old file or the whole new one
+    except OSError:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _parse_timezone(value: Any) -> ZoneInfo:

@@ -7,10 +7,12 @@ A team's ``assignment_mode`` says how its new tickets find an agent:
 - ``least_loaded``: the eligible agent with the fewest tickets in work (new, open, on hold;
   *pending* waits on the customer and does not count), ties broken by longest since the last one.
 
-Eligible means: an active member of the ticket's team, status *available*, and seen by the desk
+Eligible means: an active member of the ticket's team, status *available*, seen by the desk
 within the online window (their console sends a heartbeat; a console closed without setting
-"away" drops out after the window). If nobody is eligible the ticket stays unassigned in the
-team's queue, where *take next* finds it.
+"away" drops out after the window), and on shift by the rota: inside their timetable (or the
+desk's opening hours when they have none), not on a public holiday or day off, not absent
+(``core/shifts.py``). An agent who stays logged in after their shift gets no new work. If nobody
+is eligible the ticket stays unassigned in the team's queue, where *take next* finds it.
 
 ``auto_assign`` runs inside the write transaction that creates the ticket. That transaction began
 with ``BEGIN IMMEDIATE``, so choosing the agent and stamping their ``last_assigned_at`` are
@@ -29,6 +31,7 @@ from ..desk import Actor, Desk
 from ..enums import AgentStatus, AssignmentMode, Status
 from ..models import Agent, Team, Ticket
 from ..online import ONLINE_SECONDS, online_since, online_window
+from . import shifts
 
 # Tickets that count as an agent's current load in least-loaded mode.
 LOAD_STATUSES = (Status.NEW.value, Status.OPEN.value, Status.ON_HOLD.value)
@@ -46,7 +49,7 @@ def mode_of(session: Session, team_id: int | None) -> AssignmentMode:
 
 
 def eligible_agents(session: Session, desk: Desk, team_id: int, now: datetime) -> list[Agent]:
-    """Active, available members of the team seen within the online window, by id."""
+    """Active, available members of the team seen within the online window and on shift, by id."""
     since = online_since(desk, now)
     query = (
         select(Agent)
@@ -58,7 +61,9 @@ def eligible_agents(session: Session, desk: Desk, team_id: int, now: datetime) -
         )
         .order_by(col(Agent.id))
     )
-    return list(session.exec(query).all())
+    candidates = list(session.exec(query).all())
+    on_shift = shifts.on_shift_ids(session, desk, [a.id for a in candidates if a.id is not None], now)
+    return [a for a in candidates if a.id in on_shift]
 
 
 def loads(session: Session, agent_ids: list[int]) -> dict[int, int]:

@@ -28,8 +28,9 @@ saved to the database as the agent types (``services.drafts``), so a refused rep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import col, select
@@ -39,6 +40,8 @@ from ..enums import AgentStatus, MessageKind, Status
 from ..errors import NotFound, ValidationError
 from ..models import Agent, Message, Presence, Team, Ticket, TicketEvent
 from ..online import online_since
+from ..shifts import ShiftState
+from . import shifts
 
 REFRESH_SECONDS = 15  # how often an open detail view refreshes its entry
 TTL_SECONDS = 45  # an entry older than this is gone (three missed refreshes)
@@ -91,10 +94,22 @@ class AgentPresence:
     last_seen_at: datetime | None
     online: bool
     open_tickets: tuple[tuple[int, str], ...] = ()
+    # The rota (core/shifts.py) at the moment of reading:
+    on_shift: bool = True
+    shift_until: datetime | None = None  # on shift: when this shift ends
+    next_shift: datetime | None = None  # off shift: when the next one starts
+    absence_kind: str | None = None  # leave / sick / training / other
+    absent_until: date | None = None
+    follows_desk: bool = True  # no timetable of their own: the desk's opening hours
 
     @property
     def state(self) -> str:
-        """``offline`` when not seen within the online window, else their status."""
+        """``absent`` on a recorded absence, ``off_shift`` outside their shift (whatever their
+        status says), ``offline`` when not seen within the online window, else their status."""
+        if self.absence_kind is not None:
+            return "absent"
+        if not self.on_shift:
+            return AgentStatus.OFF_SHIFT.value
         return self.status if self.online else "offline"
 
 
@@ -248,6 +263,7 @@ def online(desk: Desk, *, include_offline: bool = True) -> list[AgentPresence]:
         open_rows = session.exec(
             select(Presence).where(col(Presence.seen_at) >= _fresh_since(desk)).order_by(Presence.ticket_id)
         ).all()
+    rota = shifts.states(desk, [agent.id for agent, _ in rows if agent.id is not None], now)
     open_by_agent: dict[int, list[tuple[int, str]]] = {}
     for p in open_rows:
         open_by_agent.setdefault(p.agent_id, []).append((p.ticket_id, p.activity))
@@ -268,17 +284,26 @@ def online(desk: Desk, *, include_offline: bool = True) -> list[AgentPresence]:
                 last_seen_at=agent.last_seen_at,
                 online=is_online,
                 open_tickets=tuple(open_by_agent.get(agent.id or 0, ())) if is_online else (),
+                **_rota_fields(rota.get(agent.id or 0)),
             )
         )
     return result
 
 
+def _rota_fields(state: ShiftState | None) -> dict[str, Any]:
+    if state is None:
+        return {}
+    return {"on_shift": state.on_shift, "shift_until": state.until, "next_shift": state.next_start,
+            "absence_kind": state.absence.kind if state.absence else None, "absent_until": state.absent_until,
+            "follows_desk": state.follows_desk}
+
+
 def available_count(desk: Desk, team_id: int | None = None) -> int:
-    """How many agents are online and available (of one team, or of the desk)."""
+    """How many agents are online, available and on shift (of one team, or of the desk)."""
     return sum(
         1
         for a in online(desk, include_offline=False)
-        if a.status == AgentStatus.AVAILABLE.value and (team_id is None or a.team_id == team_id)
+        if a.state == AgentStatus.AVAILABLE.value and (team_id is None or a.team_id == team_id)
     )
 
 

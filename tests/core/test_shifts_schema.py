@@ -22,7 +22,7 @@ def test_db_upgrade_brings_a_0005_database_to_the_shift_tables(tmp_path):
     old.dispose()
     store = open_store(path, upgrade=True)
     try:
-        assert SCHEMA_HEAD == "0006"
+        assert SCHEMA_HEAD >= "0006"  # the upgrade goes to the head, which includes 0006
         assert migrate.current_revision(store) == SCHEMA_HEAD
         with store.engine.begin() as con:
             tables = set(inspect(con).get_table_names())

@@ -76,6 +76,8 @@ def test_every_page_count_and_rank_statement_seeks_the_views_index_without_sorti
     for sql, plan in plans(desk, statements):
         assert "TEMP B-TREE" not in plan, (sql, plan)
         for step in plan.split(" | "):
+            if step.startswith("SCALAR SUBQUERY"):  # view 2: the agent's team, read once
+                continue
             if step.split()[1] != "ticket":  # the joined customer, agent and team are by primary key
                 assert "PRIMARY KEY" in step, (sql, plan)
                 continue

@@ -76,7 +76,7 @@ def _filter(view: View) -> list[Any]:
     if view is View.MINE:
         return [_ACTIVE, _T.c.assignee_id == bindparam("me")]
     if view is View.UNASSIGNED:
-        return [_ACTIVE, _T.c.assignee_id.is_(None)]
+        return [_ACTIVE, _T.c.assignee_id.is_(None), _offered()]
     if view is View.OPEN:
         return [_ACTIVE]
     if view is View.WAITING:
@@ -88,6 +88,16 @@ def _filter(view: View) -> list[Any]:
     # ``status || ''`` keeps the planner off the status index: walking ix_ticket_solved_at backwards
     # gives the rows in view order, while the status index would visit every closed ticket ever.
     return [_T.c.status.concat("").in_(_DONE), _T.c.solved_at >= bindparam("solved_since", type_=_DT)]
+
+
+def _offered() -> Any:
+    """Unassigned tickets an agent is offered (view 2, take-next): those of the agent's team and
+    those of no team; an agent without a team is offered the tickets of no team. The agent's team is
+    read by a scalar subquery on ``:me`` (one primary-key look-up), so the statement stays the same
+    for every agent."""
+    _AG = Agent.__table__  # type: ignore[attr-defined]
+    my_team = select(_AG.c.team_id).where(_AG.c.id == bindparam("me")).scalar_subquery()
+    return or_(_T.c.team_id.is_(None), _T.c.team_id == my_team)
 
 
 def _bucket(bucket: int) -> list[Any]:
@@ -267,6 +277,25 @@ def find(desk: Desk, actor: Actor, view: View, now: datetime, ticket_id: int) ->
 @lru_cache(maxsize=16)
 def _find_statement(view: View) -> Any:
     return _select().where(*_filter(view), _T.c.id == bindparam("ticket"))
+
+
+@lru_cache(maxsize=8)
+def _next_statement(bucket: int) -> Any:
+    columns = _order(View.UNASSIGNED, bucket)
+    query = (select(_T.c.id).where(*_filter(View.UNASSIGNED), *_bucket(bucket))
+             .order_by(*columns).limit(1))
+    return _hinted(query, View.UNASSIGNED)
+
+
+def next_offered(connection: Any, actor: Actor, now: datetime) -> int | None:
+    """The number of the first ticket of ``actor``'s unassigned view (what take-next claims), read
+    on the caller's connection (the claim's write transaction): a seek per urgency bucket."""
+    params = _params(View.UNASSIGNED, actor, now)
+    for bucket in range(4):
+        found = connection.execute(_next_statement(bucket), params).scalar()
+        if found is not None:
+            return int(found)
+    return None
 
 
 def rows_by_id(desk: Desk, ids: list[int]) -> dict[int, QueueItem]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -48,7 +48,7 @@ def view_filter(view: View, actor: Actor, now: datetime) -> list[Any]:
     if view is View.MINE:
         return [col(Ticket.status).in_(ACTIVE), Ticket.assignee_id == actor.id]
     if view is View.UNASSIGNED:
-        return [col(Ticket.status).in_(ACTIVE), col(Ticket.assignee_id).is_(None)]
+        return [col(Ticket.status).in_(ACTIVE), col(Ticket.assignee_id).is_(None), offered_to(actor)]
     if view is View.OPEN:
         return [col(Ticket.status).in_(ACTIVE)]
     if view is View.WAITING:
@@ -58,6 +58,14 @@ def view_filter(view: View, actor: Actor, now: datetime) -> list[Any]:
     if view is View.COMPLAINTS:
         return [col(Ticket.status).in_(ACTIVE), Ticket.category == Category.COMPLAINT.value]
     return [col(Ticket.status).in_([Status.SOLVED.value, Status.CLOSED.value]), col(Ticket.solved_at) >= now - SOLVED_RECENTLY]
+
+
+def offered_to(actor: Actor) -> Any:
+    """Unassigned tickets offered to ``actor`` (view 2 and take-next): their team's and those of no
+    team; an agent without a team is offered only the tickets of no team."""
+    if actor.team_id is None:
+        return col(Ticket.team_id).is_(None)
+    return or_(col(Ticket.team_id).is_(None), Ticket.team_id == actor.team_id)
 
 
 def urgency_bucket(now: datetime) -> Any:

@@ -30,7 +30,8 @@ SOLVED_RECENTLY = timedelta(days=7)
 _ACTIVE = f"t.{ACTIVE_SQL}"  # literal: the partial indexes' own WHERE (migration 0004)
 _FILTERS = {
     View.MINE: f"{_ACTIVE} AND t.assignee_id = :me",
-    View.UNASSIGNED: f"{_ACTIVE} AND t.assignee_id IS NULL",
+    View.UNASSIGNED: f"{_ACTIVE} AND t.assignee_id IS NULL"
+                     " AND (t.team_id IS NULL OR t.team_id = (SELECT team_id FROM agent WHERE agent.id = :me))",
     View.OPEN: _ACTIVE,
     View.WAITING: f"{_ACTIVE} AND t.status IN ('pending', 'on_hold')",
     View.SLA: f"{_ACTIVE} AND t.next_risk_at <= :now",

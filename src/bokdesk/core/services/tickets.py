@@ -11,13 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from .. import history, roles, sla
 from ..desk import Actor, Desk
 from ..enums import (
-    ACTIVE_STATUSES,
     TRANSITIONS,
     Category,
     Channel,
@@ -31,6 +29,7 @@ from ..enums import (
 from ..errors import AlreadyTaken, InvalidTransition, NotFound, StaleWrite, ValidationError
 from ..models import Agent, Message, Team, Ticket, TicketEvent, TicketTag
 from ..notices import Notice
+from ..paging import next_offered
 from ..roles import Permission
 from ...channels.outbox import enqueue_reply  # imported here, not inside the reply's write lock
 from . import assignment
@@ -272,21 +271,22 @@ def _claim(session: Session, desk: Desk, ticket: Ticket, actor: Actor) -> None:
 
 
 def take_next(desk: Desk, actor: Actor) -> Ticket | None:
-    """Claim the most urgent unassigned ticket of my team (or of no team); None if none waits."""
+    """Claim the first ticket of the agent's unassigned view (view 2): the most urgent unassigned
+    ticket of their team or of no team (an agent without a team: of no team); None if none waits.
+
+    A team's tickets were routed to it for what it knows (complaints, technical work), so an agent
+    outside the team is not handed them; tickets of no team belong to the whole desk. The ticket is
+    found by the view's own statements (``core.paging``: a seek per urgency bucket into the
+    partial index, no sort) inside the claim's write transaction, so racing agents never get the
+    same ticket and the view's first row is what the key takes.
+    """
     _require_agent(actor)
     with desk.store.write() as session:
-        query = select(Ticket).where(
-            col(Ticket.status).in_([Status.NEW.value, Status.OPEN.value]),
-            col(Ticket.assignee_id).is_(None),
-        )
-        if actor.team_id is not None:
-            query = query.where(or_(col(Ticket.team_id).is_(None), Ticket.team_id == actor.team_id))
-        query = query.order_by(
-            col(Ticket.next_due_at).is_(None), col(Ticket.next_due_at), col(Ticket.created_at), col(Ticket.id)
-        )
-        ticket = session.exec(query.limit(1)).first()
-        if ticket is None:
+        ticket_id = next_offered(session.connection(), actor, desk.now())
+        if ticket_id is None:
             return None
+        ticket = session.get(Ticket, ticket_id)
+        assert ticket is not None
         _claim(session, desk, ticket, actor)
         return ticket
 
@@ -730,10 +730,5 @@ def merge(desk: Desk, actor: Actor, source_id: int, target_id: int, *, note: str
 def _require_agent(actor: Actor) -> None:
     if actor.id is None:
         raise ValidationError("This action needs an agent; run it as a known agent.")
-
-
-def unassigned_filter():  # type: ignore[no-untyped-def]
-    """SQL condition of the unassigned view."""
-    return and_(col(Ticket.status).in_([s.value for s in ACTIVE_STATUSES]), col(Ticket.assignee_id).is_(None))
 
 

@@ -357,7 +357,9 @@ class QueueScreen(DeskScreen[None]):
 
         def done(ticket: Any) -> None:
             if ticket is None:
-                notify(app, _("Nobody is waiting for your team right now."), title=_("Take next"))
+                message = (_("Nobody is waiting for your team right now.") if actor.team_id is not None
+                           else _("No ticket of no team is waiting right now; a team's tickets wait for its agents."))
+                notify(app, message, title=_("Take next"))
                 return
             app.locally_claimed.add(ticket.id)  # type: ignore[attr-defined]
             self.reload()

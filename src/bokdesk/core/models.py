@@ -279,6 +279,9 @@ class TicketEvent(SQLModel, table=True):
     old_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     new_value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The note as a code and its values when the desk wrote it itself (schema 0008, core/notices.py).
+    note_code: str | None = Field(default=None, max_length=40)
+    note_params: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class CannedResponse(SQLModel, table=True):

@@ -3,10 +3,42 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import DatabaseError
 from .shared_setup import prepare_process
-from .store import FileState, Store, check_directory, inspect_file, sqlite_url
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported when a desk is opened: the console's fast
+    from .store import Store  # start marks itself a console before it may import SQLAlchemy
+
+CONSOLE_PAGE_CACHE_KIB = 256
+"""The SQLite page cache of each of a console's connections (SQLite's own default: 2,000 KiB).
+
+A console keeps up to five pooled connections (one per worker thread that read), and each kept a
+full 2 MB cache: 6-8 MiB of its memory after a search and a few tickets on a 100k desk. Its reads
+are short and index-driven (a page of a view, one ticket, one search), and any other agent's
+commit empties every connection's cache anyway (SQLite drops it when the file changed), so a small
+cache costs the key actions nothing measurable (bench/README.md). Bulk work (imports, the demo
+builder, reports) keeps SQLite's default: it runs in other processes.
+"""
+_page_cache_kib: int | None = None
+
+
+def use_console_page_cache(kib: int = CONSOLE_PAGE_CACHE_KIB) -> None:
+    """This process is a console: SQLite desks opened from now on give each connection ``kib``
+    KiB of page cache (``PRAGMA cache_size``)."""
+    global _page_cache_kib
+    _page_cache_kib = kib
+
+
+def _limit_page_cache(store: Store, kib: int) -> None:
+    from sqlalchemy import event
+
+    @event.listens_for(store.engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")  # negative: KiB, whatever the page size
+        cursor.close()
 
 
 def open_store(path: Path, *, create: bool = True, upgrade: bool = False) -> Store:
@@ -16,6 +48,8 @@ def open_store(path: Path, *, create: bool = True, upgrade: bool = False) -> Sto
     an older schema is migrated only when ``upgrade`` is set (``bokdesk db upgrade``); otherwise the
     user is told to run it, so that agents' consoles never migrate a shared file behind each other.
     """
+    from .store import FileState, Store, check_directory, inspect_file, sqlite_url
+
     path = path.expanduser()
     check_directory(path)
     prepare_process(path, create=create)  # a shared desk: umask 0007, a new file group-writable
@@ -32,6 +66,8 @@ def open_store(path: Path, *, create: bool = True, upgrade: bool = False) -> Sto
             f"{path} has an older schema ({inspection.revision}); run `bokdesk db upgrade` first."
         )
     store = Store(sqlite_url(path))
+    if _page_cache_kib is not None:
+        _limit_page_cache(store, _page_cache_kib)
     if inspection.state is not FileState.CURRENT:
         from .migrate import upgrade as run_upgrade
 
@@ -45,6 +81,8 @@ def open_store(path: Path, *, create: bool = True, upgrade: bool = False) -> Sto
 
 def open_url(url: str, *, upgrade: bool = False) -> Store:
     """Open a server database (PostgreSQL) by SQLAlchemy URL, migrating when asked."""
+    from .store import Store
+
     store = Store(url)
     from .migrate import current_revision, upgrade as run_upgrade
     from .store import KNOWN_REVISIONS, SCHEMA_HEAD

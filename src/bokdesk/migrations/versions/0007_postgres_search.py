@@ -82,21 +82,29 @@ STATEMENTS = (
         END $$""",
     """CREATE TRIGGER ticket_search_message_ai AFTER INSERT ON message
         FOR EACH ROW EXECUTE FUNCTION bokdesk_search_message()""",
+    """CREATE FUNCTION bokdesk_search_refresh_customer(wanted integer) RETURNS void LANGUAGE sql
+        AS $$ UPDATE ticket_search s SET customer = coalesce(bokdesk_customer_text(wanted), '')
+              FROM ticket t WHERE t.customer_id = wanted AND s.ticket_id = t.id $$""",
     """CREATE FUNCTION bokdesk_search_customer() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE
-            wanted integer := CASE WHEN TG_TABLE_NAME = 'customer' THEN NEW.id
-                                   WHEN TG_OP = 'DELETE' THEN OLD.customer_id ELSE NEW.customer_id END;
         BEGIN
-            UPDATE ticket_search s SET customer = coalesce(bokdesk_customer_text(wanted), '')
-            FROM ticket t WHERE t.customer_id = wanted AND s.ticket_id = t.id;
+            PERFORM bokdesk_search_refresh_customer(NEW.id);
+            RETURN NULL;
+        END $$""",
+    """CREATE FUNCTION bokdesk_search_contact() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                PERFORM bokdesk_search_refresh_customer(OLD.customer_id);
+            ELSE
+                PERFORM bokdesk_search_refresh_customer(NEW.customer_id);
+            END IF;
             RETURN NULL;
         END $$""",
     """CREATE TRIGGER ticket_search_customer_au AFTER UPDATE OF name, company ON customer
         FOR EACH ROW EXECUTE FUNCTION bokdesk_search_customer()""",
     """CREATE TRIGGER ticket_search_contact_ai AFTER INSERT ON customercontact
-        FOR EACH ROW EXECUTE FUNCTION bokdesk_search_customer()""",
+        FOR EACH ROW EXECUTE FUNCTION bokdesk_search_contact()""",
     """CREATE TRIGGER ticket_search_contact_ad AFTER DELETE ON customercontact
-        FOR EACH ROW EXECUTE FUNCTION bokdesk_search_customer()""",
+        FOR EACH ROW EXECUTE FUNCTION bokdesk_search_contact()""",
     # Tickets written before this revision.
     """INSERT INTO ticket_search (ticket_id, subject, body, customer)
        SELECT t.id, coalesce(t.subject, ''),
@@ -123,5 +131,6 @@ def downgrade() -> None:
                            ("ticket_search_contact_ad", "customercontact")):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
     for function in ("bokdesk_search_ticket()", "bokdesk_search_message()", "bokdesk_search_customer()",
+                     "bokdesk_search_contact()", "bokdesk_search_refresh_customer(integer)",
                      "bokdesk_customer_text(integer)", "bokdesk_fold(text)"):
         op.execute(f"DROP FUNCTION IF EXISTS {function}")

@@ -334,7 +334,7 @@ def problem_on_ticket(session: Session, desk: Desk, row: OutboxMessage, notice: 
     text = notice.english()
     session.add(Message(ticket_id=row.ticket_id, kind=MessageKind.SYSTEM.value, body=text, created_at=now,
                         notice_code=notice.code, notice_params=notice.dumps()))
-    history.record(session, row.ticket_id, SYSTEM, now, field_name, None, row.to_addr, text[:500])
+    history.record(session, row.ticket_id, SYSTEM, now, field_name, None, row.to_addr, notice)
     touch(desk, ticket, now)
     session.add(ticket)
 

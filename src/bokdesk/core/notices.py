@@ -1,7 +1,8 @@
 """Text the desk writes itself, kept as a stable code and its values (schema 0005).
 
-System messages on a ticket (an e-mail that bounced or could not be sent, a merge), the notes the
-e-mail channel writes in place of a customer's text, the reasons of quarantined e-mail and our own
+System messages on a ticket (an e-mail that bounced or could not be sent, a merge), the notes of
+the ticket's history rows the desk writes itself (schema 0008), the notes the e-mail channel writes
+in place of a customer's text, the reasons of quarantined e-mail and our own
 delivery errors are stored twice: in English in their text column (what the command line,
 exports and search read) and as a ``Notice``, a code with its values in JSON, from which the
 console says them again in the agent's language (``ui/notices.py``). Rows written before 0005
@@ -36,6 +37,16 @@ TEMPLATES: dict[str, str] = {
     "tries_many": N_("after {n} attempts"),
     "merged_into": N_("Merged into #{ticket}."),
     "merged_from": N_("#{ticket} was merged into this ticket."),
+    # Notes of history rows (the English is what was stored before schema 0008)
+    "history_merged_into": N_("merged into #{ticket}"),
+    "follow_up_of": N_("follow-up of #{ticket}"),
+    "customer_replied": N_("customer replied"),
+    "solved_on_first_contact": N_("solved on first contact"),
+    "due_for_priority": N_("recomputed for the new priority"),
+    "due_for_policy": N_("recomputed for the changed SLA policy {priority}"),
+    "due_for_policy_category": N_("recomputed for the changed SLA policy {priority}/{category}"),
+    "round_robin": N_("round robin among {available} available"),
+    "least_loaded": N_("least loaded ({load} in work) among {available} available"),
     # Written by the e-mail channel in place of a customer's text
     "mail_too_large": N_("(This e-mail is {size_mb} MB, over the desk's {limit_mb} MB limit ([mail] "
                          "max_message_bytes); only its headers were imported. The original is in the mailbox: "

@@ -88,7 +88,8 @@ def ticket_detail(detail: TicketDetail) -> dict[str, Any]:
             for m in detail.messages
         ],
         "history": [
-            {"at": iso(e.at), "actor": e.actor, "field": e.field, "from": e.old_value, "to": e.new_value, "note": e.note}
+            {"at": iso(e.at), "actor": e.actor, "field": e.field, "from": e.old_value, "to": e.new_value, "note": e.note,
+             "note_code": e.note_code, "note_params": e.note_params}
             for e in detail.events
         ],
         "surveys": [

@@ -133,6 +133,10 @@ def _labels(kind: str, lang: str) -> dict[str, str]:
             "complaint_decision": pgettext("history field", "complaint decision"),
             "survey": pgettext("history field", "survey"),
             "subject": pgettext("history field", "subject"),
+            "mail_failed": pgettext("history field", "e-mail not sent"),
+            "mail_bounced": pgettext("history field", "e-mail bounced"),
+            "mail_retry": pgettext("history field", "e-mail sent again"),
+            "survey_sent": pgettext("history field", "survey sent"),
         }
     raise KeyError(kind)
 

@@ -22,6 +22,10 @@ def _value(name: str, raw: Any) -> Any:
         from .errors import translate
 
         return translate(raw)
+    if name in ("priority", "category") and isinstance(raw, str):  # an SLA policy's
+        from . import labels
+
+        return labels.label(name, raw)
     return raw
 
 

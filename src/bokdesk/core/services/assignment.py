@@ -30,6 +30,7 @@ from .. import history
 from ..desk import Actor, Desk
 from ..enums import AgentStatus, AssignmentMode, Status
 from ..models import Agent, Team, Ticket
+from ..notices import Notice
 from ..online import ONLINE_SECONDS, online_since, online_window
 from . import shifts
 
@@ -86,17 +87,17 @@ def _last_assigned_key(agent: Agent) -> tuple[int, datetime | None, int]:
     return (0 if stamp is None else 1, stamp, agent.id or 0)
 
 
-def choose(session: Session, desk: Desk, team_id: int, mode: AssignmentMode, now: datetime) -> tuple[Agent, str] | None:
+def choose(session: Session, desk: Desk, team_id: int, mode: AssignmentMode, now: datetime) -> tuple[Agent, Notice] | None:
     """The agent the team's mode picks now, with the reason written into the history."""
     candidates = eligible_agents(session, desk, team_id, now)
     if not candidates or mode is AssignmentMode.MANUAL:
         return None
     if mode is AssignmentMode.ROUND_ROBIN:
         agent = min(candidates, key=_last_assigned_key)
-        return agent, f"round robin among {len(candidates)} available"
+        return agent, Notice("round_robin", {"available": len(candidates)})
     counts = loads(session, [a.id for a in candidates if a.id is not None])
     agent = min(candidates, key=lambda a: (counts.get(a.id or 0, 0), *_last_assigned_key(a)))
-    return agent, f"least loaded ({counts.get(agent.id or 0, 0)} in work) among {len(candidates)} available"
+    return agent, Notice("least_loaded", {"load": counts.get(agent.id or 0, 0), "available": len(candidates)})
 
 
 def auto_assign(session: Session, desk: Desk, ticket: Ticket) -> Agent | None:

@@ -28,6 +28,7 @@ from ..desk import Actor, Desk
 from ..enums import ACTIVE_STATUSES, AssignmentMode, Category, Priority
 from ..errors import NotFound, ValidationError
 from ..models import Setting, SlaPolicy, Team, Ticket, TicketEvent
+from ..notices import Notice
 from ..roles import Permission
 
 MAX_TARGET_MINUTES = 365 * 24 * 60
@@ -126,6 +127,14 @@ def _recompute(session: Session, desk: Desk, actor: Actor, governed: list[tuple[
     return moved
 
 
+def _policy_note(what: str) -> Notice:
+    """The due row's note: the policy ("priority" or "priority/category") said in the agent's language."""
+    priority, _, category = what.partition("/")
+    if category:
+        return Notice("due_for_policy_category", {"priority": priority, "category": category})
+    return Notice("due_for_policy", {"priority": priority})
+
+
 def _recompute_one(session: Session, desk: Desk, actor: Actor, ticket: Ticket, was_business: bool, what: str,
                    now: datetime, events: list[TicketEvent] | None) -> int:
     """One ticket of ``_recompute``: 1 if its due times moved, else 0."""
@@ -142,7 +151,7 @@ def _recompute_one(session: Session, desk: Desk, actor: Actor, ticket: Ticket, w
     ticket.updated_at = now
     session.add(ticket)
     history.record(session, ticket.id, actor, now, "due", before[2], ticket.next_due_at,  # type: ignore[arg-type]
-                   f"recomputed for the changed SLA policy {what}")
+                   _policy_note(what))
     return 1
 
 

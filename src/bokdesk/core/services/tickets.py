@@ -101,7 +101,7 @@ def _pick_up(session: Session, ticket: Ticket, actor: Actor, now: datetime) -> N
 
 
 def _set(session: Session, ticket: Ticket, actor: Actor, now: datetime, field: str, value: object,
-         note: str | None = None) -> None:
+         note: str | Notice | None = None) -> None:
     old = getattr(ticket, field)
     if old == value:
         return
@@ -227,7 +227,7 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         if not new.solved_on_first_contact:
             assignment.auto_assign(session, desk, ticket)
         if new.solved_on_first_contact:
-            _set(session, ticket, actor, now, "status", Status.SOLVED.value, "solved on first contact")
+            _set(session, ticket, actor, now, "status", Status.SOLVED.value, Notice("solved_on_first_contact"))
             _solve(session, ticket, actor, created)
         sla.stamp_durations(desk.calendar, ticket)
         session.flush()
@@ -496,19 +496,20 @@ def add_customer_message(
                 ticket.complaint_due_at = sla.complaint_due(desk.calendar, at, desk.complaint_days)
             session.add(ticket)
             session.flush()
-            history.record(session, ticket.id, actor, now, "created", None, ticket.channel, f"follow-up of #{parent.id}")  # type: ignore[arg-type]
+            history.record(session, ticket.id, actor, now, "created", None, ticket.channel,
+                           Notice("follow_up_of", {"ticket": parent.id}))  # type: ignore[arg-type]
             history.record(session, parent.id, actor, now, "follow_up", None, ticket.id)  # type: ignore[arg-type]
             follow_up_of = parent.id
             sla.apply_policy(session, desk.calendar, ticket)
             assignment.auto_assign(session, desk, ticket)
         elif ticket.status == Status.SOLVED.value:
-            _set(session, ticket, actor, now, "status", Status.OPEN.value, "customer replied")
+            _set(session, ticket, actor, now, "status", Status.OPEN.value, Notice("customer_replied"))
             sla.pause_ended(session, desk.calendar, ticket, ticket.solved_at, now)
             ticket.reopen_count += 1
             reopened = True
         elif ticket.status == Status.PENDING.value:
             _leave_pending(session, desk, ticket, now)
-            _set(session, ticket, actor, now, "status", Status.OPEN.value, "customer replied")
+            _set(session, ticket, actor, now, "status", Status.OPEN.value, Notice("customer_replied"))
         message = Message(
             ticket_id=ticket.id,  # type: ignore[arg-type]
             kind=MessageKind.CUSTOMER.value,
@@ -600,7 +601,7 @@ def set_priority(desk: Desk, actor: Actor, ticket_id: int, priority: str, *, exp
     value = _enum(Priority, priority, "priority")
 
     def note_due(session: Session, ticket: Ticket, now: datetime) -> None:
-        history.record(session, ticket_id, actor, now, "due", None, ticket.next_due_at, "recomputed for the new priority")
+        history.record(session, ticket_id, actor, now, "due", None, ticket.next_due_at, Notice("due_for_priority"))
 
     return _set_policy_field(desk, actor, ticket_id, "priority", value.value, expected_version, after=note_due)
 
@@ -713,7 +714,8 @@ def merge(desk: Desk, actor: Actor, source_id: int, target_id: int, *, note: str
             if source.solved_at is None:
                 source.solved_at = now
                 source.first_solved_at = source.first_solved_at or now
-            _set(session, source, actor, now, "status", Status.CLOSED.value, f"merged into #{target_id}")
+            _set(session, source, actor, now, "status", Status.CLOSED.value,
+                 Notice("history_merged_into", {"ticket": target_id}))
             source.closed_at = now
             source.next_due_at = source.next_risk_at = None
         for on, notice in ((source_id, Notice("merged_into", {"ticket": target_id, "note": note or ""})),

@@ -18,6 +18,7 @@ from ...core.errors import AlreadyTaken, BokdeskError, Conflict
 from ...core.queries import TicketDetail
 from ...i18n import _, format_date, format_datetime, format_duration, ngettext
 from .. import keymap, labels
+from ..history import lines as history_lines
 from ..live import LiveUpdate
 from ..presence import ACTIVITY
 from ..safe_text import assemble, notify, one_line, safe_line
@@ -447,24 +448,7 @@ class TicketScreen(DeskScreen[None]):
     def _render_history(self) -> None:
         detail = self.detail
         assert detail is not None
-        tz = self.desk.calendar.tz
-        muted = "$text-muted"
-        lines: list[Content] = [Content.styled(_("History (h closes)"), "bold")]
-        for event in detail.events:
-            change: list[str | Content | tuple[str, str]] = [
-                (format_datetime(event.at, tz) + "  ", muted), safe_line(event.actor, "bold", limit=30), "  ",
-                (labels.label("field", event.field), "$text-accent"),
-            ]
-            old, new = _history_value(event.field, event.old_value, tz), _history_value(event.field, event.new_value, tz)
-            if old and new:
-                change += [": ", safe_line(old, limit=60), " → ", safe_line(new, limit=60)]
-            elif new:
-                change += [": ", safe_line(new, limit=60)]
-            elif old:
-                change += [": ", (_("removed") + " ", muted), safe_line(old, limit=60)]
-            if event.note:
-                change += ["  ", ("“", muted), safe_line(event.note, limit=200), ("”", muted)]
-            lines.append(assemble(*change))
+        lines = history_lines(detail.events, self.desk.calendar.tz)
         self.query_one("#history-text", Static).update(Content("\n").join(lines))
 
     # ------------------------------------------------------------------ actions
@@ -785,24 +769,3 @@ def _presence_text(name: str, activity: str) -> str:
 
 def _nps_style(score: int) -> str:
     return "bold $text-success" if score >= 9 else ("bold $text-warning" if score >= 7 else "bold $text-error")
-
-
-def _history_value(field: str, value: str | None, tz: Any) -> str:
-    if value is None:
-        return ""
-    if field == "status":
-        return labels.status(value)
-    if field == "priority":
-        return labels.priority(value)
-    if field == "category":
-        return labels.category(value)
-    if field == "created":
-        return labels.channel(value)
-    if field == "complaint_decision":
-        return labels.label("decision", value)
-    if field.endswith("_at") or field == "due":
-        try:
-            return format_datetime(datetime.fromisoformat(value), tz)
-        except ValueError:
-            return value
-    return value

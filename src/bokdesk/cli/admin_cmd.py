@@ -73,11 +73,12 @@ def register(sub: Any, common: Common) -> None:
     p = asub.add_parser("audit", help="who changed roles, agents, SLA policies and desk settings, and when (admins)",
                         description="The audit of desk-wide changes, newest first: roles, agents added, activated "
                                     "or deactivated, SLA policies (with how many open tickets had their due times "
-                                    "recomputed), team assignment modes and desk settings.")
+                                    "recomputed), team assignment modes, desk settings, agents' weekly shifts and "
+                                    "absences.")
     common(p)
     p.add_argument("--limit", type=int, default=50, metavar="N", help="how many rows (default 50)")
     p.add_argument("--action", choices=["role", "agent_added", "agent_active", "sla_policy", "assignment_mode",
-                                        "setting"], help="only this kind of change")
+                                        "setting", "shifts", "absence_added", "absence_cancelled"], help="only this kind of change")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit)
 

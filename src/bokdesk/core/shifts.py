@@ -43,6 +43,7 @@ __all__ = [
     "format_block",
     "format_week",
     "local_day",
+    "parse_day",
     "parse_week",
     "validate_week",
 ]
@@ -61,7 +62,14 @@ class AbsenceKind(StrEnum):
 
 
 class ShiftSpecError(ValueError):
-    """A timetable that cannot be understood or kept (one line, says what and where)."""
+    """A timetable that cannot be understood or kept (one line, says what and where).
+
+    ``code`` and ``params`` name the problem for a screen that says it in the agent's language."""
+
+    def __init__(self, message: str, code: str = "", **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True, order=True)
@@ -285,7 +293,8 @@ def _days(token: str, group: str) -> list[int]:
             b = _DAY_NAMES[last] if sep else a
         except KeyError:
             bad = first if first not in _DAY_NAMES else last
-            raise ShiftSpecError(f"Unknown day {bad!r} in {group!r}; use mon..sun or pon..niedz.") from None
+            raise ShiftSpecError(f"Unknown day {bad!r} in {group!r}; use mon..sun or pon..niedz.", "unknown_day",
+                                 day=bad, group=group) from None
         out.extend((a + i) % 7 for i in range((b - a) % 7 + 1))
     return out
 
@@ -297,9 +306,11 @@ def _range(token: str, group: str) -> tuple[int, int]:
         start = _minute(match.group(1), end=False)
         end = _minute(match.group(2), end=True)
     if start is None or end is None:
-        raise ShiftSpecError(f"Bad hours {token!r} in {group!r}; write HH:MM-HH:MM, e.g. 08:00-16:00.")
+        raise ShiftSpecError(f"Bad hours {token!r} in {group!r}; write HH:MM-HH:MM, e.g. 08:00-16:00.", "bad_hours",
+                             hours=token, group=group)
     if end == start:
-        raise ShiftSpecError(f"Hours {token!r} in {group!r} start and end at the same time.")
+        raise ShiftSpecError(f"Hours {token!r} in {group!r} start and end at the same time.", "same_time",
+                             hours=token, group=group)
     if end <= start:
         end += DAY_MINUTES  # ends the next day
     return start, end
@@ -335,23 +346,25 @@ def parse_week(spec: str) -> tuple[Block, ...]:
                 ranges.append(_range(token, raw_group.strip()))
             else:
                 if ranges:
-                    raise ShiftSpecError(f"Days after hours in {group!r}; write the days first.")
+                    raise ShiftSpecError(f"Days after hours in {group!r}; write the days first.", "days_after_hours",
+                                         group=group)
                 group_days.extend(_days(token, group))
         if group_days:
             days = group_days
             for d in days:
                 week[d] = []  # a later group for a day replaces an earlier one
         elif not days:
-            raise ShiftSpecError(f"No day in {group!r}; {SYNTAX}.")
+            raise ShiftSpecError(f"No day in {group!r}; {SYNTAX}.", "no_day", group=group)
         if off and ranges:
-            raise ShiftSpecError(f"{group!r} says both hours and off.")
+            raise ShiftSpecError(f"{group!r} says both hours and off.", "off_and_hours", group=group)
         if not off and not ranges:
-            raise ShiftSpecError(f"No hours in {group!r}; {SYNTAX}.")
+            raise ShiftSpecError(f"No hours in {group!r}; {SYNTAX}.", "no_hours", group=group)
         for d in days:
             week.setdefault(d, []).extend(ranges)
     blocks = [Block(d, a, b) for d, ranges in week.items() for a, b in ranges]
     if not blocks:
-        raise ShiftSpecError(f"No working hours in {spec.strip()!r}; to follow the desk's hours write \"desk\".")
+        raise ShiftSpecError(f"No working hours in {spec.strip()!r}; to follow the desk's hours write \"desk\".",
+                             "no_working_hours")
     return validate_week(blocks)
 
 
@@ -361,12 +374,14 @@ def validate_week(blocks: Iterable[Block]) -> tuple[Block, ...]:
     spans = sorted((b.weekday * DAY_MINUTES + b.start, b.weekday * DAY_MINUTES + b.end, b) for b in ordered)
     for (_, end, block), (start, _, nxt) in zip(spans, spans[1:]):
         if start < end:
-            raise ShiftSpecError(f"Shifts overlap: {format_block(block)} and {format_block(nxt)}.")
+            raise ShiftSpecError(f"Shifts overlap: {format_block(block)} and {format_block(nxt)}.", "overlap",
+                                 first=format_block(block), second=format_block(nxt))
     if len(spans) > 1:
         last_end, last = spans[-1][1], spans[-1][2]
         first_start, first = spans[0][0], spans[0][2]
         if last_end > WEEK_MINUTES + first_start:
-            raise ShiftSpecError(f"Shifts overlap: {format_block(last)} and {format_block(first)}.")
+            raise ShiftSpecError(f"Shifts overlap: {format_block(last)} and {format_block(first)}.", "overlap",
+                                 first=format_block(last), second=format_block(first))
     return tuple(ordered)
 
 
@@ -374,11 +389,13 @@ def format_block(block: Block) -> str:
     return f"{WEEKDAY_KEYS[block.weekday]} {block.hours}"
 
 
-def format_week(blocks: Iterable[Block]) -> str:
-    """The week in ``parse_week``'s syntax, days with the same hours joined: ``mon-fri 08:00-16:00``."""
+def format_week(blocks: Iterable[Block], names: tuple[str, ...] = WEEKDAY_KEYS, *, dash: str = "-") -> str:
+    """The week in ``parse_week``'s syntax, days with the same hours joined: ``mon-fri 08:00-16:00``.
+
+    ``names`` (Monday first) and ``dash`` let a screen say it in the agent's language."""
     by_day: dict[int, tuple[str, ...]] = {}
     for block in sorted(blocks):
-        by_day[block.weekday] = (*by_day.get(block.weekday, ()), block.hours)
+        by_day[block.weekday] = (*by_day.get(block.weekday, ()), block.hours.replace("-", dash))
     if not by_day:
         return "desk"
     groups: list[str] = []
@@ -391,12 +408,31 @@ def format_week(blocks: Iterable[Block]) -> str:
         last = day
         while last + 1 < 7 and by_day.get(last + 1) == hours:
             last += 1
-        name = WEEKDAY_KEYS[day] if last == day else f"{WEEKDAY_KEYS[day]}-{WEEKDAY_KEYS[last]}"
+        name = names[day] if last == day else f"{names[day]}{dash}{names[last]}"
         if last == day + 1:
-            name = f"{WEEKDAY_KEYS[day]}+{WEEKDAY_KEYS[last]}"
+            name = f"{names[day]}+{names[last]}"
         groups.append(f"{name} {' '.join(hours)}")
         day = last + 1
     return ", ".join(groups)
+
+
+_DATE_DOTS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_RELATIVE_DAYS = {"today": 0, "dzis": 0, "dzisiaj": 0, "tomorrow": 1, "jutro": 1, "yesterday": -1, "wczoraj": -1}
+
+
+def parse_day(text: str, today: date, what: str = "date") -> date:
+    """``2026-11-23``, ``23.11.2026`` (the Polish way), ``today``/``dziś``, ``tomorrow``/``jutro``."""
+    value = _fold(text.strip())
+    if value in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[value])
+    try:
+        dots = _DATE_DOTS.match(value)
+        if dots:
+            return date(int(dots.group(3)), int(dots.group(2)), int(dots.group(1)))
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ShiftSpecError(f"{what} must be a date like 2026-11-23 or 23.11.2026, not {text!r}.", "bad_date",
+                             what=what, value=text) from None
 
 
 def _hhmm(minute: int, *, end: bool = False) -> str:

@@ -1,17 +1,24 @@
-"""Shared fixtures: a desk on a fresh database file with a clock the test controls."""
+"""Shared fixtures: a desk on a fresh database with a clock the test controls.
+
+The desk is an SQLite file; a test module or test marked ``@pytest.mark.postgres`` runs twice,
+once on SQLite and once on a fresh database of a throwaway PostgreSQL server (tests/pgserver.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bokdesk.core.database import open_store
+from bokdesk.core.database import open_store, open_url
 from bokdesk.core.desk import Actor, Desk
 from bokdesk.core.services import agents
+from bokdesk.core.store import sqlite_url
+
+from pgserver import PgServer
 
 
 @dataclass
@@ -42,9 +49,66 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "desk.db"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``postgres`` that use a desk run on both backends (ids ``[sqlite]``, ``[postgres]``)."""
+    if "backend" not in metafunc.fixturenames or not metafunc.definition.get_closest_marker("postgres"):
+        return
+    chosen = any("backend" in str(m.args[0]) for m in metafunc.definition.iter_markers("parametrize"))
+    if not chosen:  # a test may name its backend itself: @pytest.mark.parametrize("backend", ["postgres"], ...)
+        metafunc.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+
+
 @pytest.fixture
-def desk(db_path: Path, clock: FakeClock) -> Iterator[Desk]:
-    store = open_store(db_path)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the desk is on: "sqlite" unless the test is marked ``postgres``."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throwaway PostgreSQL cluster per test process (skips when the server is not installed)."""
+    server = PgServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def store_url(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of the test's own database at the head schema; another Store(url) is another agent."""
+    if backend == "postgres":
+        server: PgServer = request.getfixturevalue("pg_server")
+        url = server.fresh_desk_url()
+        yield url
+        server.drop_database(url.rsplit("/", 1)[1])
+    else:
+        open_store(db_path).dispose()  # created at the head if the desk fixture has not yet
+        yield sqlite_url(db_path)
+
+
+@pytest.fixture
+def new_store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+    """Makes further empty desks at the head schema on the test's backend (import targets)."""
+    made: list[str] = []
+
+    def make() -> str:
+        if backend == "postgres":
+            url = request.getfixturevalue("pg_server").fresh_desk_url()
+        else:
+            path = tmp_path / f"other-{len(made)}.db"
+            open_store(path).dispose()
+            url = sqlite_url(path)
+        made.append(url)
+        return url
+
+    yield make
+    if backend == "postgres":
+        for url in made:
+            request.getfixturevalue("pg_server").drop_database(url.rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def desk(backend: str, db_path: Path, clock: FakeClock, request: pytest.FixtureRequest) -> Iterator[Desk]:
+    store = open_url(request.getfixturevalue("store_url")) if backend == "postgres" else open_store(db_path)
     d = Desk(store=store, clock=clock)
     yield d
     store.dispose()

@@ -23,6 +23,8 @@ from bokdesk.core.models import (
 from bokdesk.core.services import policies, tickets
 from bokdesk.core.services.customers import CustomerSpec
 
+pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
+
 CORPUS = Path(__file__).parent / "corpus"
 
 

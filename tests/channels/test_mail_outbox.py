@@ -19,6 +19,8 @@ from bokdesk.core.errors import StaleWrite
 from bokdesk.core.models import Message, OutboxMessage, TicketEvent
 from bokdesk.core.services import tickets
 
+pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
+
 
 def parse(raw: bytes):  # type: ignore[no-untyped-def]
     return BytesParser(policy=policy.default).parsebytes(raw)

@@ -17,6 +17,8 @@ from bokdesk.core.errors import PermissionDenied
 from bokdesk.core.models import Message, SurveyAnswer, Ticket
 from bokdesk.core.services import tickets
 
+pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
+
 
 @pytest.fixture
 def cfg():  # type: ignore[no-untyped-def]

@@ -22,6 +22,8 @@ from bokdesk.core.models import Attachment, Message
 from bokdesk.core.queries import ticket_detail
 from bokdesk.core.services import tickets
 
+pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
+
 
 @pytest.fixture
 def filed(desk, staff):  # type: ignore[no-untyped-def]

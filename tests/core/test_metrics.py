@@ -29,6 +29,8 @@ from bokdesk.core.errors import PermissionDenied
 from bokdesk.core.services import surveys, tickets
 from bokdesk.core.services.customers import CustomerSpec
 
+pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
+
 H = 3600
 WARSAW = ZoneInfo("Europe/Warsaw")
 
@@ -317,10 +319,16 @@ def test_dims_code_is_generated_by_the_database_and_decodes(desk, staff, week):
     from bokdesk.core.models import DIMS_CODE_SQL, Ticket
 
     with desk.store.read() as s:
-        ddl = s.connection().execute(text("SELECT sql FROM sqlite_master WHERE name = 'ticket'")).scalar()
+        if desk.store.is_sqlite:
+            ddl = s.connection().execute(text("SELECT sql FROM sqlite_master WHERE name = 'ticket'")).scalar()
+            assert DIMS_CODE_SQL in " ".join(ddl.split())
+        else:  # PostgreSQL: a stored generated column too
+            generated = s.connection().execute(text(
+                "SELECT is_generated FROM information_schema.columns "
+                "WHERE table_name = 'ticket' AND column_name IN ('dims_code', 'metric_bits')")).scalars().all()
+            assert generated == ["ALWAYS", "ALWAYS"]
         t2 = s.get(Ticket, week["t2"])
         code = s.connection().execute(text("SELECT dims_code FROM ticket WHERE id = :id"), {"id": t2.id}).scalar()
-    assert DIMS_CODE_SQL in " ".join(ddl.split())
     import numpy as np
 
     codes = np.array([code])

@@ -29,6 +29,8 @@ from bokdesk.core.models import Ticket
 from bokdesk.core.services import tickets
 from bokdesk.core.services.customers import CustomerSpec
 
+pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
+
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 

@@ -15,6 +15,8 @@ from bokdesk.core.models import Ticket, TicketEvent
 from bokdesk.core.services import agents, policies, tickets
 from bokdesk.core.services.customers import CustomerSpec
 
+pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
+
 
 def _new(desk, subject, priority="normal", category="question"):
     return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(

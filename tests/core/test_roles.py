@@ -14,6 +14,8 @@ from bokdesk.core.roles import Permission
 from bokdesk.core.services import agents, canned, policies, tickets
 from bokdesk.core.services.customers import CustomerSpec
 
+pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
+
 
 def new_ticket(desk, subject="Faktura"):
     spec = CustomerSpec(name="Jan Kowalski", email="jan@example.pl")

@@ -12,6 +12,8 @@ from bokdesk.core.queries import ticket_detail
 from bokdesk.core.services import tickets
 from bokdesk.core.services.customers import CustomerSpec
 
+pytestmark = pytest.mark.postgres  # every service on SQLite and on PostgreSQL
+
 
 def email_ticket(desk, subject="Nie mogę się zalogować", email="jan.kowalski@example.pl", **kw):
     new = tickets.NewTicket(subject=subject, customer=CustomerSpec(name="Jan Kowalski", email=email),

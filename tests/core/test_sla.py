@@ -21,6 +21,8 @@ from bokdesk.core.models import SlaPolicy, Ticket
 from bokdesk.core.services import tickets
 from bokdesk.core.services.customers import CustomerSpec
 
+pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
+
 H = 3600
 WARSAW = ZoneInfo("Europe/Warsaw")
 

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pgserver import PgServer
 from ui_helpers import DESK_SETTINGS, NOW, FixedClock
 
 from bokdesk import i18n
-from bokdesk.core.database import open_store
+from bokdesk.core.database import open_store, open_url
 from bokdesk.core.desk import Actor, Desk
 from bokdesk.core.services.agents import require_agent
 
@@ -75,12 +76,39 @@ def db_file(demo_template: Path, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_demo_template(demo_template: Path, pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo desk moved to PostgreSQL the way a desk moves (JSONL export, import), once a session."""
+    from bokdesk.core import jsonl
+
+    dump = tmp_path_factory.mktemp("pg-demo") / "demo.jsonl"
+    source = open_store(demo_template, create=False)
+    with dump.open("w", encoding="utf-8") as out:
+        jsonl.export_jsonl(Desk(store=source, clock=FixedClock(NOW)), out)
+    source.dispose()
+    name = pg_server.create_database(template=pg_server.head_template(), prefix="bokdesk_demo")
+    target = open_url(pg_server.url(name))
+    jsonl.import_jsonl(Desk(store=target, clock=FixedClock(NOW), settings=dict(DESK_SETTINGS)), dump)
+    target.dispose()
+    pg_server.sql(f"ALTER DATABASE {name} WITH IS_TEMPLATE true")
+    return name
+
+
 @pytest.fixture
-def desk(db_file: Path) -> Iterator[Desk]:
-    store = open_store(db_file)
+def desk(backend: str, request: pytest.FixtureRequest) -> Iterator[Desk]:
+    """The demo desk: a copy of the SQLite file, or (tests marked ``postgres``) of its PostgreSQL twin."""
+    name = None
+    if backend == "postgres":
+        server: PgServer = request.getfixturevalue("pg_server")
+        name = server.create_database(template=request.getfixturevalue("pg_demo_template"))
+        store = open_url(server.url(name))
+    else:
+        store = open_store(request.getfixturevalue("db_file"))
     d = Desk(store=store, clock=FixedClock(NOW), settings=dict(DESK_SETTINGS))
     yield d
     store.dispose()
+    if name is not None:
+        request.getfixturevalue("pg_server").drop_database(name)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from bokdesk.core.services import surveys, tickets
 from bokdesk.core.services.customers import CustomerSpec
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("view", list(View))
 def test_keyset_pages_walk_the_view_in_the_cores_order_both_ways(desk, boss, view):
     now = desk.now()
@@ -78,6 +79,7 @@ def make(desk, subject, body="", name="Jan Kowalski", email=None, phone=None):
         subject=subject, customer=CustomerSpec(name=name, email=email, phone=phone), body=body)).id
 
 
+@pytest.mark.postgres
 def test_search_words_numbers_phones_and_diacritics(desk):
     first = make(desk, "Zwrot płatności za zamówienie", "Proszę o zwrot", name="Grzegorz Brzęczyszczykiewicz",
                  email="grzes@example.pl", phone="+48 601 222 333")
@@ -90,6 +92,7 @@ def test_search_words_numbers_phones_and_diacritics(desk):
     assert search.search(desk, str(first)).items[0].id == first
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("typed", ['"', "a OR b", "NEAR(x y)", "*", "subject:x", "^x", "-x", "(", "x\"y", "AND",
                                    "'; DROP TABLE ticket; --", "\x00", "ł" * 300])
 def test_search_never_passes_fts_syntax_through(desk, typed):
@@ -97,6 +100,7 @@ def test_search_never_passes_fts_syntax_through(desk, typed):
     assert isinstance(result.items, list)
 
 
+@pytest.mark.postgres
 def test_search_ranks_the_subject_first(desk):
     in_body = make(desk, "Inna sprawa", "kaloryfer cieknie")
     in_subject = make(desk, "Kaloryfer cieknie w salonie", "proszę o pomoc")
@@ -104,6 +108,7 @@ def test_search_ranks_the_subject_first(desk):
     assert ids.index(in_subject) < ids.index(in_body)
 
 
+@pytest.mark.postgres
 def test_broad_search_returns_the_newest_without_ranking_everything(desk, monkeypatch):
     monkeypatch.setattr(search, "RANK_LIMIT", 5)
     result = search.search(desk, "za")
@@ -119,6 +124,7 @@ def test_match_expression_quotes_every_word():
     assert search.match_expression("600 100 200").endswith('customer : "600100200"*')
 
 
+@pytest.mark.postgres
 def test_kpis_follow_the_definitions(desk, boss):
     now = desk.now()
     k = kpi.compute(desk, boss)
@@ -137,6 +143,7 @@ def test_kpis_follow_the_definitions(desk, boss):
     assert k.nps == expected and k.nps_answers == len(scores)
 
 
+@pytest.mark.postgres
 def test_nps_without_answers_is_no_value_not_zero(desk, boss):
     assert kpi.nps_score(0, 0, 0) is None
     assert kpi.nps_score(1, 1, 2) == 0
@@ -145,6 +152,7 @@ def test_nps_without_answers_is_no_value_not_zero(desk, boss):
     assert kpi.compute(desk, boss).nps is None
 
 
+@pytest.mark.postgres
 def test_agents_online_counts_recent_heartbeats(desk, boss, ola):
     assert kpi.compute(desk, boss).agents_online == 0
     kpi.heartbeat(desk, boss)
@@ -157,6 +165,7 @@ def test_agents_online_counts_recent_heartbeats(desk, boss, ola):
     assert kpi.compute(desk, boss).agents_online == 0
 
 
+@pytest.mark.postgres
 def test_median_first_response_today(desk, ola):
     desk.clock.now = desk.clock.now + timedelta(days=30)  # a fresh day with nothing answered yet
     assert kpi.compute(desk, ola).frt_median_today is None

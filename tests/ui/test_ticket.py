@@ -3,6 +3,7 @@ drafts that survive closing the app, and edit conflicts that never lose the text
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 from textual.widgets import OptionList
 from ui_helpers import make_app, paste, screen_text, settle, type_text
@@ -45,6 +46,7 @@ def messages(desk, ticket_id):
         return list(session.exec(select(Message).where(Message.ticket_id == ticket_id).order_by(Message.id)).all())
 
 
+@pytest.mark.postgres  # the console's whole path (queue, ticket, reply) on PostgreSQL too
 async def test_reply_with_a_canned_response(desk, ola):
     ticket_id = my_ticket(desk, ola)
     detail = ticket_detail(desk, ticket_id)

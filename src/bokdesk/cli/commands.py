@@ -56,7 +56,8 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from ..core.store import SCHEMA_HEAD
 
     ctx = context_for(args, upgrade=True)
-    print(f"Database {ctx.config.db_url or ctx.config.db_path} is at schema {SCHEMA_HEAD}.")
+    where = ctx.desk.store.engine.url.render_as_string(hide_password=True) if ctx.config.db_url else ctx.config.db_path
+    print(f"Database {where} is at schema {SCHEMA_HEAD}.")
     return 0
 
 
@@ -64,6 +65,12 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     from sqlalchemy import text
 
     ctx = context_for(args, create=False)
+    if not ctx.desk.store.is_sqlite:
+        # Opening it checked the schema; the server enforces foreign keys on every write and
+        # keeps its files itself: a physical check is the server's tool (pg_amcheck).
+        print("ok (a server database: schema current, foreign keys enforced by the server; "
+              "for a physical check use the server's tools, e.g. pg_amcheck)")
+        return 0
     with ctx.desk.store.read() as session:
         rows = [r[0] for r in session.execute(text("PRAGMA integrity_check")).all()]
         fk = session.execute(text("PRAGMA foreign_key_check")).all()
@@ -81,6 +88,9 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     import sqlite3
 
     ctx = context_for(args, create=False)
+    if not ctx.desk.store.is_sqlite:
+        raise DatabaseError("bokdesk db backup copies an SQLite file; back up a server database with the "
+                            "server's tools (pg_dump --format=custom), or move the desk with `bokdesk export jsonl`.")
     dest = Path(args.dest).expanduser()
     if dest.exists():
         raise ValidationError(f"{dest} already exists; choose a new file for the backup.")
@@ -123,9 +133,6 @@ def _register_agent(sub: Any, common: Common) -> None:
     p.add_argument("--email")
     p = _parser(agent_sub, common, "list", "list agents", cmd_agent_list)
     p.add_argument("--json", action="store_true")
-    from .shifts_cmd import register_agent as register_rota
-
-    register_rota(agent_sub, common)  # agent shifts / shift set / absence
 
 
 def cmd_agent_add(args: argparse.Namespace) -> int:

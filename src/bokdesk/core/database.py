@@ -79,10 +79,29 @@ def open_store(path: Path, *, create: bool = True, upgrade: bool = False) -> Sto
     return store
 
 
+def server_url(url: str) -> str:
+    """The SQLAlchemy URL with bokdesk's PostgreSQL driver (psycopg 3) when none is named:
+    ``postgresql://`` (and libpq's ``postgres://``) would mean psycopg2, which bokdesk does not use."""
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
 def open_url(url: str, *, upgrade: bool = False) -> Store:
-    """Open a server database (PostgreSQL) by SQLAlchemy URL, migrating when asked."""
+    """Open a server database (PostgreSQL) by SQLAlchemy URL, migrating when asked.
+
+    An empty database gets the schema (``bokdesk db upgrade`` on a new server database); an
+    older schema is migrated only when ``upgrade`` is set, as for a file.
+    """
     from .store import Store
 
+    url = server_url(url)
+    if url.startswith("postgresql"):
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise DatabaseError("PostgreSQL needs its driver: pip install 'bokdesk[postgres]' (psycopg 3).") from None
     store = Store(url)
     from .migrate import current_revision, upgrade as run_upgrade
     from .store import KNOWN_REVISIONS, SCHEMA_HEAD

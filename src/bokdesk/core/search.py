@@ -5,7 +5,12 @@ What the agent typed is never passed to FTS5 as syntax: every word becomes a quo
 (AND-ed), digits typed like a phone number also match the customer's normalised phone, and a
 number (``123`` or ``#123``) also finds that ticket. Results are ranked by bm25 (subject first);
 a very broad query (thousands of matches, e.g. the first letters typed) returns the newest
-matches instead of ranking all of them, so every keystroke costs about the same. Other databases
+matches instead of ranking all of them, so every keystroke costs about the same.
+
+PostgreSQL searches its own ``ticket_search`` (schema 0007): a weighted ``tsvector`` with a GIN
+index, accent-blind through ``bokdesk_fold``; the typed words become prefix lexemes (``word:*``),
+the phone digits a prefix restricted to the customer's weight (``digits:*B``), and the matches
+are ranked by ``ts_rank`` with FTS5's weights, under the same broad-query rule. Other databases
 fall back to LIKE. No Textual here: the console and the command line share it.
 """
 
@@ -26,6 +31,15 @@ _NUMBER = re.compile(r"\s*#?\s*(\d{1,18})\s*")
 _PHONEISH = re.compile(r"[\d\s+()./-]+")
 # subject, body, customer
 _WEIGHTS = (10.0, 1.0, 4.0)
+# PostgreSQL: ts_rank's weights in the order D (bodies), C (unused), B (customer), A (subject).
+_PG_WEIGHTS = f"{{{_WEIGHTS[1] / 10}, 0, {_WEIGHTS[2] / 10}, {_WEIGHTS[0] / 10}}}"
+# The letters bokdesk_fold (migration 0007) folds to ASCII; what is typed is folded the same way.
+FOLD_FROM = ("ąćęłńóśźżàáâãäåāăèéêëēėěìíîïīįòôõöøōőùúûüūůűýÿçčďğľĺňřšşťžđ"
+             "ĄĆĘŁŃÓŚŹŻÀÁÂÃÄÅĀĂÈÉÊËĒĖĚÌÍÎÏĪĮÒÔÕÖØŌŐÙÚÛÜŪŮŰÝŸÇČĎĞĽĹŇŘŠŞŤŽĐ")
+FOLD_TO = ("acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd"
+           "acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd")
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+_ALNUM = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,24 @@ def match_expression(typed: str) -> str | None:
     return expression or None
 
 
+def tsquery_expression(typed: str) -> str | None:
+    """A safe ``to_tsquery('simple', ...)`` text for what was typed (PostgreSQL), or None.
+
+    The same rules as ``match_expression``: every word of two letters or more is a prefix
+    (``word:*``), all must match; phone digits may match the customer's part instead. Words are
+    folded as ``bokdesk_fold`` folds the index and contain letters and digits only, so nothing
+    typed is ever tsquery syntax.
+    """
+    folded = typed.translate(_FOLD).lower()
+    words = _ALNUM.findall(folded)
+    expression = " & ".join(f"{w}:*" for w in words if len(w) >= 2)
+    digits = phone_digits(typed)
+    if digits and (len(words) > 1 or digits not in words):
+        phone = f"{digits}:*B"
+        expression = f"({expression}) | {phone}" if expression else phone
+    return expression or None
+
+
 def _term(word: str) -> str:
     """A quoted prefix term. "ł" has no Unicode decomposition, so FTS5 keeps it when it removes
     diacritics; a word typed without Polish letters ("platnosc") also tries "ł" for "l"."""
@@ -91,6 +123,8 @@ def search(desk: Desk, typed: str, *, limit: int = 200) -> SearchResult:
     broad = False
     if desk.store.is_sqlite:
         ids, broad = _fts_ids(desk, typed, limit)
+    elif desk.store.is_postgres:
+        ids, broad = _pg_ids(desk, typed, limit)
     else:
         ids = _like_ids(desk, typed, limit)
     if number is not None:
@@ -123,6 +157,33 @@ def _fts_ids(desk: Desk, typed: str, limit: int) -> tuple[list[int], bool]:
                 f"ORDER BY bm25(ticket_search, {_WEIGHTS[0]}, {_WEIGHTS[1]}, {_WEIGHTS[2]}), rowid DESC LIMIT :n"
             ),
             {"q": expression, "n": limit},
+        )
+        return [row[0] for row in ranked], False
+
+
+def _pg_ids(desk: Desk, typed: str, limit: int) -> tuple[list[int], bool]:
+    expression = tsquery_expression(typed)
+    if expression is None:
+        return [], False
+    with desk.store.read() as session:
+        connection = session.connection()
+        newest = [
+            row[0]
+            for row in connection.execute(
+                text("SELECT ticket_id FROM ticket_search WHERE document @@ to_tsquery('simple', :q) "
+                     "ORDER BY ticket_id DESC LIMIT :n"),
+                {"q": expression, "n": RANK_LIMIT + 1},
+            )
+        ]
+        if len(newest) > RANK_LIMIT:
+            return newest[:limit], True
+        if not newest:
+            return [], False
+        ranked = connection.execute(
+            text("SELECT ticket_id FROM ticket_search WHERE ticket_id = ANY(:ids) "
+                 "ORDER BY ts_rank(CAST(:w AS real[]), document, to_tsquery('simple', :q)) DESC, ticket_id DESC "
+                 "LIMIT :n"),
+            {"ids": newest, "w": _PG_WEIGHTS, "q": expression, "n": limit},
         )
         return [row[0] for row in ranked], False
 

@@ -84,6 +84,8 @@ def _bulk_insert(desk: Desk, *tables: tuple[type, list[dict]]) -> None:
             keys = sorted({k for row in rows for k in row})
             padded = [{k: row.get(k) for k in keys} for row in rows]
             connection.execute(insert(model.__table__), padded)  # type: ignore[attr-defined]
+            if "id" in keys:  # explicit ids: a server's id sequence must move past them
+                desk.store.reset_sequences(session, model.__table__.name)  # type: ignore[attr-defined]
             if model is Ticket:
                 tickets = [row["id"] for row in rows]
         if triggers:

@@ -1,9 +1,15 @@
-"""The SQLite store: connection settings, short transactions, and the schema guard.
+"""The store: connection settings, short transactions, and the schema guard.
 
 Every write transaction starts with ``BEGIN IMMEDIATE`` so that "read, decide, write" is atomic
 across processes; reads use short deferred transactions and never stay open. Before anything
 touches a database file it is inspected read-only: a foreign or corrupt file is refused and
 never modified, and a schema newer than this program is refused.
+
+On PostgreSQL (the scale path) the same two promises hold by other means: a write transaction
+first takes the desk's transaction-scoped advisory lock (``pg_advisory_xact_lock``, waiting up to
+the same 30 s), the server's equivalent of ``BEGIN IMMEDIATE``, and runs at READ COMMITTED, so
+each statement after the lock sees every earlier writer's commit; a read transaction is
+REPEATABLE READ, one snapshot for all its statements, as an SQLite read transaction is.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
@@ -27,6 +33,8 @@ from .errors import DatabaseError
 from .write_gate import gate_for
 
 APPLICATION_ID = 0x626F6B64  # "bokd", stamped into the SQLite header of our databases
+# PostgreSQL: the advisory lock every write transaction takes (advisory locks are per database).
+WRITE_LOCK_KEY = APPLICATION_ID
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -153,6 +161,21 @@ def _install_sqlite_settings(engine: Engine, synchronous: str) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _install_postgres_settings(engine: Engine) -> None:
+    """Writers queue on the desk's advisory lock (READ COMMITTED); readers get one snapshot."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # no transaction to shape (the change signal's connection)
+        if options.get("bokdesk_write", False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        else:
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
 def _render_index_hints(engine: Engine) -> None:
     """Render ``select(...).with_hint(table, "INDEXED BY ix", "sqlite")`` on SQLite.
 
@@ -179,9 +202,12 @@ class Store:
         if self.is_sqlite:
             connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         self.engine = create_engine(url, connect_args=connect_args, echo=echo)
+        self.is_postgres = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:
             _install_sqlite_settings(self.engine, synchronous)
             _render_index_hints(self.engine)
+        elif self.is_postgres:
+            _install_postgres_settings(self.engine)
         self._write_engine = self.engine.execution_options(bokdesk_write=True)
         # Writers of one file queue in the kernel before BEGIN IMMEDIATE (see write_gate.py).
         self._gate = gate_for(url, BUSY_TIMEOUT_MS / 1000) if self.is_sqlite else None
@@ -244,25 +270,96 @@ class Store:
         except OperationalError as exc:
             raise _busy_or_raise(exc) from None
 
-    def data_version(self) -> int:
-        """A cheap counter that changes when another connection commits (SQLite only)."""
-        raw = self.engine.raw_connection()
-        try:
-            cur = raw.cursor()
-            cur.execute("PRAGMA data_version")
-            value = int(cur.fetchone()[0])
-            cur.close()
-            return value
-        finally:
-            raw.close()
+    def change_signal(self) -> ChangeSignal:
+        """A cheap "has the desk changed?" probe with a connection of its own (see ChangeSignal)."""
+        if self.is_sqlite:
+            return _SqliteChangeSignal(self)
+        if self.is_postgres:
+            return _ServerChangeSignal(self)
+        return ChangeSignal()
+
+    def reset_sequences(self, session: Session, *tables: str) -> None:
+        """After rows were inserted with explicit ids: move each table's id sequence past them.
+
+        SQLite's INTEGER PRIMARY KEY takes max(id) + 1 by itself; a PostgreSQL identity or serial
+        column counts on its own and would hand out an id already taken.
+        """
+        if not self.is_postgres:
+            return
+        for table in tables:
+            session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
+            ))
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
+class ChangeSignal:
+    """``value()`` differs from its previous result when anything was committed to the desk since.
+
+    SQLite: ``PRAGMA data_version`` on a read-only connection of the signal's own; the file's
+    counter moves whenever any *other* connection commits (every agent's console, the mail
+    fetcher, this process's pooled connections). PostgreSQL has no such counter per database;
+    the signal reads the server's current snapshot (``pg_current_snapshot()``: the oldest running
+    transaction id, the next one, and those in progress), which moves whenever any transaction
+    that wrote anything ends. It never misses a commit, costs no write, trigger or table, and its
+    only false alarms (a write to another database of the same server, a rolled-back write) cost
+    one refresh. Both probes are a single trivial statement.
+    """
+
+    def value(self) -> object:
+        return object()  # a database without a known probe: always "changed"
+
+    def close(self) -> None:
+        return None
+
+
+class _SqliteChangeSignal(ChangeSignal):
+    def __init__(self, store: Store) -> None:
+        self._path = store.path
+        self._connection: sqlite3.Connection | None = None
+
+    def value(self) -> object:
+        if self._connection is None:
+            assert self._path is not None
+            self._connection = sqlite3.connect(
+                f"{self._path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=5
+            )
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+class _ServerChangeSignal(ChangeSignal):
+    def __init__(self, store: Store) -> None:
+        self._engine = store.engine
+        self._connection: Any = None
+
+    def value(self) -> object:
+        if self._connection is None:
+            self._connection = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            return self._connection.exec_driver_sql("SELECT pg_current_snapshot()::text").scalar()
+        except Exception:
+            self.close()  # a dropped connection: the next poll reconnects
+            raise
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
+
+
 def _busy_or_raise(exc: OperationalError) -> Exception:
     text = str(exc.orig) if exc.orig is not None else str(exc)
-    if "locked" in text or "busy" in text:
+    if "locked" in text or "busy" in text or "lock timeout" in text:
         return DatabaseError("The database stayed busy for 30 s; nothing was changed. Try again.")
     if "readonly" in text or "read-only" in text:
         return DatabaseError("The database is read-only for you; ask the administrator for group write access.")

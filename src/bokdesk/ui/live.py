@@ -1,8 +1,10 @@
 """Seeing what other agents do: cheap change detection and one refresh at a time.
 
-``ChangeDetector.poll`` reads ``PRAGMA data_version`` on a connection of its own: SQLite bumps
-that counter whenever any *other* connection commits (another agent's console, the mail
-fetcher, our own pooled connections), so an idle desk costs one trivial pragma per poll.
+``ChangeDetector.poll`` reads the store's change signal (``Store.change_signal``) on a connection
+of its own: on SQLite ``PRAGMA data_version``, which moves whenever any *other* connection
+commits (another agent's console, the mail fetcher, our own pooled connections); on PostgreSQL
+the server's current snapshot, which moves whenever a writing transaction ends. An idle desk
+costs one trivial statement per poll.
 
 The app polls from a thread worker started by a one-shot timer, and re-arms the timer only when
 the worker is done: polls and refreshes never overlap and never run on the event loop. When
@@ -12,7 +14,6 @@ also reads the KPI strip and the agent's own tickets, and hands them to the app 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ from ..core.online import HEARTBEAT_SECONDS
 
 if TYPE_CHECKING:
     from ..core.kpi import Kpis
-    from ..core.store import Store
+    from ..core.store import ChangeSignal, Store
 
 TICK = timedelta(seconds=30)  # refresh at least this often: SLA states change with time alone
 HEARTBEAT = timedelta(seconds=HEARTBEAT_SECONDS)  # inside the online window (core/online.py)
@@ -32,25 +33,21 @@ class ChangeDetector:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._connection: sqlite3.Connection | None = None
-        self._last: int | None = None
+        self._signal: ChangeSignal | None = None
+        self._last: object = None
 
     def poll(self) -> bool:
-        if not self._store.is_sqlite or self._store.path is None:
-            return True  # no cheap signal elsewhere: refresh every poll (the app polls slower then)
-        if self._connection is None:
-            self._connection = sqlite3.connect(
-                f"{self._store.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=5
-            )
-        value = int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+        if self._signal is None:
+            self._signal = self._store.change_signal()
+        value = self._signal.value()
         changed = value != self._last
         self._last = value
         return changed
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        if self._signal is not None:
+            self._signal.close()
+            self._signal = None
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,9 @@ def _register_agent(sub: Any, common: Common) -> None:
     p.add_argument("--email")
     p = _parser(agent_sub, common, "list", "list agents", cmd_agent_list)
     p.add_argument("--json", action="store_true")
+    from .shifts_cmd import register_agent as register_rota
+
+    register_rota(agent_sub, common)  # agent shifts / shift set / absence
 
 
 def cmd_agent_add(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,6 +21,8 @@ from .enums import Category, Channel, ContactKind, MessageKind, Priority, Role, 
 from .errors import ValidationError
 from .models import (
     Agent,
+    AgentAbsence,
+    AgentShift,
     CannedResponse,
     Customer,
     CustomerContact,
@@ -62,6 +65,7 @@ def export_records(desk: Desk) -> Iterator[dict[str, Any]]:
             logins[agent.id] = agent.login
             yield {"type": "agent", "login": agent.login, "name": agent.name, "email": agent.email, "role": agent.role,
                    "team": teams.get(agent.team_id), "active": agent.active, "created_at": iso(agent.created_at)}
+        yield from _rota_records(session, logins)
         contacts: dict[int, list[CustomerContact]] = {}
         for contact in session.exec(select(CustomerContact).order_by(CustomerContact.id)).all():
             contacts.setdefault(contact.customer_id, []).append(contact)
@@ -82,6 +86,21 @@ def export_records(desk: Desk) -> Iterator[dict[str, Any]]:
                 return
             yield from _ticket_records(session, batch, teams, logins)
             last_id = batch[-1].id or last_id
+
+
+def _rota_records(session: Session, logins: dict) -> Iterator[dict[str, Any]]:
+    """Each agent's weekly timetable (agents without one follow the desk's hours) and absences."""
+    from .shifts import Block, format_week
+
+    weeks: dict[int, list[Block]] = {}
+    for row in session.exec(select(AgentShift).order_by(AgentShift.agent_id, AgentShift.id)).all():
+        weeks.setdefault(row.agent_id, []).append(Block(row.weekday, row.start_minute, row.end_minute))
+    for agent_id, blocks in weeks.items():
+        yield {"type": "shifts", "agent": logins.get(agent_id), "week": format_week(blocks)}
+    for a in session.exec(select(AgentAbsence).order_by(AgentAbsence.first_day, AgentAbsence.id)).all():
+        yield {"type": "absence", "agent": logins.get(a.agent_id), "first_day": a.first_day.isoformat(),
+               "last_day": a.last_day.isoformat(), "kind": a.kind, "note": a.note, "recorded_by": a.recorded_by,
+               "recorded_at": iso(a.recorded_at)}
 
 
 def _ticket_records(session: Session, batch: list[Ticket], teams: dict, logins: dict) -> Iterator[dict[str, Any]]:
@@ -192,6 +211,8 @@ def _check(number: int, record: dict[str, Any], seen_customers: set[int], number
                 raise _fail(number, f"canned response without {key}")
     elif kind == "ticket":
         _check_ticket(number, record, seen_customers, numbers)
+    elif kind in ("shifts", "absence"):
+        _check_rota(number, record)
     else:
         raise _fail(number, f"unknown record type {kind!r}")
 
@@ -231,6 +252,33 @@ def _check_ticket(number: int, r: dict[str, Any], seen_customers: set[int], numb
         _time(s.get("answered_at"), number, "survey answered_at", required=True)
 
 
+def _check_rota(number: int, r: dict[str, Any]) -> None:
+    from .shifts import AbsenceKind, ShiftSpecError, parse_week
+
+    if not isinstance(r.get("agent"), str):
+        raise _fail(number, f"{r['type']} without an agent login")
+    try:
+        if r["type"] == "shifts":
+            if not isinstance(r.get("week"), str):
+                raise ShiftSpecError("a shifts record needs a week")
+            parse_week(r["week"])
+            return
+        first, last = _day(r.get("first_day")), _day(r.get("last_day"))
+        if last < first:
+            raise ShiftSpecError(f"absence of {r['agent']} ends before it starts")
+        if r.get("kind") not in {k.value for k in AbsenceKind}:
+            raise ShiftSpecError(f"unknown absence kind {r.get('kind')!r}")
+    except (ShiftSpecError, TypeError, ValueError) as error:
+        raise _fail(number, str(error).rstrip(".")) from None
+    _time(r.get("recorded_at"), number, "recorded_at")
+
+
+def _day(value: Any) -> date:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    return date.fromisoformat(value)
+
+
 def import_jsonl(desk: Desk, path: Path) -> dict[str, int]:
     """Import a JSONL file in one transaction; returns counts per record type."""
     seen_customers: set[int] = set()
@@ -258,7 +306,7 @@ def import_jsonl(desk: Desk, path: Path) -> dict[str, int]:
 
 
 def _write_all(session: Session, desk: Desk, records: Iterable[tuple[int, dict[str, Any]]]) -> dict[str, int]:
-    counts = {"team": 0, "agent": 0, "customer": 0, "canned": 0, "ticket": 0}
+    counts = {"team": 0, "agent": 0, "customer": 0, "canned": 0, "ticket": 0, "shifts": 0, "absence": 0}
     teams = {t.name: t.id for t in session.exec(select(Team)).all()}
     agents = {a.login: a.id for a in session.exec(select(Agent)).all()}
     customers: dict[int, int] = {}
@@ -292,7 +340,33 @@ def _write_all(session: Session, desk: Desk, records: Iterable[tuple[int, dict[s
         elif kind == "ticket":
             _import_ticket(session, number, r, customers, teams, agents)
             counts["ticket"] += 1
+        elif kind in ("shifts", "absence"):
+            counts[kind] += _import_rota(session, desk, number, r, agents)
     return counts
+
+
+def _import_rota(session: Session, desk: Desk, number: int, r: dict[str, Any], agents: dict) -> int:
+    """A timetable for an agent who has none yet; an absence unless the same one is there (1 if written)."""
+    from .shifts import parse_week
+
+    agent_id = agents.get(r["agent"])
+    if agent_id is None:
+        raise _fail(number, f"{r['type']} of unknown agent {r['agent']!r}")
+    if r["type"] == "shifts":
+        if session.exec(select(AgentShift.id).where(AgentShift.agent_id == agent_id)).first() is not None:
+            return 0  # the desk's own timetable for this agent wins
+        for b in parse_week(r["week"]):
+            session.add(AgentShift(agent_id=agent_id, weekday=b.weekday, start_minute=b.start, end_minute=b.end))
+        return 1
+    first, last = _day(r["first_day"]), _day(r["last_day"])
+    same = session.exec(select(AgentAbsence.id).where(AgentAbsence.agent_id == agent_id, AgentAbsence.first_day == first,
+                                                      AgentAbsence.last_day == last, AgentAbsence.kind == r["kind"])).first()
+    if same is not None:
+        return 0
+    session.add(AgentAbsence(agent_id=agent_id, first_day=first, last_day=last, kind=r["kind"], note=r.get("note"),
+                             recorded_by=str(r.get("recorded_by") or "import"),
+                             recorded_at=_time(r.get("recorded_at"), number, "recorded_at") or desk.now()))
+    return 1
 
 
 def _import_customer(session: Session, desk: Desk, number: int, r: dict[str, Any]) -> int:

@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from ui_helpers import make_app, screen_text, settle, type_text
 
 from bokdesk.core import paging
@@ -240,18 +241,19 @@ async def test_search_by_phone_digits(desk, ola):
         assert ticket.id in [r.id for r in app.screen.query_one(QueueTable).rows]
 
 
-async def test_live_queue_shows_changes_of_other_processes(desk, ola, db_file):
+@pytest.mark.postgres  # the change signal on PostgreSQL too: the server's snapshot
+async def test_live_queue_shows_changes_of_other_processes(desk, ola):
     """With live refresh on, a ticket created and one assigned elsewhere show up within 2 s."""
     import asyncio
     import time
 
     from ui_helpers import NOW, FixedClock
 
-    from bokdesk.core.database import open_store
+    from bokdesk.core.database import open_url
     from bokdesk.core.desk import SYSTEM, Desk
     from bokdesk.core.services.agents import require_agent
 
-    other = Desk(store=open_store(db_file), clock=FixedClock(NOW))  # a second connection pool: another agent
+    other = Desk(store=open_url(desk.store.url), clock=FixedClock(NOW))  # a second connection pool: another agent
     boss = require_agent(other, "ania")
     app = make_app(desk, ola, live=True, poll_interval=0.2)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -113,8 +113,6 @@ class BokdeskApp(App[int]):
 
     def _use_desk(self, desk: Desk, actor: Actor) -> None:
         self.desk, self.actor = desk, actor
-        if not desk.store.is_sqlite:
-            self.poll_interval = max(3.0, float(self._interval))
         if self.presence is None:
             self.presence = _presence_source(desk, actor)
         self._detector = ChangeDetector(desk.store)

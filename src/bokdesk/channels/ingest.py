@@ -59,7 +59,6 @@ from .surveys import parse_nps
 
 NO_TEXT = "(no text)"
 IGNORED_REASON = "Ignored:"
-NO_SUBJECT = "(no subject)"
 MAX_REASON = 2000
 MAX_CANDIDATE_IDS = 60
 _ACTION_DELAYED = re.compile(rb"^Action:\s*delayed", re.I | re.M)
@@ -297,7 +296,7 @@ class Ingestor:
         parsed = p.parsed
         assert parsed is not None
         name, addr = self._customer_address(parsed)
-        subject = parsed.subject.strip() or NO_SUBJECT
+        subject = parsed.subject.strip()  # may be empty: said at display (core/subjects.py)
         try:
             normalized: str | None = normalize_email(addr)
         except BokdeskError:
@@ -356,7 +355,7 @@ class Ingestor:
             email_in_reply_to=_in_reply_to(parsed),
             email_references=_references(parsed),
             email_from=_from_header(parsed)[:320],
-            email_subject=(parsed.subject or NO_SUBJECT)[:500],
+            email_subject=(parsed.subject or "")[:500],
             email_to=_to(parsed),
         )
         message = result.message

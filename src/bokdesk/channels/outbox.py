@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from ..core import history, roles
+from ..core import history, roles, subjects
 from ..core.desk import SYSTEM, Actor, Desk
 from ..core.enums import ContactKind, MessageKind
 from ..core.errors import NotFound, ValidationError
-from ..core.models import CustomerContact, Message, OutboxMessage, Setting, Ticket
+from ..core.models import Customer, CustomerContact, Message, OutboxMessage, Setting, Ticket
 from ..core.notices import Notice
 from ..core.roles import Permission
 from . import ids
@@ -153,8 +153,16 @@ def reply_recipients(session: Session, ticket: Ticket, cfg: MailConfig | None = 
     return to, reply_cc(session, ticket, to, identity(session, cfg))
 
 
-def reply_subject(ticket: Ticket, prefix: str = "Re: ") -> str:
+# The reply's subject when the customer's e-mail had none: what we answer is their message.
+NO_SUBJECT_REPLY = {"pl": "Twoja wiadomość", "en": "Your message"}
+
+
+def reply_subject(ticket: Ticket, prefix: str = "Re: ", language: str | None = None) -> str:
+    """``Re: <subject> [#N]``; a ticket without a subject is answered as "Re: Your message [#N]" in the
+    customer's language (Polish unless they speak English)."""
     subject = ticket.subject
+    if subjects.missing(subject):
+        subject = NO_SUBJECT_REPLY.get(language or "pl", NO_SUBJECT_REPLY["pl"])
     tag = f"[#{ticket.id}]"
     if tag not in subject:
         subject = f"{subject} {tag}"
@@ -270,7 +278,9 @@ def enqueue_reply(session: Session, desk: Desk, ticket: Ticket, message: Message
         to = reply_target(session, ticket)
         if to is None:
             return None
-        return _enqueue(session, desk, ticket, to, reply_subject(ticket), message.body, KIND_REPLY, message, cfg)
+        customer = session.get(Customer, ticket.customer_id)
+        subject = reply_subject(ticket, language=customer.language if customer is not None else None)
+        return _enqueue(session, desk, ticket, to, subject, message.body, KIND_REPLY, message, cfg)
 
 
 def enqueue_survey(session: Session, desk: Desk, ticket: Ticket, subject: str, body: str,

@@ -18,7 +18,7 @@ from datetime import timedelta
 from sqlalchemy import exists, or_
 from sqlmodel import col, select
 
-from ..core import history, roles
+from ..core import history, roles, subjects
 from ..core.desk import SYSTEM, Actor, Desk
 from ..core.enums import Channel, ContactKind, LinkKind, Status
 from ..core.models import Customer, CustomerContact, OutboxMessage, Setting, SurveyAnswer, Ticket
@@ -35,7 +35,7 @@ TEXTS = {
     "pl": (
         "[#{id}] Jak oceniasz naszą pomoc?",
         "Dzień dobry,\n\n"
-        "Twoje zgłoszenie #{id} „{subject}” zostało rozwiązane.\n\n"
+        "Twoje zgłoszenie #{id}{about} zostało rozwiązane.\n\n"
         "Na ile prawdopodobne jest, że polecisz nas znajomemu? Odpowiedz na tę wiadomość, "
         "zaczynając od liczby od 0 (wcale) do 10 (na pewno). Możesz dopisać komentarz.\n\n"
         "Dziękujemy,\n{desk}\n",
@@ -43,7 +43,7 @@ TEXTS = {
     "en": (
         "[#{id}] How did we do?",
         "Hello,\n\n"
-        "Your request #{id} \"{subject}\" has been solved.\n\n"
+        "Your request #{id}{about} has been solved.\n\n"
         "How likely are you to recommend us to a friend? Reply to this e-mail starting with a "
         "number from 0 (not at all) to 10 (extremely likely). A comment is welcome too.\n\n"
         "Thank you,\n{desk}\n",
@@ -112,7 +112,9 @@ def sweep_surveys(desk: Desk, cfg: MailConfig, *, limit: int = 100) -> int:
             customer = session.get(Customer, ticket.customer_id)
             lang = customer.language if customer is not None and customer.language in TEXTS else "pl"
             subject_t, body_t = TEXTS[lang]
-            values = {"id": ticket.id, "subject": ticket.subject, "desk": desk_name}
+            about = "" if subjects.missing(ticket.subject) else (
+                f" „{ticket.subject}”" if lang == "pl" else f' "{ticket.subject}"')
+            values = {"id": ticket.id, "about": about, "desk": desk_name}
             row = enqueue_survey(session, desk, ticket, subject_t.format(**values), body_t.format(**values), cfg)
             if row is not None:
                 history.record(session, ticket.id, SYSTEM, now, "survey_sent", None, row.to_addr)  # type: ignore[arg-type]

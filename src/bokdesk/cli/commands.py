@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import DatabaseError, ValidationError
+from ..core.subjects import shown
 from .context import context_for
 from .output import print_json, print_table, safe
 
@@ -249,7 +250,7 @@ def cmd_ticket_list(args: argparse.Namespace) -> int:
         print_json([serialize.queue_row(r, now) for r in rows])
     else:
         print_table(["#", "PRI", "STATUS", "CHANNEL", "SUBJECT", "CUSTOMER", "ASSIGNEE", "SLA"],
-                    [[r.id, r.priority, r.status, r.channel, r.subject, r.customer, r.assignee or "-", r.sla_state(now)] for r in rows])
+                    [[r.id, r.priority, r.status, r.channel, shown(r.subject), r.customer, r.assignee or "-", r.sla_state(now)] for r in rows])
     return 0
 
 
@@ -267,7 +268,7 @@ def cmd_ticket_show(args: argparse.Namespace) -> int:
         data["explain"] = explanation.to_json()
         print_json(data)
         return 0
-    print(f"#{data['number']}  {safe(data['subject'])}")
+    print(f"#{data['number']}  {safe(shown(data['subject']))}")
     print(f"status {data['status']}  priority {data['priority']}  channel {data['channel']}  "
           f"category {data['category']}  assignee {data['assignee'] or '-'}  team {safe(data['team']) or '-'}")
     c = data["customer"]
@@ -293,7 +294,7 @@ def _print_ticket(ctx: Any, number: int, as_json: bool) -> None:
     if as_json:
         print_json(data)
     else:
-        print(f"#{data['number']}  {safe(data['subject'])}  [{data['status']}, {data['priority']}, "
+        print(f"#{data['number']}  {safe(shown(data['subject']))}  [{data['status']}, {data['priority']}, "
               f"assignee {data['assignee'] or '-'}]")
 
 

@@ -21,7 +21,7 @@ from textual.signal import Signal
 from .. import i18n
 from ..core.enums import Role
 from ..i18n import _, ngettext
-from . import keymap
+from . import keymap, labels
 from .live import HEARTBEAT, TICK, ChangeDetector, LiveUpdate
 from .safe_text import notify
 
@@ -264,7 +264,7 @@ class BokdeskApp(App[int]):
                 if ticket_id not in previous and ticket_id not in self.locally_claimed:
                     notify(
                         self,
-                        _("#{number} {subject}").format(number=ticket_id, subject=subject),
+                        _("#{number} {subject}").format(number=ticket_id, subject=labels.subject(subject)),
                         title=_("Assigned to you"),
                         timeout=10,
                     )

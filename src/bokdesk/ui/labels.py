@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..i18n import language, pgettext
+from ..i18n import _, language, pgettext
 
 
 @lru_cache(maxsize=64)
@@ -170,3 +170,10 @@ def view(value: str) -> str:
 
 def role(value: str) -> str:
     return label("role", value)
+
+
+def subject(value: str | None) -> str:
+    """A ticket's subject, or "(no subject)" in the agent's language when its e-mail had none."""
+    from ..core.subjects import missing
+
+    return _("(no subject)") if missing(value) else str(value)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlmodel import col, select
 
-from .. import roles
+from .. import roles, subjects
 from ..desk import Actor, Desk
 from ..errors import NotFound, PermissionDenied, StaleWrite, ValidationError
 from ..models import CannedResponse, Customer, Ticket
@@ -126,7 +126,8 @@ def values_for(desk: Desk, actor: Actor, ticket_id: int | None) -> dict[str, str
         if ticket is None:
             raise NotFound(f"Ticket #{ticket_id} does not exist.")
         customer = session.get(Customer, ticket.customer_id)
-        values.update(ticket_number=str(ticket.id), ticket_subject=ticket.subject)
+        # A ticket without a subject (an e-mail that had none) is named by its number.
+        values.update(ticket_number=str(ticket.id), ticket_subject=subjects.shown(ticket.subject, f"#{ticket.id}"))
         if customer is not None:
             values.update(customer_name=customer.name, customer_first_name=customer.name.split()[0] if customer.name.split() else "")
     return values

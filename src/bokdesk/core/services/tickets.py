@@ -49,9 +49,9 @@ def _enum(kind: type, value: str, what: str):  # type: ignore[no-untyped-def]
         raise ValidationError(f"Unknown {what} {value!r}; use one of: {allowed}.") from None
 
 
-def _clean_subject(subject: str) -> str:
+def _clean_subject(subject: str, *, required: bool = True) -> str:
     text = " ".join((subject or "").split())
-    if not text:
+    if not text and required:
         raise ValidationError("The subject must not be empty.")
     return text[:MAX_SUBJECT]
 
@@ -153,7 +153,9 @@ class NewTicket:
 
 def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
     """Open a ticket. A phone call or walk-in typed by an agent is theirs and already answered."""
-    subject = _clean_subject(new.subject)
+    # A customer's e-mail may come without a subject (stored empty, said at display:
+    # core/subjects.py); an agent always types one.
+    subject = _clean_subject(new.subject, required=not (actor.id is None and new.channel == Channel.EMAIL.value))
     channel = _enum(Channel, new.channel, "channel")
     category = _enum(Category, new.category, "category")
     priority = _enum(Priority, new.priority, "priority")

@@ -48,7 +48,7 @@ class DraftsScreen(ChoiceDialog[int]):
 
         tz = self.app.desk.calendar.tz  # type: ignore[attr-defined]
         self.options = [
-            (ticket_id, assemble((f"#{ticket_id} ", "bold $text-accent"), safe_line(subject, "bold", limit=50), "  ",
+            (ticket_id, assemble((f"#{ticket_id} ", "bold $text-accent"), safe_line(labels.subject(subject), "bold", limit=50), "  ",
                                  (labels.label("message", kind), "$text-warning"), "  ",
                                  (format_datetime(at, tz), "$text-muted"), "\n   ",
                                  (one_line(body, 60), "$text-muted")))

@@ -331,7 +331,7 @@ class QueueScreen(DeskScreen[None]):
 
         def done(ticket: Any) -> None:
             app.locally_claimed.add(row.id)  # type: ignore[attr-defined]
-            notify(app, _("#{number} {subject}").format(number=row.id, subject=row.subject),
+            notify(app, _("#{number} {subject}").format(number=row.id, subject=labels.subject(row.subject)),
                    title=_("Taken: it is yours now"))
             self.reload()
             app.request_refresh()  # type: ignore[attr-defined]

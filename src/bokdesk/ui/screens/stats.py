@@ -238,7 +238,7 @@ def overview_lists(report: metrics.Report, tz: Any) -> Content:
     for c, number, left in zip(complaints, numbers, days, strict=True):
         style = "bold $text-error" if c.days_left < 0 else ("bold $text-warning" if c.days_left <= 3 else "bold")
         pieces += [(number.ljust(number_width), "$text-muted"), (left.rjust(days_width), style),
-                   "  ", one_line(c.subject, 40).ljust(40), "  ", (one_line(c.assignee or "—", 24), "$text-muted"),
+                   "  ", one_line(labels.subject(c.subject), 40).ljust(40), "  ", (one_line(c.assignee or "—", 24), "$text-muted"),
                    "\n"]
     pieces += ["\n", (_("Open tickets per agent"), "bold"), "\n"]
     agents = [r for r in report.breakdowns.get("agent", []) if r.key is not None and r.open]
@@ -628,7 +628,7 @@ class StatsScreen(DeskScreen[None]):
             style = "bold $text-error" if c.days_left < 0 else ("bold $text-warning" if c.days_left <= 3 else "bold")
             rows.append((str(c.number), [
                 Content(str(c.number)), Content.styled(str(c.days_left), style),
-                Content(format_date(c.due_at - _ONE_SECOND, tz)), safe_line(c.subject, limit=40),
+                Content(format_date(c.due_at - _ONE_SECOND, tz)), safe_line(labels.subject(c.subject), limit=40),
                 Content(labels.label("status", c.status)), safe_line(c.assignee or "—", limit=20)]))
         _fill(table, ["#", _("Days left"), _("Due"), _("Subject"), _("Status"), _("Assignee")], rows)
         if complaints.closed_without_decision:
@@ -852,7 +852,7 @@ class DrillScreen(DeskScreen[None]):
             Content.styled(format_hours(r.seconds, compact=True) if r.seconds is not None else "—",
                            "bold $text-error" if r.breached else ""),
             Content(format_date(r.at, tz) if r.at else "—"), Content(labels.label("status", r.status)),
-            safe_line(r.assignee or "—", limit=18), safe_line(r.subject, limit=44)]) for r in rows]
+            safe_line(r.assignee or "—", limit=18), safe_line(labels.subject(r.subject), limit=44)]) for r in rows]
         _fill(self.query_one("#drill-table", DataTable),
               ["#", _("Time"), _("When"), _("Status"), _("Assignee"), _("Subject")], cells)
 

@@ -275,7 +275,7 @@ class TicketScreen(DeskScreen[None]):
 
     def _render_top(self) -> None:
         assert self.detail is not None
-        self.set_top((f"#{self.ticket_id}", "bold"), "  ", safe_line(self.detail.ticket.subject, limit=80))
+        self.set_top((f"#{self.ticket_id}", "bold"), "  ", safe_line(labels.subject(self.detail.ticket.subject), limit=80))
 
     def _render_header(self) -> None:
         detail = self.detail
@@ -288,7 +288,7 @@ class TicketScreen(DeskScreen[None]):
                         "on_hold": "bold $text-primary", "solved": "bold $text-success", "closed": "$text-muted"}
         priority_style = {"urgent": "bold $text-error", "high": "bold $text-warning", "low": "$text-muted"}
         lines: list[Content] = [
-            assemble((f"#{t.id} ", "bold $text-accent"), safe_line(t.subject, "bold")),
+            assemble((f"#{t.id} ", "bold $text-accent"), safe_line(labels.subject(t.subject), "bold")),
             assemble(
                 (_("Status") + " ", muted), (labels.status(t.status), status_style.get(t.status, "bold")), "   ",
                 (_("Priority") + " ", muted), (labels.priority(t.priority), priority_style.get(t.priority, "bold")),
@@ -390,7 +390,7 @@ class TicketScreen(DeskScreen[None]):
                 (f"#{ticket.id} ", "$text-accent"), (format_date(ticket.created_at, tz), muted), " ",
                 (labels.status(ticket.status), "bold"),
             ))
-            lines.append(assemble("  ", safe_line(ticket.subject, limit=33)))
+            lines.append(assemble("  ", safe_line(labels.subject(ticket.subject), limit=33)))
         lines.append(Content(""))
         surveys = detail.customer_surveys
         lines.append(Content.styled(_("Last survey answers") if surveys else _("No survey answers yet"), "bold"))

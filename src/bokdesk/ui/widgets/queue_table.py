@@ -535,7 +535,7 @@ class QueueTable(Widget, can_focus=True):
             elif key == "channel":
                 text = labels.label("channel_short", row.channel)
             elif key == "subject":
-                text = one_line(row.subject)
+                text = one_line(labels.subject(row.subject))
                 if getattr(row, "mail_failed", False):  # an e-mail of this ticket failed (not on boot's preview)
                     text, style = "✉✗ " + text, self._style("breached")
             elif key == "customer":

@@ -41,7 +41,7 @@ def test_round_trip_is_identical(demo_export, tmp_path):
     export_jsonl(desk, again)
     assert again.getvalue() == first
     kinds = {json.loads(line)["type"] for line in first.splitlines()}
-    assert kinds == {"header", "team", "agent", "customer", "canned", "ticket"}
+    assert kinds == {"header", "team", "agent", "shifts", "absence", "customer", "canned", "ticket"}
     ticket = next(json.loads(line) for line in first.splitlines() if '"type":"ticket"' in line)
     assert ticket["messages"] and ticket["history"]
     desk.store.dispose()

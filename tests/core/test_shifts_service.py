@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bokdesk.core import audit
 from bokdesk.core.desk import SYSTEM
@@ -178,3 +178,35 @@ def test_presence_says_off_shift_and_absent_even_when_the_status_is_available(de
     assert entries["Katarzyna Zielińska"].absent_until == date(2026, 11, 20)
     assert entries["Marek Wiśniewski"].shift_until is not None and not entries["Marek Wiśniewski"].follows_desk
     assert presence.available_count(desk) == 1  # Marek: Ola is available but off shift
+
+
+# ---------------------------------------------------------------------- the demo desk
+
+
+def test_demo_rota_agrees_with_its_history(tmp_path):
+    from datetime import UTC, datetime
+
+    from bokdesk.core.database import open_store
+    from bokdesk.core.demo import build_demo
+    from bokdesk.core.desk import Desk
+    from bokdesk.core.models import TicketEvent
+
+    now = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # a Friday: the leave starts on Monday
+    desk = Desk(store=open_store(tmp_path / "demo.db"), clock=lambda: now)
+    try:
+        build_demo(desk, me="tester", me_name="Tester", seed=3, days=10, per_day=12, now=now)
+        rotas = {r.agent_id: r for r in shifts.rota_of_desk(desk, date(2026, 11, 10))}
+        weeks = {r.login: r.week for r in rotas.values()}
+        assert weeks == {"ola": "mon-fri 08:00-16:00", "kasia": "mon-fri 08:00-16:00", "piotr": "mon-fri 08:00-16:00",
+                         "ewa": "mon-fri 08:00-16:00", "marek": "mon-fri 08:00-16:00", "tomek": "desk",
+                         "julia": "desk", "tester": "desk"}
+        [leave] = shifts.list_absences(desk)
+        assert (leave.login, leave.kind, leave.first_day, leave.last_day) == (
+            "kasia", "leave", date(2026, 11, 23), date(2026, 11, 25))
+        with desk.store.read() as s:
+            acts = [(e.agent_id, e.at) for e in s.exec(select(TicketEvent).where(col(TicketEvent.agent_id).is_not(None)))]
+        on = [rotas[a].rota.on_shift(at) for a, at in acts]
+        assert len(on) > 500 and sum(on) / len(on) > 0.95  # agents act on their shifts (a late pickup spills over)
+        assert not any(leave.first_day <= at.date() for a, at in acts if a == leave.agent_id)
+    finally:
+        desk.store.dispose()

@@ -100,6 +100,7 @@ def build_demo(desk: Desk, *, me: str, me_name: str, seed: int = 7, days: int = 
             devs = [a for a in roster if a.team_id != roster[0].team_id]
             dev_team = session.exec(select(Team).where(Team.name == "Developers")).one()
             supervisor = next(a for a in roster if a.role is Role.SUPERVISOR)
+            _demo_rota(desk, supervisor, end)
             for title, shortcut, language, category, body in data.CANNED:
                 canned_service.create(desk, supervisor, canned_service.CannedInput(title, shortcut, body, category, language))
             people = make_customers(rng, 160)
@@ -131,6 +132,30 @@ def build_demo(desk: Desk, *, me: str, me_name: str, seed: int = 7, days: int = 
     finally:
         desk.clock = real_clock
     return counts
+
+
+# The demo's rota. The desk keeps the default hours (Mon-Fri 08:00-16:00) and its month of work is
+# played inside them by every BOK agent, so each has the desk's hours as a timetable of their own
+# (the developers have none: they follow the desk's hours); Kasia's leave starts on the next
+# working day, so the history never shows anyone working on a day they were away.
+DEMO_WEEKS = (("marek", "mon-fri 08:00-16:00"), ("ola", "mon-fri 08:00-16:00"), ("kasia", "mon-fri 08:00-16:00"),
+              ("piotr", "mon-fri 08:00-16:00"), ("ewa", "mon-fri 08:00-16:00"))
+
+
+def _demo_rota(desk: Desk, supervisor: Actor, end: datetime) -> None:
+    from .services import shifts as shift_service
+    from .shifts import local_day
+
+    for login, week in DEMO_WEEKS:
+        if agent_service.find_agent(desk, login) is not None:
+            shift_service.set_week(desk, supervisor, login, week)
+    day, leave = local_day(desk.calendar, end), []
+    while len(leave) < 3:
+        day += timedelta(days=1)
+        if desk.calendar.is_working_day(day):
+            leave.append(day)
+    if agent_service.find_agent(desk, "kasia") is not None:
+        shift_service.add_absence(desk, supervisor, "kasia", leave[0], leave[-1], "leave", note="urlop wypoczynkowy")
 
 
 def _daily_volume(rng: random.Random, day: datetime, per_day: int) -> int:

@@ -112,3 +112,28 @@ async def test_polish_history_of_a_worked_ticket(desk, ola, polish):
         assert polish_text in shown, polish_text
     for english in ("customer replied", "recomputed", "could not be sent", "pending", "priority:", "assignee"):
         assert english not in shown, english
+
+
+def test_the_codes_travel_through_jsonl(desk, ola, tmp_path):
+    import io
+
+    from bokdesk.core import jsonl
+    from bokdesk.core.database import open_store
+    from bokdesk.core.desk import Desk
+
+    ticket_id, _ = replied(desk, ola)
+    tickets.set_status(desk, ola, ticket_id, "pending")
+    tickets.add_customer_message(desk, ola, ticket_id, "Nadal nic.")
+    out = io.StringIO()
+    jsonl.export_jsonl(desk, out)
+    path = tmp_path / "desk.jsonl"
+    path.write_text(out.getvalue())
+    copy = Desk(store=open_store(tmp_path / "copy.db"))
+    try:
+        jsonl.import_jsonl(copy, path)
+        with copy.store.read() as session:
+            rows = session.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id,
+                                                          TicketEvent.note_code == "customer_replied")).all()
+        assert [(r.note, r.note_params) for r in rows] == [("customer replied", None)]
+    finally:
+        copy.store.dispose()

@@ -130,7 +130,8 @@ def _ticket_records(session: Session, batch: list[Ticket], teams: dict, logins: 
         ]
         record["history"] = [
             {"at": iso(e.at), "agent": logins.get(e.agent_id), "actor": e.actor, "field": e.field,
-             "from": e.old_value, "to": e.new_value, "note": e.note}
+             "from": e.old_value, "to": e.new_value, "note": e.note, "note_code": e.note_code,
+             "note_params": e.note_params}
             for e in grouped["e"].get(t.id, [])
         ]
         record["surveys"] = [
@@ -420,7 +421,7 @@ def _import_ticket(session: Session, number: int, r: dict[str, Any], customers: 
         session.execute(insert(TicketEvent).values(
             ticket_id=r["number"], at=_time(e.get("at"), number, "at"), agent_id=agents.get(e.get("agent")),
             actor=e.get("actor") or "import", field=e["field"], old_value=e.get("from"), new_value=e.get("to"),
-            note=e.get("note")))
+            note=e.get("note"), note_code=e.get("note_code"), note_params=e.get("note_params")))
     for s in r.get("surveys", []):
         session.execute(insert(SurveyAnswer).values(
             ticket_id=r["number"], agent_id=agents.get(s.get("agent")), nps=s.get("nps"), csat=s.get("csat"),

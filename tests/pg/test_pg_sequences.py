@@ -9,8 +9,7 @@ import pytest
 
 from bokdesk.core import jsonl, seed
 from bokdesk.core.database import open_url
-from bokdesk.core.desk import Desk
-from bokdesk.core.desk import SYSTEM
+from bokdesk.core.desk import SYSTEM, Desk
 from bokdesk.core.services import tickets
 from bokdesk.core.services.customers import CustomerSpec
 

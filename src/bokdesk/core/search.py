@@ -138,53 +138,42 @@ def _fts_ids(desk: Desk, typed: str, limit: int) -> tuple[list[int], bool]:
     expression = match_expression(typed)
     if expression is None:
         return [], False
-    with desk.store.read() as session:
-        connection = session.connection()
-        newest = [
-            row[0]
-            for row in connection.execute(
-                text("SELECT rowid FROM ticket_search WHERE ticket_search MATCH :q ORDER BY rowid DESC LIMIT :n"),
-                {"q": expression, "n": RANK_LIMIT + 1},
-            )
-        ]
-        if len(newest) > RANK_LIMIT:
-            return newest[:limit], True
-        if not newest:
-            return [], False
-        ranked = connection.execute(
-            text(
-                "SELECT rowid FROM ticket_search WHERE ticket_search MATCH :q "
-                f"ORDER BY bm25(ticket_search, {_WEIGHTS[0]}, {_WEIGHTS[1]}, {_WEIGHTS[2]}), rowid DESC LIMIT :n"
-            ),
-            {"q": expression, "n": limit},
-        )
-        return [row[0] for row in ranked], False
+    return _newest_or_ranked(
+        desk, {"q": expression},
+        "SELECT rowid FROM ticket_search WHERE ticket_search MATCH :q ORDER BY rowid DESC LIMIT :n",
+        "SELECT rowid FROM ticket_search WHERE ticket_search MATCH :q "
+        f"ORDER BY bm25(ticket_search, {_WEIGHTS[0]}, {_WEIGHTS[1]}, {_WEIGHTS[2]}), rowid DESC LIMIT :n",
+        limit,
+    )
 
 
 def _pg_ids(desk: Desk, typed: str, limit: int) -> tuple[list[int], bool]:
     expression = tsquery_expression(typed)
     if expression is None:
         return [], False
+    return _newest_or_ranked(
+        desk, {"q": expression, "w": _PG_WEIGHTS},
+        "SELECT ticket_id FROM ticket_search WHERE document @@ to_tsquery('simple', :q) "
+        "ORDER BY ticket_id DESC LIMIT :n",
+        "SELECT ticket_id FROM ticket_search WHERE ticket_id = ANY(:ids) "
+        "ORDER BY ts_rank(CAST(:w AS real[]), document, to_tsquery('simple', :q)) DESC, ticket_id DESC LIMIT :n",
+        limit,
+    )
+
+
+def _newest_or_ranked(desk: Desk, params: dict[str, object], newest_sql: str, ranked_sql: str,
+                      limit: int) -> tuple[list[int], bool]:
+    """The newest matches when there are more than RANK_LIMIT (ranking them all costs too much),
+    else the matches ranked; ``ranked_sql`` may narrow itself to the matches found (``:ids``)."""
     with desk.store.read() as session:
         connection = session.connection()
-        newest = [
-            row[0]
-            for row in connection.execute(
-                text("SELECT ticket_id FROM ticket_search WHERE document @@ to_tsquery('simple', :q) "
-                     "ORDER BY ticket_id DESC LIMIT :n"),
-                {"q": expression, "n": RANK_LIMIT + 1},
-            )
-        ]
+        newest = [row[0] for row in connection.execute(text(newest_sql), {**params, "n": RANK_LIMIT + 1})]
         if len(newest) > RANK_LIMIT:
             return newest[:limit], True
         if not newest:
             return [], False
-        ranked = connection.execute(
-            text("SELECT ticket_id FROM ticket_search WHERE ticket_id = ANY(:ids) "
-                 "ORDER BY ts_rank(CAST(:w AS real[]), document, to_tsquery('simple', :q)) DESC, ticket_id DESC "
-                 "LIMIT :n"),
-            {"ids": newest, "w": _PG_WEIGHTS, "q": expression, "n": limit},
-        )
+        extra = {"ids": newest} if ":ids" in ranked_sql else {}
+        ranked = connection.execute(text(ranked_sql), {**params, **extra, "n": limit})
         return [row[0] for row in ranked], False
 
 

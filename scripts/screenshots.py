@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate ``screenshots/*.svg`` (one per console screen) for the README.
 
-    python scripts/screenshots.py [--lang en|pl] [--size 120x40] [--out screenshots]
+    python scripts/screenshots.py [--lang en|pl] [--size 120x40] [--out screenshots] [--only NAME ...]
 
 The pictures come from the deterministic demo desk on a fixed clock (the same desk the snapshot
 tests use), driven headless through Textual's pilot, so running it twice gives the same files.
@@ -133,6 +133,17 @@ async def stats(pilot: Any, desk: Any) -> None:
     await pilot.pause(0.5)
 
 
+async def rota(pilot: Any, desk: Any) -> None:
+    from bokdesk.core.services import agents, presence
+
+    for login in ("ola", "kasia", "marek", "piotr", "tomek"):  # a few consoles open, one agent away
+        presence.heartbeat(desk, agents.require_agent(desk, login))
+    agents.set_status(desk, agents.require_agent(desk, "piotr"), "away")
+    await pilot.press("f5")
+    await settle(pilot)
+    await pilot.press("down", "down", "down", "down")  # Kasia: her leave from Wednesday
+
+
 SCREENS: list[tuple[str, str, Step]] = [
     ("queue", "ania", queue),
     ("search", "ola", search),
@@ -143,6 +154,7 @@ SCREENS: list[tuple[str, str, Step]] = [
     ("canned", "ania", canned),
     ("help", "ola", help_screen),
     ("stats", "ania", stats),
+    ("rota", "ania", rota),
 ]
 
 
@@ -151,6 +163,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--lang", choices=["en", "pl"], default="en")
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
+    parser.add_argument("--only", action="append", metavar="NAME", choices=[name for name, _, _ in SCREENS],
+                        help="only this screen (repeatable); default: every screen")
     args = parser.parse_args(argv)
     width, height = (int(x) for x in args.size.split("x"))
     out = Path(args.out)
@@ -164,6 +178,8 @@ def main(argv: list[str]) -> int:
         template.mkdir()
         build_desk(template).store.dispose()
         for name, login, steps in SCREENS:  # each screen on a fresh copy: some of them change the desk
+            if args.only and name not in args.only:
+                continue
             path = Path(directory) / name
             path.mkdir()
             shutil.copyfile(template / "demo.db", path / "demo.db")

@@ -117,7 +117,8 @@ async def test_transfer_with_a_handover_note(desk, ola):
         await type_text(pilot, "Tomasz")
         offered = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         load = next(e.load for e in roster(desk) if e.agent_id == tomek.id)
-        assert "Tomasz Lewandowski" in offered and f"offline · {load} ticket" in offered and "in work" in offered
+        assert "Tomasz Lewandowski" in offered and "offline · shift until 16:00" in offered
+        assert f"· {load} ticket" in offered and "in work" in offered
         await pilot.press("down")  # to the list (Enter does it too)
         assert isinstance(app.screen.focused, OptionList)
         await pilot.press("enter")  # choose: to the note

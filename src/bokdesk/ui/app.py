@@ -331,6 +331,16 @@ class BokdeskApp(App[int]):
         if not isinstance(self.screen, QuarantineScreen):
             self.push_screen(QuarantineScreen())
 
+    def action_rota(self) -> None:
+        """The rota (everyone): who works today and this week, who is on shift now."""
+        if not self.ready:
+            self.when_ready(self.action_rota)
+            return
+        from .screens.rota import RotaScreen
+
+        if not isinstance(self.screen, RotaScreen):
+            self.push_screen(RotaScreen())
+
     # ------------------------------------------------------------------ command palette
 
     def action_command_palette(self) -> None:

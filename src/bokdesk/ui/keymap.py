@@ -34,6 +34,7 @@ APP: list[BindingType] = [
     _b("f2", "queue", N_("Queue"), "app.queue", show=False),
     _b("f3", "canned", N_("Canned"), "app.canned", show=False),
     _b("f4", "stats", N_("Stats"), "app.stats", show=False),
+    _b("f5", "rota", N_("Rota"), "app.rota", show=False),
     _b("f6", "quarantine", N_("Mail quarantine"), "app.quarantine", show=False),
     _b("ctrl+q", "quit", N_("Quit"), "app.quit", show=False, priority=True),
     _b("ctrl+p", "command_palette", N_("commands"), "app.palette", show=False, priority=True),
@@ -183,6 +184,15 @@ STATS_PERIOD: list[BindingType] = [
     _b("escape", "cancel", N_("Cancel"), "stats_period.cancel", priority=True),
 ]
 
+# The rota screen (ui/screens/rota.py): everyone reads it, supervisors change it.
+ROTA: list[BindingType] = [
+    _b("e", "edit_week", N_("Edit week"), "rota.edit"),
+    _b("a", "add_absence", N_("Add absence"), "rota.absence"),
+    _b("c", "cancel_absence", N_("Cancel absence"), "rota.cancel", show=False),
+    _b("ctrl+r", "reload", N_("Reload"), "rota.reload", show=False),
+    _b("escape", "back", N_("Back"), "rota.back"),
+]
+
 # Descriptions of Textual's own bindings (focus, clipboard, editing), translated where they are shown
 # (help, command palette); the footer does not show them.
 TEXTUAL_DESCRIPTIONS = (
@@ -195,7 +205,7 @@ TEXTUAL_DESCRIPTIONS = (
 
 ALL: tuple[list[BindingType], ...] = (
     APP, TABLE, QUEUE, SEARCH, TICKET, EDITOR, NEW_TICKET, CANNED, CANNED_FORM, PICKER, DIALOG, FORM_DIALOG, HELP,
-    STATS, STATS_TILE, STATS_DRILL, STATS_PERIOD,
+    STATS, STATS_TILE, STATS_DRILL, STATS_PERIOD, ROTA,
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from textual import events, on
@@ -14,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ...i18n import _, ngettext, pgettext
+from ...i18n import _, ngettext
 from .. import keymap
 from ..safe_text import assemble, safe, safe_line
 
@@ -119,16 +120,20 @@ class AssignDialog(Dialog[Assignment]):
 
     def _fill(self, text: str) -> None:
         needle = text.strip().lower()
+        desk = self.app.desk  # type: ignore[attr-defined]
+        tz, now = desk.calendar.tz, desk.now()
         targets = self.query_one(OptionList)
         targets.clear_options()
         self._targets = []
         for entry in self.agents:
             if needle and needle not in entry.name.lower() and needle not in (entry.team or "").lower():
                 continue
-            label = assemble(safe_line(entry.name), "  ", (safe_line(entry.team or "").plain, "$text-muted"),
-                             "  ", presence_label(entry))
+            # Two lines: who (and their team), then their state, shift and load (one line does
+            # not fit 80 columns once the shift is said).
+            label = assemble(safe_line(entry.name), "  ", (safe_line(entry.team or "").plain, "$text-muted"))
             if entry.agent_id == self.current_agent:
                 label = assemble(label, "  ", (_("(current)"), "$text-muted"))
+            label = assemble(label, "\n  ", presence_label(entry, tz, now))
             self._targets.append(("agent", entry.agent_id, entry.team_id))
             targets.add_option(Option(label))
         for team_id, name in self.teams:
@@ -240,15 +245,15 @@ class ConflictDialog(ChoiceDialog[str]):
         super().__init__(_("Someone else changed this ticket"), options, text=text)
 
 
-def presence_label(entry: RosterEntry) -> Content:
-    """"● here · 3 in work": whether the agent is around, and how much they already carry."""
-    state = {
-        "available": (pgettext("agent presence", "● here"), "$text-success"),
-        "away": (pgettext("agent presence", "◐ away"), "$text-warning"),
-        "off_shift": (pgettext("agent presence", "○ off shift"), "$text-muted"),
-    }.get(entry.state, (pgettext("agent presence", "○ offline"), "$text-muted"))
+def presence_label(entry: RosterEntry, tz: tzinfo, now: datetime) -> Content:
+    """"● here · until 16:00 · 3 in work": whether the agent is around (and on shift until when, or
+    off shift until when, or absent until which day), and how much they already carry."""
+    from ..shift_labels import state_label
+
+    state = state_label(entry.state, tz, now, shift_until=entry.shift_until, next_shift=entry.next_shift,
+                        absence_kind=entry.absence_kind, absent_until=entry.absent_until)
     load = ngettext("{n} ticket in work", "{n} tickets in work", entry.load).format(n=entry.load)
-    return assemble(state, (" · " + load, "$text-muted"))
+    return assemble(state, (" ", "not bold"), ("· " + load, "$text-muted"))
 
 
 def agent_rows(desk: Any) -> tuple[list[RosterEntry], list[tuple[int, str]]]:

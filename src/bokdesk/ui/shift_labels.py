@@ -1,0 +1,130 @@
+"""How the console says an agent's rota: the week in the agent's language, and their state now
+("● here · until 16:00", "○ off shift · from Thu 08:00", "✕ on leave until 27.11.2026").
+
+Used by the assign dialog and the rota screen, so both say it the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from textual.content import Content
+
+from ..core.errors import BokdeskError
+from ..core.shifts import Block, ShiftSpecError, format_week
+from ..i18n import N_, _, format_date, format_datetime, format_time, pgettext
+from .safe_text import assemble
+
+MUTED = "$text-muted"
+SEPARATOR = "not bold"  # a space between runs is a run of its own (SVG screenshots drop a run's leading space)
+_MONDAY = datetime(2026, 11, 16, 12, 0)  # any Monday: babel names the days from it
+
+
+def day_names() -> tuple[str, ...]:
+    """Monday..Sunday abbreviated in the agent's language (``Mon``, ``pon.``)."""
+    return tuple(format_date(_MONDAY + timedelta(days=i), None, fmt="EEE") for i in range(7))
+
+
+def week_text(blocks: Iterable[Block]) -> str:
+    """``Mon-Fri 08:00-16:00, Sat 09:00-13:00`` in the agent's language; the desk's hours when none."""
+    blocks = tuple(blocks)
+    if not blocks:
+        return _("desk hours")
+    return format_week(blocks, day_names(), dash="–")
+
+
+def day_text(day: date) -> str:
+    """A local date the language's way (``25/11/2026``, ``25.11.2026``)."""
+    return format_date(datetime.combine(day, time(12)), None)
+
+
+def absence_label(kind: str | None) -> str:
+    return {
+        "leave": pgettext("absence", "on leave"),
+        "sick": pgettext("absence", "sick"),
+        "training": pgettext("absence", "training"),
+    }.get(kind or "", pgettext("absence", "away"))
+
+
+def when_text(at: datetime, tz: tzinfo, now: datetime) -> str:
+    """``12:00`` today, ``Thu 08:00`` within the week, else the date and time."""
+    local, today = at.astimezone(tz), now.astimezone(tz)
+    if local.date() == today.date():
+        return format_time(at, tz)
+    if local.date() - today.date() < timedelta(days=7):
+        return format_datetime(at, tz, fmt="EEE HH:mm")
+    return format_datetime(at, tz)
+
+
+def state_label(state: str, tz: tzinfo, now: datetime, *, shift_until: datetime | None = None,
+                next_shift: datetime | None = None, absence_kind: str | None = None,
+                absent_until: date | None = None) -> Content:
+    """One agent's presence and rota now, as the assign dialog and the rota screen show it."""
+    if state == "absent":
+        text = _("✕ {absence} until {day}").format(absence=absence_label(absence_kind),
+                                                    day=day_text(absent_until) if absent_until else "—")
+        return Content.styled(text, "$text-error")
+    label = {
+        "available": (pgettext("agent presence", "● here"), "$text-success"),
+        "away": (pgettext("agent presence", "◐ away"), "$text-warning"),
+        "off_shift": (pgettext("agent presence", "○ off shift"), MUTED),
+    }.get(state, (pgettext("agent presence", "○ offline"), MUTED))
+    if shift_until is not None and state != "off_shift":
+        until = when_text(shift_until, tz, now)
+        text = _("until {time}").format(time=until) if state in ("available", "away") else \
+            _("shift until {time}").format(time=until)
+        return assemble(label, (" ", SEPARATOR), ("· " + text, MUTED))
+    if state == "off_shift" and next_shift is not None:
+        return assemble(label, (" ", SEPARATOR), ("· " + _("from {time}").format(time=when_text(next_shift, tz, now)),
+                                                  MUTED))
+    return assemble(label)
+
+
+# A week or a date the dialogs could not read (core/shifts.py's codes), in the agent's language.
+SPEC_ERRORS: dict[str, str] = {
+    "unknown_day": N_("Unknown day “{day}” in “{group}”; use mon..sun or pon..niedz."),
+    "bad_hours": N_("Bad hours “{hours}” in “{group}”; write HH:MM-HH:MM, e.g. 08:00-16:00."),
+    "same_time": N_("Hours “{hours}” in “{group}” start and end at the same time."),
+    "days_after_hours": N_("Days after hours in “{group}”; write the days first."),
+    "no_day": N_("No day in “{group}”; write e.g. mon-fri 08:00-16:00."),
+    "off_and_hours": N_("“{group}” says both hours and off."),
+    "no_hours": N_("No hours in “{group}”; write e.g. mon-fri 08:00-16:00."),
+    "no_working_hours": N_("No working hours; to follow the desk's opening hours write “desk”."),
+    "overlap": N_("Shifts overlap: {first} and {second}."),
+    "bad_date": N_("“{value}” is not a date; write e.g. 2026-11-23 or 23.11.2026."),
+}
+
+# The rota services' refusals (core/services/shifts.py), recognised by their shape.
+SERVICE_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?P<name>.+) is already away (?P<first>\S+)\.\.(?P<last>\S+) \((?P<kind>\w+), #(?P<number>\d+)\); "
+                r"cancel that one first\."),
+     N_("{name} is already away {first} – {last} (#{number}); cancel that absence first.")),
+    (re.compile(r"An absence ends on or after its first day \(.*\)\."), N_("An absence ends on or after its first day.")),
+    (re.compile(r"An absence is at most (?P<days>\d+) days; record a longer one in parts\."),
+     N_("An absence is at most {days} days; record a longer one in parts.")),
+    (re.compile(r"No absence #(?P<number>\d+)\."), N_("Absence #{number} is no longer recorded.")),
+    (re.compile(r"No agent with login (?P<login>.+)\."), N_("No agent with login {login}.")),
+]
+
+
+def say_spec_error(error: ShiftSpecError) -> str:
+    template = SPEC_ERRORS.get(error.code)
+    return _(template).format(**error.params) if template else str(error)
+
+
+def say_rota_error(error: BokdeskError) -> str:
+    """A refusal of the rota services in the agent's language (the console's table for the rest)."""
+    from .errors import describe
+
+    message = str(error)
+    for pattern, template in SERVICE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return _(template).format(**match.groupdict())
+    return describe(error)
+
+
+__all__ = ["absence_label", "day_names", "day_text", "say_rota_error", "say_spec_error", "state_label", "week_text",
+           "when_text"]

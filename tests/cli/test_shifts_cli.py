@@ -7,33 +7,11 @@ import json
 import subprocess
 import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
-from bokdesk.cli import main
-from bokdesk.cli.context import unix_login
-
-ME = unix_login()
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "site"))
-    monkeypatch.delenv("BOKDESK_DB", raising=False)
-    monkeypatch.delenv("BOKDESK_CONFIG", raising=False)
-    path = tmp_path / "desk.db"
-    assert main(["agent", "add", ME, "--name", "Adam Admin", "--role", "admin", "--team", "BOK", "--db", str(path)]) == 0
-    assert main(["agent", "add", "ola", "--name", "Aleksandra Nowak", "--team", "BOK", "--db", str(path)]) == 0
-    return path
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+# The desk of tests/cli/test_admin.py: you (admin), ola (agent) and marek (supervisor).
+from test_admin import ME, db, env, run  # noqa: F401
 
 
 def test_set_show_and_json(db, capsys):
@@ -82,6 +60,9 @@ def test_absences_add_list_cancel(db, capsys):
     assert [r["id"] for r in json.loads(out)] == [2]
     code, out, _ = run(capsys, "agent", "shifts", "ola", "--db", str(db))
     assert f"absent (leave) until {today + timedelta(days=4)}" in out
+    code, out, _ = run(capsys, "who", "--all", "--json", "--db", str(db))
+    [ola] = [r for r in json.loads(out) if r["login"] == "ola"]
+    assert (ola["status"], ola["state"]) == ("available", "absent")  # whatever the status says
     code, out, _ = run(capsys, "agent", "absence", "cancel", "1", "--db", str(db))
     assert code == 0 and out.startswith("Cancelled absence #1: ola leave")
     code, _, err = run(capsys, "agent", "absence", "cancel", "1", "--db", str(db))

@@ -63,6 +63,13 @@ def test_each_kind_of_row_in_polish(polish):
     assert said(policy).endswith("termin: 18.11.2026, 09:00  przeliczony po zmianie zasad SLA dla priorytetu "
                                  "wysoki i kategorii reklamacja")
     assert said(event("mail_retry", None, "anna@example.pl")).endswith("e-mail wysłany ponownie: anna@example.pl")
+    # Assignees by name; a transfer's handover note (on its team and assignee rows) once.
+    names = {"ola": "Aleksandra Nowak", "tomek": "Tomasz Lewandowski"}
+    transfer = [event("team", "BOK Warszawa", "Developers", "Proszę oddzwonić."),
+                event("assignee", "ola", "tomek", "Proszę oddzwonić.")]
+    shown = [c.plain for c in history.lines(transfer, WARSAW, names)[1:]]
+    assert shown[0].endswith("zespół: BOK Warszawa → Developers  “Proszę oddzwonić.”")
+    assert shown[1].endswith("przypisanie: Aleksandra Nowak → Tomasz Lewandowski")
     imported = event("survey", None, "NPS 9", "Super obsługa", "Marek Wiśniewski (import)", None)
     assert said(imported) == ("17.11.2026, 09:00  Marek Wiśniewski (import)  ankieta: NPS 9  “Super obsługa”")
     # A row from before schema 0008: its note as stored.
@@ -108,7 +115,8 @@ async def test_polish_history_of_a_worked_ticket(desk, ola, polish):
     assert "Historia" in shown
     for polish_text in ("e-mail niewysłany: zofia.w@example.pl", "przeliczony dla nowego priorytetu",
                         "oczekuje na klienta → otwarte  klient odpowiedział", "priorytet: normalny → wysoki",
-                        "“Proszę sprawdzić u przewoźnika.”", "odpowiedź"):
+                        "“Proszę sprawdzić u przewoźnika.”", "przypisanie: Aleksandra Nowak → Tomasz Lewandowski",
+                        "odpowiedź"):
         assert polish_text in shown, polish_text
     for english in ("customer replied", "recomputed", "could not be sent", "pending", "priority:", "assignee"):
         assert english not in shown, english

@@ -144,6 +144,7 @@ class TicketDetail:
     customer_surveys: list[SurveyAnswer]
     merged: list[int]
     follow_ups: list[int]
+    names: dict[str, str] = field(default_factory=dict)  # every agent's login -> name (the history's values)
 
 
 def ticket_detail(desk: Desk, ticket_id: int) -> TicketDetail:
@@ -163,7 +164,8 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
         session.exec(select(Ticket.id).where(Ticket.parent_id == ticket_id, Ticket.link_kind == "follow_up")).all()
     )
     ticket_ids = [ticket_id, *merged]
-    agents = {a.id: a.name for a in session.exec(select(Agent)).all()}
+    roster = session.exec(select(Agent)).all()
+    agents = {a.id: a.name for a in roster}
     rows = session.exec(
         select(Message).where(col(Message.ticket_id).in_(ticket_ids)).order_by(Message.created_at, Message.id)
     ).all()
@@ -213,6 +215,7 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
         customer_surveys=customer_surveys,
         merged=merged,
         follow_ups=follow_ups,
+        names={a.login: a.name for a in roster},
     )
 
 

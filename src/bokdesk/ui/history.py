@@ -10,7 +10,7 @@ before 0008 show their note as stored. Everything from the database goes through
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,10 +40,12 @@ def actor(event: TicketEvent) -> str:
     return name
 
 
-def value(field: str, raw: str | None, tz: Any) -> str:
-    """A changed value as the agent reads it."""
+def value(field: str, raw: str | None, tz: Any, names: Mapping[str, str] | None = None) -> str:
+    """A changed value as the agent reads it (an assignee by name when ``names`` knows the login)."""
     if raw is None:
         return ""
+    if field == "assignee" and names:
+        return names.get(raw, raw)
     if field == "status":
         return labels.status(raw)
     if field == "priority":
@@ -64,18 +66,20 @@ def value(field: str, raw: str | None, tz: Any) -> str:
     return raw
 
 
-def line(event: TicketEvent, tz: Any) -> Content:
+def line(event: TicketEvent, tz: Any, names: Mapping[str, str] | None = None, *, repeat_note: bool = True) -> Content:
     parts: list[str | Content | tuple[str, str]] = [
         (format_datetime(event.at, tz) + "  ", MUTED), safe_line(actor(event), "bold", limit=40), "  ",
         (labels.label("field", event.field), "$text-accent"),
     ]
-    old, new = value(event.field, event.old_value, tz), value(event.field, event.new_value, tz)
+    old, new = value(event.field, event.old_value, tz, names), value(event.field, event.new_value, tz, names)
     if old and new:
         parts += [": ", safe_line(old, limit=60), " → ", safe_line(new, limit=60)]
     elif new:
         parts += [": ", safe_line(new, limit=60)]
     elif old:
         parts += [": ", (_("removed") + " ", MUTED), safe_line(old, limit=60)]
+    if not repeat_note:  # said on the row before
+        return assemble(*parts)
     if event.note_code:  # the desk's own words, in the agent's language
         parts += ["  ", safe_line(say(event.note_code, event.note_params, event.note or ""), MUTED, limit=200)]
     elif event.note:  # someone's own words (or a row from before schema 0008), as written
@@ -83,9 +87,17 @@ def line(event: TicketEvent, tz: Any) -> Content:
     return assemble(*parts)
 
 
-def lines(events: Iterable[TicketEvent], tz: Any) -> list[Content]:
-    """The history's title and one line per row, oldest first."""
-    return [Content.styled(_("History (h closes)"), "bold"), *(line(event, tz) for event in events)]
+def lines(events: Iterable[TicketEvent], tz: Any, names: Mapping[str, str] | None = None) -> list[Content]:
+    """The history's title and one line per row, oldest first. A note written once for several rows
+    of one change (a transfer's handover note on its team and assignee rows) is shown once."""
+    result = [Content.styled(_("History (h closes)"), "bold")]
+    previous: TicketEvent | None = None
+    for event in events:
+        same = (previous is not None and event.note is not None and (event.note, event.at, event.actor)
+                == (previous.note, previous.at, previous.actor))
+        result.append(line(event, tz, names, repeat_note=not same))
+        previous = event
+    return result
 
 
 __all__ = ["actor", "line", "lines", "value"]

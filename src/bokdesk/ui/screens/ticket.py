@@ -448,7 +448,7 @@ class TicketScreen(DeskScreen[None]):
     def _render_history(self) -> None:
         detail = self.detail
         assert detail is not None
-        lines = history_lines(detail.events, self.desk.calendar.tz)
+        lines = history_lines(detail.events, self.desk.calendar.tz, detail.names)
         self.query_one("#history-text", Static).update(Content("\n").join(lines))
 
     # ------------------------------------------------------------------ actions

@@ -116,3 +116,19 @@ def test_change_signal_sees_another_connections_commit_and_nothing_else(desk, st
     finally:
         detector.close()
         other.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_timestamps_come_back_in_utc_whatever_the_servers_time_zone(desk, staff, clock):
+    """The test server runs in Europe/Warsaw; the store's sessions are UTC, so what was written
+    at 08:00 UTC reads back as 08:00+00:00 (and a stale-write message says 08:00 UTC)."""
+    with desk.store.read() as session:
+        assert session.execute(text("SHOW timezone")).scalar() == "UTC"
+    ticket_id = _ticket(desk)
+    with desk.store.read() as session:
+        created = session.get(Ticket, ticket_id).created_at
+    assert created == clock.now and created.utcoffset().total_seconds() == 0
+    seen = tickets.take(desk, staff.ola, ticket_id).version
+    tickets.add_note(desk, staff.kasia, ticket_id, "Notatka.")
+    with pytest.raises(StaleWrite, match="08:00 UTC"):
+        tickets.add_note(desk, staff.ola, ticket_id, "Druga.", expected_version=seen)

@@ -201,6 +201,10 @@ class Store:
         connect_args: dict[str, Any] = {}
         if self.is_sqlite:
             connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        elif url.startswith("postgresql"):
+            # Every session in UTC, whatever the server's TimeZone: timestamps then come back in
+            # UTC as SQLite gives them (history says "09:00 UTC", the calendar converts itself).
+            connect_args = {"options": "-c timezone=UTC"}
         self.engine = create_engine(url, connect_args=connect_args, echo=echo)
         self.is_postgres = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:

@@ -16,7 +16,10 @@ from test_admin import ME, db, env, run  # noqa: F401
 
 def test_set_show_and_json(db, capsys):
     code, out, _ = run(capsys, "agent", "shift", "set", "ola", "Pon-Pt 8-16; sob 9:00 - 13:00", "--db", str(db))
-    assert code == 0 and out == "ola: mon-fri 08:00-16:00, sat 09:00-13:00\n"
+    assert code == 0 and out.splitlines() == [
+        "ola: mon-fri 08:00-16:00, sat 09:00-13:00",
+        "Note: outside the desk's opening hours: sat 09:00-13:00. New tickets are routed to ola then, while the "
+        "SLA clocks (business hours) stand still."]  # the default desk is open Mon-Fri 08:00-16:00
     code, out, _ = run(capsys, "agent", "shifts", "--db", str(db))
     lines = out.splitlines()
     assert code == 0 and lines[0].split() == ["LOGIN", "NAME", "TEAM", "WEEK", "NOW"]

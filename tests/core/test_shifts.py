@@ -3,7 +3,7 @@ absences, and the spring and autumn clock changes in Europe/Warsaw."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 
@@ -13,7 +13,9 @@ from bokdesk.core.shifts import (
     Block,
     Rota,
     ShiftSpecError,
+    format_block,
     format_week,
+    outside_hours,
     parse_week,
 )
 
@@ -186,3 +188,9 @@ def test_autumn_back_day_keeps_wall_times():
     state = r.state(utc(2026, 10, 25, 1, 30))  # 02:30 local, the repeated hour
     assert state.on_shift and state.until == utc(2026, 10, 25, 5, 0)
     assert r.state(utc(2026, 10, 25, 5, 0)).next_start == utc(2026, 10, 25, 7, 0)
+
+
+def test_blocks_outside_the_desk_hours_are_named():
+    desk = {0: [(time(8), time(16))], 5: [(time(9), time(14))], 6: [(time(20), time(0))]}
+    week = parse_week("mon 8-12 13-16, tue 9-10, sat 9-15, sun 20-24")
+    assert [format_block(b) for b in outside_hours(week, desk)] == ["tue 09:00-10:00", "sat 09:00-15:00"]

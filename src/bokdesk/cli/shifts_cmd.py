@@ -121,11 +121,15 @@ def cmd_shifts(args: argparse.Namespace) -> int:
 
 def cmd_shift_set(args: argparse.Namespace) -> int:
     from ..core.services import shifts
-    from ..core.shifts import format_week
+    from ..core.shifts import format_block, format_week, outside_hours
 
     ctx = context_for(args)
     blocks = shifts.set_week(ctx.desk, ctx.actor(args), args.login, args.week)
     print(f"{args.login}: {format_week(blocks) if blocks else 'the desk opening hours (no timetable of their own)'}")
+    outside = outside_hours(blocks, ctx.desk.calendar.hours)
+    if outside:
+        print(f"Note: outside the desk's opening hours: {', '.join(format_block(b) for b in outside)}. New tickets "
+              f"are routed to {args.login} then, while the SLA clocks (business hours) stand still.")
     return 0
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "format_block",
     "format_week",
     "local_day",
+    "outside_hours",
     "parse_day",
     "parse_week",
     "validate_week",
@@ -383,6 +384,18 @@ def validate_week(blocks: Iterable[Block]) -> tuple[Block, ...]:
             raise ShiftSpecError(f"Shifts overlap: {format_block(last)} and {format_block(first)}.", "overlap",
                                  first=format_block(last), second=format_block(first))
     return tuple(ordered)
+
+
+def outside_hours(blocks: Iterable[Block], hours: dict[int, list[tuple[time, time]]]) -> list[Block]:
+    """The blocks not inside the desk's opening hours (``BusinessCalendar.hours``) of their weekday.
+
+    Allowed (a desk may staff a back office or an evening line), but worth saying: tickets are
+    routed to the agent then while the desk's business clocks stand still."""
+    def minutes(t: time, end: bool = False) -> int:
+        return DAY_MINUTES if end and t == time(0) else t.hour * 60 + t.minute
+
+    return [b for b in blocks
+            if not any(minutes(a) <= b.start and b.end <= minutes(z, end=True) for a, z in hours.get(b.weekday, ()))]
 
 
 def format_block(block: Block) -> str:

@@ -49,6 +49,7 @@ def counts(desk) -> dict[str, int]:  # type: ignore[no-untyped-def]
         }
 
 
+@pytest.mark.postgres  # Maildir into a PostgreSQL desk too
 def test_new_mail_is_filed_and_moved_to_cur_with_the_seen_flag(desk, cfg, box):
     a = deliver(box, mail(message_id="a@example.pl"), "1700000001.a.host")
     deliver(box, b"garbage, not mail", "1700000002.b.host")
@@ -69,6 +70,7 @@ def test_new_mail_is_filed_and_moved_to_cur_with_the_seen_flag(desk, cfg, box):
     assert counts(desk) == {"tickets": 2, "messages": 2, "seen": 3, "quarantine": 1}
 
 
+@pytest.mark.postgres  # Maildir into a PostgreSQL desk too
 def test_nothing_is_moved_when_the_commit_fails(desk, cfg, box, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
@@ -84,6 +86,7 @@ def test_nothing_is_moved_when_the_commit_fails(desk, cfg, box, monkeypatch):
     assert len(names(box, "new")) == 3 and names(box, "cur") == []
 
 
+@pytest.mark.postgres  # Maildir into a PostgreSQL desk too
 def test_a_crash_between_commit_and_move_files_nothing_twice(desk, cfg, box, monkeypatch):
     for n in range(5):
         deliver(box, mail(message_id=f"{n}@example.pl", subject=f"Sprawa {n}"))
@@ -98,6 +101,7 @@ def test_a_crash_between_commit_and_move_files_nothing_twice(desk, cfg, box, mon
     assert counts(desk)["tickets"] == 5 and counts(desk)["messages"] == 5
 
 
+@pytest.mark.postgres  # Maildir into a PostgreSQL desk too
 def test_an_oversized_file_is_read_only_up_to_its_headers(desk, box):
     cfg = load_mail_config({"from": "bok@firma.example", "max_message_bytes": 10_000})
     deliver(box, mail(message_id="big@example.pl", subject="Duży", attachments=[("a.bin", "application/octet-stream",

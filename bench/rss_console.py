@@ -55,6 +55,11 @@ def main() -> int:
     # The cached desk may be at an older schema than this tree: the copy is brought up, as bench_console does.
     subprocess.run([PYTHON, "-m", "bokdesk", "db", "upgrade", "--db", str(copy)], check=True, capture_output=True)
 
+    from bokdesk import i18n
+
+    i18n.set_language(args.lang)  # what the screen says, in the console's language
+    unassigned, all_open = i18n.pgettext("view", "Unassigned"), i18n.pgettext("view", "All open")
+    priority, search = i18n._("Priority"), i18n._("Search:")
     term = Terminal([PYTHON, "-m", "bokdesk", "--db", str(copy), "--lang", args.lang])
     rows: list[tuple[str, dict[str, str]]] = []
 
@@ -63,18 +68,18 @@ def main() -> int:
             term.settle(quiet=0.3)
         rows.append((label, status(term.pid)))
 
-    term.wait_for("Unassigned")
+    term.wait_for(unassigned)
     stage("first frame (the desk is then opened in a thread)", settle=False)
     time.sleep(4.0)
     stage("desk open and warm (ticket screen built)")
-    term.key(b"3", lambda t: "All open" in t)
-    term.key(b"\r", lambda t: "Priority" in t)
+    term.key(b"3", lambda t: all_open in t)
+    term.key(b"\r", lambda t: priority in t)
     stage("a ticket open")
-    term.key(b"\x1b", lambda t: "All open" in t)
+    term.key(b"\x1b", lambda t: all_open in t)
     term.key(b"\x1b[B", lambda t: True)
-    term.key(b"\r", lambda t: "Priority" in t)
-    term.key(b"\x1b", lambda t: "All open" in t)
-    term.key(b"/", lambda t: "Search:" in t)
+    term.key(b"\r", lambda t: priority in t)
+    term.key(b"\x1b", lambda t: all_open in t)
+    term.key(b"/", lambda t: search in t)
     term.key(b"k", lambda t: True)
     term.key(b"o", lambda t: True, quiet=0.6)
     term.key(b"\x1b", lambda t: True, quiet=0.5)

@@ -102,6 +102,9 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
             import psycopg  # noqa: F401
         except ImportError:
             raise DatabaseError("PostgreSQL needs its driver: pip install 'bokdesk[postgres]' (psycopg 3).") from None
+        from .models import postgresql_partial_indexes
+
+        postgresql_partial_indexes()  # the models' partial indexes, as PostgreSQL declares them
     store = Store(url)
     from .migrate import current_revision, upgrade as run_upgrade
     from .store import KNOWN_REVISIONS, SCHEMA_HEAD

@@ -7,11 +7,29 @@ that these models and the migrated schema agree.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Computed, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from .enums import ACTIVE_SQL, Category, Channel, Priority
+
+
+def _partial(where: str) -> dict[str, Any]:
+    """A partial index's ``WHERE``: SQLite's option, and PostgreSQL's kept aside until a PostgreSQL
+    desk is opened (``postgresql_partial_indexes``). Given to ``Index`` as ``postgresql_where``, it
+    makes SQLAlchemy import its whole PostgreSQL dialect (2.2 MiB, 20 modules) to check the option,
+    in every process, SQLite consoles included."""
+    return {"sqlite_where": text(where), "info": {"postgresql_where": where}}
+
+
+def postgresql_partial_indexes() -> None:
+    """Give the partial indexes their PostgreSQL ``WHERE`` (idempotent; ``open_url`` calls it)."""
+    for table in SQLModel.metadata.tables.values():
+        for index in table.indexes:
+            where = index.info.get("postgresql_where")
+            if where is not None and index.dialect_options["postgresql"]["where"] is None:
+                index.dialect_options["postgresql"]["where"] = text(where)
 
 
 def _enum_code(column: str, values: list[str]) -> str:
@@ -120,9 +138,9 @@ class Ticket(SQLModel, table=True):
         # The queue (core/paging.py, since 0004): active tickets only, in the order of an urgency
         # bucket, carrying every column a view filters on, so a page is a seek and a short walk.
         Index("ix_ticket_active_due", "next_due_at", "created_at", "id", "next_risk_at", "assignee_id", "category",
-              "status", sqlite_where=text(ACTIVE_SQL), postgresql_where=text(ACTIVE_SQL)),
+              "status", **_partial(ACTIVE_SQL)),
         Index("ix_ticket_active_assignee", "assignee_id", "next_due_at", "created_at", "id", "next_risk_at",
-              "category", "status", sqlite_where=text(ACTIVE_SQL), postgresql_where=text(ACTIVE_SQL)),
+              "category", "status", **_partial(ACTIVE_SQL)),
         Index("ix_ticket_customer_created", "customer_id", "created_at"),
         Index("ix_ticket_solved_at", "solved_at"),
         Index("ix_ticket_created_at", "created_at"),
@@ -139,14 +157,11 @@ class Ticket(SQLModel, table=True):
               "resolution_bsecs"),
         Index("ix_ticket_m_first_solved", "first_solved_at", "dims_code", "first_solver_id", "metric_bits",
               "first_resolution_secs", "first_resolution_bsecs"),
-        Index("ix_ticket_m_reopened", "first_solved_at", sqlite_where=text("reopen_count > 0"),
-              postgresql_where=text("reopen_count > 0")),
+        Index("ix_ticket_m_reopened", "first_solved_at", **_partial("reopen_count > 0")),
         Index("ix_ticket_m_complaint_open", "complaint_due_at", "status", "link_kind",
-              sqlite_where=text("complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL"),
-              postgresql_where=text("complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL")),
+              **_partial("complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL")),
         Index("ix_ticket_m_complaint_decided", "complaint_decided_at", "complaint_due_at",
-              sqlite_where=text("complaint_decided_at IS NOT NULL"),
-              postgresql_where=text("complaint_decided_at IS NOT NULL")),
+              **_partial("complaint_decided_at IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -266,8 +281,7 @@ class TicketEvent(SQLModel, table=True):
     __table_args__ = (
         Index("ix_event_ticket_at", "ticket_id", "at"),
         # Agents' activity per hour (core/metrics.py).
-        Index("ix_event_m_agent_at", "at", "agent_id", sqlite_where=text("agent_id IS NOT NULL"),
-              postgresql_where=text("agent_id IS NOT NULL")),
+        Index("ix_event_m_agent_at", "at", "agent_id", **_partial("agent_id IS NOT NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

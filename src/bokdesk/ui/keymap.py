@@ -201,6 +201,8 @@ TEXTUAL_DESCRIPTIONS = (
     N_("Select"), N_("First"), N_("Last"), N_("Page Up"), N_("Page Down"), N_("Go to start"), N_("Go to end"),
     N_("Delete character left"), N_("Delete character right"), N_("Delete all to the right"),
     N_("Move cursor left"), N_("Move cursor left a word"), N_("Select line start"), N_("Select line end"),
+    N_("Scroll Up"), N_("Scroll Down"), N_("Scroll Left"), N_("Scroll Right"), N_("Scroll Home"), N_("Scroll End"),
+    N_("Page Left"), N_("Page Right"),
 )
 
 ALL: tuple[list[BindingType], ...] = (

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bokdesk.ui")
 _IMPORTED = time.perf_counter()
+WARM_UP_QUIET = 0.3  # seconds without a key before a step of the warm-up runs on the event loop
+WARM_UP_STEP = 0.05  # seconds between two steps of the warm-up (keys pressed meanwhile go first)
 
 
 class BokdeskApp(App[int]):
@@ -79,6 +82,7 @@ class BokdeskApp(App[int]):
         self._last_heartbeat = 0.0
         self._force_refresh = False
         self._first_paint_logged = False
+        self._last_input = 0.0  # time.monotonic() of the agent's last key or click
         keymap_config, self._keymap_problems = keymap.keymap_from_config(keys or {})
         if keymap_config:
             self.set_keymap(keymap_config)
@@ -178,21 +182,57 @@ class BokdeskApp(App[int]):
         self._started = True
         self._poll_now(force=True)
         reports = self.actor.role.level >= Role.SUPERVISOR.level
-        self.set_timer(1.0, lambda: self.run_worker(lambda: _warm_up(reports), thread=True, group="warm-up",
-                                                    exit_on_error=False))
-        self.set_timer(1.5, self._prebuild_ticket_screen)
+        self.set_timer(1.0, lambda: self.when_idle(lambda: self.run_worker(
+            lambda: _warm_up(reports), thread=True, group="warm-up", exit_on_error=False)))
+        self.set_timer(1.5, lambda: self.when_idle(self._prebuild_ticket_screen))
         if self.actor.role.level >= Role.ADMIN.level:
             self.set_timer(2.0, self._quarantine_reminder)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def when_idle(self, callback: Callable[[], object], quiet: float = WARM_UP_QUIET) -> None:
+        """Run ``callback`` once no key or click has come for ``quiet`` seconds. Warm-up work on
+        the event loop waits for such a pause, so it never delays the keys of an agent at work."""
+        wait = self._last_input + quiet - time.monotonic()
+        if wait <= 0:
+            callback()
+        else:
+            self.set_timer(wait, lambda: self.when_idle(callback, quiet))
 
     def _prebuild_ticket_screen(self) -> None:
         """Build the reused ticket screen while the agent looks at the queue: Textual composes it
         and parses its CSS once (~150 ms), which the first ticket of a session used to wait for.
-        Off the stack it sits as it does after the first ticket was closed."""
+        Off the stack it sits as it does after the first ticket was closed. Then it rehearses the
+        queue's current ticket off screen (``TicketScreen.rehearse``). Each step waits for a pause
+        in the agent's keys."""
         screen = self.ticket_screen()
         if screen.is_running or screen in self.screen_stack:
             return
         self._load_screen_css(screen)
-        self._get_screen(screen)  # registers it: compose and mount, without showing it
+
+        def build() -> None:
+            if not screen.is_running and screen not in self.screen_stack:
+                self._get_screen(screen)  # registers it: compose and mount, without showing it
+                self.set_timer(WARM_UP_STEP, lambda: self.when_idle(self._rehearse_ticket_screen))
+
+        self.set_timer(WARM_UP_STEP, lambda: self.when_idle(build))
+
+    def _rehearse_ticket_screen(self) -> None:
+        """The first ticket of a session as fast as the next ones: the ticket screen does once, off
+        screen, what opening a ticket does (with the queue's current ticket)."""
+        from .screens.queue import QueueScreen
+
+        screen = self.ticket_screen()
+        if not screen.is_mounted:  # still composing (a busy machine): a little later
+            self.set_timer(WARM_UP_STEP, lambda: self.when_idle(self._rehearse_ticket_screen))
+            return
+        queue = next((s for s in self.screen_stack if isinstance(s, QueueScreen)), None)
+        row = queue.table.current if queue is not None else None
+        if row is not None:
+            screen.rehearse(row.id)
 
     def _quarantine_reminder(self) -> None:
         """Admins are told once at start when e-mails wait in the mail quarantine."""

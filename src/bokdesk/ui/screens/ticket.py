@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,8 @@ from .editor import KEEPER, Composer, Outgoing
 
 Neighbours = Callable[[int, int], "int | None"]
 SLOW_OPEN = 0.25  # seconds: a ticket read slower than this shows "Loading…" first
+REHEARSAL_STEP = 0.05  # seconds between the rehearsal's steps (keys pressed meanwhile go first)
+log = logging.getLogger("bokdesk.ui")
 
 
 @dataclass
@@ -80,6 +83,7 @@ class TicketScreen(DeskScreen[None]):
         self._fingerprint: tuple[Any, ...] | None = None
         self._look: tuple[Any, ...] | None = None
         self._built = False
+        self._rehearsal: object | None = None
 
     @property
     def composer(self) -> Composer:
@@ -122,7 +126,7 @@ class TicketScreen(DeskScreen[None]):
             self.composer.save_draft()
 
     def on_unmount(self) -> None:
-        if self.ticket_id:
+        if self.ticket_id and self._rehearsal is None:
             self._leave(self.ticket_id)
 
     def show(self, ticket_id: int, *, neighbours: Neighbours | None = None,
@@ -145,7 +149,8 @@ class TicketScreen(DeskScreen[None]):
             self.composer.action_close()
         if self.showing_history:
             self.action_history()
-        if self.ticket_id and self.ticket_id != ticket_id:
+        rehearsing, self._rehearsal = self._rehearsal is not None, None  # the agent's ticket goes first
+        if self.ticket_id and self.ticket_id != ticket_id and not rehearsing:
             self._leave(self.ticket_id)
         self.ticket_id = ticket_id
         self._present = present
@@ -188,12 +193,9 @@ class TicketScreen(DeskScreen[None]):
 
     # ------------------------------------------------------------------ loading
 
-    def load(self) -> None:
-        if self._loading:
-            self._stale = True
-            return
-        self._loading = True
-        desk, actor, ticket_id = self.desk, self.actor, self.ticket_id
+    def _reader(self, ticket_id: int) -> Callable[[], Loaded]:
+        """The read of one ticket, everything the screen shows (to run in a thread)."""
+        desk, actor = self.desk, self.actor
         presence = getattr(self.app, "presence", None)
 
         def read() -> Loaded:
@@ -204,6 +206,15 @@ class TicketScreen(DeskScreen[None]):
             mine = {d.kind: d for d in drafts.for_ticket(desk, actor, ticket_id)}
             others = presence.others(ticket_id) if presence is not None and presence.available else []
             return Loaded(detail, mine, others, read_mail_info(desk, detail))
+
+        return read
+
+    def load(self) -> None:
+        if self._loading:
+            self._stale = True
+            return
+        self._loading = True
+        read = self._reader(self.ticket_id)
 
         def done(loaded: Loaded) -> None:
             self._loading = False
@@ -224,6 +235,80 @@ class TicketScreen(DeskScreen[None]):
                 self.dismiss(None)
 
         run_service(self.app, read, done=done, failed=failed, group="ticket-load")
+
+    # ------------------------------------------------------------------ the rehearsal
+
+    def rehearse(self, ticket_id: int) -> None:
+        """Before the first ticket of a session, off screen: do once what opening a ticket does.
+
+        The first ticket of a session used to cost twice what later ones do: SQLAlchemy compiled
+        the detail's statements, Textual restyled the whole never-shown screen on its first push and
+        again for its width's breakpoint class, and laid out and rendered its widgets at the
+        terminal's size for the first time (caches of styles, strips, segments). Here a real ticket
+        (``ticket_id``, the queue's current row) is read, shown in the screen while it is off the
+        stack, laid out at the terminal's size and rendered to nothing, then the screen is emptied
+        again. Nothing reaches the terminal, presence is not told, nothing is written. Each step is
+        its own turn of the event loop and waits for a pause in the agent's keys, so a key waits for
+        one step at most; an agent who opens a ticket first ends the rehearsal (``show``)."""
+        if self._built or self.detail is not None or self._rehearsal is not None or not self.is_mounted:
+            return
+        token = self._rehearsal = object()
+        read = self._reader(ticket_id)
+
+        def going() -> bool:
+            return self._rehearsal is token and self not in self.app.screen_stack
+
+        def idle(step: Callable[[], None]) -> None:  # each step waits for a pause in the agent's keys
+            when_idle = getattr(self.app, "when_idle", None)
+            if when_idle is None:
+                step()
+            else:
+                when_idle(step)
+
+        def work() -> None:
+            try:
+                loaded = read()
+            except Exception:  # noqa: BLE001 - only a warm-up: the first real open does it again
+                log.debug("ticket screen rehearsal: read failed", exc_info=True)
+                return
+            try:
+                self.app.call_from_thread(idle, lambda: fill(loaded))
+            except RuntimeError:  # the app has stopped
+                pass
+
+        def fill(loaded: Loaded) -> None:
+            if going():
+                self.ticket_id = loaded.detail.ticket.id
+                self._show(loaded)
+                self.set_timer(REHEARSAL_STEP, lambda: idle(lay_out))
+
+        def lay_out() -> None:
+            if going():
+                self._rehearse_step(lambda: self._refresh_layout(self.app.size))  # and the breakpoint classes
+                self.set_timer(REHEARSAL_STEP, lambda: idle(render))
+
+        def render() -> None:
+            if going():
+                self._rehearse_step(lambda: self._compositor.render_update(full=True).render_segments(self.app.console))
+                self.set_timer(REHEARSAL_STEP, lambda: idle(finish))
+
+        def finish() -> None:
+            if going():
+                self._rehearsal = None
+                self._clear()
+                self.ticket_id = 0
+                self._look = (self.app.theme, self.app.size)  # styled at this size: the first push needs no restyle
+
+        self.app.run_worker(work, thread=True, group="ticket-rehearsal", exit_on_error=False)
+
+    @staticmethod
+    def _rehearse_step(step: Callable[[], object]) -> None:
+        """A step that uses Textual's internals (``Screen._refresh_layout``, ``Screen._compositor``):
+        if they change, the rehearsal only warms less."""
+        try:
+            step()
+        except Exception:  # noqa: BLE001
+            log.debug("ticket screen rehearsal step failed", exc_info=True)
 
     def _desk_changed(self, update: LiveUpdate) -> None:
         if self.app.screen is self:

@@ -7,7 +7,9 @@ seed``; brought to the current schema with ``bokdesk db upgrade`` on every run).
 for real in a pseudo-terminal (120x40), exactly as an agent starts it; the script types keys and
 times each action **to the frame that shows its result** (a marker the action must paint: the new
 cursor position in the top bar, the first row of the new view, the opened ticket's header and
-customer panel, the first search hit), read from the terminal's output as it arrives.
+customer panel, the first search hit), read from the terminal's output as it arrives. Moves are
+also timed while the console warms up (from its first frame for ``WARM_UP_WINDOW`` seconds, with
+an agent's irregular pauses between keys): the median and the slowest.
 
 Floors are measured in the same run:
 
@@ -27,6 +29,7 @@ import argparse
 import fcntl
 import os
 import pty
+import random
 import re
 import select
 import sqlite3
@@ -178,8 +181,11 @@ def database(size: int, role: str) -> Path:
         sys.exit(f"{path} cannot be brought to this schema ({upgrade.stderr.strip()}); delete it to rebuild it.")
     subprocess.run([PYTHON, "-m", "bokdesk", "agent", "add", login(), "--name", "Bench", "--role", role,
                     "--db", str(path)], capture_output=True)
-    with sqlite3.connect(path) as con:  # the bench's own cache: the role asked for, whatever it was
-        con.execute("UPDATE agent SET role = ?, active = 1 WHERE login = ?", (role, login()))
+    with sqlite3.connect(path) as con:  # the bench's own cache: the role asked for, whatever it was, in the
+        # team with the most unassigned tickets (an agent's view 2 shows their team's and no team's)
+        con.execute("UPDATE agent SET role = ?, active = 1, team_id = (SELECT team_id FROM ticket WHERE status IN "
+                    "('new', 'open', 'pending', 'on_hold') AND assignee_id IS NULL AND team_id IS NOT NULL "
+                    "GROUP BY team_id ORDER BY count(*) DESC, team_id LIMIT 1) WHERE login = ?", (role, login()))
     return path
 
 
@@ -244,7 +250,9 @@ def hello_floor(repeat: int) -> dict[str, float]:
             "key": statistics.median(keys)}
 
 
-ACTIONS = ["move", "page down", "switch view", "open first ticket", "open ticket", "back to queue",
+WARM_UP_WINDOW = 4.0  # seconds after the first frame: the desk opens, the warm-up runs, the ticket screen is built
+ACTIONS = ["move", "move during the warm-up", "move during the warm-up, slowest", "page down", "switch view",
+           "open first ticket", "open ticket", "back to queue",
            "back to queue (kitty Esc)", "search keystroke"]
 
 
@@ -258,14 +266,28 @@ def hello_start(script: str) -> float:
 
 def console_run(path: Path, repeat: int, hello_script: str) -> dict[str, float]:
     facts = Facts(path)
-    starts, hellos, rss = [], [], []
+    starts, hellos, rss, warm_moves = [], [], [], []
+    pauses = random.Random(3)
+    undone = 0
     actions: dict[str, list[float]] = {name: [] for name in ACTIONS}
     for _ in range(repeat):
         hellos.append(hello_start(hello_script))  # the floor, started right before, on the same load
         term = Terminal([PYTHON, "-m", "bokdesk", "--db", str(path), "--lang", "en"])
         starts.append(term.wait_for(facts.start_marker))
+        painted = time.perf_counter()
+        if facts.unassigned >= 2:  # moves while the console warms up (desk attach, warm-up, ticket screen)
+            while time.perf_counter() - painted < WARM_UP_WINDOW:
+                at = position(term.text(), facts.unassigned)[-1]
+                want = 2 if at == 1 else at - 1
+                try:
+                    warm_moves.append(term.key(b"\x1b[B" if want > at else b"\x1b[A",
+                                               lambda t, w=want: position(t, facts.unassigned)[-1:] == [w],
+                                               quiet=0.02, timeout=2.0))
+                except TimeoutError:  # the cursor went back (a page load that began before the move)
+                    undone += 1
+                time.sleep(pauses.uniform(0.03, 0.6))  # an agent reading the rows: short and longer pauses
         term.settle(quiet=1.0)
-        time.sleep(2.0)  # past the start-up work (desk attach, first refresh, warm-up imports in a thread)
+        time.sleep(max(0.0, painted + WARM_UP_WINDOW + 0.5 - time.perf_counter()))  # past the start-up work
         actions["switch view"].append(term.key(b"3", lambda t: re.search(rf"All open\s+1/{facts.open_total:,}\b", t) is not None))
         if facts.open_total >= 4:
             for step in range(2, 5):  # the top bar shows the new position ("2/640") with the moved cursor
@@ -299,6 +321,11 @@ def console_run(path: Path, repeat: int, hello_script: str) -> dict[str, float]:
     result = {"start": statistics.median(starts), "hello start": statistics.median(hellos),
               "peak RSS MiB": statistics.median(rss) / 1024}
     result.update({name: statistics.median(values) for name, values in actions.items() if values})
+    if warm_moves:
+        result["move during the warm-up"] = statistics.median(warm_moves)
+        result["move during the warm-up, slowest"] = max(warm_moves)
+        result["moves during the warm-up"] = len(warm_moves)
+        result["moves undone during the warm-up"] = undone
     return result
 
 
@@ -432,9 +459,14 @@ def main() -> int:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     print(f"\nconsole run as a{'n' if args.role == 'agent' else ''} {args.role}; 120x40 pty; {args.repeat} runs; "
           f"load average before {load_before}, after {load_average()}.")
+    warm = [f"{ui[s]['moves during the warm-up']:.0f}" + (f" ({ui[s]['moves undone during the warm-up']:.0f} undone)"
+                                                          if ui[s]["moves undone during the warm-up"] else "")
+            for s in sizes if "moves during the warm-up" in ui[s]]
     print("Key actions are timed from the key to the frame that shows the result (not to the last byte). "
-          "A plain Escape also waits ~100 ms in Textual's input thread (is it the start of an escape "
-          "sequence?); the kitty keyboard protocol's Escape does not.")
+          "A plain Escape also waits for the console's escape delay (25 ms: is it the start of an escape "
+          "sequence?); the kitty keyboard protocol's Escape does not. "
+          f"Moves during the warm-up: Down/Up in the start view from the first frame to {WARM_UP_WINDOW:.0f} s "
+          f"after it, 0.03-0.6 s apart ({' / '.join(warm) or 'no'} moves per size, all runs).")
     return 0
 
 

@@ -75,13 +75,19 @@ STATEMENTS = (
     """CREATE TRIGGER ticket_search_au AFTER UPDATE OF subject, customer_id ON ticket
         FOR EACH ROW WHEN (OLD.subject IS DISTINCT FROM NEW.subject OR OLD.customer_id IS DISTINCT FROM NEW.customer_id)
         EXECUTE FUNCTION bokdesk_search_ticket()""",
+    # Once per statement, not per row: a bulk insert of many messages (an import) rewrites each
+    # ticket's document once, not once per message.
     """CREATE FUNCTION bokdesk_search_message() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE ticket_search SET body = body || chr(10) || NEW.body WHERE ticket_id = NEW.ticket_id;
+            UPDATE ticket_search s SET body = s.body || chr(10) || added.bodies
+            FROM (SELECT ticket_id, string_agg(body, chr(10) ORDER BY id) AS bodies
+                  FROM new_messages GROUP BY ticket_id) added
+            WHERE s.ticket_id = added.ticket_id;
             RETURN NULL;
         END $$""",
     """CREATE TRIGGER ticket_search_message_ai AFTER INSERT ON message
-        FOR EACH ROW EXECUTE FUNCTION bokdesk_search_message()""",
+        REFERENCING NEW TABLE AS new_messages
+        FOR EACH STATEMENT EXECUTE FUNCTION bokdesk_search_message()""",
     """CREATE FUNCTION bokdesk_search_refresh_customer(wanted integer) RETURNS void LANGUAGE sql
         AS $$ UPDATE ticket_search s SET customer = coalesce(bokdesk_customer_text(wanted), '')
               FROM ticket t WHERE t.customer_id = wanted AND s.ticket_id = t.id $$""",

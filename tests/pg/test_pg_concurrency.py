@@ -132,3 +132,27 @@ def test_timestamps_come_back_in_utc_whatever_the_servers_time_zone(desk, staff,
     tickets.add_note(desk, staff.kasia, ticket_id, "Notatka.")
     with pytest.raises(StaleWrite, match="08:00 UTC"):
         tickets.add_note(desk, staff.ola, ticket_id, "Druga.", expected_version=seen)
+
+
+def test_racing_autosaves_of_one_draft_keep_one_row(desk, staff, store_url, clock):
+    """Two consoles of one agent autosave the same draft at once (read, then insert or update):
+    the write lock makes it one row, never a unique-constraint error."""
+    from bokdesk.core.services import drafts
+
+    ticket_id = _ticket(desk)
+    stores = [open_url(store_url) for _ in range(2)]
+    try:
+        def typing(i: int) -> None:
+            d = Desk(store=stores[i], clock=clock)
+            for n in range(15):
+                drafts.save(d, staff.ola, ticket_id, "reply", f"Szkic {i}.{n}")
+
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(typing, range(2)))
+    finally:
+        for store in stores:
+            store.dispose()
+    assert len(drafts.for_ticket(desk, staff.ola, ticket_id)) == 1
+    assert drafts.load(desk, staff.ola, ticket_id, "reply").body.endswith(".14")
+    drafts.discard(desk, staff.ola, ticket_id, "reply")
+    assert drafts.load(desk, staff.ola, ticket_id, "reply") is None

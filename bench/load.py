@@ -81,11 +81,21 @@ def _wait_for_start(start_file: Path) -> float:
         time.sleep(0.01)
 
 
+def _is_url(db: Path | str) -> bool:
+    return str(db).startswith("postgresql")
+
+
+def _open(db: Path | str, *, create: bool) -> Any:
+    """The desk's store: an SQLite file, or a PostgreSQL database by URL (``--postgres``)."""
+    from bokdesk.core.database import open_store, open_url
+
+    return open_url(str(db)) if _is_url(db) else open_store(Path(db), create=create)
+
+
 def run_worker(args: argparse.Namespace) -> int:
-    from bokdesk.core.database import open_store
     from bokdesk.core.desk import Desk
 
-    store = open_store(Path(args.db), create=False)
+    store = _open(args.db, create=False)
     desk = Desk(store=store)
     log = Log(Path(args.log))
     Path(f"{args.log}.ready").touch()
@@ -228,14 +238,13 @@ def _importer(desk: Any, log: Log, rng: random.Random, deadline: float, think_ms
 # --- setting up the desk -------------------------------------------------------------------------------------
 
 
-def setup(db: Path, agents_n: int, preload: int) -> list[str]:
+def setup(db: Path | str, agents_n: int, preload: int) -> list[str]:
     """A fresh desk: agents in a pull team and a round-robin team, and a backlog of tickets."""
-    from bokdesk.core.database import open_store
     from bokdesk.core.desk import SYSTEM, Desk
     from bokdesk.core.services import agents, policies, tickets
     from bokdesk.core.services.customers import CustomerSpec
 
-    store = open_store(db)
+    store = _open(db, create=True)
     desk = Desk(store=store)
     logins = [f"ag{i:02d}" for i in range(1, agents_n + 1)]
     push = max(1, agents_n // 5)
@@ -396,11 +405,29 @@ def run_backup(db: Path, workdir: Path, phase: Phase) -> dict[str, Any]:
 # --- checking the file afterwards -----------------------------------------------------------------------------------
 
 
-def verify(db: Path, records: list[dict[str, Any]]) -> dict[str, Any]:
-    con = sqlite3.connect(db)
+class _Server:
+    """The few reads of ``verify`` on a PostgreSQL database (sqlite3's ``execute`` shape)."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self._conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+
+    def execute(self, sql: str) -> Any:
+        return self._conn.execute(sql)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def verify(db: Path | str, records: list[dict[str, Any]]) -> dict[str, Any]:
+    con: Any = _Server(str(db)) if _is_url(db) else sqlite3.connect(db)
     try:
-        integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
-        fk = len(con.execute("PRAGMA foreign_key_check").fetchall())
+        if _is_url(db):  # the server checks its own pages and every foreign key on each write
+            integrity, fk = "ok", 0
+        else:
+            integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
+            fk = len(con.execute("PRAGMA foreign_key_check").fetchall())
         agent_ids = {login: i for i, login in con.execute("SELECT id, login FROM agent")}
         logins = {i: login for login, i in agent_ids.items()}
         tickets = {i: (a, s) for i, a, s in con.execute("SELECT id, assignee_id, subject FROM ticket")}
@@ -492,13 +519,14 @@ def print_table(title: str, rows: list[dict[str, Any]]) -> None:
         print(f"{r['op']:<14}{r['count']:>9}{r['per_s']:>9}{r['p50']:>10.1f}{r['p95']:>10.1f}{r['p99']:>10.1f}{r['max']:>10.1f}")
 
 
-def run(agents: int = 30, seconds: float = 60, fault_seconds: float = 30, *, db: Path | None = None,
+def run(agents: int = 30, seconds: float = 60, fault_seconds: float = 30, *, db: Path | str | None = None,
         workdir: Path | None = None, think_ms: float = 5.0, preload: int = PRELOAD, backup: bool = True,
         seed: int = 7, quiet: bool = False) -> dict[str, Any]:
     """Both phases; returns every figure and check (``ok`` says whether all held)."""
     own_dir = workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="bokdesk-load-")) if workdir is None else workdir
     db = db or workdir / "load.db"
+    backup = backup and not _is_url(db)  # `bokdesk db backup` copies files; a server has pg_dump
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
     try:
         say(f"setting up {db}: {agents} agents, {preload} waiting tickets")
@@ -542,7 +570,8 @@ def _all_ok(results: dict[str, Any]) -> bool:
 
 def report(results: dict[str, Any]) -> None:
     load = results["load"]
-    print_table(f"Load: {results['agents']} agents + 1 importer, {results['seconds']:g} s, one SQLite file", load["latency"])
+    where = "one PostgreSQL database" if _is_url(results["db"]) else "one SQLite file"
+    print_table(f"Load: {results['agents']} agents + 1 importer, {results['seconds']:g} s, {where}", load["latency"])
     _print_checks(load)
     if load.get("backup"):
         b = load["backup"]
@@ -581,6 +610,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-backup", action="store_true")
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--postgres", action="store_true",
+                        help="run on a throwaway PostgreSQL server (tests/pgserver.py) instead of an SQLite file")
     parser.add_argument("--worker", choices=["agent", "importer"], help=argparse.SUPPRESS)
     parser.add_argument("--name", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -589,8 +620,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.worker:
         return run_worker(args)
-    results = run(args.agents, args.seconds, args.fault_seconds, think_ms=args.think_ms, preload=args.preload,
-                  backup=not args.no_backup, seed=args.seed)
+    server = None
+    if args.postgres:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        from pgserver import PgServer
+
+        server = PgServer.start()
+    try:
+        db = server.url(server.create_database(prefix="load")) if server else None
+        results = run(args.agents, args.seconds, args.fault_seconds, db=db, think_ms=args.think_ms,
+                      preload=args.preload, backup=not args.no_backup, seed=args.seed)
+    finally:
+        if server is not None:
+            server.stop()
     report(results)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))

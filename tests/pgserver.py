@@ -104,7 +104,7 @@ class PgServer:
         server.proc = subprocess.Popen(
             [str(bindir / "postgres"), "-D", str(data), "-p", str(server.port), "-k", str(root),
              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-             "-c", "full_page_writes=off", "-c", "shared_buffers=32MB", "-c", "max_connections=60",
+             "-c", "full_page_writes=off", "-c", "shared_buffers=32MB", "-c", "max_connections=150",
              "-c", "log_min_messages=warning", "-c", "autovacuum=off",
              # Not UTC, as a server in Poland may be set: the store must ask for UTC itself.
              "-c", "TimeZone=Europe/Warsaw"],

@@ -56,3 +56,21 @@ def test_percentiles_are_nearest_rank() -> None:
     values = [float(v) for v in range(1, 101)]
     assert [bench.percentile(values, p) for p in (50, 95, 99, 100)] == [50.0, 95.0, 99.0, 100.0]
     assert bench.percentile([], 50) == 0.0 and bench.percentile([7.0], 99) == 7.0
+
+
+def test_small_load_and_kill_9_on_postgresql(pg_server, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same run on a PostgreSQL database: writers killed inside their transaction must release
+    the desk's write lock (the server ends their sessions), and every check holds."""
+    bench = load_module()
+    db = pg_server.url(pg_server.create_database(prefix="load"))
+    results = bench.run(agents=6, seconds=5, fault_seconds=5, db=db, workdir=tmp_path, preload=300, quiet=True)
+    with capsys.disabled():
+        bench.report(results)
+    load, faults = results["load"], results["faults"]
+    for part in (load, faults):
+        assert part["lost"] == [] and part["double_takes"] == [] and part["inconsistent"] == []
+        assert part["lock_errors"] == 0 and part["other_errors"] == 0, part["error_samples"]
+        assert part["hung"] == 0
+    assert load["acknowledged"] >= 10 and load["claims"] >= 1 and faults["kills"] >= 1
+    assert load["backup"] is None  # `bokdesk db backup` is for files
+    assert results["ok"]

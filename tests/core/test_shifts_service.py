@@ -48,6 +48,7 @@ def begins(desk):
 # ---------------------------------------------------------------------- writes
 
 
+@pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 def test_agents_cannot_change_the_rota(desk, staff):
     with pytest.raises(PermissionDenied, match="Changing the rota needs the supervisor role"):
         shifts.set_week(desk, staff.ola, "ola", "mon-fri 8-16")
@@ -78,6 +79,7 @@ def test_set_week_is_one_transaction_with_an_audit_row(desk, staff):
     assert rota.rota.follows_desk and rota.week == "desk"
 
 
+@pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 def test_a_bad_week_is_refused_and_changes_nothing(desk, staff):
     shifts.set_week(desk, staff.boss, "ola", "mon-fri 8-16")
     with pytest.raises(ValidationError, match="Shifts overlap"):
@@ -125,6 +127,7 @@ def test_absence_add_list_cancel_with_audit(desk, staff, clock):
 # ---------------------------------------------------------------------- routing
 
 
+@pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 def test_an_available_agent_off_shift_gets_nothing(desk, staff, bok):
     # 09:00: Ola starts at 12:00 today, Kasia is on leave, Marek follows the desk's hours (open).
     shifts.set_week(desk, staff.boss, "ola", "mon-fri 12-20")
@@ -133,6 +136,7 @@ def test_an_available_agent_off_shift_gets_nothing(desk, staff, bok):
     assert got == {staff.boss.id}
 
 
+@pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 def test_routing_follows_the_shift_through_the_day(desk, staff, bok, clock):
     shifts.set_week(desk, staff.boss, "ola", "mon-fri 8-12 13-17")  # a split shift
     shifts.set_week(desk, staff.boss, "kasia", "mon-fri 12-20")
@@ -151,6 +155,7 @@ def test_routing_follows_the_shift_through_the_day(desk, staff, bok, clock):
     assert assignees_at(20) == {None}  # 21:00 local: nobody on shift, the ticket waits in the queue
 
 
+@pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 def test_no_timetable_routes_during_the_desk_hours_only(desk, staff, bok, clock):
     assert create(desk, bok).assignee_id is not None  # Tuesday 09:00: open
     clock.now = clock.now.replace(hour=19)  # 20:00 local: the desk (Mon-Fri 8-16) is closed
@@ -162,6 +167,7 @@ def test_no_timetable_routes_during_the_desk_hours_only(desk, staff, bok, clock)
 # ---------------------------------------------------------------------- presence and roster
 
 
+@pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 def test_presence_says_off_shift_and_absent_even_when_the_status_is_available(desk, staff, bok, clock):
     shifts.set_week(desk, staff.boss, "ola", "mon-fri 12-20")
     shifts.set_week(desk, staff.boss, "marek", "mon-fri 8-16")

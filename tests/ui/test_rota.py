@@ -77,9 +77,13 @@ async def test_supervisor_edits_a_week_in_the_dialog(desk, boss):
         assert "Shifts overlap: mon 08:00-12:00 and mon 11:00-15:00." in str(dialog.query_one("#week-error").render())
         dialog.query_one("#week").value = ""
         await paste(pilot, "pon-czw 12-20, pt 8-16")
+        app.clear_notifications()
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RotaScreen)
+        assert [n.message for n in app._notifications] == [  # noqa: SLF001
+            "The week of Aleksandra Nowak is saved. Outside the desk's opening hours: Mon–Thu 12:00–20:00; new "
+            "tickets are routed to them then, while the SLA clocks stand still."]
         assert week_of(desk, "ola") == "mon-thu 12:00-20:00, fri 08:00-16:00"
         text = screen_text(app)
         assert "Mon–Thu 12:00–20:00, Fri 08:00–16:00" in text

@@ -22,7 +22,16 @@ from textual.widgets.option_list import Option
 
 from ...core.enums import Role
 from ...core.errors import BokdeskError
-from ...core.shifts import AbsenceKind, Block, ShiftSpecError, format_week, local_day, parse_day, parse_week
+from ...core.shifts import (
+    AbsenceKind,
+    Block,
+    ShiftSpecError,
+    format_week,
+    local_day,
+    outside_hours,
+    parse_day,
+    parse_week,
+)
 from ...i18n import _, format_date, format_time, ngettext
 from .. import keymap, labels
 from ..safe_text import assemble, notify, safe_line
@@ -345,8 +354,12 @@ class RotaScreen(DeskScreen[None]):
                 return
             from ...core.services import shifts
 
-            self._write(lambda: shifts.set_week(desk, actor, agent.login, blocks),
-                        _("The week of {name} is saved.").format(name=agent.name), agent.agent_id)
+            message = _("The week of {name} is saved.").format(name=agent.name)
+            outside = outside_hours(blocks, desk.calendar.hours)
+            if outside:  # allowed (an evening line, a back office), but worth knowing
+                message += " " + _("Outside the desk's opening hours: {hours}; new tickets are routed to them then, "
+                                   "while the SLA clocks stand still.").format(hours=week_text(outside))
+            self._write(lambda: shifts.set_week(desk, actor, agent.login, blocks), message, agent.agent_id)
 
         self.app.push_screen(WeekDialog(agent.name, agent.rota.blocks), chosen)
 

@@ -749,7 +749,8 @@ class TicketScreen(DeskScreen[None]):
             )
 
         options = [(p, labels.priority(p.value)) for p in reversed(list(Priority))]
-        self.app.push_screen(ChoiceDialog(_("Set priority"), options, current=Priority(detail.ticket.priority)),
+        self.app.push_screen(ChoiceDialog(_("Set priority (now: {priority})").format(
+            priority=labels.priority(detail.ticket.priority)), options, current=Priority(detail.ticket.priority)),
                              chosen)
 
     def action_solve(self) -> None:

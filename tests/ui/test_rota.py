@@ -49,7 +49,16 @@ async def test_everyone_reads_the_rota_and_an_agent_cannot_change_it(desk, ola):
         assert "Katarzyna Zielińska" in text and "Mon–Fri 08:00–16:00" in text and "desk hours" in text
         assert "No timetable of their own" not in text  # Kasia has her own week
         assert "on leave" in text and "urlop wypoczynkowy" in text  # Wednesday to Friday, in the week below
-        assert 'bokdesk agent shift set kasia "mon-fri 08:00-16:00"' in text
+        assert 'bokdesk agent shift set kasia "mon-fri 08:00-16:00"' in text and "This week" in text
+        await pilot.press("left_square_bracket")  # nothing before this week
+        await pilot.press(*["right_square_bracket"] * 4)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Week of 21/12/2026" in text and "◂ today" not in text
+        assert "holiday: Wigilia Bożego Narodzenia" in text and "holiday: Boże Narodzenie" in text
+        await pilot.press(*["right_square_bracket"] * 10)  # eight weeks ahead at most
+        await settle(pilot)
+        assert "Week of 18/01/2027" in screen_text(app)
         shown = {b.binding.id for b in app.screen.active_bindings.values() if app.screen.check_action(b.binding.action, ())}
         assert "rota.back" in shown and not shown & {"rota.edit", "rota.absence", "rota.cancel"}
         assert "Edit week" not in text and "Add absence" not in text  # not in the key bar

@@ -189,6 +189,8 @@ ROTA: list[BindingType] = [
     _b("e", "edit_week", N_("Edit week"), "rota.edit"),
     _b("a", "add_absence", N_("Add absence"), "rota.absence"),
     _b("c", "cancel_absence", N_("Cancel absence"), "rota.cancel", show=False),
+    _b("right_square_bracket", "week(1)", N_("Next week"), "rota.next_week", show=False, key_display="]"),
+    _b("left_square_bracket", "week(-1)", N_("Previous week"), "rota.previous_week", show=False, key_display="["),
     _b("ctrl+r", "reload", N_("Reload"), "rota.reload", show=False),
     _b("escape", "back", N_("Back"), "rota.back"),
 ]

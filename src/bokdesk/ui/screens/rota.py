@@ -54,6 +54,7 @@ MUTED = "$text-muted"
 GAP = "  "
 SEPARATOR = "not bold"  # gaps and padding are runs of their own (see ``DeskScreen.set_top``)
 WIDE = 100  # from this width the team and the week are shown in the list
+MAX_WEEKS = 8  # how many weeks ahead the detail goes (the services read absences nine weeks ahead)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class RotaScreen(DeskScreen[None]):
         self._loading = False
         self._again = False
         self._timer: Any = None
+        self.week_offset = 0  # the week shown under the list: this one, or one of the next MAX_WEEKS
 
     @property
     def can_edit(self) -> bool:
@@ -284,7 +286,9 @@ class RotaScreen(DeskScreen[None]):
         else:
             out.append(assemble((_("Week") + " ", MUTED), week_text(rota.blocks)))
         out.append(Content(""))
-        monday = data.today - timedelta(days=data.today.weekday())
+        monday = data.today - timedelta(days=data.today.weekday()) + timedelta(weeks=self.week_offset)
+        heading = _("This week") if self.week_offset == 0 else _("Week of {day}").format(day=day_text(monday))
+        out.append(assemble((heading, "bold"), (GAP, SEPARATOR), (_("[ ] other weeks"), MUTED)))
         names = day_names()
         for offset in range(7):
             day = monday + timedelta(days=offset)
@@ -402,6 +406,13 @@ class RotaScreen(DeskScreen[None]):
         text = assemble(safe_line(agent.name, "bold"), (GAP, SEPARATOR), absence_label(absence.kind), GAP,
                         f"{day_text(absence.first_day)} – {day_text(absence.last_day)}")
         self.app.push_screen(ConfirmDialog(_("Cancel this absence?"), text), chosen)
+
+    def action_week(self, step: int) -> None:
+        """Show the next or the previous week (this week and the next eight: absences are read that far)."""
+        offset = min(MAX_WEEKS, max(0, self.week_offset + step))
+        if offset != self.week_offset:
+            self.week_offset = offset
+            self._detail()
 
     def action_reload(self) -> None:
         self.load()

@@ -52,6 +52,14 @@ def test_parse_and_format_a_week(spec, week):
     assert parse_week(format_week(blocks)) == blocks  # what we print reads back the same
 
 
+def test_the_week_as_the_console_shows_it_reads_back():
+    """What the rota screen shows (Babel's day names, en dashes) can be typed back as it is."""
+    expected = parse_week("mon-fri 8-16, sat 9-13")
+    assert parse_week("pon.–pt. 08:00–16:00, sob. 09:00–13:00") == expected
+    assert parse_week("Mon–Fri 08:00–16:00, Sat 09:00–13:00") == expected
+    assert parse_week("śr.+czw. 8-16, niedz. 10-12") == parse_week("wed+thu 8-16, sun 10-12")
+
+
 def test_desk_hours_is_the_empty_week():
     assert parse_week("desk") == () == parse_week("  ")
     assert format_week(()) == "desk"

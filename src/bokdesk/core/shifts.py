@@ -349,7 +349,7 @@ def parse_week(spec: str) -> tuple[Block, ...]:
                 if ranges:
                     raise ShiftSpecError(f"Days after hours in {group!r}; write the days first.", "days_after_hours",
                                          group=group)
-                group_days.extend(_days(token, group))
+                group_days.extend(_days(token.replace(".", ""), group))  # "pon.-pt." as the console shows it
         if group_days:
             days = group_days
             for d in days:

@@ -94,12 +94,19 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
-def _row_label(row: CannedRow) -> Content:
+def _row_label(row: CannedRow, *, two_lines: bool = False) -> Content:
+    """One line (the editor's picker: as many answers as fit), or two (the manager's narrow list: the
+    title and shortcut, then the language, scope and use, so a row never wraps mid-way)."""
     scope = _("shared") if row.shared else _("personal")
+    used = _("used {n}×").format(n=row.usage)
+    if two_lines:
+        return assemble(
+            safe_line(row.title, "bold", limit=40), "  ", ("/" + row.shortcut, "$text-accent"), "\n  ",
+            (f"{row.language.upper()} · {scope} · {used}", "$text-muted"),
+        )
     return assemble(
         safe_line(row.title, "bold", limit=40), "  ", ("/" + row.shortcut, "$text-accent"), "  ",
-        (row.language.upper(), "$text-muted"), " ", (scope, "$text-muted"), " ",
-        (_("used {n}×").format(n=row.usage), "$text-muted"),
+        (row.language.upper(), "$text-muted"), " ", (scope, "$text-muted"), " ", (used, "$text-muted"),
     )
 
 
@@ -181,7 +188,7 @@ class CannedScreen(DeskScreen[None]):
         if previous is None and listing.highlighted is not None and listing.highlighted < len(self.shown):
             previous = None
         listing.clear_options()
-        listing.add_options([Option(_row_label(row), id=str(row.id)) for row in self.shown])
+        listing.add_options([Option(_row_label(row, two_lines=True), id=str(row.id)) for row in self.shown])
         if self.shown:
             index = next((i for i, r in enumerate(self.shown) if r.id == select_id), 0)
             listing.highlighted = index

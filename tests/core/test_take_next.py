@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from bokdesk.core import paging
@@ -34,6 +35,7 @@ def _teams(desk: Any) -> dict[str, int]:
         return {t.name: t.id for t in session.exec(select(Team)).all()}  # type: ignore[misc]
 
 
+@pytest.mark.postgres
 def test_an_agent_is_offered_their_teams_tickets_and_those_of_no_team(desk: Any, staff: Any, clock: Any) -> None:
     teams = _teams(desk)
     loner = agents.actor_of(agents.add_agent(desk, staff.admin, "root", "Roman Bez Zespołu"))
@@ -61,6 +63,7 @@ def test_an_agent_is_offered_their_teams_tickets_and_those_of_no_team(desk: Any,
     assert tickets.take_next(desk, staff.dev).id == dev_urgent
 
 
+@pytest.mark.postgres
 def test_a_ticket_of_no_team_taken_by_a_team_agent_joins_their_team(desk: Any, staff: Any) -> None:
     teams = _teams(desk)
     number = _ticket(desk, 1, None)

@@ -202,3 +202,17 @@ def test_blocks_outside_the_desk_hours_are_named():
     desk = {0: [(time(8), time(16))], 5: [(time(9), time(14))], 6: [(time(20), time(0))]}
     week = parse_week("mon 8-12 13-16, tue 9-10, sat 9-15, sun 20-24")
     assert [format_block(b) for b in outside_hours(week, desk)] == ["tue 09:00-10:00", "sat 09:00-15:00"]
+
+
+@pytest.mark.parametrize("start", [datetime(2026, 3, 23), datetime(2026, 10, 19), datetime(2026, 12, 21)])
+def test_the_quick_on_shift_agrees_with_the_full_state(start):
+    """Routing asks ``on_shift`` (today's and yesterday's shifts); ``state`` walks the runs. Every
+    quarter of an hour for a week around each clock change and over Christmas, they agree."""
+    from datetime import timedelta
+
+    rota_ = rota("mon-fri 8-12 12:30-16, sat 22-6, sun 02:30-04:00",
+                 Absence(start.date() + timedelta(days=2), start.date() + timedelta(days=2)))
+    at = start
+    while at < start + timedelta(days=8):
+        assert rota_.on_shift(at) == rota_.state(at).on_shift, at
+        at += timedelta(minutes=15)

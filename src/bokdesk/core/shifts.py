@@ -222,7 +222,12 @@ class Rota:
                           follows_desk=self.follows_desk)
 
     def on_shift(self, at: datetime) -> bool:
-        return self.state(at).on_shift
+        """On shift at ``at`` (naive UTC or aware): a shift of that local day or the one before
+        (past midnight) covers it. Routing asks this for every candidate; ``state`` says more."""
+        if at.tzinfo is not None:
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        day = local_day(self.calendar, at)
+        return any(a <= at < b for d in (day - _ONE_DAY, day) for a, b in self.shifts_on(d))
 
     # ------------------------------------------------------------------ internals
 

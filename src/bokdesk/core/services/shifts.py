@@ -97,27 +97,29 @@ def _blocks(rows: Iterable[AgentShift]) -> tuple[Block, ...]:
     return tuple(sorted(Block(r.weekday, r.start_minute, r.end_minute) for r in rows))
 
 
-def _absence(row: AgentAbsence) -> Absence:
-    return Absence(row.first_day, row.last_day, row.kind, row.note, row.id)
-
-
 def load_rotas(session: Session, desk: Desk, agent_ids: list[int], day: date) -> dict[int, Rota]:
     """Each agent's rota, with the absences from the day before ``day`` to nine weeks after it
     (inside the caller's session: routing reads it in its write transaction)."""
     if not agent_ids:
         return {}
-    blocks: dict[int, list[AgentShift]] = {a: [] for a in agent_ids}
-    for row in session.exec(select(AgentShift).where(col(AgentShift.agent_id).in_(agent_ids))).all():
-        blocks[row.agent_id].append(row)
+    # Plain columns, not ORM objects: routing reads this inside the write transaction of every
+    # new ticket, for every candidate of the team.
+    blocks: dict[int, list[Block]] = {a: [] for a in agent_ids}
+    for agent_id, weekday, start, end in session.exec(
+        select(AgentShift.agent_id, AgentShift.weekday, AgentShift.start_minute, AgentShift.end_minute)
+        .where(col(AgentShift.agent_id).in_(agent_ids))
+    ).all():
+        blocks[agent_id].append(Block(weekday, start, end))
     absences: dict[int, list[Absence]] = {a: [] for a in agent_ids}
-    for row in session.exec(
-        select(AgentAbsence)
+    for agent_id, first, last, kind, note, absence_id in session.exec(
+        select(AgentAbsence.agent_id, AgentAbsence.first_day, AgentAbsence.last_day, AgentAbsence.kind,
+               AgentAbsence.note, AgentAbsence.id)
         .where(col(AgentAbsence.agent_id).in_(agent_ids), col(AgentAbsence.last_day) >= day - _BEFORE,
                col(AgentAbsence.first_day) <= day + _AHEAD)
         .order_by(col(AgentAbsence.first_day), col(AgentAbsence.id))
     ).all():
-        absences[row.agent_id].append(_absence(row))
-    return {a: Rota(desk.calendar, _blocks(blocks[a]), tuple(absences[a])) for a in agent_ids}
+        absences[agent_id].append(Absence(first, last, kind, note, absence_id))
+    return {a: Rota(desk.calendar, tuple(sorted(blocks[a])), tuple(absences[a])) for a in agent_ids}
 
 
 def on_shift_ids(session: Session, desk: Desk, agent_ids: list[int], at: datetime) -> set[int]:

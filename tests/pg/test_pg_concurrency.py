@@ -156,3 +156,27 @@ def test_racing_autosaves_of_one_draft_keep_one_row(desk, staff, store_url, cloc
     assert drafts.load(desk, staff.ola, ticket_id, "reply").body.endswith(".14")
     drafts.discard(desk, staff.ola, ticket_id, "reply")
     assert drafts.load(desk, staff.ola, ticket_id, "reply") is None
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_a_write_that_waits_too_long_fails_whole_with_the_busy_message(desk, staff, store_url, clock):
+    """As SQLite's busy timeout: past lock_timeout the waiting write fails with the desk's message."""
+    from bokdesk.core.errors import DatabaseError
+
+    ticket_id = _ticket(desk)
+    other = open_url(store_url)
+    try:
+        with desk.store.write() as session:
+            session.execute(text("SELECT 1"))  # the transaction begins: it holds the desk's write lock
+            with other.engine.connect() as conn:
+                conn.exec_driver_sql("SET lock_timeout = 200")  # not 30 s in a test
+                conn.commit()
+            with pytest.raises(DatabaseError, match="stayed busy"):
+                with other.write() as waiting:
+                    waiting.execute(text("UPDATE ticket SET subject = 'x' WHERE id = :id"), {"id": ticket_id})
+    finally:
+        other.dispose()
+    with desk.store.read() as session:
+        assert session.get(Ticket, ticket_id).subject == "Sprawa 0"
+    with desk.store.read() as session:
+        assert session.execute(text("SHOW lock_timeout")).scalar() == "30s"

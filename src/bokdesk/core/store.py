@@ -170,8 +170,7 @@ def _install_postgres_settings(engine: Engine) -> None:
         if options.get("isolation_level") == "AUTOCOMMIT":
             return  # no transaction to shape (the change signal's connection)
         if options.get("bokdesk_write", False):
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")  # lock_timeout: 30 s
         else:
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
@@ -204,7 +203,8 @@ class Store:
         elif url.startswith("postgresql"):
             # Every session in UTC, whatever the server's TimeZone: timestamps then come back in
             # UTC as SQLite gives them (history says "09:00 UTC", the calendar converts itself).
-            connect_args = {"options": "-c timezone=UTC"}
+            # A lock is waited for as long as SQLite's busy timeout, then the write fails whole.
+            connect_args = {"options": f"-c timezone=UTC -c lock_timeout={BUSY_TIMEOUT_MS}"}
         self.engine = create_engine(url, connect_args=connect_args, echo=echo)
         self.is_postgres = self.engine.dialect.name == "postgresql"
         if self.is_sqlite:

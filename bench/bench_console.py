@@ -313,7 +313,7 @@ def console_run(path: Path, repeat: int, hello_script: str) -> dict[str, float]:
                                                quiet=0.02, timeout=2.0))
                 except TimeoutError:  # the cursor went back (a page load that began before the move)
                     undone += 1
-                time.sleep(pauses.uniform(0.03, 0.6))  # an agent reading the rows: short and longer pauses
+                time.sleep(pauses.uniform(0.03, 1.5))  # an agent reading the rows: short and longer pauses
         term.settle(quiet=1.0)
         time.sleep(max(0.0, painted + WARM_UP_WINDOW + 0.5 - time.perf_counter()))  # past the start-up work
         actions["switch view"].append(term.key(b"3", lambda t: re.search(rf"All open\s+1/{facts.open_total:,}\b", t) is not None))
@@ -494,7 +494,7 @@ def main() -> int:
           "A plain Escape also waits for the console's escape delay (25 ms: is it the start of an escape "
           "sequence?); the kitty keyboard protocol's Escape does not. "
           f"Moves during the warm-up: Down/Up in the start view from {WARM_UP_FROM} s to {WARM_UP_WINDOW:.0f} s "
-          f"after the first frame, 0.03-0.6 s apart ({' / '.join(warm) or 'no'} moves per size, all runs).")
+          f"after the first frame, 0.03-1.5 s apart ({' / '.join(warm) or 'no'} moves per size, all runs).")
     return 0
 
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bokdesk.ui")
 _IMPORTED = time.perf_counter()
-WARM_UP_QUIET = 0.3  # seconds without a key before a step of the warm-up runs on the event loop
+WARM_UP_QUIET = 1.0  # seconds without a key or click before a step of the warm-up runs on the event loop
 WARM_UP_STEP = 0.05  # seconds between two steps of the warm-up (keys pressed meanwhile go first)
 
 

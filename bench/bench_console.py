@@ -315,7 +315,7 @@ def console_run(path: Path, repeat: int, hello_script: str) -> dict[str, float]:
                     undone += 1
                 time.sleep(pauses.uniform(0.03, 1.5))  # an agent reading the rows: short and longer pauses
         term.settle(quiet=1.0)
-        time.sleep(max(0.0, painted + WARM_UP_WINDOW + 0.5 - time.perf_counter()))  # past the start-up work
+        time.sleep(2.0)  # the agent reads for a moment: the warm-up runs in such a pause (1 s without a key)
         actions["switch view"].append(term.key(b"3", lambda t: re.search(rf"All open\s+1/{facts.open_total:,}\b", t) is not None))
         if facts.open_total >= 4:
             for step in range(2, 5):  # the top bar shows the new position ("2/640") with the moved cursor

@@ -389,12 +389,18 @@ class BokdeskApp(App[int]):
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Type an action: take, reply…")))
 
+    def _role_allows(self, binding_id: str | None) -> bool:
+        """Whether the agent's role may use an app-wide action: the palette offers nothing that only
+        refuses (the key itself still explains the refusal)."""
+        needed = {"app.stats": Role.SUPERVISOR, "app.quarantine": Role.ADMIN}.get(binding_id or "")
+        return needed is None or self.actor.role.level >= needed.level
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding: Binding = active.binding
             if (not binding.description or binding.action in seen or not active.enabled
-                    or binding.action == "command_palette"):
+                    or binding.action == "command_palette" or not self._role_allows(binding.id)):
                 continue
             seen.add(binding.action)
             keys = self.get_key_display(binding)

@@ -80,24 +80,26 @@ CALL_LOGS = ["Rozmowa telefoniczna: klient pytał o status zamówienia, wyjaśni
 HANDOVER_NOTES = ["Błąd po stronie aplikacji, proszę o analizę logów z 14:20.",
                   "Klient potwierdził, że problem występuje na Androidzie 14; zrzuty ekranu w wątku."]
 
+# Polish letters greet with a plain "Dzień dobry,": a first name in the nominative ("Dzień dobry Katarzyna")
+# reads as a mistake, and the vocative cannot be filled in from a name. English ones greet by name.
 CANNED = [
     ("Powitanie", "powitanie", "pl", None,
-     "Dzień dobry {{customer_first_name}},\n\ndziękujemy za kontakt z {{desk_name}}. "
+     "Dzień dobry,\n\ndziękujemy za kontakt z {{desk_name}}. "
      "Zgłoszenie otrzymało numer #{{ticket_number}}.\n\nPozdrawiam,\n{{agent_name}}"),
     ("Greeting", "greeting", "en", None,
      "Hello {{customer_first_name}},\n\nthank you for contacting {{desk_name}}. "
      "Your request is number #{{ticket_number}}.\n\nKind regards,\n{{agent_name}}"),
     ("Reset hasła", "reset-hasla", "pl", "problem",
-     "Dzień dobry {{customer_name}},\n\nhasło zostało zresetowane. Link do ustawienia nowego hasła wysłaliśmy "
+     "Dzień dobry,\n\nhasło zostało zresetowane. Link do ustawienia nowego hasła wysłaliśmy "
      "e-mailem; jest ważny 24 godziny.\n\nPozdrawiam,\n{{agent_name}}"),
     ("Password reset", "password-reset", "en", "problem",
      "Hello {{customer_name}},\n\nwe have reset your password. The link to set a new one is in your inbox and "
      "is valid for 24 hours.\n\nKind regards,\n{{agent_name}}"),
     ("Reklamacja przyjęta", "reklamacja-ok", "pl", "complaint",
-     "Dzień dobry {{customer_name}},\n\ninformujemy, że reklamacja w sprawie \"{{ticket_subject}}\" została "
+     "Dzień dobry,\n\ninformujemy, że reklamacja w sprawie „{{ticket_subject}}” została "
      "uznana. Zwrot środków nastąpi w ciągu 14 dni.\n\nZ poważaniem,\n{{agent_name}}"),
     ("Reklamacja odrzucona", "reklamacja-nie", "pl", "complaint",
-     "Dzień dobry {{customer_name}},\n\npo analizie zgłoszenia #{{ticket_number}} reklamacja nie może zostać "
+     "Dzień dobry,\n\npo analizie zgłoszenia #{{ticket_number}} reklamacja nie może zostać "
      "uznana, ponieważ ...\n\nZ poważaniem,\n{{agent_name}}"),
     ("Complaint accepted", "complaint-ok", "en", "complaint",
      "Hello {{customer_name}},\n\nyour complaint about \"{{ticket_subject}}\" has been accepted. We will refund "

@@ -194,7 +194,7 @@ async def test_assign_dialog_says_each_agents_shift(desk, boss):
         options = app.screen.query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
     said = dict(p.split("\n", 1) for p in prompts if "\n" in p)
-    assert said["Ewa Dąbrowska  BOK Warszawa"] == "  ○ off shift · from Wed 08:00 · 5 tickets in work"
+    assert said["Ewa Dąbrowska  BOK Warszawa"] == "  ○ off shift · starts Wed 08:00 · 5 tickets in work"
     assert said["Piotr Kamiński  BOK Warszawa"] == "  ✕ sick until 27/11/2026 · 3 tickets in work"
     assert said["Aleksandra Nowak  BOK Warszawa  (current)"] == "  ○ offline · shift until 16:00 · 1 ticket in work"
     assert all(len(line) <= 76 for p in prompts for line in p.splitlines())  # fits the dialog at 80 columns

@@ -1,5 +1,5 @@
 """How the console says an agent's rota: the week in the agent's language, and their state now
-("● here · until 16:00", "○ off shift · from Thu 08:00", "✕ on leave until 27.11.2026").
+("● here · until 16:00", "○ off shift · starts Thu 08:00", "✕ on leave until 27.11.2026").
 
 Used by the assign dialog and the rota screen, so both say it the same way.
 """
@@ -77,7 +77,7 @@ def state_label(state: str, tz: tzinfo, now: datetime, *, shift_until: datetime 
             _("shift until {time}").format(time=until)
         return assemble(label, (" ", SEPARATOR), ("· " + text, MUTED))
     if state == "off_shift" and next_shift is not None:
-        return assemble(label, (" ", SEPARATOR), ("· " + _("from {time}").format(time=when_text(next_shift, tz, now)),
+        return assemble(label, (" ", SEPARATOR), ("· " + _("starts {time}").format(time=when_text(next_shift, tz, now)),
                                                   MUTED))
     return assemble(label)
 

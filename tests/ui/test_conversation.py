@@ -220,6 +220,8 @@ async def test_the_reply_editor_shows_to_and_cc_as_the_outbox_will_send(desk, ol
             await settle(pilot)
             [row] = outbox_rows(desk, ticket_id=ticket_id)
             assert (row.to_addr, row.cc_addrs) == ("zofia.w@example.pl", "jan.w@example.pl")
+            said = [n.message for n in app._notifications]  # noqa: SLF001
+            assert "Odpowiedź zapisana; e-mail do zofia.w@example.pl czeka w kolejce do wysłania" in said
             # A customer without an e-mail address: the editor says the reply will not be e-mailed.
             pilot.app.pop_screen()
             await settle(pilot)
@@ -234,5 +236,16 @@ async def test_the_reply_editor_shows_to_and_cc_as_the_outbox_will_send(desk, ol
             await pilot.press("i")
             await settle(pilot)
             assert not screen.query_one("#composer-to").display
+            # Sent anyway, the agent is told it was stored and not e-mailed.
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            await paste(pilot, "Dzień dobry, oddzwonimy jutro.")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert outbox_rows(desk, ticket_id=phone.id) == []
+            said = [n.message for n in app._notifications]  # noqa: SLF001
+            assert "Odpowiedź zapisana; nie wysłano e-maila (klient nie ma adresu e-mail)" in said
     finally:
         i18n.set_language("en")

@@ -600,7 +600,8 @@ class TicketScreen(DeskScreen[None]):
         desk, actor, ticket_id = self.desk, self.actor, self.ticket_id
         from ...core.services import tickets
 
-        def send() -> None:
+        def send() -> str | None:
+            """Store it; for a reply, also say where its e-mail goes (None: nowhere)."""
             try:
                 if out.kind == "reply":
                     tickets.reply(desk, actor, ticket_id, out.body, expected_version=out.base_version,
@@ -615,14 +616,24 @@ class TicketScreen(DeskScreen[None]):
                 KEEPER.settle(desk, actor, ticket_id, out.kind, sent=False, text=out.body, base=out.base_version)
                 raise
             KEEPER.settle(desk, actor, ticket_id, out.kind, sent=True, text="", base=None)
+            if out.kind != "reply":
+                return None
+            from ...channels.view import reply_recipients
 
-        def done(_result: None) -> None:
+            return reply_recipients(desk, ticket_id)[0]
+
+        def done(to: str | None) -> None:
             self.composer.mark_sent()
             self.drafts.pop(out.kind, None)
             self.composer.display = False
             self.query_one("#conversation").focus()
-            sent = {"reply": _("Reply sent"), "call": _("Call logged"), "note": _("Note added")}[out.kind]
-            notify(self.app, sent, title=_("Ticket #{number}").format(number=ticket_id))
+            if out.kind != "reply":
+                said = _("Call logged") if out.kind == "call" else _("Note added")
+            elif to:  # the outbox sends it; the message's border follows its delivery
+                said = _("Reply saved; its e-mail to {address} is queued for sending").format(address=to)
+            else:
+                said = _("Reply saved; not e-mailed (the customer has no e-mail address)")
+            notify(self.app, said, title=_("Ticket #{number}").format(number=ticket_id))
             self._presence("viewing")
             self.load()
             self.app.request_refresh()  # type: ignore[attr-defined]

@@ -6,10 +6,10 @@ import pytest
 from ui_helpers import focus, make_app, paste, settle, type_text
 
 from bokdesk import i18n
-from bokdesk.core.errors import BokdeskError
+from bokdesk.core.errors import BokdeskError, StaleWrite
 from bokdesk.core.services import tickets
 from bokdesk.core.services.customers import CustomerSpec
-from bokdesk.ui.errors import MESSAGES, translate
+from bokdesk.ui.errors import MESSAGES, describe, translate
 from bokdesk.ui.screens.new_ticket import NewTicketScreen
 
 
@@ -78,3 +78,23 @@ def test_the_table_knows_the_messages_the_core_raises(desk, ola, polish):
 def test_every_message_of_the_table_is_in_the_polish_catalog(polish):
     for _pattern, message in MESSAGES:
         assert i18n._(message) != message, message
+
+
+def test_a_stale_write_says_when_in_the_desks_time_and_language(desk, ola, polish):
+    """The conflict names the other agent's change in the desk's local time, the language's way (the
+    core's line says UTC for the command line); a canned response's conflict names the response."""
+    ticket = tickets.create_ticket(desk, ola, tickets.NewTicket(
+        subject="Faktura", customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl")))
+    tickets.add_note(desk, ola, ticket.id, "Sprawdzam.")
+    with pytest.raises(StaleWrite) as caught:
+        tickets.add_note(desk, ola, ticket.id, "Za późno.", expected_version=ticket.version)
+    error = caught.value
+    assert error.changed_at is not None and "UTC" in str(error)
+    local = i18n.format_datetime(error.changed_at, desk.calendar.tz)
+    said = describe(error, desk.calendar.tz)
+    assert said == f"Zgłoszenie #{ticket.id} zostało zmienione przez: {ola.name} ({local}) po tym, jak je otworzono."
+    assert "UTC" not in said
+    canned_error = StaleWrite(7, "another agent", "2026-11-24 13:30 UTC", 1, 2, changed_at=error.changed_at,
+                              what="Canned response")
+    assert describe(canned_error, desk.calendar.tz).startswith("Szablon #7 ")
+    assert local in describe(canned_error, desk.calendar.tz)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class BokdeskError(Exception):
     """Base of every error a user may see; ``str(err)`` is the one-line message."""
@@ -57,15 +59,18 @@ class AlreadyTaken(Conflict):
 
 
 class StaleWrite(Conflict):
-    """The ticket changed since the agent loaded it."""
+    """The ticket (or canned response) changed since the agent loaded it."""
 
-    def __init__(self, ticket_id: int, by_name: str, at: str, expected: int, actual: int) -> None:
+    def __init__(self, ticket_id: int, by_name: str, at: str, expected: int, actual: int, *,
+                 changed_at: datetime | None = None, what: str = "Ticket") -> None:
         super().__init__(
-            f"Ticket #{ticket_id} was changed by {by_name} at {at} after you opened it; "
+            f"{what} #{ticket_id} was changed by {by_name} at {at} after you opened it; "
             "reload it and try again."
         )
         self.ticket_id = ticket_id
         self.by_name = by_name
         self.at = at
+        self.changed_at = changed_at  # naive UTC, for a console to say in the desk's time
+        self.what = what
         self.expected = expected
         self.actual = actual

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import tzinfo
 
 from ..core.errors import AlreadyTaken, BokdeskError, StaleWrite
-from ..i18n import N_, _
+from ..i18n import N_, _, format_datetime
 from . import labels
 
 _QUOTED = r"(?P<value>'[^']*'|\"[^\"]*\")"
@@ -96,11 +97,15 @@ def translate(message: str) -> str:
     return message
 
 
-def describe(error: BokdeskError) -> str:
-    """The error in the agent's language."""
+def describe(error: BokdeskError, tz: tzinfo | None = None) -> str:
+    """The error in the agent's language; times in ``tz`` (the desk's) when given."""
     if isinstance(error, AlreadyTaken):
         return _("Ticket #{number} is already taken by {name}.").format(number=error.ticket_id, name=error.by_name)
     if isinstance(error, StaleWrite):
+        when = format_datetime(error.changed_at, tz) if error.changed_at is not None and tz is not None else error.at
+        if error.what != "Ticket":
+            return _("Canned response #{number} was changed by another agent at {time} after you opened it.").format(
+                number=error.ticket_id, time=when)
         return _("Ticket #{number} was changed by {name} at {time} after you opened it.").format(
-            number=error.ticket_id, name=error.by_name, time=error.at)
+            number=error.ticket_id, name=error.by_name, time=when)
     return translate(str(error))

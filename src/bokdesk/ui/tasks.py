@@ -56,15 +56,17 @@ def run_service(
     app.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
 
-def describe(error: BokdeskError) -> str:
-    """The error in the agent's language (``ui.errors`` maps the core's messages)."""
+def describe(error: BokdeskError, app: App[Any] | None = None) -> str:
+    """The error in the agent's language (``ui.errors`` maps the core's messages), times in the
+    desk's time zone when the app is given."""
     from .errors import describe as in_language
 
-    return in_language(error)
+    desk = getattr(app, "desk", None)
+    return in_language(error, desk.calendar.tz if desk is not None else None)
 
 
 def show_error(app: App[Any], error: BokdeskError) -> None:
-    notify(app, describe(error), title=_("Not done"), severity="error", timeout=8)
+    notify(app, describe(error, app), title=_("Not done"), severity="error", timeout=8)
 
 
 def show_unexpected(app: App[Any], error: Exception) -> None:

@@ -75,7 +75,8 @@ def update(desk: Desk, actor: Actor, canned_id: int, data: CannedInput, *, expec
             raise NotFound(f"Canned response #{canned_id} does not exist.")
         _may_edit(actor, row, data.shared)
         if expected_version is not None and row.version != expected_version:
-            raise StaleWrite(canned_id, "another agent", row.updated_at.strftime("%Y-%m-%d %H:%M UTC"), expected_version, row.version)
+            raise StaleWrite(canned_id, "another agent", row.updated_at.strftime("%Y-%m-%d %H:%M UTC"), expected_version,
+                             row.version, changed_at=row.updated_at, what="Canned response")
         row.title = data.title.strip()
         row.shortcut = data.shortcut.strip()
         row.body = data.body

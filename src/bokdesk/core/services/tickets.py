@@ -83,7 +83,7 @@ def load_for_write(session: Session, ticket_id: int, expected_version: int | Non
         ).first()
         by = last.actor if last else "someone"
         at = last.at.strftime("%Y-%m-%d %H:%M UTC") if last else "an unknown time"
-        raise StaleWrite(ticket_id, by, at, expected_version, ticket.version)
+        raise StaleWrite(ticket_id, by, at, expected_version, ticket.version, changed_at=last.at if last else None)
     return ticket
 
 

@@ -371,7 +371,7 @@ class CannedForm(ModalScreen[int]):
             self.dismiss(canned_id)
 
         def failed(error: BokdeskError) -> None:
-            notify(app, describe(error), title=_("Not saved"), severity="error", timeout=8)
+            notify(app, describe(error, app), title=_("Not saved"), severity="error", timeout=8)
 
         run_service(app, save, done=done, failed=failed, group="canned-write")
 

@@ -274,7 +274,7 @@ class NewTicketScreen(DeskScreen[Created]):
 
         def failed(error: BokdeskError) -> None:
             self._busy = False
-            notify(app, describe(error), title=_("Not created"), severity="error", timeout=8)
+            notify(app, describe(error, app), title=_("Not created"), severity="error", timeout=8)
 
         self._busy = True
         run_service(app, create, done=done, failed=failed, group="create")

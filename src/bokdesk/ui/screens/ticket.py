@@ -43,6 +43,8 @@ from .editor import KEEPER, Composer, Outgoing
 Neighbours = Callable[[int, int], "int | None"]
 SLOW_OPEN = 0.25  # seconds: a ticket read slower than this shows "Loading…" first
 REHEARSAL_STEP = 0.05  # seconds between the rehearsal's steps (keys pressed meanwhile go first)
+# A space between two styled runs is a run of its own: SVG screenshots drop a run's leading space.
+GAP = (" ", "not bold")
 log = logging.getLogger("bokdesk.ui")
 
 
@@ -440,7 +442,7 @@ class TicketScreen(DeskScreen[None]):
             else:
                 text = _("due in {time}").format(time=format_duration(left))
                 style = "bold $text-warning" if at_risk else "bold $text-success"
-            parts += [(target + " ", muted), (text, style), (f" ({format_datetime(t.next_due_at, tz)})", muted)]
+            parts += [(target + " ", muted), (text, style), GAP, (f"({format_datetime(t.next_due_at, tz)})", muted)]
         else:
             parts += [(_("No SLA target"), muted)]
         if t.category == "complaint" and t.complaint_due_at is not None:
@@ -450,12 +452,12 @@ class TicketScreen(DeskScreen[None]):
             elif t.complaint_decision:
                 parts += [(_("Complaint decided:") + " ", muted),
                           (labels.label("decision", t.complaint_decision), "bold"),
-                          (f" ({format_date(t.complaint_decided_at, tz)})", muted)]
+                          GAP, (f"({format_date(t.complaint_decided_at, tz)})", muted)]
             else:
                 days = (t.complaint_due_at - now).total_seconds() / 86400
                 style = "bold $text-error" if days < 0 else ("bold $text-warning" if days < 3 else "bold")
                 parts += [(_("Complaint deadline") + " ", muted), (format_date(t.complaint_due_at, tz), style),
-                          (" (" + (_("overdue by {time}").format(time=format_duration(-days * 86400)) if days < 0
+                          GAP, ("(" + (_("overdue by {time}").format(time=format_duration(-days * 86400)) if days < 0
                                    else _("in {time}").format(time=format_duration(days * 86400))) + ")", style)]
         return assemble(*parts)
 
@@ -654,7 +656,7 @@ class TicketScreen(DeskScreen[None]):
             else:
                 self.composer.area.focus()
 
-        self.app.push_screen(ConflictDialog(describe(error), has_text=bool(self.composer.text.strip())), chosen)
+        self.app.push_screen(ConflictDialog(describe(error, self.app), has_text=bool(self.composer.text.strip())), chosen)
 
     def _reload_keeping_text(self) -> None:
         """Reload the ticket; the editor keeps its text and will send against the new version."""
@@ -685,10 +687,10 @@ class TicketScreen(DeskScreen[None]):
 
         def failed(error: BokdeskError) -> None:
             if isinstance(error, AlreadyTaken):
-                notify(self.app, describe(error), title=_("Too late"), severity="warning")
+                notify(self.app, describe(error, self.app), title=_("Too late"), severity="warning")
                 self.load()
             elif isinstance(error, Conflict):
-                notify(self.app, describe(error) + " " + _("The ticket was reloaded; try again."),
+                notify(self.app, describe(error, self.app) + " " + _("The ticket was reloaded; try again."),
                        title=_("Someone else changed this ticket"), severity="warning", timeout=10)
                 self.load()
             else:

@@ -530,11 +530,11 @@ class TicketScreen(DeskScreen[None]):
                 continue
             kind = message.kind
             title = assemble(
-                (labels.label("message", kind), "bold"), " · ", safe_line(view.author, limit=40), " · ",
+                (labels.label("message", kind), "bold"), GAP, "· ", safe_line(view.author, limit=40), " · ",
                 format_datetime(message.created_at, tz),
             )
             if message.ticket_id != self.ticket_id:
-                title = assemble(title, " · ", (_("from #{number}").format(number=message.ticket_id), "italic"))
+                title = assemble(title, " ·", GAP, (_("from #{number}").format(number=message.ticket_id), "italic"))
             widgets.append(MessageBox(view, title, tz, self.mail.states.get(message.id or 0)))
         if not detail.messages:
             widgets.append(Static(Content.styled(_("No messages yet."), "$text-muted"), classes="message"))

@@ -86,20 +86,10 @@ class TicketScreen(DeskScreen[None]):
         self._look: tuple[Any, ...] | None = None
         self._built = False
         self._rehearsal: object | None = None
-        self._composer_mounted: Any = None
 
     @property
     def composer(self) -> Composer:
-        """The editor (hidden until r, i or l). It is mounted on its own after the screen (it is half
-        of the screen's widgets: built together they held the event loop twice as long), or here,
-        when it is needed first; ``action_compose`` waits for its mount."""
-        found = self.query(Composer)
-        if found:
-            return found.first()
-        composer = Composer(id="composer")
-        composer.display = False
-        self._composer_mounted = self.query_one("#ticket-main", Vertical).mount(composer)
-        return composer
+        return self.query_one(Composer)
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="top")
@@ -109,14 +99,13 @@ class TicketScreen(DeskScreen[None]):
             with Vertical(id="ticket-main"):
                 yield VerticalScroll(id="conversation", can_focus=True)
                 yield VerticalScroll(Static(id="history-text"), id="history", can_focus=True)
-                # the composer comes after this (``composer``)
+                yield Composer(id="composer")
             yield VerticalScroll(Static(id="customer-text"), id="customer", can_focus=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#history").display = False
-        when_idle = getattr(self.app, "when_idle", None)
-        self.set_timer(REHEARSAL_STEP, lambda: when_idle(lambda: self.composer) if when_idle else self.composer)
+        self.composer.display = False
         self.app.desk_changed.subscribe(self, self._desk_changed)  # type: ignore[attr-defined]
         self.query_one("#ticket-header", Static).update(Content.styled(_("Loading…"), "$text-muted"))
         self._activity = "viewing"
@@ -565,12 +554,7 @@ class TicketScreen(DeskScreen[None]):
             return False
         return True
 
-    async def action_compose(self, kind: str) -> None:
-        if not self._ready():
-            return
-        if self._composer_mounted is not None:  # its first use: wait until it is mounted
-            mounting, self._composer_mounted = self._composer_mounted, None
-            await mounting
+    def action_compose(self, kind: str) -> None:
         if not self._ready():
             return
         detail = self.detail

@@ -63,6 +63,31 @@ async def test_views_and_paging_across_pages(desk, boss):
         assert [r.id for r in table.rows] == [r.id for r in list_view(desk, boss, View.OPEN, limit=1000)]
 
 
+async def test_a_move_made_while_the_queue_reloads_stands(desk, boss):
+    """A live refresh (or a return from a ticket) reloads the view around the current ticket; the
+    agent who moved while the rows were read stays on the ticket they moved to, at its line."""
+    app = make_app(desk, boss)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        line = table.cursor - table.top
+        table.load(table.source, keep=table.current)  # the reload reads in its thread...
+        table.move(3)  # ...while the agent moves on (nothing awaited: the rows cannot have arrived)
+        moved_to = table.current.id
+        await settle(pilot)
+        assert not table.busy
+        assert table.current.id == moved_to and table.position == 5
+        assert table.cursor - table.top == line + 3
+        # A reload with no move in between still keeps the ticket it started on.
+        table.load(table.source, keep=table.current)
+        await settle(pilot)
+        assert table.current.id == moved_to
+
+
 async def test_window_stays_bounded(desk, boss):
     """Scrolling far keeps only a few pages in memory: never the whole view."""
     app = make_app(desk, boss)

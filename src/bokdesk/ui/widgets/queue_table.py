@@ -3,8 +3,9 @@
 Only a window of the view is held (a few pages around the cursor) and only the visible lines are
 rendered. When the cursor comes within a page of the window's edge, the next page is read in a
 thread worker; a move past the edge waits for it and is applied when it arrives. A reload keeps
-the cursor on its ticket (or, if the ticket left the view, on the one that took its place) at
-the same line of the screen. So opening and scrolling cost the same on any size of desk.
+the cursor on its ticket (the one it is on when the rows arrive, so a move made while they were
+read stands; if the ticket left the view, on the one that took its place) at the same line of the
+screen. So opening and scrolling cost the same on any size of desk.
 """
 
 from __future__ import annotations
@@ -231,7 +232,8 @@ class QueueTable(Widget, can_focus=True):
                 rows = rows[:page]
                 cursor, first = 0, 0
             rows = _marked(source, rows)
-            self._deliver(generation, self._apply_load, rows, cursor, first, total, has_before, has_after, screen_line)
+            self._deliver(generation, self._apply_load, rows, cursor, first, total, has_before, has_after, screen_line,
+                          keep)
 
         self.run_worker(work, thread=True, group="queue-load", exclusive=True, exit_on_error=False)
 
@@ -255,7 +257,13 @@ class QueueTable(Widget, can_focus=True):
             self.refresh()
 
     def _apply_load(self, rows: list[QueueItem], cursor: int, first: int, total: int, has_before: bool,
-                    has_after: bool, screen_line: int) -> None:
+                    has_after: bool, screen_line: int, keep: QueueItem | None = None) -> None:
+        now_on = self.current
+        if keep is not None and now_on is not None and now_on.id != keep.id:
+            # The agent moved while this reload read: stay on the ticket they moved to, at its line.
+            landed = next((i for i, row in enumerate(rows) if row.id == now_on.id), None)
+            if landed is not None:
+                cursor, screen_line = landed, self.cursor - self.top
         unchanged = (rows == self.rows and total == self.total and first == self.first_index
                      and (has_before, has_after) == (self.has_before, self.has_after)
                      and min(cursor, max(0, len(rows) - 1)) == self.cursor)

@@ -34,6 +34,8 @@ log = logging.getLogger("bokdesk.ui")
 _IMPORTED = time.perf_counter()
 WARM_UP_QUIET = 1.0  # seconds without a key or click before a step of the warm-up runs on the event loop
 WARM_UP_STEP = 0.05  # seconds between two steps of the warm-up (keys pressed meanwhile go first)
+# App-wide actions only some roles may use, by binding id.
+ROLE_NEEDED = {"app.stats": Role.SUPERVISOR, "app.quarantine": Role.ADMIN}
 
 
 class BokdeskApp(App[int]):
@@ -346,7 +348,7 @@ class BokdeskApp(App[int]):
         if not self.ready:
             self.when_ready(self.action_stats)
             return
-        if self.actor.role.level < Role.SUPERVISOR.level:
+        if not self._role_allows("app.stats"):
             notify(self, _("The stats screen is for supervisors. Ask your supervisor for the figures you need."),
                    title=_("Stats"))
             return
@@ -363,7 +365,7 @@ class BokdeskApp(App[int]):
         if not self.ready:
             self.when_ready(self.action_quarantine)
             return
-        if self.actor.role.level < Role.ADMIN.level:
+        if not self._role_allows("app.quarantine"):
             notify(self, _("The mail quarantine is for admins."), title=_("Mail quarantine"))
             return
         from .screens.quarantine import QuarantineScreen
@@ -390,9 +392,9 @@ class BokdeskApp(App[int]):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Type an action: take, reply…")))
 
     def _role_allows(self, binding_id: str | None) -> bool:
-        """Whether the agent's role may use an app-wide action: the palette offers nothing that only
-        refuses (the key itself still explains the refusal)."""
-        needed = {"app.stats": Role.SUPERVISOR, "app.quarantine": Role.ADMIN}.get(binding_id or "")
+        """Whether the agent's role may use an app-wide action (``ROLE_NEEDED``): its action refuses
+        politely otherwise, and the palette does not offer it."""
+        needed = ROLE_NEEDED.get(binding_id or "")
         return needed is None or self.actor.role.level >= needed.level
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

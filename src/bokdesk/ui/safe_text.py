@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 # C0 except \t (09) and \n (0a); DEL; C1; bidi embeddings/overrides/isolates; line/paragraph separators.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _SPACES = re.compile(r"[\s]+")
+# A gap between two styled runs is a run of its own, styled apart: SVG screenshots drop a run's
+# leading spaces, so a gap glued to the next run's text would vanish from them.
+SEPARATOR = "not bold"
+GAP = (" ", SEPARATOR)
 
 
 def clean(text: object) -> str:

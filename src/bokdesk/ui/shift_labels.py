@@ -15,10 +15,9 @@ from textual.content import Content
 from ..core.errors import BokdeskError
 from ..core.shifts import Block, ShiftSpecError, format_week
 from ..i18n import N_, _, format_date, format_datetime, format_time, pgettext
-from .safe_text import assemble
+from .safe_text import GAP, assemble
 
 MUTED = "$text-muted"
-SEPARATOR = "not bold"  # a space between runs is a run of its own (SVG screenshots drop a run's leading space)
 _MONDAY = datetime(2026, 11, 16, 12, 0)  # any Monday: babel names the days from it
 
 
@@ -75,9 +74,9 @@ def state_label(state: str, tz: tzinfo, now: datetime, *, shift_until: datetime 
         until = when_text(shift_until, tz, now)
         text = _("until {time}").format(time=until) if state in ("available", "away") else \
             _("shift until {time}").format(time=until)
-        return assemble(label, (" ", SEPARATOR), ("· " + text, MUTED))
+        return assemble(label, GAP, ("· " + text, MUTED))
     if state == "off_shift" and next_shift is not None:
-        return assemble(label, (" ", SEPARATOR), ("· " + _("starts {time}").format(time=when_text(next_shift, tz, now)),
+        return assemble(label, GAP, ("· " + _("starts {time}").format(time=when_text(next_shift, tz, now)),
                                                   MUTED))
     return assemble(label)
 

@@ -9,12 +9,11 @@ from textual.content import Content
 from textual.screen import Screen
 
 from .. import keymap, labels
-from ..safe_text import assemble, safe_line
+from ..safe_text import SEPARATOR, assemble, safe_line
 from ..widgets.bars import TopBar
 from ..widgets.key_bar import KeyBar
 
 T = TypeVar("T")
-SEPARATOR = "not bold"  # the top bar is bold: gaps styled otherwise are runs of their own
 
 
 class DeskScreen(Screen[T]):

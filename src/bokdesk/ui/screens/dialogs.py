@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from ...i18n import _, ngettext
 from .. import keymap
-from ..safe_text import assemble, safe, safe_line
+from ..safe_text import GAP, assemble, safe, safe_line
 
 if TYPE_CHECKING:
     from ...core.services.roster import RosterEntry
@@ -253,7 +253,7 @@ def presence_label(entry: RosterEntry, tz: tzinfo, now: datetime) -> Content:
     state = state_label(entry.state, tz, now, shift_until=entry.shift_until, next_shift=entry.next_shift,
                         absence_kind=entry.absence_kind, absent_until=entry.absent_until)
     load = ngettext("{n} ticket in work", "{n} tickets in work", entry.load).format(n=entry.load)
-    return assemble(state, (" ", "not bold"), ("· " + load, "$text-muted"))
+    return assemble(state, GAP, ("· " + load, "$text-muted"))
 
 
 def agent_rows(desk: Any) -> tuple[list[RosterEntry], list[tuple[int, str]]]:

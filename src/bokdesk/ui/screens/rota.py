@@ -34,7 +34,7 @@ from ...core.shifts import (
 )
 from ...i18n import _, format_date, format_time, ngettext
 from .. import keymap, labels
-from ..safe_text import assemble, notify, safe_line
+from ..safe_text import SEPARATOR, assemble, notify, safe_line
 from ..shift_labels import (
     absence_label,
     day_names,
@@ -52,7 +52,6 @@ from .dialogs import ConfirmDialog, Dialog
 
 MUTED = "$text-muted"
 GAP = "  "
-SEPARATOR = "not bold"  # gaps and padding are runs of their own (see ``DeskScreen.set_top``)
 WIDE = 100  # from this width the team and the week are shown in the list
 MAX_WEEKS = 8  # how many weeks ahead the detail goes (the services read absences nine weeks ahead)
 

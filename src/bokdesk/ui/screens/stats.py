@@ -46,7 +46,7 @@ from ...core.periods import Period, PeriodKind
 from ...core.explain import format_hours
 from ...i18n import N_, _, format_date, format_number, format_time, pgettext
 from .. import keymap, labels
-from ..safe_text import assemble, notify, one_line, safe_line
+from ..safe_text import SEPARATOR, assemble, notify, one_line, safe_line
 from ..tasks import show_unexpected
 from ..widgets.bars import TopBar
 from ..widgets.chart_bars import BarChart, Series, series_of
@@ -845,7 +845,7 @@ class DrillScreen(DeskScreen[None]):
         tz = self.desk.calendar.tz
         self.query_one("#drill-title", Static).update(Content.assemble(  # the count first: 80 columns cut the end
             (pgettext("tickets count", "{n} tickets").format(n=format_number(len(rows)))
-             + (" " + _("(the first 1000)") if len(rows) >= 1000 else ""), "$text-muted"), ("  ", "not bold"),
+             + (" " + _("(the first 1000)") if len(rows) >= 1000 else ""), "$text-muted"), ("  ", SEPARATOR),
             (safe_line(self.title_text))))  # the gap a run of its own (SVG screenshots keep it)
         cells = [(str(r.number), [
             Content(str(r.number)),

@@ -22,7 +22,7 @@ from .. import keymap, labels
 from ..history import lines as history_lines
 from ..live import LiveUpdate
 from ..presence import ACTIVITY
-from ..safe_text import assemble, notify, one_line, safe_line
+from ..safe_text import GAP, assemble, notify, one_line, safe_line
 from ..tasks import describe, run_service, show_error
 from ..widgets.bars import TopBar
 from ..widgets.conversation import MailInfo, MessageBox, failure_line, read_mail_info
@@ -43,8 +43,6 @@ from .editor import KEEPER, Composer, Outgoing
 Neighbours = Callable[[int, int], "int | None"]
 SLOW_OPEN = 0.25  # seconds: a ticket read slower than this shows "Loading…" first
 REHEARSAL_STEP = 0.05  # seconds between the rehearsal's steps (keys pressed meanwhile go first)
-# A space between two styled runs is a run of its own: SVG screenshots drop a run's leading space.
-GAP = (" ", "not bold")
 log = logging.getLogger("bokdesk.ui")
 
 

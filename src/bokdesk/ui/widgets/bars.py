@@ -14,6 +14,7 @@ from textual.widget import Widget
 from ...core.enums import View
 from ...i18n import format_number
 from .. import labels
+from ..safe_text import SEPARATOR
 
 _CSS = Path(__file__).with_suffix(".tcss").read_text(encoding="utf-8")
 
@@ -38,7 +39,7 @@ class TopBar(Widget):
             left = left.truncate(room, ellipsis=True)
         gap = width - left.cell_length - right.cell_length
         # The gap is a run of its own (not bold, unlike the bar), so the right part starts a run too.
-        return Content.assemble(left, (" " * max(1, gap), "not bold"), right)
+        return Content.assemble(left, (" " * max(1, gap), SEPARATOR), right)
 
 
 class ViewTabs(Widget):

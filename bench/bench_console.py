@@ -43,12 +43,13 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
 PYTHON = sys.executable
-ESCAPES = re.compile(rb"\x1b\[[0-9;?<>=$ ]*[A-Za-z~@]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>78]")
+ESCAPES = re.compile(
+    rb"\x1b\[[0-9;?<>=$ ]*[A-Za-z~@]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]|\x1b[=>78]"
+)
 HELLO = """
 from textual.app import App
 from textual.widgets import Static
@@ -121,7 +122,9 @@ class Terminal:
         while time.perf_counter() < deadline and self._read(quiet) is not None:
             pass
 
-    def key(self, data: bytes, painted: Callable[[str], bool], timeout: float = 15.0, quiet: float = 0.3) -> float:
+    def key(
+        self, data: bytes, painted: Callable[[str], bool], timeout: float = 15.0, quiet: float = 0.3
+    ) -> float:
         """Seconds from a key until the output since the key satisfies ``painted``."""
         self.settle(quiet=quiet)
         mark = len(self.screen)
@@ -156,8 +159,11 @@ class Terminal:
                 return
             step = 1 if row > at else -1
             try:
-                self.key(b"\x1b[B" if step > 0 else b"\x1b[A",
-                         lambda t, w=at + step: position(t, total)[-1:] == [w], timeout=5.0)
+                self.key(
+                    b"\x1b[B" if step > 0 else b"\x1b[A",
+                    lambda t, w=at + step: position(t, total)[-1:] == [w],
+                    timeout=5.0,
+                )
             except TimeoutError:
                 pass
         raise TimeoutError(f"the cursor never reached row {row}")
@@ -200,18 +206,41 @@ def database(size: int, role: str) -> Path:
     path = CACHE / f"console-{size}.db"
     if not path.exists():
         print(f"building {path.name} ({size:,} tickets, once)…", file=sys.stderr)
-        subprocess.run([PYTHON, "-m", "bokdesk", "seed", "--tickets", str(size), "--db", str(path)], check=True)
-    upgrade = subprocess.run([PYTHON, "-m", "bokdesk", "db", "upgrade", "--db", str(path)], capture_output=True,
-                             text=True)
+        subprocess.run(
+            [PYTHON, "-m", "bokdesk", "seed", "--tickets", str(size), "--db", str(path)], check=True
+        )
+    upgrade = subprocess.run(
+        [PYTHON, "-m", "bokdesk", "db", "upgrade", "--db", str(path)], capture_output=True, text=True
+    )
     if upgrade.returncode:
-        sys.exit(f"{path} cannot be brought to this schema ({upgrade.stderr.strip()}); delete it to rebuild it.")
-    subprocess.run([PYTHON, "-m", "bokdesk", "agent", "add", login(), "--name", "Bench", "--role", role,
-                    "--db", str(path)], capture_output=True)
+        sys.exit(
+            f"{path} cannot be brought to this schema ({upgrade.stderr.strip()}); delete it to rebuild it."
+        )
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "bokdesk",
+            "agent",
+            "add",
+            login(),
+            "--name",
+            "Bench",
+            "--role",
+            role,
+            "--db",
+            str(path),
+        ],
+        capture_output=True,
+    )
     with sqlite3.connect(path) as con:  # the bench's own cache: the role asked for, whatever it was, in the
         # team with the most unassigned tickets (an agent's view 2 shows their team's and no team's)
-        con.execute("UPDATE agent SET role = ?, active = 1, team_id = (SELECT team_id FROM ticket WHERE status IN "
-                    "('new', 'open', 'pending', 'on_hold') AND assignee_id IS NULL AND team_id IS NOT NULL "
-                    "GROUP BY team_id ORDER BY count(*) DESC, team_id LIMIT 1) WHERE login = ?", (role, login()))
+        con.execute(
+            "UPDATE agent SET role = ?, active = 1, team_id = (SELECT team_id FROM ticket WHERE status IN "
+            "('new', 'open', 'pending', 'on_hold') AND assignee_id IS NULL AND team_id IS NOT NULL "
+            "GROUP BY team_id ORDER BY count(*) DESC, team_id LIMIT 1) WHERE login = ?",
+            (role, login()),
+        )
     return path
 
 
@@ -272,15 +301,30 @@ def hello_floor(repeat: int) -> dict[str, float]:
             keys.append(term.key(b"x", lambda text, n=n: f"count {n} done" in text))
         rss.append(term.quit())
     os.unlink(fh.name)
-    return {"start": statistics.median(starts), "peak RSS MiB": statistics.median(rss) / 1024,
-            "key": statistics.median(keys)}
+    return {
+        "start": statistics.median(starts),
+        "peak RSS MiB": statistics.median(rss) / 1024,
+        "key": statistics.median(keys),
+    }
 
 
-WARM_UP_FROM, WARM_UP_WINDOW = 0.25, 4.0  # seconds after the first frame: the desk opens, the warm-up runs, the
+WARM_UP_FROM, WARM_UP_WINDOW = (
+    0.25,
+    4.0,
+)  # seconds after the first frame: the desk opens, the warm-up runs, the
 # ticket screen is built (a key in the first moments after the first frame is the start's, not the warm-up's)
-ACTIONS = ["move", "move during the warm-up", "move during the warm-up, slowest", "page down", "switch view",
-           "open first ticket", "open ticket", "back to queue",
-           "back to queue (kitty Esc)", "search keystroke"]
+ACTIONS = [
+    "move",
+    "move during the warm-up",
+    "move during the warm-up, slowest",
+    "page down",
+    "switch view",
+    "open first ticket",
+    "open ticket",
+    "back to queue",
+    "back to queue (kitty Esc)",
+    "search keystroke",
+]
 
 
 def hello_start(script: str) -> float:
@@ -308,46 +352,70 @@ def console_run(path: Path, repeat: int, hello_script: str) -> dict[str, float]:
                 at = position(term.text(), facts.unassigned)[-1]
                 want = 2 if at == 1 else at - 1
                 try:
-                    warm_moves.append(term.key(b"\x1b[B" if want > at else b"\x1b[A",
-                                               lambda t, w=want: position(t, facts.unassigned)[-1:] == [w],
-                                               quiet=0.02, timeout=2.0))
+                    warm_moves.append(
+                        term.key(
+                            b"\x1b[B" if want > at else b"\x1b[A",
+                            lambda t, w=want: position(t, facts.unassigned)[-1:] == [w],
+                            quiet=0.02,
+                            timeout=2.0,
+                        )
+                    )
                 except TimeoutError:  # the cursor went back (a page load that began before the move)
                     undone += 1
                 time.sleep(pauses.uniform(0.03, 1.5))  # an agent reading the rows: short and longer pauses
         term.settle(quiet=1.0)
         time.sleep(2.0)  # the agent reads for a moment: the warm-up runs in such a pause (1 s without a key)
-        actions["switch view"].append(term.key(b"3", lambda t: re.search(rf"All open\s+1/{facts.open_total:,}\b", t) is not None))
+        actions["switch view"].append(
+            term.key(b"3", lambda t: re.search(rf"All open\s+1/{facts.open_total:,}\b", t) is not None)
+        )
         if facts.open_total >= 4:
             for step in range(2, 5):  # the top bar shows the new position ("2/640") with the moved cursor
-                actions["move"].append(term.key(b"\x1b[B", lambda t, s=step: s in position(t, facts.open_total)))
+                actions["move"].append(
+                    term.key(b"\x1b[B", lambda t, s=step: s in position(t, facts.open_total))
+                )
             term.go_to(1, facts.open_total)
         if facts.open_total > 60:
-            actions["page down"].append(term.key(b"\x1b[6~", lambda t: any(p > 10 for p in position(t, facts.open_total))))
+            actions["page down"].append(
+                term.key(b"\x1b[6~", lambda t: any(p > 10 for p in position(t, facts.open_total)))
+            )
             term.ensure(b"\x1b[H", lambda t: position(t, facts.open_total)[-1:] == [1])
-        actions["open first ticket"].append(term.key(b"\r", lambda t: "Priority" in t and facts.open_customer in t
-                                                     and f"#{facts.open_id}" in t))
+        actions["open first ticket"].append(
+            term.key(
+                b"\r", lambda t: "Priority" in t and facts.open_customer in t and f"#{facts.open_id}" in t
+            )
+        )
         term.key(b"\x1b", lambda t: re.search(rf"All open\s+1/{facts.open_total:,}\b", t) is not None)
         if facts.second is not None:  # the screen is reused from now on: what every later ticket costs
             term.go_to(2, facts.open_total)
             second_id, second_customer = facts.second
-            actions["open ticket"].append(term.key(b"\r", lambda t: "Priority" in t and second_customer in t
-                                                   and f"#{second_id}" in t))
+            actions["open ticket"].append(
+                term.key(b"\r", lambda t: "Priority" in t and second_customer in t and f"#{second_id}" in t)
+            )
             actions["back to queue"].append(
-                term.key(b"\x1b", lambda t: re.search(rf"All open\s+2/{facts.open_total:,}\b", t) is not None))
+                term.key(b"\x1b", lambda t: re.search(rf"All open\s+2/{facts.open_total:,}\b", t) is not None)
+            )
             # the same with a terminal that speaks the kitty keyboard protocol (Escape is unambiguous)
             term.key(b"\r", lambda t: "Priority" in t and second_customer in t)
             actions["back to queue (kitty Esc)"].append(
-                term.key(b"\x1b[27u", lambda t: re.search(rf"All open\s+2/{facts.open_total:,}\b", t) is not None))
+                term.key(
+                    b"\x1b[27u", lambda t: re.search(rf"All open\s+2/{facts.open_total:,}\b", t) is not None
+                )
+            )
             term.go_to(1, facts.open_total)
         term.key(b"/", lambda t: "Search:" in t)
         term.key(facts.search_text[0].encode(), lambda t: True)
         if facts.search_first is not None:
             first = f" {facts.search_first} "
-            actions["search keystroke"].append(term.key(facts.search_text[1].encode(), lambda t: first in t, quiet=0.6))
+            actions["search keystroke"].append(
+                term.key(facts.search_text[1].encode(), lambda t: first in t, quiet=0.6)
+            )
         term.key(b"\x1b", lambda t: True, quiet=0.5)
         rss.append(term.quit())
-    result = {"start": statistics.median(starts), "hello start": statistics.median(hellos),
-              "peak RSS MiB": statistics.median(rss) / 1024}
+    result = {
+        "start": statistics.median(starts),
+        "hello start": statistics.median(hellos),
+        "peak RSS MiB": statistics.median(rss) / 1024,
+    }
     result.update({name: statistics.median(values) for name, values in actions.items() if values})
     if warm_moves:
         result["move during the warm-up"] = statistics.median(warm_moves)
@@ -373,10 +441,10 @@ def sql_floors(path: Path, repeat: int) -> dict[str, float]:
     from bokdesk.core import kpi
     from bokdesk.core.database import open_store
     from bokdesk.core.desk import Desk
-    from bokdesk.core.services.agents import require_agent
-    from bokdesk.core.search import RANK_LIMIT, match_expression
-    from bokdesk.ui import boot
     from bokdesk.core.enums import View
+    from bokdesk.core.search import RANK_LIMIT, match_expression
+    from bokdesk.core.services.agents import require_agent
+    from bokdesk.ui import boot
 
     facts = Facts(path)
     desk = Desk(store=open_store(path))
@@ -394,24 +462,40 @@ def sql_floors(path: Path, repeat: int) -> dict[str, float]:
 
     def ticket() -> None:  # the rows the detail shows
         t = con.execute("SELECT * FROM ticket WHERE id = ?", (facts.open_id,)).fetchone()
-        customer = t[[d[0] for d in con.execute("SELECT * FROM ticket LIMIT 0").description].index("customer_id")]
+        customer = t[
+            [d[0] for d in con.execute("SELECT * FROM ticket LIMIT 0").description].index("customer_id")
+        ]
         con.execute("SELECT * FROM customer WHERE id = ?", (customer,)).fetchall()
         con.execute("SELECT * FROM customercontact WHERE customer_id = ?", (customer,)).fetchall()
-        con.execute("SELECT * FROM message WHERE ticket_id = ? ORDER BY created_at, id", (facts.open_id,)).fetchall()
+        con.execute(
+            "SELECT * FROM message WHERE ticket_id = ? ORDER BY created_at, id", (facts.open_id,)
+        ).fetchall()
         con.execute("SELECT * FROM ticketevent WHERE ticket_id = ? ORDER BY id", (facts.open_id,)).fetchall()
-        con.execute("SELECT id, subject, status, created_at FROM ticket WHERE customer_id = ? AND id != ? "
-                    "ORDER BY created_at DESC LIMIT 20", (customer, facts.open_id)).fetchall()
+        con.execute(
+            "SELECT id, subject, status, created_at FROM ticket WHERE customer_id = ? AND id != ? "
+            "ORDER BY created_at DESC LIMIT 20",
+            (customer, facts.open_id),
+        ).fetchall()
 
     def fts() -> None:
-        ids = [r[0] for r in con.execute("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? "
-                                         "ORDER BY rowid DESC LIMIT ?", (expression, RANK_LIMIT + 1))]
+        ids = [
+            r[0]
+            for r in con.execute(
+                "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? ORDER BY rowid DESC LIMIT ?",
+                (expression, RANK_LIMIT + 1),
+            )
+        ]
         if len(ids) <= RANK_LIMIT:
-            con.execute("SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? ORDER BY rank LIMIT 200",
-                        (expression,)).fetchall()
+            con.execute(
+                "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ? ORDER BY rank LIMIT 200",
+                (expression,),
+            ).fetchall()
 
     def bare_count() -> None:
-        con.execute("SELECT count(*) FROM ticket WHERE status IN ('new','open','pending','on_hold') "
-                    "AND assignee_id IS NULL").fetchone()
+        con.execute(
+            "SELECT count(*) FROM ticket WHERE status IN ('new','open','pending','on_hold') "
+            "AND assignee_id IS NULL"
+        ).fetchone()
 
     try:
         return {
@@ -435,8 +519,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--role", default="agent", choices=["agent", "supervisor"],
-                        help="the role the console runs as (a supervisor's console also warms up the stats screen)")
+    parser.add_argument(
+        "--role",
+        default="agent",
+        choices=["agent", "supervisor"],
+        help="the role the console runs as (a supervisor's console also warms up the stats screen)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     paths = {size: database(size, args.role) for size in sizes}
@@ -460,41 +548,83 @@ def main() -> int:
     def ms(value: float | None) -> str:
         return "—" if value is None else f"{value * 1000:.1f} ms"
 
-    header = ["measure (median)", *[f"{s:,} tickets" for s in sizes], "floor (same run)", "ratio at largest",
-              "target at largest"]
+    header = [
+        "measure (median)",
+        *[f"{s:,} tickets" for s in sizes],
+        "floor (same run)",
+        "ratio at largest",
+        "target at largest",
+    ]
     rows: list[list[str]] = []
     rows.append(["start to first painted queue", *[ms(ui[s]["start"]) for s in sizes], "", "", ""])
     rows.append(["  hello-world start, same runs", *[ms(ui[s]["hello start"]) for s in sizes], "", "", ""])
-    rows.append(["  ratio to hello-world", *[f"{ui[s]['start'] / ui[s]['hello start']:.2f}x" for s in sizes], "",
-                 f"{ui[largest]['start'] / ui[largest]['hello start']:.2f}x", "≤ 1.5x"])
-    rows.append(["peak RSS", *[f"{ui[s]['peak RSS MiB']:.1f} MiB" for s in sizes], f"{hello['peak RSS MiB']:.1f} MiB hello",
-                 f"{ui[largest]['peak RSS MiB'] / hello['peak RSS MiB']:.2f}x", "< 60 MiB"])
+    rows.append(
+        [
+            "  ratio to hello-world",
+            *[f"{ui[s]['start'] / ui[s]['hello start']:.2f}x" for s in sizes],
+            "",
+            f"{ui[largest]['start'] / ui[largest]['hello start']:.2f}x",
+            "≤ 1.5x",
+        ]
+    )
+    rows.append(
+        [
+            "peak RSS",
+            *[f"{ui[s]['peak RSS MiB']:.1f} MiB" for s in sizes],
+            f"{hello['peak RSS MiB']:.1f} MiB hello",
+            f"{ui[largest]['peak RSS MiB'] / hello['peak RSS MiB']:.2f}x",
+            "< 60 MiB",
+        ]
+    )
     for name in ACTIONS:
         if name not in ui[largest]:
             continue
         label = name
         values = [ms(ui[s].get(name)) for s in sizes]
-        rows.append([label, *values, ms(hello["key"]) + " hello key", f"{ui[largest][name] / hello['key']:.1f}x",
-                     "< 50 ms"])
+        rows.append(
+            [
+                label,
+                *values,
+                ms(hello["key"]) + " hello key",
+                f"{ui[largest][name] / hello['key']:.1f}x",
+                "< 50 ms",
+            ]
+        )
         if name.replace("first ", "") in sql[largest] and name != "open first ticket":
-            floor = sql[largest][name]
-            rows.append([f"  its bare SQL (sqlite3)", *[ms(sql[s][name]) for s in sizes], "", "", ""])
-    rows.append(["KPI refresh (core call)", *[ms(sql[s]["KPI refresh"]) for s in sizes],
-                 ms(sql[largest]["KPI floor"]) + " bare count",
-                 f"{sql[largest]['KPI refresh'] / sql[largest]['KPI floor']:.1f}x", "< 50 ms"])
+            rows.append(["  its bare SQL (sqlite3)", *[ms(sql[s][name]) for s in sizes], "", "", ""])
+    rows.append(
+        [
+            "KPI refresh (core call)",
+            *[ms(sql[s]["KPI refresh"]) for s in sizes],
+            ms(sql[largest]["KPI floor"]) + " bare count",
+            f"{sql[largest]['KPI refresh'] / sql[largest]['KPI floor']:.1f}x",
+            "< 50 ms",
+        ]
+    )
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-    print(f"\nconsole run as a{'n' if args.role == 'agent' else ''} {args.role}; 120x40 pty; {args.repeat} runs; "
-          f"load average before {load_before}, after {load_average()}.")
-    warm = [f"{ui[s]['moves during the warm-up']:.0f}" + (f" ({ui[s]['moves undone during the warm-up']:.0f} undone)"
-                                                          if ui[s]["moves undone during the warm-up"] else "")
-            for s in sizes if "moves during the warm-up" in ui[s]]
-    print("Key actions are timed from the key to the frame that shows the result (not to the last byte). "
-          "A plain Escape also waits for the console's escape delay (25 ms: is it the start of an escape "
-          "sequence?); the kitty keyboard protocol's Escape does not. "
-          f"Moves during the warm-up: Down/Up in the start view from {WARM_UP_FROM} s to {WARM_UP_WINDOW:.0f} s "
-          f"after the first frame, 0.03-1.5 s apart ({' / '.join(warm) or 'no'} moves per size, all runs).")
+    print(
+        f"\nconsole run as a{'n' if args.role == 'agent' else ''} {args.role}; 120x40 pty; {args.repeat} runs; "
+        f"load average before {load_before}, after {load_average()}."
+    )
+    warm = [
+        f"{ui[s]['moves during the warm-up']:.0f}"
+        + (
+            f" ({ui[s]['moves undone during the warm-up']:.0f} undone)"
+            if ui[s]["moves undone during the warm-up"]
+            else ""
+        )
+        for s in sizes
+        if "moves during the warm-up" in ui[s]
+    ]
+    print(
+        "Key actions are timed from the key to the frame that shows the result (not to the last byte). "
+        "A plain Escape also waits for the console's escape delay (25 ms: is it the start of an escape "
+        "sequence?); the kitty keyboard protocol's Escape does not. "
+        f"Moves during the warm-up: Down/Up in the start view from {WARM_UP_FROM} s to {WARM_UP_WINDOW:.0f} s "
+        f"after the first frame, 0.03-1.5 s apart ({' / '.join(warm) or 'no'} moves per size, all runs)."
+    )
     return 0
 
 

@@ -27,11 +27,34 @@ from email.header import Header
 from pathlib import Path
 
 LIMIT_SECONDS = 60.0
-FIRST = ["Anna", "Piotr", "Katarzyna", "Tomasz", "Małgorzata", "Paweł", "Zofia", "Łukasz", "Agnieszka", "Michał"]
-LAST = ["Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski", "Zielińska", "Szymański", "Dąbrowska"]
+FIRST = [
+    "Anna",
+    "Piotr",
+    "Katarzyna",
+    "Tomasz",
+    "Małgorzata",
+    "Paweł",
+    "Zofia",
+    "Łukasz",
+    "Agnieszka",
+    "Michał",
+]
+LAST = [
+    "Nowak",
+    "Kowalski",
+    "Wiśniewska",
+    "Wójcik",
+    "Kamińska",
+    "Lewandowski",
+    "Zielińska",
+    "Szymański",
+    "Dąbrowska",
+]
 TOPICS = ["Zamówienie", "Reklamacja", "Zwrot towaru", "Faktura", "Dostawa", "Gwarancja", "Płatność", "Konto"]
-BODY = ("Dzień dobry,\n\nzamówiłam {thing} w zeszłym tygodniu i nadal nie dotarło. Proszę o informację, "
-        "kiedy mogę się spodziewać przesyłki. Numer zamówienia: {n}.\n\nZ poważaniem,\n{name}\n")
+BODY = (
+    "Dzień dobry,\n\nzamówiłam {thing} w zeszłym tygodniu i nadal nie dotarło. Proszę o informację, "
+    "kiedy mogę się spodziewać przesyłki. Numer zamówienia: {n}.\n\nZ poważaniem,\n{name}\n"
+)
 
 
 def _subject(text: str, charset: str) -> str:
@@ -53,8 +76,13 @@ def build(n: int, seed: int = 10) -> list[bytes]:
         name, addr = rng.choice(customers)
         charset = rng.choice(["utf-8", "utf-8", "iso-8859-2", "windows-1250"])
         topic = rng.choice(TOPICS)
-        headers = [f"From: {Header(name, 'utf-8').encode()} <{addr}>", "To: BOK <bok@firma.example>",
-                   f"Message-ID: <{mid}>", "Date: Tue, 17 Nov 2026 09:00:00 +0100", "MIME-Version: 1.0"]
+        headers = [
+            f"From: {Header(name, 'utf-8').encode()} <{addr}>",
+            "To: BOK <bok@firma.example>",
+            f"Message-ID: <{mid}>",
+            "Date: Tue, 17 Nov 2026 09:00:00 +0100",
+            "MIME-Version: 1.0",
+        ]
         body = BODY.format(thing=topic.lower(), n=i, name=name)
         content = [f"Content-Type: text/plain; charset={charset}", "Content-Transfer-Encoding: 8bit"]
         payload = body.encode(charset, "replace")
@@ -63,15 +91,22 @@ def build(n: int, seed: int = 10) -> list[bytes]:
             headers.append(f"Subject: {_subject(f'{topic} – pilne, zażółć gęślą jaźń', charset)}")
             threads.append((mid, name, addr, tickets))
             if rng.random() < 0.08:  # HTML only
-                html = "<html><body><p>" + body.replace("\n\n", "</p><p>").replace("\n", "<br>") + "</p></body></html>"
+                html = (
+                    "<html><body><p>"
+                    + body.replace("\n\n", "</p><p>").replace("\n", "<br>")
+                    + "</p></body></html>"
+                )
                 content = ["Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
                 payload = html.encode("utf-8")
             elif rng.random() < 0.05:  # with a small PDF
                 content = ['Content-Type: multipart/mixed; boundary="XX"']
-                payload = (b"--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body.encode() +
-                           b"\r\n--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
-                           b"filename=\"faktura.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-                           b"JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSPj4Kc3RyZWFtCg==\r\n--XX--\r\n")
+                payload = (
+                    b"--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                    + body.encode()
+                    + b"\r\n--XX\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+                    b'filename="faktura.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+                    + b"JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSPj4Kc3RyZWFtCg==\r\n--XX--\r\n"
+                )
         elif roll < 0.85:  # a reply in a thread
             parent, name, addr, number = rng.choice(threads)
             headers[0] = f"From: {Header(name, 'utf-8').encode()} <{addr}>"
@@ -79,17 +114,24 @@ def build(n: int, seed: int = 10) -> list[bytes]:
                 headers += [f"Subject: Re: {topic}", f"In-Reply-To: <{parent}>", f"References: <{parent}>"]
             else:
                 headers.append(f"Subject: Re: [#{number}] {topic}")
-            payload = (f"Dziękuję, ale nadal czekam.\n\nW dniu 17.11.2026 BOK pisze:\n> {body}").encode(charset, "replace")
+            payload = (f"Dziękuję, ale nadal czekam.\n\nW dniu 17.11.2026 BOK pisze:\n> {body}").encode(
+                charset, "replace"
+            )
         elif roll < 0.91:
             headers += ["Subject: Automatyczna odpowiedź: urlop", "Auto-Submitted: auto-replied"]
         elif roll < 0.95:
             headers += ["Subject: Promocja tygodnia", "List-Id: <promo.shop.example>", "Precedence: bulk"]
         elif roll < 0.98:
-            headers = ["From: MAILER-DAEMON@mx.example.pl", f"Message-ID: <{mid}>",
-                       "Subject: Undelivered Mail Returned to Sender"]
+            headers = [
+                "From: MAILER-DAEMON@mx.example.pl",
+                f"Message-ID: <{mid}>",
+                "Subject: Undelivered Mail Returned to Sender",
+            ]
             content = ['Content-Type: multipart/report; report-type=delivery-status; boundary="R"']
-            payload = (b"--R\r\nContent-Type: text/plain\r\n\r\nNot delivered.\r\n--R\r\n"
-                       b"Content-Type: message/delivery-status\r\n\r\nAction: failed\r\nStatus: 5.1.1\r\n--R--\r\n")
+            payload = (
+                b"--R\r\nContent-Type: text/plain\r\n\r\nNot delivered.\r\n--R\r\n"
+                b"Content-Type: message/delivery-status\r\n\r\nAction: failed\r\nStatus: 5.1.1\r\n--R--\r\n"
+            )
         else:  # broken: no sender at all
             out.append(f"Subject: {topic}\r\nMessage-ID: <{mid}>\r\n\r\n{body}".encode())
             continue
@@ -121,9 +163,13 @@ def write_maildir(root: Path, messages: list[bytes]) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=10_000)
-    parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary directory)")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="work in DIR and keep it (default: a temporary directory)"
+    )
     args = parser.parse_args(argv)
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bokdesk-bench-mail-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -133,19 +179,43 @@ def main(argv: list[str] | None = None) -> int:
         config = root / "mail.toml"
         config.write_text('[mail]\nfrom = "BOK Firma <bok@firma.example>"\n', encoding="utf-8")
         db = root / "desk.db"
-        env = dict(os.environ, XDG_CONFIG_HOME=str(root / "cfg"), XDG_CONFIG_DIRS=str(root / "site"),
-                   XDG_DATA_HOME=str(root / "data"))
+        env = dict(
+            os.environ,
+            XDG_CONFIG_HOME=str(root / "cfg"),
+            XDG_CONFIG_DIRS=str(root / "site"),
+            XDG_DATA_HOME=str(root / "data"),
+        )
         env.pop("BOKDESK_DB", None)
         env.pop("BOKDESK_CONFIG", None)
-        subprocess.run([sys.executable, "-m", "bokdesk", "db", "upgrade", "--db", str(db)], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "bokdesk", "db", "upgrade", "--db", str(db)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         floor_wall, floor_cpu = _floor(messages)
         load_before = os.getloadavg()[0]
         print(f"bench_mail: importing {len(messages):,} messages from {box}", flush=True)
         cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "bokdesk", "mail", "fetch", "--maildir", str(box),
-                               "--db", str(db), "--config", str(config)], env=env, stdout=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bokdesk",
+                "mail",
+                "fetch",
+                "--maildir",
+                str(box),
+                "--db",
+                str(db),
+                "--config",
+                str(config),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         elapsed = time.perf_counter() - started
         cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
@@ -163,10 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         left = len(os.listdir(box / "new"))
         rate = len(messages) / elapsed
         load = os.getloadavg()[0]
-        print(f"bench_mail: {len(messages):,} messages in {elapsed:.1f} s ({rate:,.0f}/s), wall time of the "
-              f"`bokdesk mail fetch` process; it used {cpu:.1f} s of CPU (load average {load:.1f} on "
-              f"{os.cpu_count()} CPUs); {tickets:,} tickets, {stored:,} stored messages, {quarantined:,} "
-              f"quarantined, {kept:,} ignored and kept, {seen:,} recorded, {left} left unread")
+        print(
+            f"bench_mail: {len(messages):,} messages in {elapsed:.1f} s ({rate:,.0f}/s), wall time of the "
+            f"`bokdesk mail fetch` process; it used {cpu:.1f} s of CPU (load average {load:.1f} on "
+            f"{os.cpu_count()} CPUs); {tickets:,} tickets, {stored:,} stored messages, {quarantined:,} "
+            f"quarantined, {kept:,} ignored and kept, {seen:,} recorded, {left} left unread"
+        )
         ok = seen == len(messages) and left == 0
         if not ok:
             print("bench_mail: FAILED: not every message was recorded", file=sys.stderr)
@@ -179,8 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{'step':44} {'wall s':>8} {'CPU s':>8} {'ms/msg':>8} {'× floor':>8}")
         for label, wall, used in rows:
             print(f"{label:44} {wall:8.1f} {used:8.1f} {wall * per:8.2f} {wall / floor_wall:8.1f}")
-        print(f"load average {load_before:.1f} before, {load:.1f} after, {os.cpu_count()} CPUs; the floor runs in "
-              "this process just before the import, so the ratio is comparable between a quiet and a busy box\n")
+        print(
+            f"load average {load_before:.1f} before, {load:.1f} after, {os.cpu_count()} CPUs; the floor runs in "
+            "this process just before the import, so the ratio is comparable between a quiet and a busy box\n"
+        )
         verdict = "OK" if elapsed < LIMIT_SECONDS else "TOO SLOW"
         print(f"bench_mail: {verdict} (limit {LIMIT_SECONDS:.0f} s)")
         return 0 if elapsed < LIMIT_SECONDS else 1

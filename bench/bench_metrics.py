@@ -40,8 +40,10 @@ sys.path.insert(0, str(HERE.parent / "src"))
 def build(path: Path, tickets: int) -> None:
     if not path.exists():
         print(f"building {path} with {tickets:,} tickets (once; ~15 min per million)...", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "bokdesk", "seed", "--tickets", str(tickets), "--db", str(path)],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-m", "bokdesk", "seed", "--tickets", str(tickets), "--db", str(path)],
+            check=True,
+        )
     import sqlite3
 
     from bokdesk.core import migrate
@@ -63,7 +65,8 @@ def build(path: Path, tickets: int) -> None:
                 "INSERT INTO surveyanswer(ticket_id, agent_id, nps, csat, answered_at, source) "
                 "SELECT id, assignee_id, abs(random()) % 11, 1 + abs(random()) % 5, "
                 "strftime('%Y-%m-%d %H:%M:%S.000000', solved_at, '+3 hours'), 'email' "
-                "FROM ticket WHERE solved_at IS NOT NULL AND id % 20 = 0")
+                "FROM ticket WHERE solved_at IS NOT NULL AND id % 20 = 0"
+            )
             con.commit()
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -81,8 +84,13 @@ def timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
         fn()
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
-    return {"first": first, "median": statistics.median(walls), "min": min(walls), "max": max(walls),
-            "cpu": statistics.median(cpus)}
+    return {
+        "first": first,
+        "median": statistics.median(walls),
+        "min": min(walls),
+        "max": max(walls),
+        "cpu": statistics.median(cpus),
+    }
 
 
 def stats_screen_open(desk: Any, actor: Any) -> tuple[float, float, float]:
@@ -131,10 +139,10 @@ def floor_scan(desk: Any, period: Any) -> None:
         conn = session.connection()
         for family in metrics.FAMILIES:
             column = family.stop.name
-            conn.exec_driver_sql(f"SELECT count(*) FROM ticket INDEXED BY {family.index} "
-                                 f"WHERE {column} >= ? AND {column} < ?",
-                                 (period.start.strftime("%Y-%m-%d %H:%M:%S.%f"),
-                                  period.end.strftime("%Y-%m-%d %H:%M:%S.%f"))).scalar()
+            conn.exec_driver_sql(
+                f"SELECT count(*) FROM ticket INDEXED BY {family.index} WHERE {column} >= ? AND {column} < ?",
+                (period.start.strftime("%Y-%m-%d %H:%M:%S.%f"), period.end.strftime("%Y-%m-%d %H:%M:%S.%f")),
+            ).scalar()
 
 
 def main() -> int:
@@ -162,30 +170,62 @@ def main() -> int:
     in_period = metrics.report(desk, boss, p90, by=()).totals
 
     rows: list[tuple[str, dict[str, float], float]] = []
-    rows.append(("floor: count the 90 days' index entries", timed(lambda: floor_scan(desk, p90), args.repeat), NAN))
-    rows.append(("KPI strip (all its queries)", timed(lambda: kpi.compute(desk, boss), args.repeat * 4), 0.020))
-    rows.append(("90-day report, all breakdowns", timed(lambda: metrics.report(desk, boss, p90), args.repeat), 1.0))
-    rows.append(("  same, totals only", timed(lambda: metrics.report(desk, boss, p90, by=()), args.repeat), 1.0))
+    rows.append(
+        ("floor: count the 90 days' index entries", timed(lambda: floor_scan(desk, p90), args.repeat), NAN)
+    )
+    rows.append(
+        ("KPI strip (all its queries)", timed(lambda: kpi.compute(desk, boss), args.repeat * 4), 0.020)
+    )
+    rows.append(
+        ("90-day report, all breakdowns", timed(lambda: metrics.report(desk, boss, p90), args.repeat), 1.0)
+    )
+    rows.append(
+        ("  same, totals only", timed(lambda: metrics.report(desk, boss, p90, by=()), args.repeat), 1.0)
+    )
     p30 = periods.preset(tz, "30d", now)
     by = ("agent", "team", "channel")
-    rows.append(("30 days + 13 weeks (the stats screen's read)",
-                 timed(lambda: metrics.report(desk, boss, p30, by=by, weeks=13), args.repeat), 1.0))
+    rows.append(
+        (
+            "30 days + 13 weeks (the stats screen's read)",
+            timed(lambda: metrics.report(desk, boss, p30, by=by, weeks=13), args.repeat),
+            1.0,
+        )
+    )
     rows.append(("13 weekly points alone", timed(lambda: metrics.weekly(desk, boss), args.repeat), 1.0))
     opens = [stats_screen_open(desk, boss) for _ in range(max(3, args.repeat // 2 + 1))]
-    for i, (name, target) in enumerate((("stats screen open: tiles shown", 1.0),
-                                        ("stats screen open: tables shown", 1.0),
-                                        ("stats screen open: 13-week trends shown", 1.0))):
+    for i, (name, target) in enumerate(
+        (
+            ("stats screen open: tiles shown", 1.0),
+            ("stats screen open: tables shown", 1.0),
+            ("stats screen open: 13-week trends shown", 1.0),
+        )
+    ):
         values = [o[i] for o in opens]
-        rows.append((name, {"first": values[0], "median": statistics.median(values[1:]), "min": min(values[1:]),
-                            "max": max(values[1:]), "cpu": NAN}, target))
+        rows.append(
+            (
+                name,
+                {
+                    "first": values[0],
+                    "median": statistics.median(values[1:]),
+                    "min": min(values[1:]),
+                    "max": max(values[1:]),
+                    "cpu": NAN,
+                },
+                target,
+            )
+        )
 
     load = os.getloadavg()
-    print(f"\n{tickets:,} tickets in {path.name}; 90 days: {in_period.received:,} received, "
-          f"{in_period.solved:,} solved; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
-          f"on {os.cpu_count()} CPUs\n")
+    print(
+        f"\n{tickets:,} tickets in {path.name}; 90 days: {in_period.received:,} received, "
+        f"{in_period.solved:,} solved; load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} "
+        f"on {os.cpu_count()} CPUs\n"
+    )
     floor = rows[0][1]["median"]
-    header = (f"{'measure':46} {'first':>8} {'median':>8} {'min':>8} {'max':>8} {'cpu':>8} {'x floor':>8} "
-              f"{'target':>8}  ok")
+    header = (
+        f"{'measure':46} {'first':>8} {'median':>8} {'min':>8} {'max':>8} {'cpu':>8} {'x floor':>8} "
+        f"{'target':>8}  ok"
+    )
     print(header)
     print("-" * len(header))
 
@@ -194,8 +234,10 @@ def main() -> int:
 
     for name, t, target in rows:
         ok = "" if target != target else ("yes" if t["median"] < target else "NO")
-        print(f"{name:46} {ms(t['first']):>8} {ms(t['median']):>8} {ms(t['min']):>8} {ms(t['max']):>8} "
-              f"{ms(t['cpu']):>8} {t['median'] / floor:>8.1f} {ms(target):>8}  {ok}")
+        print(
+            f"{name:46} {ms(t['first']):>8} {ms(t['median']):>8} {ms(t['min']):>8} {ms(t['max']):>8} "
+            f"{ms(t['cpu']):>8} {t['median'] / floor:>8.1f} {ms(target):>8}  {ok}"
+        )
     desk.store.dispose()
     return 0
 

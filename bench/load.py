@@ -127,8 +127,13 @@ def _timed(log: Log, op: str, call: Any, ack: Any = None, **fields: Any) -> Any:
         log.write(op=op, ms=_ms(started), err=kind, **fields)
         return FAILED
     except Exception as exc:  # noqa: BLE001 - every other error is counted and shown
-        log.write(op=op, ms=_ms(started), err="locked" if _lock_error(exc) else "error",
-                  detail=f"{type(exc).__name__}: {exc}"[:300], **fields)
+        log.write(
+            op=op,
+            ms=_ms(started),
+            err="locked" if _lock_error(exc) else "error",
+            detail=f"{type(exc).__name__}: {exc}"[:300],
+            **fields,
+        )
         return FAILED
     ms = _ms(started)
     log.write(op=op, ms=ms, ok=1, **fields, **(ack(result) if ack else {}))
@@ -174,8 +179,12 @@ def _agent(desk: Any, log: Log, rng: random.Random, deadline: float, login: str,
                     if done is not FAILED:
                         mine[pick] = done.status
                     continue
-            done = _timed(log, "take_next", lambda: tickets.take_next(desk, actor),
-                          ack=lambda t: {"t": t.id if t is not None else None})
+            done = _timed(
+                log,
+                "take_next",
+                lambda: tickets.take_next(desk, actor),
+                ack=lambda t: {"t": t.id if t is not None else None},
+            )
             if done is not FAILED and done is not None:
                 mine[done.id] = done.status
             continue
@@ -187,16 +196,32 @@ def _agent(desk: Any, log: Log, rng: random.Random, deadline: float, login: str,
             if rng.random() < 0.5:  # as the console does: send with the version the agent saw
                 version = presence.watch(desk, actor, ticket_id).version
                 _timed(log, "presence", lambda: presence.touch(desk, actor, ticket_id, "replying"))
-            done = _timed(log, "reply", lambda: tickets.reply(desk, actor, ticket_id, body, expected_version=version),
-                          ack=lambda m: {"m": m.id, "token": token}, t=ticket_id)
+            done = _timed(
+                log,
+                "reply",
+                lambda: tickets.reply(desk, actor, ticket_id, body, expected_version=version),
+                ack=lambda m: {"m": m.id, "token": token},
+                t=ticket_id,
+            )
             if done is not FAILED and mine.get(ticket_id) == "new":
                 mine[ticket_id] = "open"
         elif roll < 0.70:
-            _timed(log, "note", lambda: tickets.add_note(desk, actor, ticket_id, f"Notatka [{token}]"),
-                   ack=lambda m: {"m": m.id, "token": token}, t=ticket_id)
+            _timed(
+                log,
+                "note",
+                lambda: tickets.add_note(desk, actor, ticket_id, f"Notatka [{token}]"),
+                ack=lambda m: {"m": m.id, "token": token},
+                t=ticket_id,
+            )
         elif roll < 0.95:
             target = "open" if mine[ticket_id] == "pending" else rng.choice(["pending", "solved", "solved"])
-            done = _timed(log, "status", lambda: tickets.set_status(desk, actor, ticket_id, target), t=ticket_id, to=target)
+            done = _timed(
+                log,
+                "status",
+                lambda: tickets.set_status(desk, actor, ticket_id, target),
+                t=ticket_id,
+                to=target,
+            )
             if done is FAILED or target == "solved":
                 mine.pop(ticket_id, None)  # solved, or changed underneath: the next refill looks again
             else:
@@ -220,17 +245,28 @@ def _importer(desk: Any, log: Log, rng: random.Random, deadline: float, think_ms
     for token in _actions(rng, deadline, think_ms, "importer"):
         if created and rng.random() < 0.25:
             ticket_id = rng.choice(created[-200:])
-            _timed(log, "customer_msg", lambda: tickets.add_customer_message(
-                desk, SYSTEM, ticket_id, f"Odpowiedź klienta [{token}]"),
-                ack=lambda r: {"t": r.ticket.id, "m": r.message.id, "token": token})
+            _timed(
+                log,
+                "customer_msg",
+                lambda: tickets.add_customer_message(desk, SYSTEM, ticket_id, f"Odpowiedź klienta [{token}]"),
+                ack=lambda r: {"t": r.ticket.id, "m": r.message.id, "token": token},
+            )
             continue
         n = rng.randrange(400)
         team = PUSH_TEAM if rng.random() < 0.2 else PULL_TEAM
-        new = tickets.NewTicket(subject=f"Zgłoszenie {token}", customer=CustomerSpec(name=f"Klient {n}",
-                                email=f"klient{n}@example.pl"), body=f"Treść [{token}]", team_id=teams[team],
-                                priority=rng.choice(["low", "normal", "normal", "high", "urgent"]))
-        done = _timed(log, "create", lambda: tickets.create_ticket(desk, SYSTEM, new),
-                      ack=lambda t: {"t": t.id, "token": token, "team": team, "assignee": t.assignee_id})
+        new = tickets.NewTicket(
+            subject=f"Zgłoszenie {token}",
+            customer=CustomerSpec(name=f"Klient {n}", email=f"klient{n}@example.pl"),
+            body=f"Treść [{token}]",
+            team_id=teams[team],
+            priority=rng.choice(["low", "normal", "normal", "high", "urgent"]),
+        )
+        done = _timed(
+            log,
+            "create",
+            lambda: tickets.create_ticket(desk, SYSTEM, new),
+            ack=lambda t: {"t": t.id, "token": token, "team": team, "assignee": t.assignee_id},
+        )
         if done is not FAILED:
             created.append(done.id)
 
@@ -255,9 +291,16 @@ def setup(db: Path | str, agents_n: int, preload: int) -> list[str]:
         policies.set_assignment_mode(desk, SYSTEM, PUSH_TEAM, "round_robin")
         rng = random.Random(1)
         for n in range(preload):
-            tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-                subject=f"Zaległe {n}", customer=CustomerSpec(name=f"Klient {n % 400}", email=f"klient{n % 400}@example.pl"),
-                body="Treść", priority=rng.choice(["low", "normal", "high", "urgent"])))
+            tickets.create_ticket(
+                desk,
+                SYSTEM,
+                tickets.NewTicket(
+                    subject=f"Zaległe {n}",
+                    customer=CustomerSpec(name=f"Klient {n % 400}", email=f"klient{n % 400}@example.pl"),
+                    body="Treść",
+                    priority=rng.choice(["low", "normal", "high", "urgent"]),
+                ),
+            )
     store.dispose()
     return logins
 
@@ -286,24 +329,63 @@ class Phase:
     wal_mb: float = 0.0
 
 
-def _spawn(kind: str, name: str, db: Path, logdir: Path, start_file: Path, seed: int, think_ms: float,
-           generation: int) -> Worker:
+def _spawn(
+    kind: str,
+    name: str,
+    db: Path,
+    logdir: Path,
+    start_file: Path,
+    seed: int,
+    think_ms: float,
+    generation: int,
+) -> Worker:
     log = logdir / f"{name}.{generation}.log"
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--name", name, "--db", str(db),
-           "--log", str(log), "--start-file", str(start_file), "--seed", str(seed), "--think-ms", str(think_ms)]
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(logdir / f"{name}.{generation}.err", "wb"))
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        kind,
+        "--name",
+        name,
+        "--db",
+        str(db),
+        "--log",
+        str(log),
+        "--start-file",
+        str(start_file),
+        "--seed",
+        str(seed),
+        "--think-ms",
+        str(think_ms),
+    ]
+    with open(logdir / f"{name}.{generation}.err", "wb") as err:  # the child keeps its own copy
+        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
     return Worker(kind, name, log, process)
 
 
-def run_phase(phase: Phase, db: Path, logins: list[str], workdir: Path, *, think_ms: float, kill: bool,
-              backup_at: float | None, seed: int) -> Phase:
+def run_phase(
+    phase: Phase,
+    db: Path,
+    logins: list[str],
+    workdir: Path,
+    *,
+    think_ms: float,
+    kill: bool,
+    backup_at: float | None,
+    seed: int,
+) -> Phase:
     logdir = workdir / phase.name
     logdir.mkdir()
     start_file = logdir / "start"
     rng = random.Random(seed)
     generation = 0
-    workers = [_spawn("agent", login, db, logdir, start_file, rng.randrange(1 << 30), think_ms, 0) for login in logins]
-    workers.append(_spawn("importer", "importer", db, logdir, start_file, rng.randrange(1 << 30), think_ms * 2, 0))
+    workers = [
+        _spawn("agent", login, db, logdir, start_file, rng.randrange(1 << 30), think_ms, 0)
+        for login in logins
+    ]
+    workers.append(
+        _spawn("importer", "importer", db, logdir, start_file, rng.randrange(1 << 30), think_ms * 2, 0)
+    )
     _wait_ready(workers)
     deadline = time.time() + phase.seconds
     tmp = start_file.with_suffix(".tmp")
@@ -331,8 +413,18 @@ def run_phase(phase: Phase, db: Path, logins: list[str], workdir: Path, *, think
             generation += 1
             workers.remove(victim)
             if time.time() < deadline - 0.5:
-                workers.append(_spawn(victim.kind, victim.name, db, logdir, start_file, rng.randrange(1 << 30),
-                                      think_ms * (2 if victim.kind == "importer" else 1), generation))
+                workers.append(
+                    _spawn(
+                        victim.kind,
+                        victim.name,
+                        db,
+                        logdir,
+                        start_file,
+                        rng.randrange(1 << 30),
+                        think_ms * (2 if victim.kind == "importer" else 1),
+                        generation,
+                    )
+                )
             next_kill = time.time() + rng.uniform(*KILL_GAP)
     for worker in workers:
         try:
@@ -353,7 +445,9 @@ def _wait_ready(workers: list[Worker], timeout: float = 300) -> None:
         for worker in workers:
             if worker.process.poll() is not None:
                 err = worker.log.with_suffix(".err")
-                raise SystemExit(f"worker {worker.name} died at start: {err.read_text(errors='replace')[-2000:]}")
+                raise SystemExit(
+                    f"worker {worker.name} died at start: {err.read_text(errors='replace')[-2000:]}"
+                )
         if time.time() > limit:
             raise SystemExit("workers did not start in time")
         time.sleep(0.05)
@@ -374,14 +468,25 @@ def read_logs(paths: list[Path]) -> list[dict[str, Any]]:
 
 def run_backup(db: Path, workdir: Path, phase: Phase) -> dict[str, Any]:
     """`bokdesk db backup` on the live file; the copy must be whole and hold every earlier ack."""
-    acked_before = {r["t"] for r in read_logs(sorted((workdir / phase.name).glob("*.log")))
-                    if r.get("op") == "create" and r.get("ok")}
+    acked_before = {
+        r["t"]
+        for r in read_logs(sorted((workdir / phase.name).glob("*.log")))
+        if r.get("op") == "create" and r.get("ok")
+    }
     dest = workdir / f"backup-{phase.name}.db"
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "bokdesk", "db", "backup", str(dest), "--db", str(db)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "bokdesk", "db", "backup", str(dest), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     seconds = time.perf_counter() - started
-    info: dict[str, Any] = {"seconds": round(seconds, 2), "exit": result.returncode, "stderr": result.stderr.strip()}
+    info: dict[str, Any] = {
+        "seconds": round(seconds, 2),
+        "exit": result.returncode,
+        "stderr": result.stderr.strip(),
+    }
     if result.returncode != 0:
         info["ok"] = False
         return info
@@ -393,10 +498,31 @@ def run_backup(db: Path, workdir: Path, phase: Phase) -> dict[str, Any]:
     finally:
         con.close()
     info["missing_acked"] = len(acked_before - have)
-    check = subprocess.run([sys.executable, "-m", "bokdesk", "db", "check", "--db", str(dest)],
-                           capture_output=True, text=True, timeout=300)
-    listing = subprocess.run([sys.executable, "-m", "bokdesk", "ticket", "list", "--view", "open", "--limit", "3",
-                              "--json", "--db", str(dest)], capture_output=True, text=True, timeout=300)
+    check = subprocess.run(
+        [sys.executable, "-m", "bokdesk", "db", "check", "--db", str(dest)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    listing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bokdesk",
+            "ticket",
+            "list",
+            "--view",
+            "open",
+            "--limit",
+            "3",
+            "--json",
+            "--db",
+            str(dest),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     info["opens"] = check.returncode == 0 and check.stdout.strip() == "ok" and listing.returncode == 0
     info["ok"] = info["integrity"] == "ok" and info["missing_acked"] == 0 and info["opens"]
     return info
@@ -431,14 +557,21 @@ def verify(db: Path | str, records: list[dict[str, Any]]) -> dict[str, Any]:
         agent_ids = {login: i for i, login in con.execute("SELECT id, login FROM agent")}
         logins = {i: login for login, i in agent_ids.items()}
         tickets = {i: (a, s) for i, a, s in con.execute("SELECT id, assignee_id, subject FROM ticket")}
-        messages = {i: (t, k, a, b) for i, t, k, a, b in con.execute(
-            "SELECT id, ticket_id, kind, author_agent_id, body FROM message")}
+        messages = {
+            i: (t, k, a, b)
+            for i, t, k, a, b in con.execute("SELECT id, ticket_id, kind, author_agent_id, body FROM message")
+        }
         assignee_events: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
-        for t, old, new in con.execute("SELECT ticket_id, old_value, new_value FROM ticketevent "
-                                       "WHERE field = 'assignee' ORDER BY id"):
+        for t, old, new in con.execute(
+            "SELECT ticket_id, old_value, new_value FROM ticketevent WHERE field = 'assignee' ORDER BY id"
+        ):
             assignee_events[t].append((old, new))
         status_events = Counter(
-            (t, new, a) for t, new, a in con.execute("SELECT ticket_id, new_value, agent_id FROM ticketevent WHERE field = 'status'"))
+            (t, new, a)
+            for t, new, a in con.execute(
+                "SELECT ticket_id, new_value, agent_id FROM ticketevent WHERE field = 'status'"
+            )
+        )
     finally:
         con.close()
     acked = [r for r in records if r.get("ok")]
@@ -462,12 +595,20 @@ def verify(db: Path | str, records: list[dict[str, Any]]) -> dict[str, Any]:
         if r["op"] in ("take", "take_next") and r.get("t") is not None:
             claims[r["t"]].add(r["who"])
     told_twice = sorted(t for t, who in claims.items() if len(who) > 1)
-    wrong_first = sorted(t for t, who in claims.items()
-                         if not assignee_events.get(t) or assignee_events[t][0] != (None, next(iter(who))))
-    claimed_twice = sorted(t for t, ev in assignee_events.items() if sum(1 for old, _ in ev if old is None) > 1)
-    inconsistent = sorted(t for t, (assignee, _) in tickets.items()
-                          if (assignee is not None) != bool(assignee_events.get(t))
-                          or (assignee is not None and assignee_events[t][-1][1] != logins.get(assignee)))
+    wrong_first = sorted(
+        t
+        for t, who in claims.items()
+        if not assignee_events.get(t) or assignee_events[t][0] != (None, next(iter(who)))
+    )
+    claimed_twice = sorted(
+        t for t, ev in assignee_events.items() if sum(1 for old, _ in ev if old is None) > 1
+    )
+    inconsistent = sorted(
+        t
+        for t, (assignee, _) in tickets.items()
+        if (assignee is not None) != bool(assignee_events.get(t))
+        or (assignee is not None and assignee_events[t][-1][1] != logins.get(assignee))
+    )
     errors = Counter(r["err"] for r in records if "err" in r)
     return {
         "integrity": integrity,
@@ -502,26 +643,56 @@ def latency_table(records: list[dict[str, Any]], seconds: float) -> list[dict[st
     rows = []
     for op in sorted(by_op, key=lambda o: -len(by_op[o])):
         values = sorted(by_op[op])
-        rows.append({"op": op, "count": len(values), "per_s": round(len(values) / seconds, 1),
-                     "p50": percentile(values, 50), "p95": percentile(values, 95), "p99": percentile(values, 99),
-                     "max": values[-1]})
+        rows.append(
+            {
+                "op": op,
+                "count": len(values),
+                "per_s": round(len(values) / seconds, 1),
+                "p50": percentile(values, 50),
+                "p95": percentile(values, 95),
+                "p99": percentile(values, 99),
+                "max": values[-1],
+            }
+        )
     everything = sorted(v for vs in by_op.values() for v in vs)
-    rows.append({"op": "all", "count": len(everything), "per_s": round(len(everything) / seconds, 1),
-                 "p50": percentile(everything, 50), "p95": percentile(everything, 95),
-                 "p99": percentile(everything, 99), "max": everything[-1] if everything else 0.0})
+    rows.append(
+        {
+            "op": "all",
+            "count": len(everything),
+            "per_s": round(len(everything) / seconds, 1),
+            "p50": percentile(everything, 50),
+            "p95": percentile(everything, 95),
+            "p99": percentile(everything, 99),
+            "max": everything[-1] if everything else 0.0,
+        }
+    )
     return rows
 
 
 def print_table(title: str, rows: list[dict[str, Any]]) -> None:
     print(f"\n{title}")
-    print(f"{'operation':<14}{'count':>9}{'per s':>9}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    print(
+        f"{'operation':<14}{'count':>9}{'per s':>9}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}"
+    )
     for r in rows:
-        print(f"{r['op']:<14}{r['count']:>9}{r['per_s']:>9}{r['p50']:>10.1f}{r['p95']:>10.1f}{r['p99']:>10.1f}{r['max']:>10.1f}")
+        print(
+            f"{r['op']:<14}{r['count']:>9}{r['per_s']:>9}{r['p50']:>10.1f}{r['p95']:>10.1f}{r['p99']:>10.1f}{r['max']:>10.1f}"
+        )
 
 
-def run(agents: int = 30, seconds: float = 60, fault_seconds: float = 30, *, db: Path | str | None = None,
-        workdir: Path | None = None, think_ms: float = 5.0, preload: int = PRELOAD, backup: bool = True,
-        seed: int = 7, quiet: bool = False) -> dict[str, Any]:
+def run(
+    agents: int = 30,
+    seconds: float = 60,
+    fault_seconds: float = 30,
+    *,
+    db: Path | str | None = None,
+    workdir: Path | None = None,
+    think_ms: float = 5.0,
+    preload: int = PRELOAD,
+    backup: bool = True,
+    seed: int = 7,
+    quiet: bool = False,
+) -> dict[str, Any]:
     """Both phases; returns every figure and check (``ok`` says whether all held)."""
     own_dir = workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="bokdesk-load-")) if workdir is None else workdir
@@ -531,23 +702,56 @@ def run(agents: int = 30, seconds: float = 60, fault_seconds: float = 30, *, db:
     try:
         say(f"setting up {db}: {agents} agents, {preload} waiting tickets")
         logins = setup(db, agents, preload)
-        results: dict[str, Any] = {"agents": agents, "seconds": seconds, "fault_seconds": fault_seconds, "db": str(db)}
-        say(f"phase 1: {agents} agents + 1 importer for {seconds:g} s" + (", backup halfway" if backup else ""))
-        load = run_phase(Phase("load", seconds), db, logins, workdir, think_ms=think_ms, kill=False,
-                         backup_at=seconds / 2 if backup else None, seed=seed)
+        results: dict[str, Any] = {
+            "agents": agents,
+            "seconds": seconds,
+            "fault_seconds": fault_seconds,
+            "db": str(db),
+        }
+        say(
+            f"phase 1: {agents} agents + 1 importer for {seconds:g} s"
+            + (", backup halfway" if backup else "")
+        )
+        load = run_phase(
+            Phase("load", seconds),
+            db,
+            logins,
+            workdir,
+            think_ms=think_ms,
+            kill=False,
+            backup_at=seconds / 2 if backup else None,
+            seed=seed,
+        )
         records = read_logs(load.logs)
-        results["load"] = {"latency": latency_table(records, load.ended - load.started), "backup": load.backup,
-                           "hung": load.hung, "wal_mb": load.wal_mb, **verify(db, records)}
+        results["load"] = {
+            "latency": latency_table(records, load.ended - load.started),
+            "backup": load.backup,
+            "hung": load.hung,
+            "wal_mb": load.wal_mb,
+            **verify(db, records),
+        }
         all_records = records
         if fault_seconds > 0:
             say(f"phase 2: the same for {fault_seconds:g} s, killing writers with SIGKILL at random moments")
-            faults = run_phase(Phase("faults", fault_seconds), db, logins, workdir, think_ms=think_ms, kill=True,
-                               backup_at=None, seed=seed + 1)
+            faults = run_phase(
+                Phase("faults", fault_seconds),
+                db,
+                logins,
+                workdir,
+                think_ms=think_ms,
+                kill=True,
+                backup_at=None,
+                seed=seed + 1,
+            )
             fault_records = read_logs(faults.logs)
             all_records = records + fault_records
-            results["faults"] = {"kills": faults.kills, "hung": faults.hung, "wal_mb": faults.wal_mb,
-                                 "latency": latency_table(fault_records, faults.ended - faults.started),
-                                 **verify(db, all_records)}
+            results["faults"] = {
+                "kills": faults.kills,
+                "hung": faults.hung,
+                "wal_mb": faults.wal_mb,
+                "latency": latency_table(fault_records, faults.ended - faults.started),
+                **verify(db, all_records),
+            }
         results["ok"] = _all_ok(results)
         return results
     finally:
@@ -560,7 +764,12 @@ def _all_ok(results: dict[str, Any]) -> bool:
         part = results.get(key)
         if part is None:
             continue
-        if part["integrity"] != "ok" or part["foreign_key_violations"] or part["lost"] or part["double_takes"]:
+        if (
+            part["integrity"] != "ok"
+            or part["foreign_key_violations"]
+            or part["lost"]
+            or part["double_takes"]
+        ):
             return False
         if part["lock_errors"] or part["other_errors"] or part["inconsistent"] or part["hung"]:
             return False
@@ -571,33 +780,50 @@ def _all_ok(results: dict[str, Any]) -> bool:
 def report(results: dict[str, Any]) -> None:
     load = results["load"]
     where = "one PostgreSQL database" if _is_url(results["db"]) else "one SQLite file"
-    print_table(f"Load: {results['agents']} agents + 1 importer, {results['seconds']:g} s, {where}", load["latency"])
+    print_table(
+        f"Load: {results['agents']} agents + 1 importer, {results['seconds']:g} s, {where}", load["latency"]
+    )
     _print_checks(load)
     if load.get("backup"):
         b = load["backup"]
-        print(f"backup during load: {'ok' if b.get('ok') else 'FAILED'} in {b['seconds']} s; integrity "
-              f"{b.get('integrity')}, {b.get('tickets')} tickets, {b.get('missing_acked')} acknowledged missing, "
-              f"opens with bokdesk: {b.get('opens')} {b.get('stderr') or ''}".rstrip())
+        print(
+            f"backup during load: {'ok' if b.get('ok') else 'FAILED'} in {b['seconds']} s; integrity "
+            f"{b.get('integrity')}, {b.get('tickets')} tickets, {b.get('missing_acked')} acknowledged missing, "
+            f"opens with bokdesk: {b.get('opens')} {b.get('stderr') or ''}".rstrip()
+        )
     if "faults" in results:
         f = results["faults"]
-        print_table(f"Faults: {results['fault_seconds']:g} s with {f['kills']} writers killed by SIGKILL", f["latency"])
+        print_table(
+            f"Faults: {results['fault_seconds']:g} s with {f['kills']} writers killed by SIGKILL",
+            f["latency"],
+        )
         _print_checks(f, after_kill=True)
     print(f"\n{'ALL CHECKS PASSED' if results['ok'] else 'CHECKS FAILED'}")
 
 
 def _print_checks(part: dict[str, Any], after_kill: bool = False) -> None:
     scope = "all phases" if after_kill else "this phase"
-    print(f"acknowledged writes ({scope}): {part['acknowledged']}, lost: {len(part['lost'])}"
-          + (f" e.g. {part['lost'][:3]}" if part["lost"] else ""))
-    print(f"tickets claimed: {part['claims']}, taken twice: {len(part['double_takes'])}"
-          + (f" {part['double_takes'][:10]}" if part["double_takes"] else ""))
-    print(f"'database is locked' reaching an agent: {part['lock_errors']}; other errors: {part['other_errors']}"
-          + (f" e.g. {part['error_samples']}" if part["error_samples"] else ""))
-    print(f"collisions reported to agents: already taken {part['conflicts']['taken']}, stale version "
-          f"{part['conflicts']['stale']}, refused transition {part['conflicts']['refused']}")
-    print(f"integrity_check: {part['integrity']}; foreign key violations: {part['foreign_key_violations']}; "
-          f"assignee without matching history: {len(part['inconsistent'])}; hung processes: {part['hung']}; "
-          f"largest WAL: {part['wal_mb']} MB")
+    print(
+        f"acknowledged writes ({scope}): {part['acknowledged']}, lost: {len(part['lost'])}"
+        + (f" e.g. {part['lost'][:3]}" if part["lost"] else "")
+    )
+    print(
+        f"tickets claimed: {part['claims']}, taken twice: {len(part['double_takes'])}"
+        + (f" {part['double_takes'][:10]}" if part["double_takes"] else "")
+    )
+    print(
+        f"'database is locked' reaching an agent: {part['lock_errors']}; other errors: {part['other_errors']}"
+        + (f" e.g. {part['error_samples']}" if part["error_samples"] else "")
+    )
+    print(
+        f"collisions reported to agents: already taken {part['conflicts']['taken']}, stale version "
+        f"{part['conflicts']['stale']}, refused transition {part['conflicts']['refused']}"
+    )
+    print(
+        f"integrity_check: {part['integrity']}; foreign key violations: {part['foreign_key_violations']}; "
+        f"assignee without matching history: {len(part['inconsistent'])}; hung processes: {part['hung']}; "
+        f"largest WAL: {part['wal_mb']} MB"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -610,8 +836,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-backup", action="store_true")
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--postgres", action="store_true",
-                        help="run on a throwaway PostgreSQL server (tests/pgserver.py) instead of an SQLite file")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="run on a throwaway PostgreSQL server (tests/pgserver.py) instead of an SQLite file",
+    )
     parser.add_argument("--worker", choices=["agent", "importer"], help=argparse.SUPPRESS)
     parser.add_argument("--name", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
@@ -628,8 +857,16 @@ def main(argv: list[str] | None = None) -> int:
         server = PgServer.start()
     try:
         db = server.url(server.create_database(prefix="load")) if server else None
-        results = run(args.agents, args.seconds, args.fault_seconds, db=db, think_ms=args.think_ms,
-                      preload=args.preload, backup=not args.no_backup, seed=args.seed)
+        results = run(
+            args.agents,
+            args.seconds,
+            args.fault_seconds,
+            db=db,
+            think_ms=args.think_ms,
+            preload=args.preload,
+            backup=not args.no_backup,
+            seed=args.seed,
+        )
     finally:
         if server is not None:
             server.stop()

@@ -53,7 +53,9 @@ def main() -> int:
     src.close()
     dst.close()
     # The cached desk may be at an older schema than this tree: the copy is brought up, as bench_console does.
-    subprocess.run([PYTHON, "-m", "bokdesk", "db", "upgrade", "--db", str(copy)], check=True, capture_output=True)
+    subprocess.run(
+        [PYTHON, "-m", "bokdesk", "db", "upgrade", "--db", str(copy)], check=True, capture_output=True
+    )
 
     from bokdesk import i18n
 
@@ -97,8 +99,10 @@ def main() -> int:
     print(f"{'stage':<{width}}  {'VmRSS':>7}  {'VmHWM':>7}  {'anon':>7}  {'file':>6}  threads")
     for label, st in rows:
         mib = {k: int(v) / 1024 for k, v in st.items() if k != "Threads"}
-        print(f"{label:<{width}}  {mib['VmRSS']:7.1f}  {mib['VmHWM']:7.1f}  {mib['RssAnon']:7.1f}  "
-              f"{mib['RssFile']:6.1f}  {st['Threads']:>7}")
+        print(
+            f"{label:<{width}}  {mib['VmRSS']:7.1f}  {mib['VmHWM']:7.1f}  {mib['RssAnon']:7.1f}  "
+            f"{mib['RssFile']:6.1f}  {st['Threads']:>7}"
+        )
     print(f"peak RSS {peak:.1f} MiB (MiB; {args.size:,}-ticket desk, --lang {args.lang})")
     if args.keep:
         print(f"the copy: {copy}")

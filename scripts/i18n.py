@@ -36,15 +36,26 @@ def _included(filename: str) -> bool:
 
 def template() -> Catalog:
     """Every message marked in the console's code."""
-    catalog = Catalog(project="bokdesk", version=_version(), msgid_bugs_address="", copyright_holder="bokdesk",
-                      charset="utf-8", fuzzy=False)
+    catalog = Catalog(
+        project="bokdesk",
+        version=_version(),
+        msgid_bugs_address="",
+        copyright_holder="bokdesk",
+        charset="utf-8",
+        fuzzy=False,
+    )
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",),
+        str(PACKAGE),
+        method_map=[("**.py", "python")],
+        keywords=KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
         strip_comment_tags=True,
     ):
         if not _included(filename):
             continue
-        catalog.add(message, None, [(f"src/bokdesk/{filename}", lineno)], auto_comments=comments, context=context)
+        catalog.add(
+            message, None, [(f"src/bokdesk/{filename}", lineno)], auto_comments=comments, context=context
+        )
     return catalog
 
 
@@ -67,8 +78,15 @@ def mo_bytes(catalog: Catalog) -> bytes:
 def _write_po(path: Path, catalog: Catalog, *, omit_header: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        write_po(fh, catalog, width=100, sort_output=False, omit_header=omit_header, ignore_obsolete=True,
-                 include_previous=False)
+        write_po(
+            fh,
+            catalog,
+            width=100,
+            sort_output=False,
+            omit_header=omit_header,
+            ignore_obsolete=True,
+            include_previous=False,
+        )
 
 
 def extract() -> Catalog:
@@ -137,9 +155,24 @@ def problems(language: str) -> list[str]:
     if catalog.fuzzy:
         found.append(f"{path}: the header is marked fuzzy (the .mo would lose Plural-Forms)")
     mo = path.with_suffix(".mo")
-    if not mo.exists() or mo.read_bytes() != mo_bytes(catalog):
+    if not mo.exists() or mo_messages(mo.read_bytes()) != mo_messages(mo_bytes(catalog)):
         found.append(f"{mo} is missing or older than {path.name}; run: python scripts/i18n.py compile")
     return found
+
+
+def mo_messages(data: bytes) -> dict[object, object]:
+    """The messages a compiled catalog holds, without its header.
+
+    Two compilations of one ``.po`` differ in their header (``Generated-By`` names the Babel
+    release), so a ``.mo`` is current when its messages are, not its bytes.
+    """
+    import gettext
+
+    translations = gettext.GNUTranslations(io.BytesIO(data))
+    catalog = dict(translations._catalog)  # type: ignore[attr-defined]  # gettext keeps no public view
+    catalog.pop("", None)
+    plural = translations.plural  # type: ignore[attr-defined]
+    return {**catalog, "Plural-Forms": [plural(n) for n in range(200)]}
 
 
 def _pairs(msgid: object, msgstr: object) -> list[tuple[str, str]]:

@@ -163,8 +163,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--lang", choices=["en", "pl"], default="en")
     parser.add_argument("--size", default="120x40")
     parser.add_argument("--out", default=str(ROOT / "screenshots"))
-    parser.add_argument("--only", action="append", metavar="NAME", choices=[name for name, _, _ in SCREENS],
-                        help="only this screen (repeatable); default: every screen")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        choices=[name for name, _, _ in SCREENS],
+        help="only this screen (repeatable); default: every screen",
+    )
     args = parser.parse_args(argv)
     width, height = (int(x) for x in args.size.split("x"))
     out = Path(args.out)

@@ -17,7 +17,6 @@ from bokdesk.core.database import open_store, open_url
 from bokdesk.core.desk import Actor, Desk
 from bokdesk.core.services import agents
 from bokdesk.core.store import sqlite_url
-
 from pgserver import PgServer
 
 
@@ -54,7 +53,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames or not metafunc.definition.get_closest_marker("postgres"):
         return
     chosen = any("backend" in str(m.args[0]) for m in metafunc.definition.iter_markers("parametrize"))
-    if not chosen:  # a test may name its backend itself: @pytest.mark.parametrize("backend", ["postgres"], ...)
+    if (
+        not chosen
+    ):  # a test may name its backend itself: @pytest.mark.parametrize("backend", ["postgres"], ...)
         metafunc.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 
 
@@ -86,7 +87,9 @@ def store_url(backend: str, db_path: Path, request: pytest.FixtureRequest) -> It
 
 
 @pytest.fixture
-def new_store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+def new_store_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], str]]:
     """Makes further empty desks at the head schema on the test's backend (import targets)."""
     made: list[str] = []
 
@@ -127,9 +130,15 @@ class Staff:
 
 @pytest.fixture
 def staff(desk: Desk) -> Staff:
-    admin = agents.actor_of(agents.add_agent(desk, None, "admin", "Adam Admin", role="admin", team="BOK Warszawa"))
-    boss = agents.actor_of(agents.add_agent(desk, admin, "marek", "Marek Wiśniewski", role="supervisor", team="BOK Warszawa"))
+    admin = agents.actor_of(
+        agents.add_agent(desk, None, "admin", "Adam Admin", role="admin", team="BOK Warszawa")
+    )
+    boss = agents.actor_of(
+        agents.add_agent(desk, admin, "marek", "Marek Wiśniewski", role="supervisor", team="BOK Warszawa")
+    )
     ola = agents.actor_of(agents.add_agent(desk, admin, "ola", "Aleksandra Nowak", team="BOK Warszawa"))
-    kasia = agents.actor_of(agents.add_agent(desk, admin, "kasia", "Katarzyna Zielińska", team="BOK Warszawa"))
+    kasia = agents.actor_of(
+        agents.add_agent(desk, admin, "kasia", "Katarzyna Zielińska", team="BOK Warszawa")
+    )
     dev = agents.actor_of(agents.add_agent(desk, admin, "tomek", "Tomasz Lewandowski", team="Developers"))
     return Staff(admin, boss, ola, kasia, dev)

@@ -31,7 +31,9 @@ from pathlib import Path
 
 import pytest
 
-INSTALL_HINT = "PostgreSQL server binaries are not installed: apt-get install postgresql (.ci/run installs it)"
+INSTALL_HINT = (
+    "PostgreSQL server binaries are not installed: apt-get install postgresql (.ci/run installs it)"
+)
 
 
 def pg_bindir() -> Path | None:
@@ -93,22 +95,61 @@ class PgServer:
         server = cls(root=root, port=free_port(), bindir=bindir)
         data = root / "data"
         initdb = subprocess.run(
-            [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-             "--locale=C.UTF-8", "--no-sync", "--no-instructions"],
-            capture_output=True, cwd=root, **_as_user(user),  # type: ignore[arg-type]
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            capture_output=True,
+            cwd=root,
+            **_as_user(user),  # type: ignore[arg-type]
         )
         if initdb.returncode != 0:
             server.stop()
             pytest.fail(f"initdb failed: {(initdb.stdout + initdb.stderr).decode(errors='replace')[-2000:]}")
         log = open(root / "server.log", "wb")  # noqa: SIM115 - the server writes it while it runs
         server.proc = subprocess.Popen(
-            [str(bindir / "postgres"), "-D", str(data), "-p", str(server.port), "-k", str(root),
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-             "-c", "full_page_writes=off", "-c", "shared_buffers=32MB", "-c", "max_connections=150",
-             "-c", "log_min_messages=warning", "-c", "autovacuum=off",
-             # Not UTC, as a server in Poland may be set: the store must ask for UTC itself.
-             "-c", "TimeZone=Europe/Warsaw"],
-            stdout=log, stderr=subprocess.STDOUT, cwd=root, start_new_session=True,
+            [
+                str(bindir / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(server.port),
+                "-k",
+                str(root),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "shared_buffers=32MB",
+                "-c",
+                "max_connections=150",
+                "-c",
+                "log_min_messages=warning",
+                "-c",
+                "autovacuum=off",
+                # Not UTC, as a server in Poland may be set: the store must ask for UTC itself.
+                "-c",
+                "TimeZone=Europe/Warsaw",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=root,
+            start_new_session=True,
             **_as_user(user),  # type: ignore[arg-type]
         )
         log.close()

@@ -32,7 +32,9 @@ _translation: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = DEFAULT
 
 
-def resolve_language(cli: str | None = None, config: str | None = None, env: Mapping[str, str] | None = None) -> str:
+def resolve_language(
+    cli: str | None = None, config: str | None = None, env: Mapping[str, str] | None = None
+) -> str:
     """The console language: ``--lang``, then the config, then the locale, then English."""
     env = os.environ if env is None else env
     candidates = [cli, config]
@@ -117,8 +119,11 @@ def format_duration(seconds: int | float | None, *, compact: bool = False) -> st
         return sign + (pgettext("duration compact", "{n}s") if compact else _("{n} s")).format(n=seconds)
     days, hours, minutes = _units(seconds)
     if compact:
-        d, h, m = pgettext("duration compact", "{n}d"), pgettext("duration compact", "{n}h"), pgettext(
-            "duration compact", "{n}m")
+        d, h, m = (
+            pgettext("duration compact", "{n}d"),
+            pgettext("duration compact", "{n}h"),
+            pgettext("duration compact", "{n}m"),
+        )
     else:
         d, h, m = _("{n} d"), _("{n} h"), _("{n} min")
     if days:

@@ -43,9 +43,26 @@ def make_cert(directory: Path) -> tuple[Path, Path]:
     cert, key = directory / "cert.pem", directory / "key.pem"
     if not cert.exists():
         subprocess.run(
-            [OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-             "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-            check=True, capture_output=True,
+            [
+                OPENSSL,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            ],
+            check=True,
+            capture_output=True,
         )
     return cert, key
 
@@ -150,12 +167,16 @@ service anvil {{
         conf = root / "dovecot.conf"
         conf.write_text(config, encoding="utf-8")
         key.chmod(0o600)
-        proc = subprocess.Popen([DOVECOT, "-F", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [DOVECOT, "-F", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         server.proc = proc
         if not (_wait_port(server.ssl_port, proc) and _wait_port(server.plain_port, proc)):
             server.stop(remove=False)
             out = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
-            log = (root / "dovecot.log").read_text(errors="replace") if (root / "dovecot.log").exists() else ""
+            log = (
+                (root / "dovecot.log").read_text(errors="replace") if (root / "dovecot.log").exists() else ""
+            )
             pytest.fail(f"Dovecot did not start on 127.0.0.1:{server.ssl_port}: {(out + log)[-2000:]}")
         return server
 
@@ -225,8 +246,14 @@ service anvil {{
         finally:
             conn.logout()
 
-    def imap_config(self, *, security: str = "ssl", folder: str = "INBOX", after: str = "keep",
-                    password: str | None = None) -> dict[str, Any]:
+    def imap_config(
+        self,
+        *,
+        security: str = "ssl",
+        folder: str = "INBOX",
+        after: str = "keep",
+        password: str | None = None,
+    ) -> dict[str, Any]:
         return {
             "host": "127.0.0.1",
             "port": self.ssl_port if security == "ssl" else self.plain_port,
@@ -251,7 +278,9 @@ class Recorder:
         self.refuse: dict[str, str] = {}  # recipient -> SMTP reply ("550 ..." / "451 ...")
         self.fail_data: str | None = None
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
+    ) -> str:
         if address.lower() in self.refuse:
             return self.refuse[address.lower()]
         envelope.rcpt_tos.append(address)
@@ -260,7 +289,13 @@ class Recorder:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self.fail_data:
             return self.fail_data
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content)))
+        self.messages.append(
+            (
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                bytes(envelope.original_content or envelope.content),
+            )
+        )
         return "250 Message accepted for delivery"
 
     def parsed(self) -> list[EmailMessage]:
@@ -281,8 +316,13 @@ class SmtpServer:
     security: str
 
     def config(self) -> dict[str, Any]:
-        cfg: dict[str, Any] = {"host": "127.0.0.1", "port": self.port, "security": self.security, "timeout": 10,
-                               "max_attempts": 3}
+        cfg: dict[str, Any] = {
+            "host": "127.0.0.1",
+            "port": self.port,
+            "security": self.security,
+            "timeout": 10,
+            "max_attempts": 3,
+        }
         if self.ca_file:
             cfg["ca_file"] = str(self.ca_file)
         if self.user:
@@ -316,15 +356,22 @@ def start_smtp(tmp: Path, *, security: str = "none", auth: tuple[str, str] | Non
         user, password = auth
 
         def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
-            ok = isinstance(data, LoginPassword) and data.login.decode() == user and data.password.decode() == password
+            ok = (
+                isinstance(data, LoginPassword)
+                and data.login.decode() == user
+                and data.password.decode() == password
+            )
             return AuthResult(success=ok, handled=False)
 
         # aiosmtpd does not count implicit TLS as TLS for AUTH; STARTTLS must come before AUTH
-        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=security == "starttls")
+        kwargs.update(
+            authenticator=authenticator, auth_required=True, auth_require_tls=security == "starttls"
+        )
     controller = Controller(recorder, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
-    return SmtpServer(controller, recorder, port, ca_file, auth[0] if auth else None, auth[1] if auth else None,
-                      security)
+    return SmtpServer(
+        controller, recorder, port, ca_file, auth[0] if auth else None, auth[1] if auth else None, security
+    )
 
 
 # --- messages --------------------------------------------------------------------------------------

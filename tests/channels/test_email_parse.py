@@ -95,8 +95,16 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "W dniu 10.03.2024 o 09:00, BOK <bok@firma.example> pisze:",
             "> Prosimy o numer zamówienia.",
         ],
-        text_lacks=["<p", "<td", "SCRIPT-CONTENT", "font-family", "Newsletter sklepu",
-                    "Tylko dla Outlooka", "&amp;", "&nbsp;"],
+        text_lacks=[
+            "<p",
+            "<td",
+            "SCRIPT-CONTENT",
+            "font-family",
+            "Newsletter sklepu",
+            "Tylko dla Outlooka",
+            "&amp;",
+            "&nbsp;",
+        ],
     ),
     "multipart_alternative.eml": dict(
         subject="Pytanie o fakturę",
@@ -117,8 +125,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
         subject="Faktura 2026/11 i umowa",
         from_addr="anna.k@example.pl",
         text_has=["W załączeniu faktura za listopad i umowa."],
-        attachments=[("faktura 2026_11.pdf", "application/pdf", 33),
-                     ("_Umowa 1_2026 załącznik.txt", "text/plain", 30)],
+        attachments=[
+            ("faktura 2026_11.pdf", "application/pdf", 33),
+            ("_Umowa 1_2026 załącznik.txt", "text/plain", 30),
+        ],
     ),
     "nested_multipart.eml": dict(
         subject="Zdjęcie uszkodzenia",
@@ -142,15 +152,15 @@ EXPECTED: dict[str, dict[str, Any]] = {
         in_reply_to=["ticket-88@firma.example"],
     ),
     "auto_reply_x_autoreply.eml": dict(
-        subject="Re: Potwierdzenie", from_addr="biuro@example.com", from_name="",
+        subject="Re: Potwierdzenie",
+        from_addr="biuro@example.com",
+        from_name="",
         classification=C.AUTO_REPLY,
     ),
     "auto_reply_subject_prefix.eml": dict(
         subject="Odpowiedź automatyczna: Zamówienie", classification=C.AUTO_REPLY
     ),
-    "ooo_subject_without_headers.eml": dict(
-        subject="Urlop a termin reklamacji", classification=C.NORMAL
-    ),
+    "ooo_subject_without_headers.eml": dict(subject="Urlop a termin reklamacji", classification=C.NORMAL),
     "bounce_dsn.eml": dict(
         subject="Undelivered Mail Returned to Sender",
         from_addr="mailer-daemon@mx.firma.example",
@@ -198,13 +208,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
         text_lacks=["\r"],
         new_part=f"Proszę o pilny kontakt. {PL}.\n\nZ poważaniem\nAdam Lewandowski",
     ),
-    "subject_ticket_number.eml": dict(
-        subject="RE: FW: [#123] Zwrot towaru", ticket_number=123, from_name=""
-    ),
+    "subject_ticket_number.eml": dict(subject="RE: FW: [#123] Zwrot towaru", ticket_number=123, from_name=""),
     "markup_escape_subject.eml": dict(
-        subject=(
-            "[@click=app.quit]x[/] \x1b]52;c;ZWNobyBwd25lZA==\x07 \x1b]52;c;ZWNobyBwd25lZA==\x07"
-        ),
+        subject=("[@click=app.quit]x[/] \x1b]52;c;ZWNobyBwd25lZA==\x07 \x1b]52;c;ZWNobyBwd25lZA==\x07"),
         from_name="[bold red]Admin[/]",
         from_addr="evil@example.com",
         text_has=["[link=https://evil.example]kliknij[/link] \x1b[2J\x1b[31mredNUL"],
@@ -233,8 +239,16 @@ def test_corpus_is_fully_covered() -> None:
 def test_corpus_file(name: str) -> None:
     exp = EXPECTED[name]
     mail = parse(name)
-    for key in ("subject", "from_addr", "from_name", "date", "message_id", "ticket_number",
-                "in_reply_to", "references"):
+    for key in (
+        "subject",
+        "from_addr",
+        "from_name",
+        "date",
+        "message_id",
+        "ticket_number",
+        "in_reply_to",
+        "references",
+    ):
         if key in exp:
             assert getattr(mail, key) == exp[key], key
     assert mail.classification == exp.get("classification", C.NORMAL)
@@ -264,9 +278,11 @@ def test_common_invariants_over_corpus() -> None:
         assert "\x00" not in mail.text
         assert mail.date is None or mail.date.tzinfo is None
         assert set(mail.headers_summary) >= {"From", "To", "Subject", "Date"}
-        assert mail.to_addrs == ["bok@firma.example"] or name in (
-            "mailing_list.eml", "markup_escape_subject.eml"
-        ) or mail.to_addrs
+        assert (
+            mail.to_addrs == ["bok@firma.example"]
+            or name in ("mailing_list.eml", "markup_escape_subject.eml")
+            or mail.to_addrs
+        )
 
 
 def test_pdf_attachment_bytes_roundtrip() -> None:
@@ -338,8 +354,7 @@ def test_non_bytes_is_a_type_error() -> None:
 def test_deep_nesting_is_a_parse_error_not_a_crash() -> None:
     raw = b"From: a@b.pl\nContent-Type: multipart/mixed; boundary=b0\n\n"
     raw += b"".join(
-        b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (i - 1, i)
-        for i in range(1, 3000)
+        b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (i - 1, i) for i in range(1, 3000)
     )
     try:
         mail = parse_email(raw)
@@ -593,7 +608,7 @@ def test_bounce_beats_auto_submitted_and_read_receipt_is_auto_reply() -> None:
         (PL.encode("iso-8859-2"), "x-nonsense", PL),
         (PL.encode("utf-8"), "base64", PL),  # not a text codec
         (PL.encode("utf-8"), "idna", PL),  # codec that refuses errors="replace"
-        ("Zażółć".encode("utf-8")[:-1], "utf-8", "Zażół\ufffd"),  # truncated UTF-8 stays UTF-8
+        ("Zażółć".encode()[:-1], "utf-8", "Zażół\ufffd"),  # truncated UTF-8 stays UTF-8
         (b"abc", "utf-16", "\u6261\ufffd"),
         ("Łódź".encode("utf-16"), "UTF-16", "Łódź"),
         (b"", "utf-8", ""),
@@ -718,8 +733,7 @@ def test_html_to_text_structure() -> None:
         ("<p>niezamknięty <b>tag", "niezamknięty tag"),
         ("a < b > c", "a < b > c"),
         ("<p>x<!-- komentarz --> y</p>", "x y"),
-        ("<blockquote>cytat<blockquote>głębiej</blockquote></blockquote>po",
-         "> cytat\n>\n> > głębiej\n\npo"),
+        ("<blockquote>cytat<blockquote>głębiej</blockquote></blockquote>po", "> cytat\n>\n> > głębiej\n\npo"),
         ("<p>[@click=app.quit]x[/] \x1b]52;c;x\x07</p>", "[@click=app.quit]x[/] \x1b]52;c;x\x07"),
     ],
 )
@@ -735,9 +749,7 @@ def test_html_to_text_pathological_input_is_fast(pattern: str) -> None:
 
 
 def test_unflow() -> None:
-    assert unflow("Ala ma \nkota.\n> cyt \n> dalej\n-- \nJan") == (
-        "Ala ma kota.\n> cyt dalej\n-- \nJan"
-    )
+    assert unflow("Ala ma \nkota.\n> cyt \n> dalej\n-- \nJan") == ("Ala ma kota.\n> cyt dalej\n-- \nJan")
     assert unflow("Ala ma \nkota.", delsp=True) == "Ala makota."
     assert unflow(" From here") == "From here"
 
@@ -758,8 +770,7 @@ def test_unflow() -> None:
             "Thanks!\n\nOn Mon, 11 Mar 2024 at 10:15, Jan Kowalski <jan.kowalski@example.com>\n"
             "wrote:\n\n> old\n",
             "Thanks!",
-            "On Mon, 11 Mar 2024 at 10:15, Jan Kowalski <jan.kowalski@example.com>\n"
-            "wrote:\n\n> old",
+            "On Mon, 11 Mar 2024 at 10:15, Jan Kowalski <jan.kowalski@example.com>\nwrote:\n\n> old",
         ),
         (
             "Ok.\npon., 11 mar 2024 o 10:15 Jan Kowalski <jan@x.pl> napisał(a):\n> a\n",
@@ -804,8 +815,11 @@ def test_unflow() -> None:
             "Treść",
             "On Monday Jan wrote:\n> x\n\n-- \n> sig",
         ),
-        ("Treść\nW dniu 1.1.2024 BOK pisze:\nstara treść bez >\n", "Treść",
-         "W dniu 1.1.2024 BOK pisze:\nstara treść bez >"),
+        (
+            "Treść\nW dniu 1.1.2024 BOK pisze:\nstara treść bez >\n",
+            "Treść",
+            "W dniu 1.1.2024 BOK pisze:\nstara treść bez >",
+        ),
     ],
 )
 def test_split_quoted_folds(text: str, new: str, folded: str) -> None:

@@ -45,8 +45,11 @@ def test_db_upgrade_brings_a_0001_database_to_the_cc_columns(tmp_path: Path) -> 
 
 # --- Cc kept on inbound mail, and on the reply ------------------------------------------------------
 
-BASE = {"from": "BOK Firma <bok@firma.example>", "reply_to": "bok+odpowiedz@firma.example",
-        "addresses": ["kontakt@firma.example"]}
+BASE = {
+    "from": "BOK Firma <bok@firma.example>",
+    "reply_to": "bok+odpowiedz@firma.example",
+    "addresses": ["kontakt@firma.example"],
+}
 
 
 @pytest.fixture
@@ -65,10 +68,17 @@ def ingest(desk, raw: bytes, cfg=None):  # type: ignore[no-untyped-def]
 def test_a_reply_keeps_the_others_in_cc_without_the_desk(desk, staff, smtp):
     cfg = load_mail_config({**BASE, "smtp": smtp.config()})
     publish_identity(desk, cfg)
-    first = ingest(desk, mail(
-        message_id="q1@example.pl", subject="Faktura",
-        to="BOK <bok@firma.example>, Jan Nowak <jan.nowak@example.pl>",
-        headers={"Cc": "Księgowość <KSIEGOWOSC@example.pl>, kontakt@firma.example, Anna <anna@example.pl>"}))
+    first = ingest(
+        desk,
+        mail(
+            message_id="q1@example.pl",
+            subject="Faktura",
+            to="BOK <bok@firma.example>, Jan Nowak <jan.nowak@example.pl>",
+            headers={
+                "Cc": "Księgowość <KSIEGOWOSC@example.pl>, kontakt@firma.example, Anna <anna@example.pl>"
+            },
+        ),
+    )
     assert first.outcome is Outcome.NEW_TICKET
     with desk.store.read() as s:
         [m] = s.exec(select(Message).where(Message.kind == "customer")).all()
@@ -90,7 +100,10 @@ def test_a_reply_keeps_the_others_in_cc_without_the_desk(desk, staff, smtp):
     assert msg["To"] == "anna@example.pl"
     assert [a.addr_spec for a in msg["Cc"].addresses] == ["jan.nowak@example.pl", "ksiegowosc@example.pl"]
     with desk.store.read() as s:
-        assert delivery_states(s, [reply.id])[reply.id].cc == ("jan.nowak@example.pl", "ksiegowosc@example.pl")
+        assert delivery_states(s, [reply.id])[reply.id].cc == (
+            "jan.nowak@example.pl",
+            "ksiegowosc@example.pl",
+        )
 
 
 def test_a_colleague_answering_in_the_thread_is_kept_in_cc_and_the_customer_stays_the_recipient(desk, staff):
@@ -99,9 +112,17 @@ def test_a_colleague_answering_in_the_thread_is_kept_in_cc_and_the_customer_stay
     tickets.reply(desk, staff.ola, first.ticket_id, "Proszę o numer umowy.")
     [ours] = outbox_rows(desk)
     # The boss answers (reply-all) instead of the customer.
-    ingest(desk, mail(message_id="q3@example.pl", sender="Szef <szef@example.pl>", subject="Re: Umowa",
-                      to="bok@firma.example", in_reply_to=ours.email_message_id,
-                      headers={"Cc": "anna@example.pl"}))
+    ingest(
+        desk,
+        mail(
+            message_id="q3@example.pl",
+            sender="Szef <szef@example.pl>",
+            subject="Re: Umowa",
+            to="bok@firma.example",
+            in_reply_to=ours.email_message_id,
+            headers={"Cc": "anna@example.pl"},
+        ),
+    )
     tickets.reply(desk, staff.ola, first.ticket_id, "Dziękujemy.")
     latest = outbox_rows(desk)[0]
     assert latest.to_addr == "anna@example.pl" and latest.cc_addrs == "szef@example.pl"

@@ -15,7 +15,9 @@ ME = __import__("pwd").getpwuid(os.getuid()).pw_name
 
 
 @pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> dict[str, Path]:
+def env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> dict[str, Path]:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "site"))
@@ -28,7 +30,10 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     config = tmp_path / "mail.toml"
     config.write_text(f'[mail]\nfrom = "BOK Firma <bok@firma.example>"\n[mail.maildir]\npath = "{box}"\n')
     config.chmod(0o600)
-    assert main(["agent", "add", ME, "--name", "Admin", "--role", "admin", "--team", "BOK", "--db", str(db)]) == 0
+    assert (
+        main(["agent", "add", ME, "--name", "Admin", "--role", "admin", "--team", "BOK", "--db", str(db)])
+        == 0
+    )
     capsys.readouterr()
     return {"db": db, "box": box, "config": config, "tmp": tmp_path}
 
@@ -40,8 +45,14 @@ def run(capsys, env, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-unt
 
 
 def test_fetch_show_quarantine_release_and_dismiss(capsys, env):
-    deliver(env["box"], mail(message_id="c1@example.pl", subject="Zwrot",
-                             attachments=[("paragon.pdf", "application/pdf", b"%PDF-1.4 paragon")]))
+    deliver(
+        env["box"],
+        mail(
+            message_id="c1@example.pl",
+            subject="Zwrot",
+            attachments=[("paragon.pdf", "application/pdf", b"%PDF-1.4 paragon")],
+        ),
+    )
     deliver(env["box"], b"Subject: bez nadawcy\r\nMessage-ID: <q1@x>\r\n\r\nProsze o kontakt\r\n")
     deliver(env["box"], b"\x00\x01 binary junk")
     code, out, err = run(capsys, env, "mail", "fetch", "--json")
@@ -68,7 +79,10 @@ def test_fetch_show_quarantine_release_and_dismiss(capsys, env):
     assert code == 0 and "ticket #2" in out
     code, out, _ = run(capsys, env, "ticket", "show", "2", "--json")
     shown = json.loads(out)
-    assert shown["customer"]["emails"] == ["jan@example.pl"] and "Prosze o kontakt" in shown["messages"][0]["body"]
+    assert (
+        shown["customer"]["emails"] == ["jan@example.pl"]
+        and "Prosze o kontakt" in shown["messages"][0]["body"]
+    )
     code, out, _ = run(capsys, env, "mail", "quarantine", "dismiss", "2")
     assert code == 0
     code, out, _ = run(capsys, env, "mail", "quarantine")
@@ -103,8 +117,10 @@ def test_quarantine_is_for_admins_only(capsys, env):
 def test_send_retry_and_outbox(capsys, env):
     server = start_smtp(env["tmp"])
     try:
-        env["config"].write_text(env["config"].read_text() + f'[mail.smtp]\nhost = "127.0.0.1"\nport = {server.port}\n'
-                                 'security = "none"\nmax_attempts = 1\n')
+        env["config"].write_text(
+            env["config"].read_text() + f'[mail.smtp]\nhost = "127.0.0.1"\nport = {server.port}\n'
+            'security = "none"\nmax_attempts = 1\n'
+        )
         deliver(env["box"], mail(message_id="s1@example.pl"))
         run(capsys, env, "mail", "fetch")
         code, out, _ = run(capsys, env, "ticket", "reply", "1", "--body", "Dzień dobry, już wysłane.")

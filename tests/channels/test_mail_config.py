@@ -20,29 +20,39 @@ IMAP = {"host": "imap.firma.example", "user": "bok@firma.example"}
 
 
 def test_defaults_and_ports():
-    cfg = load_mail_config({"from": "BOK Firma <BOK@Firma.example>", "imap": IMAP,
-                            "smtp": {"host": "smtp.firma.example"}}, env={})
+    cfg = load_mail_config(
+        {"from": "BOK Firma <BOK@Firma.example>", "imap": IMAP, "smtp": {"host": "smtp.firma.example"}},
+        env={},
+    )
     assert cfg.from_address == "bok@firma.example"
-    assert (cfg.imap.port, cfg.imap.security, cfg.imap.folder, cfg.imap.after) == (993, "ssl", "INBOX", "keep")
+    assert (cfg.imap.port, cfg.imap.security, cfg.imap.folder, cfg.imap.after) == (
+        993,
+        "ssl",
+        "INBOX",
+        "keep",
+    )
     assert (cfg.smtp.port, cfg.smtp.security) == (587, "starttls")
     assert cfg.imap.source == "imap://bok@firma.example@imap.firma.example:993/INBOX"
     assert cfg.max_attachment_bytes == 10_000_000 and not cfg.survey_after_solve
 
 
-@pytest.mark.parametrize("section, message", [
-    ({"from": "not an address"}, "from must be an e-mail address"),
-    ({"imap": {"user": "x"}}, "needs a host"),
-    ({"imap": {**IMAP, "security": "tls13"}}, "security must be one of"),
-    ({"imap": {**IMAP, "security": "none"}}, "allowed only for a server on this machine"),
-    ({"imap": {**IMAP, "after": "delete"}}, "after must be one of"),
-    ({"smtp": {"host": "s", "max_attempts": 0}}, "max_attempts must be a whole number"),
-    ({"max_attachment_bytes": "10 MB"}, "max_attachment_bytes must be a whole number"),
-    ({"survey_after_solve": "yes"}, "survey_after_solve must be true or false"),
-    ({"imap": "imap.example"}, "must be a table"),
-    ({"maildir": {}}, None),
-    ({"maildir": {"path": ""}}, "needs a path"),
-    ({"imap": {**IMAP, "ca_file": "/nonexistent/ca.pem"}}, "ca_file"),
-])
+@pytest.mark.parametrize(
+    "section, message",
+    [
+        ({"from": "not an address"}, "from must be an e-mail address"),
+        ({"imap": {"user": "x"}}, "needs a host"),
+        ({"imap": {**IMAP, "security": "tls13"}}, "security must be one of"),
+        ({"imap": {**IMAP, "security": "none"}}, "allowed only for a server on this machine"),
+        ({"imap": {**IMAP, "after": "delete"}}, "after must be one of"),
+        ({"smtp": {"host": "s", "max_attempts": 0}}, "max_attempts must be a whole number"),
+        ({"max_attachment_bytes": "10 MB"}, "max_attachment_bytes must be a whole number"),
+        ({"survey_after_solve": "yes"}, "survey_after_solve must be true or false"),
+        ({"imap": "imap.example"}, "must be a table"),
+        ({"maildir": {}}, None),
+        ({"maildir": {"path": ""}}, "needs a path"),
+        ({"imap": {**IMAP, "ca_file": "/nonexistent/ca.pem"}}, "ca_file"),
+    ],
+)
 def test_bad_values_are_one_clear_line(section, message):
     if message is None:
         assert load_mail_config(section, env={}).maildir is None
@@ -67,7 +77,9 @@ def test_a_password_in_a_file_others_can_read_is_refused(tmp_path):
     with pytest.raises(ConfigError):
         load_mail_config({"imap": {**IMAP, "password": "tajne-hasło"}}, env={}, sources=[group])
     private = write(tmp_path / "private.toml", text, 0o600)
-    cfg = load_mail_config({"imap": {**IMAP, "password": "tajne-hasło"}}, env={}, sources=[shared.with_name("x"), private])
+    cfg = load_mail_config(
+        {"imap": {**IMAP, "password": "tajne-hasło"}}, env={}, sources=[shared.with_name("x"), private]
+    )
     assert cfg.imap.password.reveal() == "tajne-hasło"
 
 
@@ -82,19 +94,25 @@ def test_password_sources_in_order(tmp_path):
     creds = tmp_path / "creds"
     creds.mkdir()
     write(creds / "smtp-password", "z-systemd\n", 0o600)
-    cfg = load_mail_config({"imap": {**IMAP, "password_file": str(pw)}, "smtp": {"host": "s", "user": "u"}},
-                           env={"CREDENTIALS_DIRECTORY": str(creds)})
+    cfg = load_mail_config(
+        {"imap": {**IMAP, "password_file": str(pw)}, "smtp": {"host": "s", "user": "u"}},
+        env={"CREDENTIALS_DIRECTORY": str(creds)},
+    )
     assert cfg.imap.password.reveal() == "z-pliku" and cfg.smtp.password.reveal() == "z-systemd"
-    cfg = load_mail_config({"imap": {**IMAP, "password_file": str(pw)}}, env={"BOKDESK_IMAP_PASSWORD": "z-env"})
+    cfg = load_mail_config(
+        {"imap": {**IMAP, "password_file": str(pw)}}, env={"BOKDESK_IMAP_PASSWORD": "z-env"}
+    )
     assert cfg.imap.password.reveal() == "z-env"
     pw.chmod(0o644)
-    with pytest.raises(ConfigError, match="Password file .* others can read it"):
+    with pytest.raises(ConfigError, match=r"Password file .* others can read it"):
         load_mail_config({"imap": {**IMAP, "password_file": str(pw)}}, env={})
 
 
 def test_secrets_never_show(tmp_path):
-    cfg = load_mail_config({"imap": {**IMAP}, "smtp": {"host": "s", "user": "u"}},
-                           env={"BOKDESK_IMAP_PASSWORD": "sekret-1", "BOKDESK_SMTP_PASSWORD": "sekret-2"})
+    cfg = load_mail_config(
+        {"imap": {**IMAP}, "smtp": {"host": "s", "user": "u"}},
+        env={"BOKDESK_IMAP_PASSWORD": "sekret-1", "BOKDESK_SMTP_PASSWORD": "sekret-2"},
+    )
     text = repr(cfg) + str(cfg) + repr(cfg.imap) + str(cfg.smtp.password) + f"{cfg.smtp.password}"
     assert "sekret" not in text and "***" in str(Secret("x"))
 
@@ -111,8 +129,11 @@ def test_the_cli_refuses_a_world_readable_config_with_a_password(tmp_path, monke
     monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "site"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("BOKDESK_IMAP_PASSWORD", raising=False)
-    cfg = write(tmp_path / "mail.toml", '[mail.imap]\nhost = "imap.firma.example"\nuser = "bok"\n'
-                                        'password = "tajne-hasło"\n', 0o644)
+    cfg = write(
+        tmp_path / "mail.toml",
+        '[mail.imap]\nhost = "imap.firma.example"\nuser = "bok"\npassword = "tajne-hasło"\n',
+        0o644,
+    )
     code = main(["mail", "fetch", "--db", str(tmp_path / "d.db"), "--config", str(cfg)])
     err = capsys.readouterr().err
     assert code == 2 and "others can read it" in err and "tajne" not in err and "Traceback" not in err

@@ -25,13 +25,28 @@ from bokdesk.core.models import MailQuarantine, MailSeen, Message
 
 CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.eml"))
 IDS = [f"<id{n}@example.pl>" for n in range(8)]
-SENDERS = ["Anna <anna@example.pl>", "=?iso-8859-2?Q?Pawe=B3?= <pawel@example.pl>", "piotr@example.pl",
-           "BOK <bok@firma.example>", "MAILER-DAEMON@mx.example.pl", "", "not an address", "a@b@c",
-           "\"Kowalski, Jan\" <jan@example.pl>"]
-HEADERS = ["Auto-Submitted: auto-replied", "List-Id: <l.example>", "Precedence: bulk", "X-Autoreply: yes",
-           "Content-Type: multipart/mixed; boundary=\"zz\"", "Content-Type: text/html; charset=iso-8859-2",
-           "Content-Transfer-Encoding: base64", "Reply-To: inny@example.pl", "Content-Type: multipart/report; "
-           "report-type=delivery-status; boundary=\"r\""]
+SENDERS = [
+    "Anna <anna@example.pl>",
+    "=?iso-8859-2?Q?Pawe=B3?= <pawel@example.pl>",
+    "piotr@example.pl",
+    "BOK <bok@firma.example>",
+    "MAILER-DAEMON@mx.example.pl",
+    "",
+    "not an address",
+    "a@b@c",
+    '"Kowalski, Jan" <jan@example.pl>',
+]
+HEADERS = [
+    "Auto-Submitted: auto-replied",
+    "List-Id: <l.example>",
+    "Precedence: bulk",
+    "X-Autoreply: yes",
+    'Content-Type: multipart/mixed; boundary="zz"',
+    "Content-Type: text/html; charset=iso-8859-2",
+    "Content-Transfer-Encoding: base64",
+    "Reply-To: inny@example.pl",
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="r"',
+]
 
 _template: Path | None = None
 
@@ -67,7 +82,7 @@ def structured(draw: st.DrawFn) -> bytes:
     lines += draw(st.lists(st.sampled_from(HEADERS), max_size=3))
     body = draw(st.one_of(st.text(max_size=300), st.binary(max_size=300).map(lambda b: b.decode("latin-1"))))
     if draw(st.booleans()):
-        body += "\n--zz\nContent-Type: application/pdf; name=\"f.pdf\"\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--zz--\n"
+        body += '\n--zz\nContent-Type: application/pdf; name="f.pdf"\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--zz--\n'
     sep = draw(st.sampled_from(["\r\n", "\n"]))
     return (sep.join(lines) + sep + sep + body).encode("utf-8", "surrogateescape")
 
@@ -97,7 +112,9 @@ def _check(desk: Desk, items: list[RawMail], results: list) -> None:  # type: ig
     assert len(results) == len(items)
     with desk.store.read() as s:
         seen = {r.message_id: r for r in s.exec(select(MailSeen)).all()}
-        stored = {m.email_message_id: m for m in s.exec(select(Message).where(Message.kind == "customer")).all()}
+        stored = {
+            m.email_message_id: m for m in s.exec(select(Message).where(Message.kind == "customer")).all()
+        }
         quarantine = s.exec(select(MailQuarantine)).all()
     raws = [q.raw for q in quarantine]
     for item, r in zip(items, results, strict=True):
@@ -120,14 +137,18 @@ def _check(desk: Desk, items: list[RawMail], results: list) -> None:  # type: ig
     assert sum(q.resolved for q in quarantine) == kept  # ignored mail is kept, raw, already dealt with
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(raws=st.lists(messages, min_size=1, max_size=14), cuts=st.lists(st.integers(1, 5), max_size=6))
 def test_whole_ingest_path_never_crashes_or_loses_mail(raws: list[bytes], cuts: list[int]) -> None:
     db = _fresh_db()
     store = open_store(db)
     try:
         desk = Desk(store=store)
-        ing = Ingestor(desk, load_mail_config({"from": "BOK <bok@firma.example>", "max_attachment_bytes": 50}))
+        ing = Ingestor(
+            desk, load_mail_config({"from": "BOK <bok@firma.example>", "max_attachment_bytes": 50})
+        )
         items = [RawMail(raw, f"fuzz/{n}") for n, raw in enumerate(raws)]
         results = []
         start = 0

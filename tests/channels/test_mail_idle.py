@@ -71,8 +71,9 @@ def test_mail_run_files_a_new_message_at_once_in_idle(desk, dovecot, folder):
     cfg = config(dovecot, folder)
     lines: queue.Queue[str] = queue.Queue()
     stop = threading.Event()
-    service = threading.Thread(target=runner.run, args=(desk,), kwargs={"cfg": cfg, "stop": stop, "log": lines.put},
-                               daemon=True)
+    service = threading.Thread(
+        target=runner.run, args=(desk,), kwargs={"cfg": cfg, "stop": stop, "log": lines.put}, daemon=True
+    )
     service.start()
     try:
         seen = []
@@ -102,7 +103,9 @@ def test_without_idle_the_wait_is_the_poll_interval(desk, dovecot, folder, monke
 
     logged: list[str] = []
     # idle = false in the config: polling, the server is not asked
-    wait_for_mail(desk, config(dovecot, folder, idle=False, poll=42), Stop(), logged.append, runner._IdleState())
+    wait_for_mail(
+        desk, config(dovecot, folder, idle=False, poll=42), Stop(), logged.append, runner._IdleState()
+    )
     assert waits == [42] and logged == []
     # a server without IDLE: said once, then polling every round without asking again
     monkeypatch.setattr(ImapFolder, "supports_idle", property(lambda self: False))

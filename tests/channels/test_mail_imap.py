@@ -47,8 +47,12 @@ def test_imap_utf7_folder_names():
 
 @pytest.mark.parametrize("security", ["ssl", "starttls"])
 def test_fetch_over_tls_files_everything_once(desk, dovecot, folder, security):
-    dovecot.append(folder, mail(message_id="i1@example.pl"), mail(message_id="i2@example.pl", subject="Inna"),
-                   b"complete garbage")
+    dovecot.append(
+        folder,
+        mail(message_id="i1@example.pl"),
+        mail(message_id="i2@example.pl", subject="Inna"),
+        b"complete garbage",
+    )
     cfg = config(dovecot, folder, security=security)
     report = fetch_imap(desk, cfg)
     assert report.counts == {"ticket": 2, "quarantined": 1}
@@ -130,10 +134,17 @@ def test_skip_existing_starts_after_what_is_there(desk, dovecot, folder):
 
 
 def test_an_oversized_message_is_fetched_as_headers_only(desk, dovecot, folder):
-    dovecot.append(folder, mail(message_id="huge@example.pl", subject="Skany",
-                                attachments=[("skan.pdf", "application/pdf", b"%PDF" + b"x" * 300_000)]))
-    cfg = load_mail_config({"from": "bok@firma.example", "max_message_bytes": 50_000,
-                            "imap": dovecot.imap_config(folder=folder)})
+    dovecot.append(
+        folder,
+        mail(
+            message_id="huge@example.pl",
+            subject="Skany",
+            attachments=[("skan.pdf", "application/pdf", b"%PDF" + b"x" * 300_000)],
+        ),
+    )
+    cfg = load_mail_config(
+        {"from": "bok@firma.example", "max_message_bytes": 50_000, "imap": dovecot.imap_config(folder=folder)}
+    )
     assert fetch_imap(desk, cfg).counts == {"ticket": 1}
     with desk.store.read() as s:
         [m] = s.exec(select(Message)).all()
@@ -155,7 +166,7 @@ def test_an_untrusted_certificate_is_refused(desk, dovecot, folder):
     imap = dovecot.imap_config(folder=folder)
     del imap["ca_file"]
     cfg = load_mail_config({"imap": imap})
-    with pytest.raises(MailboxError, match="(?i)certificate|TLS"):
+    with pytest.raises(MailboxError, match=r"(?i)certificate|TLS"):
         fetch_imap(desk, cfg)
 
 
@@ -165,8 +176,13 @@ def test_fetch_once_reads_both_imap_and_maildir(desk, dovecot, folder, tmp_path)
     dovecot.append(folder, mail(message_id="both1@example.pl"))
     box = tmp_path / "Maildir"
     deliver(box, mail(message_id="both2@example.pl"))
-    cfg = load_mail_config({"from": "bok@firma.example", "imap": dovecot.imap_config(folder=folder),
-                            "maildir": {"path": str(box)}})
+    cfg = load_mail_config(
+        {
+            "from": "bok@firma.example",
+            "imap": dovecot.imap_config(folder=folder),
+            "maildir": {"path": str(box)},
+        }
+    )
     assert fetch_once(desk, cfg).counts == {"ticket": 2}
 
 

@@ -30,8 +30,9 @@ CORPUS = Path(__file__).parent / "corpus"
 
 @pytest.fixture
 def cfg():  # type: ignore[no-untyped-def]
-    return load_mail_config({"from": "BOK Firma <bok@firma.example>", "max_attachment_bytes": 1000,
-                             "max_message_bytes": 200_000})
+    return load_mail_config(
+        {"from": "BOK Firma <bok@firma.example>", "max_attachment_bytes": 1000, "max_message_bytes": 200_000}
+    )
 
 
 @pytest.fixture
@@ -47,7 +48,9 @@ def one(ing: Ingestor, raw: bytes, source: str = "test"):  # type: ignore[no-unt
 
 def messages(desk, ticket_id: int) -> list[Message]:  # type: ignore[no-untyped-def]
     with desk.store.read() as s:
-        return list(s.exec(select(Message).where(Message.ticket_id == ticket_id).order_by(col(Message.id))).all())
+        return list(
+            s.exec(select(Message).where(Message.ticket_id == ticket_id).order_by(col(Message.id))).all()
+        )
 
 
 def ticket(desk, ticket_id: int) -> Ticket:  # type: ignore[no-untyped-def]
@@ -85,13 +88,26 @@ def test_new_mail_opens_a_ticket_with_the_customer_found_or_created(desk, ing):
 
 def test_reply_threads_by_in_reply_to_and_by_references(desk, ing):
     one(ing, mail(message_id="root@example.pl"))
-    r = one(ing, mail(message_id="r1@example.pl", subject="Re: Zamówienie 123", in_reply_to="root@example.pl"))
+    r = one(
+        ing, mail(message_id="r1@example.pl", subject="Re: Zamówienie 123", in_reply_to="root@example.pl")
+    )
     assert (r.outcome, r.ticket_id, r.detail) == (Outcome.THREADED, 1, "in-reply-to")
     # a mail program that only sends References (and an unknown In-Reply-To)
-    r = one(ing, mail(message_id="r2@example.pl", subject="Re: x", in_reply_to="unknown@elsewhere",
-                      references="<root@example.pl> <r1@example.pl> <unknown@elsewhere>"))
+    r = one(
+        ing,
+        mail(
+            message_id="r2@example.pl",
+            subject="Re: x",
+            in_reply_to="unknown@elsewhere",
+            references="<root@example.pl> <r1@example.pl> <unknown@elsewhere>",
+        ),
+    )
     assert (r.outcome, r.ticket_id) == (Outcome.THREADED, 1)
-    assert [m.email_message_id for m in messages(desk, 1)] == ["root@example.pl", "r1@example.pl", "r2@example.pl"]
+    assert [m.email_message_id for m in messages(desk, 1)] == [
+        "root@example.pl",
+        "r1@example.pl",
+        "r2@example.pl",
+    ]
     assert messages(desk, 1)[2].email_in_reply_to == "unknown@elsewhere"
 
 
@@ -99,7 +115,12 @@ def test_reply_to_our_e_mail_threads_back(desk, ing, staff):
     one(ing, mail(message_id="q1@example.pl"))
     reply = tickets.reply(desk, staff.ola, 1, "Paczka wyszła wczoraj.")
     assert reply.email_message_id and reply.email_message_id.startswith("bokdesk.1.")
-    r = one(ing, mail(message_id="q2@example.pl", subject="Re: Zamówienie 123 [#1]", in_reply_to=reply.email_message_id))
+    r = one(
+        ing,
+        mail(
+            message_id="q2@example.pl", subject="Re: Zamówienie 123 [#1]", in_reply_to=reply.email_message_id
+        ),
+    )
     assert (r.outcome, r.ticket_id) == (Outcome.THREADED, 1)
 
 
@@ -108,7 +129,9 @@ def test_ticket_number_in_subject_threads_only_for_the_tickets_customer(desk, in
     r = one(ing, mail(message_id="t2@example.pl", subject="Re: [#1] jeszcze raz"))
     assert (r.outcome, r.ticket_id, r.detail) == (Outcome.THREADED, 1, "subject")
     # a stranger quoting ticket #1 gets a ticket of their own, not a say on Anna's
-    r = one(ing, mail(message_id="t3@example.pl", sender="obcy@example.com", subject="[#1] a co z moją sprawą?"))
+    r = one(
+        ing, mail(message_id="t3@example.pl", sender="obcy@example.com", subject="[#1] a co z moją sprawą?")
+    )
     assert r.outcome is Outcome.NEW_TICKET and r.ticket_id == 2
     # an unknown number is just a new ticket
     r = one(ing, mail(message_id="t4@example.pl", subject="[#999] zgubione"))
@@ -125,7 +148,11 @@ def test_solved_ticket_reopens_and_closed_ticket_gets_a_follow_up(desk, ing, sta
     r = one(ing, mail(message_id="s3@example.pl", in_reply_to="s2@example.pl"))
     assert r.outcome is Outcome.FOLLOW_UP and r.ticket_id == 2 and r.detail == "follow-up of #1"
     follow = ticket(desk, 2)
-    assert follow.parent_id == 1 and follow.link_kind == "follow_up" and follow.email_thread_id == "s1@example.pl"
+    assert (
+        follow.parent_id == 1
+        and follow.link_kind == "follow_up"
+        and follow.email_thread_id == "s1@example.pl"
+    )
 
 
 def test_mail_to_a_merged_ticket_lands_on_the_ticket_it_was_merged_into(desk, ing, staff):
@@ -138,7 +165,9 @@ def test_mail_to_a_merged_ticket_lands_on_the_ticket_it_was_merged_into(desk, in
 
 def test_a_colleague_in_the_thread_is_credited_as_the_author(desk, ing):
     one(ing, mail(message_id="c1@example.pl"))
-    r = one(ing, mail(message_id="c2@example.pl", sender="Piotr <piotr@example.pl>", in_reply_to="c1@example.pl"))
+    r = one(
+        ing, mail(message_id="c2@example.pl", sender="Piotr <piotr@example.pl>", in_reply_to="c1@example.pl")
+    )
     assert (r.outcome, r.ticket_id) == (Outcome.THREADED, 1)
     first, second = messages(desk, 1)
     assert first.author_customer_id != second.author_customer_id
@@ -147,8 +176,12 @@ def test_a_colleague_in_the_thread_is_credited_as_the_author(desk, ing):
 
 
 def test_reply_to_names_the_customer_of_a_web_form(desk, ing, staff):
-    raw = mail(message_id="w1@shop.example", sender="Formularz <noreply@shop.example>",
-               headers={"Reply-To": "jan.nowak@example.pl"}, subject="Kontakt ze strony")
+    raw = mail(
+        message_id="w1@shop.example",
+        sender="Formularz <noreply@shop.example>",
+        headers={"Reply-To": "jan.nowak@example.pl"},
+        subject="Kontakt ze strony",
+    )
     assert one(ing, raw).outcome is Outcome.NEW_TICKET
     reply = tickets.reply(desk, staff.ola, 1, "Dzień dobry, odpowiadamy.")
     [row] = outbox_rows(desk)
@@ -179,21 +212,26 @@ def test_a_reused_message_id_on_a_different_message_is_not_lost(desk, ing):
     one(ing, mail(message_id="same@broken-mailer", body="Pierwsza wiadomość\n"))
     r = one(ing, mail(message_id="same@broken-mailer", body="Zupełnie inna treść\n", subject="Inne"))
     assert r.outcome is Outcome.NEW_TICKET and r.key.startswith("same@broken-mailer#")
-    assert one(ing, mail(message_id="same@broken-mailer", body="Zupełnie inna treść\n", subject="Inne")).outcome \
+    assert (
+        one(ing, mail(message_id="same@broken-mailer", body="Zupełnie inna treść\n", subject="Inne")).outcome
         is Outcome.DUPLICATE
+    )
 
 
 # --- no loops, no noise ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("headers, subject, detail", [
-    ({"Auto-Submitted": "auto-replied"}, "Re: Zamówienie", "auto_reply"),
-    ({"X-Autoreply": "yes"}, "Nieobecność", "auto_reply"),
-    ({"Precedence": "bulk", "X-Auto-Response-Suppress": "All"}, "Out of office: urlop", "auto_reply"),
-    ({}, "Automatyczna odpowiedź: urlop do 20.11", "auto_reply"),
-    ({"List-Id": "<promo.shop.example>"}, "Newsletter", "list"),
-    ({"Precedence": "list"}, "Lista dyskusyjna", "list"),
-])
+@pytest.mark.parametrize(
+    "headers, subject, detail",
+    [
+        ({"Auto-Submitted": "auto-replied"}, "Re: Zamówienie", "auto_reply"),
+        ({"X-Autoreply": "yes"}, "Nieobecność", "auto_reply"),
+        ({"Precedence": "bulk", "X-Auto-Response-Suppress": "All"}, "Out of office: urlop", "auto_reply"),
+        ({}, "Automatyczna odpowiedź: urlop do 20.11", "auto_reply"),
+        ({"List-Id": "<promo.shop.example>"}, "Newsletter", "list"),
+        ({"Precedence": "list"}, "Lista dyskusyjna", "list"),
+    ],
+)
 def test_auto_replies_and_lists_never_open_tickets(desk, ing, headers, subject, detail):
     r = one(ing, mail(message_id="auto@example.pl", subject=subject, headers=headers))
     assert (r.outcome, r.detail) == (Outcome.IGNORED, detail)
@@ -205,8 +243,12 @@ def test_auto_replies_and_lists_never_open_tickets(desk, ing, headers, subject, 
 def test_ignored_mail_is_kept_and_can_be_filed_after_all(desk, ing, cfg, staff):
     from bokdesk.channels.quarantine import count_open, list_entries, release
 
-    raw = mail(message_id="ooo1@example.pl", subject="Odpowiedź automatyczna: prawie", headers={"X-Autoreply": "yes"},
-               body="To jednak ja, reklamuję buty!\n")
+    raw = mail(
+        message_id="ooo1@example.pl",
+        subject="Odpowiedź automatyczna: prawie",
+        headers={"X-Autoreply": "yes"},
+        body="To jednak ja, reklamuję buty!\n",
+    )
     assert one(ing, raw).outcome is Outcome.IGNORED
     assert count_open(desk) == 0 and list_entries(desk, staff.admin) == []
     [entry] = list_entries(desk, staff.admin, include_resolved=True)
@@ -223,8 +265,15 @@ def test_an_out_of_office_answer_to_our_reply_adds_nothing_and_sends_nothing(des
     one(ing, mail(message_id="o1@example.pl"))
     reply = tickets.reply(desk, staff.ola, 1, "Odpowiedź.")
     before = len(outbox_rows(desk))
-    r = one(ing, mail(message_id="o2@example.pl", subject="Automatic reply: Re: Zamówienie 123 [#1]",
-                      in_reply_to=reply.email_message_id, headers={"Auto-Submitted": "auto-replied"}))
+    r = one(
+        ing,
+        mail(
+            message_id="o2@example.pl",
+            subject="Automatic reply: Re: Zamówienie 123 [#1]",
+            in_reply_to=reply.email_message_id,
+            headers={"Auto-Submitted": "auto-replied"},
+        ),
+    )
     assert (r.outcome, r.ticket_id) == (Outcome.IGNORED, 1)
     assert len(messages(desk, 1)) == 2 and len(outbox_rows(desk)) == before
     assert ticket(desk, 1).status == "open"
@@ -300,8 +349,12 @@ def test_a_message_the_desk_cannot_file_is_quarantined_alone(desk, ing, monkeypa
         return real(desk_, actor, new)
 
     monkeypatch.setattr(ingest_module, "create_ticket", flaky)
-    results = ing.ingest([RawMail(mail(message_id=f"{n}@example.pl", subject=s), n)
-                          for n, s in (("a", "jeden"), ("b", "boom"), ("c", "trzy"))])
+    results = ing.ingest(
+        [
+            RawMail(mail(message_id=f"{n}@example.pl", subject=s), n)
+            for n, s in (("a", "jeden"), ("b", "boom"), ("c", "trzy"))
+        ]
+    )
     assert [r.outcome for r in results] == [Outcome.NEW_TICKET, Outcome.QUARANTINED, Outcome.NEW_TICKET]
     assert "RuntimeError: disk says no" in results[1].detail
     assert count(desk, Ticket) == 2 and count(desk, Message) == 2  # nothing half-written of "boom"
@@ -329,8 +382,11 @@ def test_a_database_failure_aborts_the_batch_and_marks_nothing(desk, ing, monkey
 def test_an_oversized_message_opens_a_ticket_from_its_headers(desk, cfg):
     small = load_mail_config({"from": "bok@firma.example", "max_message_bytes": 5000})
     ing = Ingestor(desk, small)
-    raw = mail(message_id="big@example.pl", subject="Zdjęcia szkody",
-               attachments=[("foto.jpg", "image/jpeg", b"\xff" * 20_000)])
+    raw = mail(
+        message_id="big@example.pl",
+        subject="Zdjęcia szkody",
+        attachments=[("foto.jpg", "image/jpeg", b"\xff" * 20_000)],
+    )
     r = one(ing, raw, "maildir:/x/new/1")
     assert r.outcome is Outcome.NEW_TICKET
     [m] = messages(desk, 1)
@@ -342,15 +398,20 @@ def test_an_oversized_message_opens_a_ticket_from_its_headers(desk, cfg):
 
 
 def test_attachments_are_stored_up_to_the_limit_and_listed(desk, ing):
-    raw = mail(message_id="att@example.pl", attachments=[
-        ("faktura.pdf", "application/pdf", b"%PDF-1.4 small"),
-        ("skan.png", "image/png", b"\x89PNG" + b"0" * 5000),
-    ])
+    raw = mail(
+        message_id="att@example.pl",
+        attachments=[
+            ("faktura.pdf", "application/pdf", b"%PDF-1.4 small"),
+            ("skan.png", "image/png", b"\x89PNG" + b"0" * 5000),
+        ],
+    )
     one(ing, raw)
     with desk.store.read() as s:
         atts = s.exec(select(Attachment).order_by(col(Attachment.id))).all()
     assert [(a.filename, a.content_type, a.size) for a in atts] == [
-        ("faktura.pdf", "application/pdf", 14), ("skan.png", "image/png", 5004)]
+        ("faktura.pdf", "application/pdf", 14),
+        ("skan.png", "image/png", 5004),
+    ]
     assert atts[0].data == b"%PDF-1.4 small" and atts[1].data is None  # over max_attachment_bytes
 
 
@@ -417,14 +478,26 @@ def test_clean_filename():
 
 
 def test_phone_ticket_of_a_customer_with_e_mail_gets_the_reply_by_e_mail(desk, staff):
-    t = tickets.create_ticket(desk, staff.ola, tickets.NewTicket(
-        subject="Telefon", customer=CustomerSpec(name="Ewa", email="ewa@example.pl", phone="600100200"),
-        channel="phone", body="Dzwoniła"))
+    t = tickets.create_ticket(
+        desk,
+        staff.ola,
+        tickets.NewTicket(
+            subject="Telefon",
+            customer=CustomerSpec(name="Ewa", email="ewa@example.pl", phone="600100200"),
+            channel="phone",
+            body="Dzwoniła",
+        ),
+    )
     tickets.reply(desk, staff.ola, t.id, "Potwierdzamy mailem.")
     [row] = outbox_rows(desk)
     assert row.to_addr == "ewa@example.pl"
-    t2 = tickets.create_ticket(desk, staff.ola, tickets.NewTicket(
-        subject="Bez maila", customer=CustomerSpec(name="Jan", phone="600100201"), channel="phone"))
+    t2 = tickets.create_ticket(
+        desk,
+        staff.ola,
+        tickets.NewTicket(
+            subject="Bez maila", customer=CustomerSpec(name="Jan", phone="600100201"), channel="phone"
+        ),
+    )
     tickets.reply(desk, staff.ola, t2.id, "Odpowiedź.")
     assert len(outbox_rows(desk)) == 1
 
@@ -447,8 +520,9 @@ def test_a_customer_met_earlier_in_the_fetch_is_reused_and_a_stale_one_falls_bac
         assert len(owners) == 1 and len(s.exec(select(Customer)).all()) == 1
     # A remembered id that no longer exists (the customer was removed meanwhile): filed by address.
     ing._customer_ids["ewa@example.pl"] = 9999  # noqa: SLF001
-    third = ing.ingest([RawMail(mail(message_id="k3@example.pl", sender="Ewa <ewa@example.pl>", subject="Trzecie"),
-                                "t")])[0]
+    third = ing.ingest(
+        [RawMail(mail(message_id="k3@example.pl", sender="Ewa <ewa@example.pl>", subject="Trzecie"), "t")]
+    )[0]
     assert third.outcome is Outcome.NEW_TICKET
     with desk.store.read() as s:
         ticket = s.get(Ticket, third.ticket_id)

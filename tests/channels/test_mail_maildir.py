@@ -61,8 +61,12 @@ def test_new_mail_is_filed_and_moved_to_cur_with_the_seen_flag(desk, cfg, box):
     assert report.counts == {"ticket": 2, "quarantined": 1}
     assert report.quarantined[0].source.endswith("/1700000002.b.host")
     assert names(box, "new") == []
-    assert names(box, "cur") == ["1700000000.old.host:2,S", "1700000001.a.host:2,S", "1700000002.b.host:2,S",
-                                 "1700000003.c.host:2,FS"]
+    assert names(box, "cur") == [
+        "1700000000.old.host:2,S",
+        "1700000001.a.host:2,S",
+        "1700000002.b.host:2,S",
+        "1700000003.c.host:2,FS",
+    ]
     assert seen[0] == (0, 3) and seen[-1] == (3, 3)
     assert not a.exists()
     # nothing new: nothing happens
@@ -104,8 +108,14 @@ def test_a_crash_between_commit_and_move_files_nothing_twice(desk, cfg, box, mon
 @pytest.mark.postgres  # Maildir into a PostgreSQL desk too
 def test_an_oversized_file_is_read_only_up_to_its_headers(desk, box):
     cfg = load_mail_config({"from": "bok@firma.example", "max_message_bytes": 10_000})
-    deliver(box, mail(message_id="big@example.pl", subject="Duży", attachments=[("a.bin", "application/octet-stream",
-                                                                                   os.urandom(200_000))]))
+    deliver(
+        box,
+        mail(
+            message_id="big@example.pl",
+            subject="Duży",
+            attachments=[("a.bin", "application/octet-stream", os.urandom(200_000))],
+        ),
+    )
     report = fetch_maildir(desk, cfg, box)
     assert report.counts == {"ticket": 1}
     with desk.store.read() as s:
@@ -119,14 +129,28 @@ def test_a_folder_that_is_not_a_maildir_is_refused(desk, cfg, tmp_path):
 
 
 def _fetch_cmd(db: Path, box: Path, cfg_file: Path) -> list[str]:
-    return [sys.executable, "-m", "bokdesk", "mail", "fetch", "--maildir", str(box), "--db", str(db),
-            "--config", str(cfg_file)]
+    return [
+        sys.executable,
+        "-m",
+        "bokdesk",
+        "mail",
+        "fetch",
+        "--maildir",
+        str(box),
+        "--db",
+        str(db),
+        "--config",
+        str(cfg_file),
+    ]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"),
-               XDG_CONFIG_DIRS=str(tmp_path / "site"))
+    env.update(
+        XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_CONFIG_DIRS=str(tmp_path / "site"),
+    )
     env.pop("BOKDESK_DB", None)
     env.pop("BOKDESK_CONFIG", None)
     return env
@@ -173,8 +197,12 @@ def test_kill_9_during_an_import_loses_and_doubles_nothing(tmp_path, box, desk, 
     cfg_file, ids = _prepare(tmp_path, box, desk, 600)
     rng = random.Random(6)
     for _ in range(3):
-        proc = subprocess.Popen(_fetch_cmd(db_path, box, cfg_file), env=_env(tmp_path),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _fetch_cmd(db_path, box, cfg_file),
+            env=_env(tmp_path),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.8, 2.0))
         workers = _children(proc.pid)
         proc.send_signal(signal.SIGKILL)
@@ -184,7 +212,9 @@ def test_kill_9_during_an_import_loses_and_doubles_nothing(tmp_path, box, desk, 
         while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not [pid for pid in workers if _alive(pid)]
-    done = subprocess.run(_fetch_cmd(db_path, box, cfg_file), env=_env(tmp_path), capture_output=True, text=True)
+    done = subprocess.run(
+        _fetch_cmd(db_path, box, cfg_file), env=_env(tmp_path), capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert names(box, "new") == [] and len(names(box, "cur")) == 600
     with desk.store.read() as s:
@@ -197,8 +227,16 @@ def test_kill_9_during_an_import_loses_and_doubles_nothing(tmp_path, box, desk, 
 @pytest.mark.slow
 def test_two_fetchers_on_one_maildir_file_each_message_once(tmp_path, box, desk, db_path):
     cfg_file, ids = _prepare(tmp_path, box, desk, 300)
-    procs = [subprocess.Popen(_fetch_cmd(db_path, box, cfg_file), env=_env(tmp_path), stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            _fetch_cmd(db_path, box, cfg_file),
+            env=_env(tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err

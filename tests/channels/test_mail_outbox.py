@@ -43,7 +43,9 @@ def thread(desk, base_cfg, staff):  # type: ignore[no-untyped-def]
     """A customer's mail on ticket #1 and the desk's identity published."""
     cfg = load_mail_config(base_cfg)
     publish_identity(desk, cfg)
-    [r] = Ingestor(desk, cfg).ingest([RawMail(mail(message_id="root@example.pl", subject="Zwrot towaru"), "t")])
+    [r] = Ingestor(desk, cfg).ingest(
+        [RawMail(mail(message_id="root@example.pl", subject="Zwrot towaru"), "t")]
+    )
     assert r.outcome is Outcome.NEW_TICKET
     return cfg
 
@@ -51,13 +53,20 @@ def thread(desk, base_cfg, staff):  # type: ignore[no-untyped-def]
 def test_reply_is_queued_with_threading_headers(desk, staff, thread):
     reply = tickets.reply(desk, staff.ola, 1, "Dzień dobry,\nzwrot przyjęty. Pozdrawiamy – Ola\n")
     [row] = outbox_rows(desk)
-    assert (row.status, row.kind, row.to_addr, row.message_id) == ("queued", "reply", "anna@example.pl", reply.id)
+    assert (row.status, row.kind, row.to_addr, row.message_id) == (
+        "queued",
+        "reply",
+        "anna@example.pl",
+        reply.id,
+    )
     msg = parse(row.raw)
     assert msg["From"] == "BOK Firma <bok@firma.example>"
     assert msg["Reply-To"] == "bok+odpowiedz@firma.example"
     assert msg["To"] == "anna@example.pl"
     assert msg["Subject"] == "Re: Zwrot towaru [#1]"
-    assert msg["Message-ID"] == f"<{reply.email_message_id}>" and reply.email_message_id.endswith("@firma.example")
+    assert msg["Message-ID"] == f"<{reply.email_message_id}>" and reply.email_message_id.endswith(
+        "@firma.example"
+    )
     assert msg["In-Reply-To"] == "<root@example.pl>" and msg["References"] == "<root@example.pl>"
     assert msg["X-Bokdesk-Ticket"] == "1" and msg["Auto-Submitted"] is None
     assert msg.get_content().replace("\r\n", "\n") == "Dzień dobry,\nzwrot przyjęty. Pozdrawiamy – Ola\n"
@@ -137,7 +146,11 @@ def test_temporary_failure_is_retried_with_backoff(desk, staff, thread, smtp, ba
     report = send_due(desk, cfg)
     assert (report.sent, report.retrying) == (0, 1) and "451" in report.errors[0]
     [row] = outbox_rows(desk)
-    assert row.status == "queued" and row.attempts == 1 and row.next_attempt_at == clock.now + timedelta(minutes=1)
+    assert (
+        row.status == "queued"
+        and row.attempts == 1
+        and row.next_attempt_at == clock.now + timedelta(minutes=1)
+    )
     assert send_due(desk, cfg).retrying == 0  # not due yet
     clock.advance(minutes=1)
     del smtp.recorder.refuse["anna@example.pl"]
@@ -145,7 +158,9 @@ def test_temporary_failure_is_retried_with_backoff(desk, staff, thread, smtp, ba
     assert outbox_rows(desk)[0].status == "sent" and len(smtp.recorder.messages) == 1
 
 
-def test_permanent_failure_is_shown_on_the_ticket_and_can_be_retried(desk, staff, thread, smtp, base_cfg, clock):
+def test_permanent_failure_is_shown_on_the_ticket_and_can_be_retried(
+    desk, staff, thread, smtp, base_cfg, clock
+):
     cfg = load_mail_config({**base_cfg, "smtp": smtp.config()})
     reply = tickets.reply(desk, staff.ola, 1, "Odpowiedź.")
     smtp.recorder.refuse["anna@example.pl"] = "550 5.1.1 mailbox unknown"
@@ -158,7 +173,9 @@ def test_permanent_failure_is_shown_on_the_ticket_and_can_be_retried(desk, staff
         problem = delivery_problem(s, 1)
         states = delivery_states(s, [reply.id])
         events = s.exec(select(TicketEvent.field).where(TicketEvent.ticket_id == 1)).all()
-    assert len(system) == 1 and "could not be sent" in system[0].body and "mail outbox retry" in system[0].body
+    assert (
+        len(system) == 1 and "could not be sent" in system[0].body and "mail outbox retry" in system[0].body
+    )
     assert problem is not None and "550" in problem and "FAILED" in states[reply.id].label
     assert "mail_failed" in events
     del smtp.recorder.refuse["anna@example.pl"]
@@ -167,8 +184,18 @@ def test_permanent_failure_is_shown_on_the_ticket_and_can_be_retried(desk, staff
 
 
 def test_an_unreachable_server_is_retried_until_the_attempts_run_out(desk, staff, thread, base_cfg, clock):
-    cfg = load_mail_config({**base_cfg, "smtp": {"host": "127.0.0.1", "port": free_port(), "security": "none",
-                                                 "max_attempts": 3, "timeout": 5}})
+    cfg = load_mail_config(
+        {
+            **base_cfg,
+            "smtp": {
+                "host": "127.0.0.1",
+                "port": free_port(),
+                "security": "none",
+                "max_attempts": 3,
+                "timeout": 5,
+            },
+        }
+    )
     tickets.reply(desk, staff.ola, 1, "Odpowiedź.")
     for attempt in (1, 2):
         report = send_due(desk, cfg)
@@ -249,5 +276,10 @@ def test_outbox_rows_are_found_by_message_and_ticket(desk, staff, thread):
     reply = tickets.reply(desk, staff.ola, 1, "Odpowiedź.")
     with desk.store.read() as s:
         row = s.exec(select(OutboxMessage).where(OutboxMessage.message_id == reply.id)).one()
-        assert s.exec(select(OutboxMessage).where(OutboxMessage.email_message_id == reply.email_message_id)).one() == row
+        assert (
+            s.exec(
+                select(OutboxMessage).where(OutboxMessage.email_message_id == reply.email_message_id)
+            ).one()
+            == row
+        )
         assert s.exec(select(OutboxMessage).where(col(OutboxMessage.ticket_id) == 1)).all() == [row]

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 
 @pytest.fixture
 def cfg():  # type: ignore[no-untyped-def]
-    return load_mail_config({"from": "BOK <bok@firma.example>", "survey_after_solve": True,
-                             "survey_delay_minutes": 30})
+    return load_mail_config(
+        {"from": "BOK <bok@firma.example>", "survey_after_solve": True, "survey_delay_minutes": 30}
+    )
 
 
 @pytest.fixture
@@ -38,20 +39,23 @@ def surveys(desk):  # type: ignore[no-untyped-def]
     return [r for r in outbox_rows(desk) if r.kind == "survey"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("10", (10, "")),
-    ("9 – bardzo sprawnie, dziękuję", (9, "bardzo sprawnie, dziękuję")),
-    ("  8/10 ok", (8, "ok")),
-    ("7 na 10", (7, "")),
-    ("0. Nikt nie odpisał", (0, "Nikt nie odpisał")),
-    ("> 6\n", (6, "")),
-    ("*5*", (5, "*")),
-    ("11", None),
-    ("100 razy dzwoniłam", None),
-    ("7,5", None),
-    ("Dziękuję, 10", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("10", (10, "")),
+        ("9 – bardzo sprawnie, dziękuję", (9, "bardzo sprawnie, dziękuję")),
+        ("  8/10 ok", (8, "ok")),
+        ("7 na 10", (7, "")),
+        ("0. Nikt nie odpisał", (0, "Nikt nie odpisał")),
+        ("> 6\n", (6, "")),
+        ("*5*", (5, "*")),
+        ("11", None),
+        ("100 razy dzwoniłam", None),
+        ("7,5", None),
+        ("Dziękuję, 10", None),
+        ("", None),
+    ],
+)
 def test_parse_nps(text, expected):
     assert parse_nps(text) == expected
 
@@ -72,9 +76,19 @@ def test_an_answer_records_nps_and_does_not_reopen(desk, solved, cfg, clock):
     clock.advance(minutes=31)
     sweep_surveys(desk, cfg)
     [row] = surveys(desk)
-    r = solved.ingest([RawMail(mail(message_id="a@example.pl", subject="Re: [#1] Jak oceniasz naszą pomoc?",
-                                    in_reply_to=row.email_message_id,
-                                    body="9 - szybko i konkretnie\n\nW dniu 17.11 BOK pisze:\n> Na ile...\n"), "t")])[0]
+    r = solved.ingest(
+        [
+            RawMail(
+                mail(
+                    message_id="a@example.pl",
+                    subject="Re: [#1] Jak oceniasz naszą pomoc?",
+                    in_reply_to=row.email_message_id,
+                    body="9 - szybko i konkretnie\n\nW dniu 17.11 BOK pisze:\n> Na ile...\n",
+                ),
+                "t",
+            )
+        ]
+    )[0]
     assert (r.outcome, r.ticket_id, r.detail) == (Outcome.SURVEY, 1, "NPS 9")
     with desk.store.read() as s:
         [answer] = s.exec(select(SurveyAnswer)).all()
@@ -82,7 +96,9 @@ def test_an_answer_records_nps_and_does_not_reopen(desk, solved, cfg, clock):
     assert (answer.nps, answer.comment, answer.source) == (9, "szybko i konkretnie", "email")
     assert ticket.status == "solved" and answer.agent_id == ticket.assignee_id
     # the same answer fetched again is not counted twice
-    again = solved.ingest([RawMail(mail(message_id="a@example.pl", in_reply_to=row.email_message_id, body="9"), "t")])
+    again = solved.ingest(
+        [RawMail(mail(message_id="a@example.pl", in_reply_to=row.email_message_id, body="9"), "t")]
+    )
     assert again[0].outcome is Outcome.DUPLICATE
 
 
@@ -90,21 +106,36 @@ def test_a_reply_to_the_survey_without_a_number_is_a_customer_message(desk, solv
     clock.advance(minutes=31)
     sweep_surveys(desk, cfg)
     [row] = surveys(desk)
-    r = solved.ingest([RawMail(mail(message_id="b@example.pl", in_reply_to=row.email_message_id,
-                                    body="Faktura ma zły NIP!\n"), "t")])[0]
+    r = solved.ingest(
+        [
+            RawMail(
+                mail(
+                    message_id="b@example.pl", in_reply_to=row.email_message_id, body="Faktura ma zły NIP!\n"
+                ),
+                "t",
+            )
+        ]
+    )[0]
     assert (r.outcome, r.ticket_id) == (Outcome.THREADED, 1)
     with desk.store.read() as s:
         assert s.get(Ticket, 1).status == "open"
 
 
 def test_a_numbered_answer_by_subject_only_counts_for_a_surveyed_ticket(desk, staff, solved, cfg, clock):
-    r = solved.ingest([RawMail(mail(message_id="c@example.pl", subject="Re: [#1]", body="5 paczek doszło\n"), "t")])[0]
+    r = solved.ingest(
+        [RawMail(mail(message_id="c@example.pl", subject="Re: [#1]", body="5 paczek doszło\n"), "t")]
+    )[0]
     assert r.outcome is Outcome.THREADED  # no survey was sent: a normal message
     tickets.set_status(desk, staff.ola, 1, "solved")
     clock.advance(minutes=31)
     sweep_surveys(desk, cfg)
-    r = solved.ingest([RawMail(mail(message_id="d@example.pl", subject="Re: [#1] Jak oceniasz naszą pomoc?",
-                                    body="8\n"), "t")])[0]
+    r = solved.ingest(
+        [
+            RawMail(
+                mail(message_id="d@example.pl", subject="Re: [#1] Jak oceniasz naszą pomoc?", body="8\n"), "t"
+            )
+        ]
+    )[0]
     assert (r.outcome, r.detail) == (Outcome.SURVEY, "NPS 8")
 
 
@@ -112,9 +143,20 @@ def test_an_auto_reply_to_the_survey_is_ignored(desk, solved, cfg, clock):
     clock.advance(minutes=31)
     sweep_surveys(desk, cfg)
     [row] = surveys(desk)
-    r = solved.ingest([RawMail(mail(message_id="e@example.pl", in_reply_to=row.email_message_id,
-                                    subject="Out of office", headers={"Auto-Submitted": "auto-replied"},
-                                    body="10 dni urlopu\n"), "t")])[0]
+    r = solved.ingest(
+        [
+            RawMail(
+                mail(
+                    message_id="e@example.pl",
+                    in_reply_to=row.email_message_id,
+                    subject="Out of office",
+                    headers={"Auto-Submitted": "auto-replied"},
+                    body="10 dni urlopu\n",
+                ),
+                "t",
+            )
+        ]
+    )[0]
     assert r.outcome is Outcome.IGNORED
     with desk.store.read() as s:
         assert s.exec(select(SurveyAnswer)).all() == []
@@ -129,12 +171,22 @@ def test_no_survey_when_off_reopened_answered_or_not_email(desk, staff, solved, 
     with pytest.raises(PermissionDenied):
         set_survey_enabled(desk, staff.ola, False)
     # reopened by the customer before the delay passed: no survey
-    solved.ingest([RawMail(mail(message_id="r@example.pl", in_reply_to="s@example.pl", body="Jednak nie.\n"), "t")])
+    solved.ingest(
+        [RawMail(mail(message_id="r@example.pl", in_reply_to="s@example.pl", body="Jednak nie.\n"), "t")]
+    )
     assert sweep_surveys(desk, cfg) == 0
     # a phone ticket solved on first contact: no e-mail survey
-    tickets.create_ticket(desk, staff.ola, tickets.NewTicket(
-        subject="Telefon", customer=tickets.CustomerSpec(name="Ewa", email="ewa@example.pl"), channel="phone",
-        body="Pytanie", solved_on_first_contact=True))
+    tickets.create_ticket(
+        desk,
+        staff.ola,
+        tickets.NewTicket(
+            subject="Telefon",
+            customer=tickets.CustomerSpec(name="Ewa", email="ewa@example.pl"),
+            channel="phone",
+            body="Pytanie",
+            solved_on_first_contact=True,
+        ),
+    )
     clock.advance(minutes=31)
     assert sweep_surveys(desk, cfg) == 0
     # solved again, with an answer recorded by the agent already: no survey

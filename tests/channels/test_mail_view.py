@@ -29,10 +29,15 @@ pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 def filed(desk, staff):  # type: ignore[no-untyped-def]
     cfg = load_mail_config({"from": "bok@firma.example", "max_attachment_bytes": 100})
     publish_identity(desk, cfg)
-    body = ("Dziękuję, paczka doszła.\n\n-- \nJan Kowalski\ntel. 600 100 200\n\n"
-            "W dniu 17.11.2026 o 10:00 BOK <bok@firma.example> pisze:\n> Wysłaliśmy paczkę.\n> Pozdrawiamy\n")
-    raw = mail(message_id="v1@example.pl", body=body, attachments=[("zdjecie.jpg", "image/jpeg", b"\xff" * 50),
-                                                                    ("film.mp4", "video/mp4", b"\x00" * 5000)])
+    body = (
+        "Dziękuję, paczka doszła.\n\n-- \nJan Kowalski\ntel. 600 100 200\n\n"
+        "W dniu 17.11.2026 o 10:00 BOK <bok@firma.example> pisze:\n> Wysłaliśmy paczkę.\n> Pozdrawiamy\n"
+    )
+    raw = mail(
+        message_id="v1@example.pl",
+        body=body,
+        attachments=[("zdjecie.jpg", "image/jpeg", b"\xff" * 50), ("film.mp4", "video/mp4", b"\x00" * 5000)],
+    )
     Ingestor(desk, cfg).ingest([RawMail(raw, "t")])
     return cfg
 

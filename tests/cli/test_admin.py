@@ -44,9 +44,36 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def db(env: Path) -> Path:
     path = env / "desk.db"
-    assert main(["agent", "add", ME, "--name", "Adam Admin", "--role", "admin", "--team", "BOK Warszawa", "--db", str(path)]) == 0
-    assert main(["agent", "add", "ola", "--name", "Aleksandra Nowak", "--team", "BOK Warszawa", "--db", str(path)]) == 0
-    assert main(["agent", "add", "marek", "--name", "Marek Wiśniewski", "--role", "supervisor", "--db", str(path)]) == 0
+    assert (
+        main(
+            [
+                "agent",
+                "add",
+                ME,
+                "--name",
+                "Adam Admin",
+                "--role",
+                "admin",
+                "--team",
+                "BOK Warszawa",
+                "--db",
+                str(path),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            ["agent", "add", "ola", "--name", "Aleksandra Nowak", "--team", "BOK Warszawa", "--db", str(path)]
+        )
+        == 0
+    )
+    assert (
+        main(
+            ["agent", "add", "marek", "--name", "Marek Wiśniewski", "--role", "supervisor", "--db", str(path)]
+        )
+        == 0
+    )
     return path
 
 
@@ -126,18 +153,42 @@ def test_the_login_comes_from_the_password_database_not_user(db, env, capsys, mo
 
 def test_admin_commands_check_roles(db, env, capsys):
     site_config(env, "[security]\nallow_as = true\n")
-    code, _, err = run(capsys, "--as", "ola", "admin", "team-mode", "BOK Warszawa", "round_robin", "--db", str(db))
+    code, _, err = run(
+        capsys, "--as", "ola", "admin", "team-mode", "BOK Warszawa", "round_robin", "--db", str(db)
+    )
     assert code == 4 and "Changing desk settings needs the supervisor role; you are agent." in err
-    code, out, _ = run(capsys, "--as", "marek", "admin", "team-mode", "BOK Warszawa", "round_robin", "--db", str(db))
+    code, out, _ = run(
+        capsys, "--as", "marek", "admin", "team-mode", "BOK Warszawa", "round_robin", "--db", str(db)
+    )
     assert code == 0 and "round robin" in out
-    code, _, err = run(capsys, "--as", "ola", "admin", "sla", "set", "urgent", "--first-response", "30", "--db", str(db))
+    code, _, err = run(
+        capsys, "--as", "ola", "admin", "sla", "set", "urgent", "--first-response", "30", "--db", str(db)
+    )
     assert code == 4 and "Changing SLA policies needs the supervisor role" in err
-    code, out, _ = run(capsys, "--as", "marek", "admin", "sla", "set", "urgent", "--first-response", "30",
-                       "--resolution", "240", "--db", str(db))
+    code, out, _ = run(
+        capsys,
+        "--as",
+        "marek",
+        "admin",
+        "sla",
+        "set",
+        "urgent",
+        "--first-response",
+        "30",
+        "--resolution",
+        "240",
+        "--db",
+        str(db),
+    )
     assert code == 0 and "first response 30 min, resolution 4 h 00 min" in out
     code, out, _ = run(capsys, "admin", "sla", "list", "--json", "--db", str(db))
-    assert {"priority": "urgent", "category": None, "first_response_minutes": 30, "resolution_minutes": 240,
-            "business_hours": True} in json.loads(out)
+    assert {
+        "priority": "urgent",
+        "category": None,
+        "first_response_minutes": 30,
+        "resolution_minutes": 240,
+        "business_hours": True,
+    } in json.loads(out)
     code, _, err = run(capsys, "--as", "marek", "admin", "role", "ola", "supervisor", "--db", str(db))
     assert code == 4 and "needs the admin role; you are supervisor" in err
     assert run(capsys, "admin", "role", "ola", "supervisor", "--db", str(db))[0] == 0
@@ -149,8 +200,24 @@ def test_admin_commands_check_roles(db, env, capsys):
 
 def test_admin_audit_lists_who_changed_roles_and_policies(db, env, capsys):
     site_config(env, "[security]\nallow_as = true\n")
-    assert run(capsys, "--as", "marek", "admin", "sla", "set", "urgent", "--first-response", "30", "--resolution", "240",
-               "--db", str(db))[0] == 0
+    assert (
+        run(
+            capsys,
+            "--as",
+            "marek",
+            "admin",
+            "sla",
+            "set",
+            "urgent",
+            "--first-response",
+            "30",
+            "--resolution",
+            "240",
+            "--db",
+            str(db),
+        )[0]
+        == 0
+    )
     assert run(capsys, "admin", "role", "ola", "supervisor", "--db", str(db))[0] == 0
     code, out, _ = run(capsys, "admin", "audit", "--db", str(db))
     lines = out.splitlines()
@@ -160,7 +227,10 @@ def test_admin_audit_lists_who_changed_roles_and_policies(db, env, capsys):
     code, out, _ = run(capsys, "admin", "audit", "--action", "sla_policy", "--json", "--db", str(db))
     [entry] = json.loads(out)
     assert (entry["actor"], entry["target"], entry["new"]) == (
-        "Marek Wiśniewski", "urgent", "first response 30 min, resolution 240 min, business")
+        "Marek Wiśniewski",
+        "urgent",
+        "first response 30 min, resolution 240 min, business",
+    )
     assert entry["old"] == "first response 60 min, resolution 480 min, business"
     assert entry["note"] == "due times recomputed on 0 open ticket(s)" and entry["at"].endswith("Z")
     code, _, err = run(capsys, "--as", "marek", "admin", "audit", "--db", str(db))
@@ -186,8 +256,18 @@ def mode(path: Path) -> int:
 
 
 def init(capsys, box: Path, env: Path, *extra: str, group: str = MY_GROUP) -> tuple[int, str, str]:
-    return run(capsys, "admin", "init-shared", "--db", str(box / "desk" / "desk.db"), "--group", group,
-               "--site-config", str(env / "site" / "bokdesk" / "config.toml"), *extra)
+    return run(
+        capsys,
+        "admin",
+        "init-shared",
+        "--db",
+        str(box / "desk" / "desk.db"),
+        "--group",
+        group,
+        "--site-config",
+        str(env / "site" / "bokdesk" / "config.toml"),
+        *extra,
+    )
 
 
 def test_init_shared_creates_directory_database_and_site_config(box, env, capsys):
@@ -267,13 +347,22 @@ def test_init_shared_refuses_symlinks_planted_in_the_directory(box, env, capsys)
 def test_init_shared_refuses_a_directory_agents_cannot_reach(env, capsys, tmp_path):
     closed = tmp_path / "closed"
     closed.mkdir(mode=0o700)
-    code, _, err = run(capsys, "admin", "init-shared", "--db", str(closed / "desk" / "desk.db"), "--group", MY_GROUP,
-                       "--site-config", str(env / "site" / "bokdesk" / "config.toml"))
+    code, _, err = run(
+        capsys,
+        "admin",
+        "init-shared",
+        "--db",
+        str(closed / "desk" / "desk.db"),
+        "--group",
+        MY_GROUP,
+        "--site-config",
+        str(env / "site" / "bokdesk" / "config.toml"),
+    )
     assert code == 2 and "Agents cannot reach" in err
 
 
 def test_init_shared_keeps_an_existing_site_config_and_refuses_a_conflicting_one(box, env, capsys):
-    config = site_config(env, "[calendar]\ntimezone = \"Europe/Warsaw\"\n")
+    config = site_config(env, '[calendar]\ntimezone = "Europe/Warsaw"\n')
     assert init(capsys, box, env)[0] == 0
     text = config.read_text()
     assert text.startswith("[calendar]") and f'path = "{box / "desk" / "desk.db"}"' in text
@@ -320,6 +409,9 @@ def test_every_process_opening_a_shared_desk_sets_umask_0007(box):
         plain = box / "plain"
         plain.mkdir(mode=0o755)
         assert prepare_process(plain / "mine.db") is False and not (plain / "mine.db").exists()
-        assert prepare_process(shared / "missing.db", create=False) is True and not (shared / "missing.db").exists()
+        assert (
+            prepare_process(shared / "missing.db", create=False) is True
+            and not (shared / "missing.db").exists()
+        )
     finally:
         os.umask(previous)

@@ -61,17 +61,29 @@ class Box:
     db: Path
 
     def run(self, user: str, *argv: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([RUNUSER, "-u", user, "--", self.interpreter, "-c", RUN, *argv],
-                                env={**self.env, **env}, capture_output=True, text=True, timeout=120, cwd="/")
+        result = subprocess.run(
+            [RUNUSER, "-u", user, "--", self.interpreter, "-c", RUN, *argv],
+            env={**self.env, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd="/",
+        )
         if check and result.returncode != 0:
             raise AssertionError(f"{user}: bokdesk {' '.join(argv)} -> {result.returncode}\n{result.stderr}")
         return result
 
     def spawn(self, user: str, code: str, *argv: str) -> subprocess.Popen[str]:
         """A process of its own session: ``kill9`` ends runuser and the Python under it together."""
-        return subprocess.Popen([RUNUSER, "-u", user, "--", self.interpreter, "-c", code, *argv], env=self.env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/",
-                                start_new_session=True)
+        return subprocess.Popen(
+            [RUNUSER, "-u", user, "--", self.interpreter, "-c", code, *argv],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd="/",
+            start_new_session=True,
+        )
 
 
 def kill9(process: subprocess.Popen[str]) -> None:
@@ -85,11 +97,21 @@ def kill9(process: subprocess.Popen[str]) -> None:
 def _interpreter(user: str, env: dict[str, str]) -> str | None:
     """A Python of this version that ``user`` may execute and that imports this checkout."""
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    for candidate in (os.path.realpath(sys.executable), f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"):
+    for candidate in (
+        os.path.realpath(sys.executable),
+        f"/usr/bin/python{version}",
+        f"/usr/local/bin/python{version}",
+    ):
         if not os.path.exists(candidate):
             continue
-        probe = subprocess.run([RUNUSER, "-u", user, "--", candidate, "-c", "import bokdesk.cli, sqlalchemy, sqlmodel"],
-                               env=env, capture_output=True, text=True, timeout=60, cwd="/")
+        probe = subprocess.run(
+            [RUNUSER, "-u", user, "--", candidate, "-c", "import bokdesk.cli, sqlalchemy, sqlmodel"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd="/",
+        )
         if probe.returncode == 0:
             return candidate
     return None
@@ -119,8 +141,10 @@ def box() -> Iterator[Box]:
         }
         interpreter = _interpreter(ua, env)
         if interpreter is None:
-            pytest.skip(f"no Python {sys.version_info.major}.{sys.version_info.minor} that another user may run "
-                        f"with {paths[1]} readable (the venv lives where other users cannot reach it)")
+            pytest.skip(
+                f"no Python {sys.version_info.major}.{sys.version_info.minor} that another user may run "
+                f"with {paths[1]} readable (the venv lives where other users cannot reach it)"
+            )
         yield Box(group, ua, ub, outsider, interpreter, env, base, base / "desk" / "desk.db")
     finally:
         for user in made_users:
@@ -137,9 +161,29 @@ def owner_group_mode(path: Path) -> tuple[str, str, int]:
 
 def init_shared(box: Box) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", RUN, "admin", "init-shared", "--db", str(box.db), "--group", box.group,
-         "--site-config", str(box.base / "site" / "bokdesk" / "config.toml"), "--admin", box.ua, "--admin-name", "Ania Admin"],
-        env={**box.env, "PYTHONPATH": box.env["PYTHONPATH"]}, capture_output=True, text=True, timeout=120, check=False)
+        [
+            sys.executable,
+            "-c",
+            RUN,
+            "admin",
+            "init-shared",
+            "--db",
+            str(box.db),
+            "--group",
+            box.group,
+            "--site-config",
+            str(box.base / "site" / "bokdesk" / "config.toml"),
+            "--admin",
+            box.ua,
+            "--admin-name",
+            "Ania Admin",
+        ],
+        env={**box.env, "PYTHONPATH": box.env["PYTHONPATH"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_two_agents_in_the_group_share_one_desk(box: Box) -> None:
@@ -158,7 +202,17 @@ def test_two_agents_in_the_group_share_one_desk(box: Box) -> None:
         # created by the first agent's process: theirs, but in the desk's group and group-writable
         assert owner_group_mode(wal) == (box.ua, box.group, 0o660)
         assert owner_group_mode(shm) == (box.ua, box.group, 0o660)
-        box.run(box.ub, "ticket", "new", "--subject", "Brak faktury", "--email", "anna@example.pl", "--body", "Proszę o fakturę.")
+        box.run(
+            box.ub,
+            "ticket",
+            "new",
+            "--subject",
+            "Brak faktury",
+            "--email",
+            "anna@example.pl",
+            "--body",
+            "Proszę o fakturę.",
+        )
         taken = box.run(box.ub, "ticket", "take-next")
         assert "#1" in taken.stdout and f"assignee {box.ub}" in taken.stdout
     finally:
@@ -175,7 +229,9 @@ def test_two_agents_in_the_group_share_one_desk(box: Box) -> None:
     outside = box.run(box.outsider, "ticket", "list", check=False)
     assert outside.returncode != 0 and "Traceback" not in outside.stderr
     assert outside.stderr.count("\n") == 1 and "not readable" in outside.stderr
-    outside = box.run(box.outsider, "ticket", "list", "--db", str(box.db), check=False, XDG_CONFIG_DIRS="/nonexistent")
+    outside = box.run(
+        box.outsider, "ticket", "list", "--db", str(box.db), check=False, XDG_CONFIG_DIRS="/nonexistent"
+    )
     assert outside.returncode == 3 and "not writable for you" in outside.stderr
 
     # init-shared run again changes nothing

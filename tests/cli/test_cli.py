@@ -24,7 +24,24 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("BOKDESK_DB", raising=False)
     monkeypatch.delenv("BOKDESK_CONFIG", raising=False)
     path = tmp_path / "desk.db"
-    assert main(["agent", "add", ME, "--name", "Test Admin", "--role", "admin", "--team", "BOK Warszawa", "--db", str(path)]) == 0
+    assert (
+        main(
+            [
+                "agent",
+                "add",
+                ME,
+                "--name",
+                "Test Admin",
+                "--role",
+                "admin",
+                "--team",
+                "BOK Warszawa",
+                "--db",
+                str(path),
+            ]
+        )
+        == 0
+    )
     return path
 
 
@@ -35,16 +52,34 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_ticket_lifecycle_through_the_cli(db, capsys):
-    code, out, _ = run(capsys, "ticket", "new", "--subject", "Brak faktury", "--email", "anna@example.pl",
-                       "--name", "Anna Nowak", "--body", "Nie dostałam faktury.", "--json", "--db", str(db))
+    code, out, _ = run(
+        capsys,
+        "ticket",
+        "new",
+        "--subject",
+        "Brak faktury",
+        "--email",
+        "anna@example.pl",
+        "--name",
+        "Anna Nowak",
+        "--body",
+        "Nie dostałam faktury.",
+        "--json",
+        "--db",
+        str(db),
+    )
     assert code == 0
     created = json.loads(out)
-    assert created["number"] == 1 and created["status"] == "new" and created["customer"]["name"] == "Anna Nowak"
+    assert (
+        created["number"] == 1 and created["status"] == "new" and created["customer"]["name"] == "Anna Nowak"
+    )
     code, out, _ = run(capsys, "ticket", "list", "--view", "unassigned", "--json", "--db", str(db))
     assert [r["number"] for r in json.loads(out)] == [1]
     code, out, _ = run(capsys, "ticket", "take-next", "--json", "--db", str(db))
     assert json.loads(out)["assignee"] == ME
-    code, out, _ = run(capsys, "ticket", "reply", "1", "--body", "Wysłaliśmy fakturę.", "--json", "--db", str(db))
+    code, out, _ = run(
+        capsys, "ticket", "reply", "1", "--body", "Wysłaliśmy fakturę.", "--json", "--db", str(db)
+    )
     assert json.loads(out)["timestamps"]["first_response_at"] is not None
     code, out, _ = run(capsys, "ticket", "note", "1", "--body", "Sprawdzone w systemie.", "--db", str(db))
     assert code == 0
@@ -59,7 +94,19 @@ def test_ticket_lifecycle_through_the_cli(db, capsys):
 
 
 def test_body_from_stdin(db, capsys, monkeypatch):
-    run(capsys, "ticket", "new", "--subject", "S", "--phone", "600100200", "--channel", "phone", "--db", str(db))
+    run(
+        capsys,
+        "ticket",
+        "new",
+        "--subject",
+        "S",
+        "--phone",
+        "600100200",
+        "--channel",
+        "phone",
+        "--db",
+        str(db),
+    )
     import io
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("Treść z potoku\n"))
@@ -67,14 +114,17 @@ def test_body_from_stdin(db, capsys, monkeypatch):
     assert json.loads(out)["messages"][-1]["body"] == "Treść z potoku\n"
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["ticket", "show", "42"], "Ticket #42 does not exist"),
-    (["ticket", "new", "--subject", " ", "--email", "a@example.pl"], "subject must not be empty"),
-    (["ticket", "new", "--subject", "x", "--email", "a@@example"], "not a valid e-mail address"),
-    (["ticket", "status", "1", "flying"], "Unknown status 'flying'"),
-    (["ticket", "list", "--view", "everything"], "Unknown view"),
-    (["agent", "add", "Bad Login", "--name", "X"], "not a valid login"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["ticket", "show", "42"], "Ticket #42 does not exist"),
+        (["ticket", "new", "--subject", " ", "--email", "a@example.pl"], "subject must not be empty"),
+        (["ticket", "new", "--subject", "x", "--email", "a@@example"], "not a valid e-mail address"),
+        (["ticket", "status", "1", "flying"], "Unknown status 'flying'"),
+        (["ticket", "list", "--view", "everything"], "Unknown view"),
+        (["agent", "add", "Bad Login", "--name", "X"], "not a valid login"),
+    ],
+)
 def test_bad_input_is_one_line_and_changes_nothing(db, capsys, argv, message):
     run(capsys, "ticket", "new", "--subject", "Jeden", "--email", "jeden@example.pl", "--db", str(db))
     before = db.read_bytes()

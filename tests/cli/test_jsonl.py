@@ -22,8 +22,15 @@ def demo_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     desk = Desk(store=open_store(path))
-    build_demo(desk, me="tester", me_name="Tester", seed=3, days=10, per_day=12,
-               now=datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
+    build_demo(
+        desk,
+        me="tester",
+        me_name="Tester",
+        seed=3,
+        days=10,
+        per_day=12,
+        now=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
+    )
     out = io.StringIO()
     export_jsonl(desk, out)
     desk.store.dispose()
@@ -49,17 +56,40 @@ def test_round_trip_is_identical(demo_export, tmp_path):
 
 def _counts(desk: Desk) -> tuple[int, int]:
     with desk.store.read() as s:
-        return (s.execute(text("SELECT count(*) FROM ticket")).scalar(), s.execute(text("SELECT count(*) FROM customer")).scalar())
+        return (
+            s.execute(text("SELECT count(*) FROM ticket")).scalar(),
+            s.execute(text("SELECT count(*) FROM customer")).scalar(),
+        )
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda lines: lines[:5] + ["{not json"] + lines[5:], "line 6: not valid JSON"),
-    (lambda lines: lines + [json.dumps({"type": "ticket", "number": 10**6, "customer": 1, "subject": "",
-                                        "channel": "email", "category": "question", "priority": "normal",
-                                        "status": "new", "created_at": "2026-11-01T10:00:00Z"})],
-     "empty subject"),
-    (lambda lines: lines + [lines[-1]], "appears twice"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda lines: [*lines[:5], "{not json", *lines[5:]], "line 6: not valid JSON"),
+        (
+            lambda lines: (
+                [
+                    *lines,
+                    json.dumps(
+                        {
+                            "type": "ticket",
+                            "number": 10**6,
+                            "customer": 1,
+                            "subject": "",
+                            "channel": "email",
+                            "category": "question",
+                            "priority": "normal",
+                            "status": "new",
+                            "created_at": "2026-11-01T10:00:00Z",
+                        }
+                    ),
+                ]
+            ),
+            "empty subject",
+        ),
+        (lambda lines: [*lines, lines[-1]], "appears twice"),
+    ],
+)
 def test_bad_line_imports_nothing(demo_export, tmp_path, mutate, message):
     first, _ = demo_export
     lines = first.splitlines()

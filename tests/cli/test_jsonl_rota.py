@@ -37,8 +37,11 @@ def test_rota_round_trip_is_identical(rota_desk, tmp_path):
         {"type": "shifts", "agent": "ola", "week": "mon-fri 08:00-12:00 13:00-17:00, sat 09:00-13:00"},
         {"type": "shifts", "agent": "kasia", "week": "fri 22:00-06:00"},
     ]
-    assert [(r["agent"], r["first_day"], r["last_day"], r["kind"], r["note"], r["recorded_by"])
-            for r in records if r["type"] == "absence"] == [
+    assert [
+        (r["agent"], r["first_day"], r["last_day"], r["kind"], r["note"], r["recorded_by"])
+        for r in records
+        if r["type"] == "absence"
+    ] == [
         ("ola", "2026-11-23", "2026-11-27", "leave", "urlop", "Marek Wiśniewski"),
         ("kasia", "2026-12-01", "2026-12-01", "training", None, "Marek Wiśniewski"),
     ]
@@ -58,13 +61,29 @@ def test_rota_round_trip_is_identical(rota_desk, tmp_path):
 def test_importing_the_rota_into_a_desk_keeps_its_own_timetable(rota_desk, staff, tmp_path):
     file = tmp_path / "desk.jsonl"
     header = json.dumps({"type": "header", "format": "bokdesk-jsonl", "version": 1})
-    file.write_text("\n".join([
-        header,
-        json.dumps({"type": "shifts", "agent": "ola", "week": "sat 10-14"}),
-        json.dumps({"type": "shifts", "agent": "marek", "week": "mon-fri 7-15"}),
-        json.dumps({"type": "absence", "agent": "ola", "first_day": "2026-11-23", "last_day": "2026-11-27",
-                    "kind": "leave", "note": "urlop", "recorded_by": "x", "recorded_at": "2026-11-01T10:00:00Z"}),
-    ]) + "\n", encoding="utf-8")
+    file.write_text(
+        "\n".join(
+            [
+                header,
+                json.dumps({"type": "shifts", "agent": "ola", "week": "sat 10-14"}),
+                json.dumps({"type": "shifts", "agent": "marek", "week": "mon-fri 7-15"}),
+                json.dumps(
+                    {
+                        "type": "absence",
+                        "agent": "ola",
+                        "first_day": "2026-11-23",
+                        "last_day": "2026-11-27",
+                        "kind": "leave",
+                        "note": "urlop",
+                        "recorded_by": "x",
+                        "recorded_at": "2026-11-01T10:00:00Z",
+                    }
+                ),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     counts = import_jsonl(rota_desk, file)
     assert (counts["shifts"], counts["absence"]) == (1, 0)  # Marek's week; Ola's own week and leave stay
     weeks = {r.login: r.week for r in shifts.rota_of_desk(rota_desk)}
@@ -72,17 +91,47 @@ def test_importing_the_rota_into_a_desk_keeps_its_own_timetable(rota_desk, staff
     assert weeks["marek"] == "mon-fri 07:00-15:00"
 
 
-@pytest.mark.parametrize(("record", "message"), [
-    ({"type": "shifts", "agent": "ola", "week": "mon 8-12 11-14"}, "line 2: Shifts overlap"),
-    ({"type": "shifts", "week": "mon 8-16"}, "line 2: shifts without an agent login"),
-    ({"type": "absence", "agent": "ola", "first_day": "2026-11-27", "last_day": "2026-11-23", "kind": "leave"},
-     "line 2: absence of ola ends before it starts"),
-    ({"type": "absence", "agent": "ola", "first_day": "23.11.2026", "last_day": "2026-11-23", "kind": "leave"},
-     "line 2: Invalid isoformat"),
-    ({"type": "absence", "agent": "ola", "first_day": "2026-11-23", "last_day": "2026-11-23", "kind": "vacation"},
-     "line 2: unknown absence kind 'vacation'"),
-    ({"type": "shifts", "agent": "nobody", "week": "mon 8-16"}, "line 2: shifts of unknown agent 'nobody'"),
-])
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"type": "shifts", "agent": "ola", "week": "mon 8-12 11-14"}, "line 2: Shifts overlap"),
+        ({"type": "shifts", "week": "mon 8-16"}, "line 2: shifts without an agent login"),
+        (
+            {
+                "type": "absence",
+                "agent": "ola",
+                "first_day": "2026-11-27",
+                "last_day": "2026-11-23",
+                "kind": "leave",
+            },
+            "line 2: absence of ola ends before it starts",
+        ),
+        (
+            {
+                "type": "absence",
+                "agent": "ola",
+                "first_day": "23.11.2026",
+                "last_day": "2026-11-23",
+                "kind": "leave",
+            },
+            "line 2: Invalid isoformat",
+        ),
+        (
+            {
+                "type": "absence",
+                "agent": "ola",
+                "first_day": "2026-11-23",
+                "last_day": "2026-11-23",
+                "kind": "vacation",
+            },
+            "line 2: unknown absence kind 'vacation'",
+        ),
+        (
+            {"type": "shifts", "agent": "nobody", "week": "mon 8-16"},
+            "line 2: shifts of unknown agent 'nobody'",
+        ),
+    ],
+)
 def test_a_bad_rota_line_imports_nothing(desk, staff, tmp_path, record, message):
     file = tmp_path / "bad.jsonl"
     header = json.dumps({"type": "header", "format": "bokdesk-jsonl", "version": 1})

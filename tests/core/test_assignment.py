@@ -23,13 +23,21 @@ def bok(desk, staff):
 
 def create(desk, team_id, subject="Pytanie", actor=SYSTEM, channel="email", **kw):
     spec = CustomerSpec(name="Jan Kowalski", email="jan@example.pl")
-    return tickets.create_ticket(desk, actor, tickets.NewTicket(subject=subject, customer=spec, channel=channel,
-                                                                body="Treść", team_id=team_id, **kw))
+    return tickets.create_ticket(
+        desk,
+        actor,
+        tickets.NewTicket(
+            subject=subject, customer=spec, channel=channel, body="Treść", team_id=team_id, **kw
+        ),
+    )
 
 
 def logins(desk, ids):
     with desk.store.read() as s:
-        return [s.get(Agent, s.get(Ticket, i).assignee_id).login if s.get(Ticket, i).assignee_id else None for i in ids]
+        return [
+            s.get(Agent, s.get(Ticket, i).assignee_id).login if s.get(Ticket, i).assignee_id else None
+            for i in ids
+        ]
 
 
 def test_manual_team_leaves_tickets_for_take_next(desk, staff, bok):
@@ -55,8 +63,10 @@ def test_auto_assignment_is_recorded_and_counts_as_pickup(desk, staff, bok):
     t = create(desk, bok)
     assert t.status == "open" and t.picked_up_at == t.created_at and t.pickup_secs == 0
     with desk.store.read() as s:
-        events = [(e.actor, e.field, e.old_value, e.new_value, e.note)
-                  for e in s.exec(select(TicketEvent).where(TicketEvent.ticket_id == t.id).order_by(TicketEvent.id))]
+        events = [
+            (e.actor, e.field, e.old_value, e.new_value, e.note)
+            for e in s.exec(select(TicketEvent).where(TicketEvent.ticket_id == t.id).order_by(TicketEvent.id))
+        ]
         assert s.get(Agent, t.assignee_id).last_assigned_at == t.created_at
     assert ("bokdesk (auto-assignment)", "assignee", None, "marek", "round robin among 3 available") in events
     assert ("bokdesk (auto-assignment)", "status", "new", "open", None) in events
@@ -95,8 +105,9 @@ def test_least_loaded_picks_the_agent_with_least_work(desk, staff, bok, clock):
     second = create(desk, bok, "Nowy 2")
     assert logins(desk, [second.id]) == ["kasia"]
     with desk.store.read() as s:
-        note = s.exec(select(TicketEvent.note).where(TicketEvent.ticket_id == first.id,
-                                                     TicketEvent.field == "assignee")).one()
+        note = s.exec(
+            select(TicketEvent.note).where(TicketEvent.ticket_id == first.id, TicketEvent.field == "assignee")
+        ).one()
     assert note == "least loaded (1 in work) among 3 available"
 
 
@@ -113,7 +124,9 @@ def test_a_live_call_stays_with_the_agent_who_took_it(desk, staff, bok):
     policies.set_assignment_mode(desk, staff.boss, "BOK Warszawa", "round_robin")
     t = create(desk, bok, "Telefon", actor=staff.kasia, channel="phone")
     assert t.assignee_id == staff.kasia.id
-    solved = create(desk, bok, "Rozwiązane od razu", actor=staff.kasia, channel="phone", solved_on_first_contact=True)
+    solved = create(
+        desk, bok, "Rozwiązane od razu", actor=staff.kasia, channel="phone", solved_on_first_contact=True
+    )
     assert solved.assignee_id == staff.kasia.id and solved.status == "solved"
 
 
@@ -129,7 +142,14 @@ def test_a_follow_up_of_a_closed_ticket_is_assigned_too(desk, staff, bok):
 def test_auto_assign_leaves_assigned_or_finished_tickets_alone(desk, staff, bok):
     policies.set_assignment_mode(desk, staff.boss, "BOK Warszawa", "round_robin")
     with desk.store.write() as s:
-        done = Ticket(subject="x", channel="email", customer_id=1, team_id=bok, status="solved",
-                      created_at=desk.now(), updated_at=desk.now())
+        done = Ticket(
+            subject="x",
+            channel="email",
+            customer_id=1,
+            team_id=bok,
+            status="solved",
+            created_at=desk.now(),
+            updated_at=desk.now(),
+        )
         assert assignment.auto_assign(s, desk, done) is None
         s.rollback()

@@ -40,9 +40,7 @@ def default_cal() -> BusinessCalendar:
 @pytest.fixture(scope="module")
 def always_open() -> BusinessCalendar:
     """Open 24/7 in Warsaw, no holidays."""
-    return BusinessCalendar.from_config(
-        {"holidays": False, "hours": {d: "00:00-24:00" for d in ALL_DAYS}}
-    )
+    return BusinessCalendar.from_config({"holidays": False, "hours": dict.fromkeys(ALL_DAYS, "00:00-24:00")})
 
 
 @pytest.fixture(scope="module")
@@ -152,9 +150,7 @@ def test_saturday_hours(shop_cal: BusinessCalendar) -> None:
     # Fri 2026-11-13 19:00 CET -> Mon 2026-11-16 09:00 CET: Fri 1 h + Sat 5 h + Mon 1 h
     assert shop_cal.business_seconds(utc(2026, 11, 13, 18), utc(2026, 11, 16, 8)) == 7 * H
     # Fri 19:30 CET + 3 h: 30 min Friday, then Sat 09:00 + 2.5 h = Sat 11:30 CET
-    assert shop_cal.add_business_seconds(utc(2026, 11, 13, 18, 30), 3 * H) == utc(
-        2026, 11, 14, 10, 30
-    )
+    assert shop_cal.add_business_seconds(utc(2026, 11, 13, 18, 30), 3 * H) == utc(2026, 11, 14, 10, 30)
 
 
 def test_several_ranges_per_day() -> None:
@@ -195,9 +191,7 @@ def test_dst_spring_forward_24h(always_open: BusinessCalendar) -> None:
     assert always_open.business_seconds(utc(2026, 3, 28, 23), utc(2026, 3, 29, 22)) == 23 * H
     # the whole week Mon 23 -> Mon 30 March: 7 * 24 - 1
     assert always_open.business_seconds(utc(2026, 3, 22, 23), utc(2026, 3, 29, 22)) == 167 * H
-    assert always_open.open_intervals(date(2026, 3, 29)) == (
-        (utc(2026, 3, 28, 23), utc(2026, 3, 29, 22)),
-    )
+    assert always_open.open_intervals(date(2026, 3, 29)) == ((utc(2026, 3, 28, 23), utc(2026, 3, 29, 22)),)
 
 
 def test_dst_fall_back_24h(always_open: BusinessCalendar) -> None:
@@ -207,17 +201,13 @@ def test_dst_fall_back_24h(always_open: BusinessCalendar) -> None:
 
 
 def test_dst_weeks_with_8_hour_days() -> None:
-    daily = BusinessCalendar.from_config(
-        {"holidays": False, "hours": {d: "08:00-16:00" for d in ALL_DAYS}}
-    )
+    daily = BusinessCalendar.from_config({"holidays": False, "hours": dict.fromkeys(ALL_DAYS, "08:00-16:00")})
     # Sun 29 March: 08:00-16:00 CEST = 06:00-14:00 UTC, still 8 h.
     assert daily.open_intervals(date(2026, 3, 29)) == ((utc(2026, 3, 29, 6), utc(2026, 3, 29, 14)),)
     # Sat 28 March 08:00-16:00 CET = 07:00-15:00 UTC.
     assert daily.open_intervals(date(2026, 3, 28)) == ((utc(2026, 3, 28, 7), utc(2026, 3, 28, 15)),)
     # Sun 25 Oct: 08:00-16:00 CET = 07:00-15:00 UTC.
-    assert daily.open_intervals(date(2026, 10, 25)) == (
-        (utc(2026, 10, 25, 7), utc(2026, 10, 25, 15)),
-    )
+    assert daily.open_intervals(date(2026, 10, 25)) == ((utc(2026, 10, 25, 7), utc(2026, 10, 25, 15)),)
     # whole days in UTC around each change: 8 h each
     assert daily.business_seconds(utc(2026, 3, 29, 0), utc(2026, 3, 30, 0)) == 8 * H
     assert daily.business_seconds(utc(2026, 10, 25, 0), utc(2026, 10, 26, 0)) == 8 * H
@@ -241,9 +231,7 @@ def test_hours_inside_the_dst_jump() -> None:
     # occurrence (02:30 CEST = 00:30 UTC) and 04:00 CET = 03:00 UTC.
     cal = BusinessCalendar.from_config({"holidays": False, "hours": {"sun": "02:30-04:00"}})
     assert cal.open_intervals(date(2026, 3, 29)) == ((utc(2026, 3, 29, 1), utc(2026, 3, 29, 2)),)
-    assert cal.open_intervals(date(2026, 10, 25)) == (
-        (utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 3)),
-    )
+    assert cal.open_intervals(date(2026, 10, 25)) == ((utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 3)),)
 
 
 # ---------------------------------------------------------------- add_business_seconds
@@ -334,18 +322,14 @@ def test_add_is_inverse_of_business_seconds(
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(start=starts, seconds=st.integers(min_value=1, max_value=40 * 8 * H))
-def test_add_inverse_default_calendar(
-    default_cal: BusinessCalendar, start: datetime, seconds: int
-) -> None:
+def test_add_inverse_default_calendar(default_cal: BusinessCalendar, start: datetime, seconds: int) -> None:
     end = default_cal.add_business_seconds(start, seconds)
     assert default_cal.business_seconds(start, end) == seconds
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(a=whole_second_starts, gap1=st.integers(0, 30 * 86400), gap2=st.integers(0, 30 * 86400))
-def test_business_seconds_is_additive(
-    shop_cal: BusinessCalendar, a: datetime, gap1: int, gap2: int
-) -> None:
+def test_business_seconds_is_additive(shop_cal: BusinessCalendar, a: datetime, gap1: int, gap2: int) -> None:
     b = a + timedelta(seconds=gap1)
     c = b + timedelta(seconds=gap2)
     total = shop_cal.business_seconds(a, c)
@@ -355,9 +339,7 @@ def test_business_seconds_is_additive(
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(start=starts, span=st.integers(0, 60 * 86400))
-def test_always_open_equals_calendar_time(
-    always_open: BusinessCalendar, start: datetime, span: int
-) -> None:
+def test_always_open_equals_calendar_time(always_open: BusinessCalendar, start: datetime, span: int) -> None:
     end = start + timedelta(seconds=span)
     assert always_open.business_seconds(start, end) == span
 
@@ -368,9 +350,7 @@ def test_business_seconds_matches_minute_scan(
     shop_cal: BusinessCalendar, start: datetime, minutes: int
 ) -> None:
     # Brute-force reference: count open minutes one by one (all boundaries are whole minutes).
-    open_minutes = sum(
-        shop_cal.is_open(start + timedelta(minutes=m)) for m in range(minutes)
-    )
+    open_minutes = sum(shop_cal.is_open(start + timedelta(minutes=m)) for m in range(minutes))
     assert shop_cal.business_seconds(start, start + timedelta(minutes=minutes)) == 60 * open_minutes
 
 

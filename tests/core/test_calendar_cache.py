@@ -124,8 +124,11 @@ def test_file_is_keyed_by_country_language_and_package_version(tmp_path: Path) -
     names = [p.name for p in cache_files(tmp_path)]
     version = holidays.__version__
     assert names == sorted(
-        [f"DE-default-holidays-{version}.json", f"PL-default-holidays-{version}.json",
-         f"PL-en_US-holidays-{version}.json"]
+        [
+            f"DE-default-holidays-{version}.json",
+            f"PL-default-holidays-{version}.json",
+            f"PL-en_US-holidays-{version}.json",
+        ]
     )
     # A file another version of the package wrote is not read.
     path = tmp_path / f"PL-default-holidays-{version}.json"
@@ -169,7 +172,9 @@ def test_no_holidays_needs_no_cache(tmp_path: Path) -> None:
     assert cache_files(tmp_path) == []
 
 
-def test_the_cli_keeps_it_in_the_user_cache_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cli_keeps_it_in_the_user_cache_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bokdesk.cli.context import desk_from_config
     from bokdesk.core.config import load_config
 

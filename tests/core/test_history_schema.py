@@ -19,8 +19,13 @@ def row(con, table: str, **values: object) -> None:
     for _, name, kind, notnull, default, pk in con.execute(text(f"PRAGMA table_info({table})")).all():
         if notnull and default is None and not pk and name not in values:
             kind = kind.upper()
-            values[name] = (0 if "INT" in kind or "BOOL" in kind else
-                            "2026-11-02 08:00:00.000000" if "DATE" in kind or "TIME" in kind else "x")
+            values[name] = (
+                0
+                if "INT" in kind or "BOOL" in kind
+                else "2026-11-02 08:00:00.000000"
+                if "DATE" in kind or "TIME" in kind
+                else "x"
+            )
     names = ", ".join(values)
     con.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + n for n in values)})"), values)
 
@@ -35,18 +40,39 @@ def test_db_upgrade_brings_a_0007_database_to_history_codes_and_empty_subjects(t
         row(con, "ticket", subject="(no subject)", customer_id=1)
         row(con, "ticket", subject="Faktura", customer_id=1)
         row(con, "message", ticket_id=1, kind="customer", body="tekst", email_subject="(no subject)")
-        row(con, "ticketevent", ticket_id=2, actor="Ola", field="status", old_value="open", new_value="closed",
-            note="merged into #1")
-        assert con.execute(text("SELECT rowid FROM ticket_search WHERE ticket_search MATCH 'subject'")).all() == [(1,)]
+        row(
+            con,
+            "ticketevent",
+            ticket_id=2,
+            actor="Ola",
+            field="status",
+            old_value="open",
+            new_value="closed",
+            note="merged into #1",
+        )
+        assert con.execute(
+            text("SELECT rowid FROM ticket_search WHERE ticket_search MATCH 'subject'")
+        ).all() == [(1,)]
     old.dispose()
     store = open_store(path, upgrade=True)
     try:
         assert migrate.current_revision(store) == SCHEMA_HEAD
         with store.engine.connect() as con:
-            assert {"note_code", "note_params"} <= {c["name"] for c in inspect(con).get_columns("ticketevent")}
-            assert con.execute(text("SELECT subject FROM ticket ORDER BY id")).scalars().all() == ["", "Faktura"]
+            assert {"note_code", "note_params"} <= {
+                c["name"] for c in inspect(con).get_columns("ticketevent")
+            }
+            assert con.execute(text("SELECT subject FROM ticket ORDER BY id")).scalars().all() == [
+                "",
+                "Faktura",
+            ]
             assert con.execute(text("SELECT email_subject FROM message")).scalar() == ""
-            assert con.execute(text("SELECT note, note_code FROM ticketevent")).one() == ("merged into #1", None)
-            assert con.execute(text("SELECT rowid FROM ticket_search WHERE ticket_search MATCH 'subject'")).all() == []
+            assert con.execute(text("SELECT note, note_code FROM ticketevent")).one() == (
+                "merged into #1",
+                None,
+            )
+            assert (
+                con.execute(text("SELECT rowid FROM ticket_search WHERE ticket_search MATCH 'subject'")).all()
+                == []
+            )
     finally:
         store.dispose()

@@ -55,15 +55,23 @@ def test_backup_of_a_busy_desk_finishes_and_is_whole(tmp_path: Path) -> None:
     store.dispose()
     assert db.stat().st_size > 8 * 1024 * 1024  # well over one backup step of pages
     stop = tmp_path / "stop"
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(stop)], stdout=subprocess.PIPE, text=True)
-               for _ in range(3)]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db), str(stop)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     try:
         for w in writers:
             assert w.stdout is not None and w.stdout.readline().strip() == "writing"
         dest = tmp_path / "copy.db"
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "bokdesk", "db", "backup", str(dest), "--db", str(db)],
-                                capture_output=True, text=True, timeout=90)
+        result = subprocess.run(
+            [sys.executable, "-m", "bokdesk", "db", "backup", str(dest), "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
         seconds = time.perf_counter() - started
         assert result.returncode == 0, result.stderr
         assert all(w.poll() is None for w in writers)  # the agents were still writing throughout
@@ -77,7 +85,13 @@ def test_backup_of_a_busy_desk_finishes_and_is_whole(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*) FROM ticket").fetchone()[0] == TICKETS
     finally:
         con.close()
-    check = subprocess.run([sys.executable, "-m", "bokdesk", "db", "check", "--db", str(dest)],
-                           capture_output=True, text=True, timeout=120)
+    check = subprocess.run(
+        [sys.executable, "-m", "bokdesk", "db", "check", "--db", str(dest)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.stdout.strip() == "ok", check.stderr
-    print(f"\nbackup of {db.stat().st_size / 1e6:.0f} MB in {seconds:.1f} s while 3 writers made {sum(notes)} notes")
+    print(
+        f"\nbackup of {db.stat().st_size / 1e6:.0f} MB in {seconds:.1f} s while 3 writers made {sum(notes)} notes"
+    )

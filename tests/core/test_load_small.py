@@ -58,12 +58,16 @@ def test_percentiles_are_nearest_rank() -> None:
     assert bench.percentile([], 50) == 0.0 and bench.percentile([7.0], 99) == 7.0
 
 
-def test_small_load_and_kill_9_on_postgresql(pg_server, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_small_load_and_kill_9_on_postgresql(
+    pg_server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The same run on a PostgreSQL database: writers killed inside their transaction must release
     the desk's write lock (the server ends their sessions), and every check holds."""
     bench = load_module()
     db = pg_server.url(pg_server.create_database(prefix="load"))
-    results = bench.run(agents=6, seconds=5, fault_seconds=5, db=db, workdir=tmp_path, preload=300, quiet=True)
+    results = bench.run(
+        agents=6, seconds=5, fault_seconds=5, db=db, workdir=tmp_path, preload=300, quiet=True
+    )
     with capsys.disabled():
         bench.report(results)
     load, faults = results["load"], results["faults"]

@@ -41,9 +41,17 @@ def L(*args: int) -> datetime:
 
 def _email(desk, clock, when, subject, priority="normal", category="question", email="a@example.pl"):
     clock.now = when
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject=subject, customer=CustomerSpec(name="Klient", email=email), body="Treść",
-        priority=priority, category=category)).id
+    return tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(
+            subject=subject,
+            customer=CustomerSpec(name="Klient", email=email),
+            body="Treść",
+            priority=priority,
+            category=category,
+        ),
+    ).id
 
 
 @pytest.fixture
@@ -62,7 +70,9 @@ def week(desk, staff, clock):
     at(2026, 11, 16, 11, 0)
     tickets.solve(desk, ola, t1)
 
-    t2 = _email(desk, clock, L(2026, 11, 16, 15, 0), "T2", priority="high", category="problem", email="t2@example.pl")
+    t2 = _email(
+        desk, clock, L(2026, 11, 16, 15, 0), "T2", priority="high", category="problem", email="t2@example.pl"
+    )
     at(2026, 11, 17, 8, 30)
     tickets.take(desk, kasia, t2)
     at(2026, 11, 17, 9, 0)
@@ -73,9 +83,18 @@ def week(desk, staff, clock):
     tickets.solve(desk, tomek, t2)
 
     at(2026, 11, 17, 10, 0)
-    t3 = tickets.create_ticket(desk, ola, tickets.NewTicket(
-        subject="T3", channel="phone", category="request", customer=CustomerSpec(name="Dzwoniący", phone="600700800"),
-        body="Rozmowa", solved_on_first_contact=True)).id
+    t3 = tickets.create_ticket(
+        desk,
+        ola,
+        tickets.NewTicket(
+            subject="T3",
+            channel="phone",
+            category="request",
+            customer=CustomerSpec(name="Dzwoniący", phone="600700800"),
+            body="Rozmowa",
+            solved_on_first_contact=True,
+        ),
+    ).id
 
     t4 = _email(desk, clock, L(2026, 11, 17, 11, 0), "T4", email="t4@example.pl")
     at(2026, 11, 17, 11, 30)
@@ -87,7 +106,15 @@ def week(desk, staff, clock):
     at(2026, 11, 18, 10, 30)
     tickets.solve(desk, ola, t4)
 
-    t5 = _email(desk, clock, L(2026, 11, 18, 9, 0), "T5", priority="urgent", category="complaint", email="t5@example.pl")
+    t5 = _email(
+        desk,
+        clock,
+        L(2026, 11, 18, 9, 0),
+        "T5",
+        priority="urgent",
+        category="complaint",
+        email="t5@example.pl",
+    )
     t6 = _email(desk, clock, L(2026, 11, 19, 9, 0), "T6", priority="low", email="t6@example.pl")
 
     # The after-hours note: Tuesday 18:00 on T1 (already solved; a note is still work).
@@ -114,14 +141,23 @@ def test_totals_of_the_week(desk, staff, week):
     t = r.totals
     assert (t.received, t.received_inbound, t.complaints_received, t.solved) == (6, 6, 1, 4)
     # Pickup: T1 30 min; T2 Mon 15:00 -> Tue 08:30 = 1 h 30 business / 17 h 30 wall; T3 0; T4 30 min (its reply).
-    assert t.pickup.to_json() == {"count": 4, "business": {"mean": 2250, "median": 1800, "p90": 5400},
-                                  "calendar": {"mean": 16650, "median": 1800, "p90": 63000}}
+    assert t.pickup.to_json() == {
+        "count": 4,
+        "business": {"mean": 2250, "median": 1800, "p90": 5400},
+        "calendar": {"mean": 16650, "median": 1800, "p90": 63000},
+    }
     # First response: T1 1 h; T2 Mon 15:00 -> Tue 12:00 = 5 h business / 21 h wall; T3 0; T4 30 min.
-    assert t.first_response.to_json() == {"count": 4, "business": {"mean": 5850, "median": 2700, "p90": 18000},
-                                          "calendar": {"mean": 20250, "median": 2700, "p90": 75600}}
+    assert t.first_response.to_json() == {
+        "count": 4,
+        "business": {"mean": 5850, "median": 2700, "p90": 18000},
+        "calendar": {"mean": 20250, "median": 2700, "p90": 75600},
+    }
     # Resolution (to the last solve): T1 2 h; T2 11 h business / 43 h wall; T3 0; T4 7.5 h / 23.5 h.
-    assert t.resolution.to_json() == {"count": 4, "business": {"mean": 18450, "median": 17100, "p90": 39600},
-                                      "calendar": {"mean": 61650, "median": 45900, "p90": 154800}}
+    assert t.resolution.to_json() == {
+        "count": 4,
+        "business": {"mean": 18450, "median": 17100, "p90": 39600},
+        "calendar": {"mean": 61650, "median": 45900, "p90": 154800},
+    }
     # First resolution: T4 counts its first solve (30 min).
     assert t.first_resolution.stats("business") == {"mean": 12150, "median": 4500, "p90": 39600}
     # SLA: T2's first response was late (due Tue 11:00); all resolution targets met. T5 is still open.
@@ -171,7 +207,11 @@ def test_breakdown_by_agent_with_activity(desk, staff, week):
     assert (ola.figures.nps_answers, ola.figures.nps) == (2, 50)  # a promoter and a passive
     # Active hours (UTC hours with an action): Mon 08, 09, 10; Tue 09, 10, 17 (the note); Wed 09 -> 7,
     # one of them after hours (Tuesday 18:00 local).
-    assert (ola.activity.active_hours, ola.activity.after_hours_hours, ola.activity.after_hours_actions) == (7, 1, 1)
+    assert (ola.activity.active_hours, ola.activity.after_hours_hours, ola.activity.after_hours_actions) == (
+        7,
+        1,
+        1,
+    )
     tomek = _row(r, "agent", staff.dev.id)
     assert tomek.figures.solved == 1 and tomek.figures.nps == -100 and tomek.figures.frt_breached == 1
     kasia = _row(r, "agent", staff.kasia.id)
@@ -201,12 +241,20 @@ def test_breakdowns_by_team_channel_priority_category(desk, staff, week):
 
 def test_durations_are_attributed_to_the_day_their_clock_stopped(desk, staff, week):
     tz = desk.calendar.tz
-    monday = metrics.report(desk, staff.boss, periods.days(tz, datetime(2026, 11, 16).date(),
-                                                          datetime(2026, 11, 16).date()), by=())
+    monday = metrics.report(
+        desk,
+        staff.boss,
+        periods.days(tz, datetime(2026, 11, 16).date(), datetime(2026, 11, 16).date()),
+        by=(),
+    )
     # Monday: T1 and T2 arrived; only T1 was picked up, answered and solved.
     assert (monday.totals.received, monday.totals.pickup.count, monday.totals.solved) == (2, 1, 1)
-    wednesday = metrics.report(desk, staff.boss, periods.days(tz, datetime(2026, 11, 18).date(),
-                                                             datetime(2026, 11, 18).date()), by=())
+    wednesday = metrics.report(
+        desk,
+        staff.boss,
+        periods.days(tz, datetime(2026, 11, 18).date(), datetime(2026, 11, 18).date()),
+        by=(),
+    )
     # Wednesday: T2 and T4 solved (T4 again); T4's first solve was Tuesday, so no first resolution.
     assert wednesday.totals.solved == 2 and wednesday.totals.first_solved == 1
     assert wednesday.totals.resolution.stats("business")["median"] == (27000 + 39600) // 2
@@ -225,27 +273,44 @@ def test_report_stages_fill_progressively_and_end_with_the_report(desk, staff, w
     weekly() and the last stage with report(), whether the period is inside the 13 weeks or not."""
     tz = desk.calendar.tz
     p = periods.days(tz, datetime(2026, 11, days[0]).date(), datetime(2026, 11, days[1]).date())
-    stages = list(metrics.report_stages(desk, staff.boss, p, by=("agent", "channel"), weeks=13,
-                                        tiles_first=days == (16, 20)))
-    assert [(bool(s.breakdowns), bool(s.weeks)) for s in stages] == [(False, False), (True, False), (True, True)]
+    stages = list(
+        metrics.report_stages(
+            desk, staff.boss, p, by=("agent", "channel"), weeks=13, tiles_first=days == (16, 20)
+        )
+    )
+    assert [(bool(s.breakdowns), bool(s.weeks)) for s in stages] == [
+        (False, False),
+        (True, False),
+        (True, True),
+    ]
     assert len({id(s) for s in stages}) == 3
     final = metrics.report(desk, staff.boss, p, by=("agent", "channel"), weeks=13)
     assert stages[-1].to_json() | {"generated_at": None} == final.to_json() | {"generated_at": None}
     assert all(s.totals.to_json() == final.totals.to_json() for s in stages)
     alone = metrics.report(desk, staff.boss, p, by=("agent", "channel"))
     assert stages[1].breakdowns.keys() == alone.breakdowns.keys()
-    assert {k: [r.to_json() for r in v] for k, v in stages[1].breakdowns.items()} == \
-        {k: [r.to_json() for r in v] for k, v in alone.breakdowns.items()}
+    assert {k: [r.to_json() for r in v] for k, v in stages[1].breakdowns.items()} == {
+        k: [r.to_json() for r in v] for k, v in alone.breakdowns.items()
+    }
     assert [w.to_json() for w in final.weeks] == [w.to_json() for w in metrics.weekly(desk, staff.boss)]
-    assert sum(w.figures.received for w in final.weeks) == 6 and sum(w.figures.nps_answers for w in final.weeks) == 3
+    assert (
+        sum(w.figures.received for w in final.weeks) == 6
+        and sum(w.figures.nps_answers for w in final.weeks) == 3
+    )
 
 
 def test_stop_times_are_parsed_from_the_stored_text():
     fixed = "2026-11-16 08:00:00.000000,2026-11-16 09:30:15.500000"
     assert metrics._stop_times(fixed, True).tolist() == [1794816000, 1794821415]
     # Another width somewhere (a row written by hand): parsed value by value, same result.
-    assert metrics._stop_times("2026-11-16 08:00:00,2026-11-16 09:30:15.5", True).tolist() == [1794816000, 1794821415]
-    assert metrics._stop_times(None, True).tolist() == [] and metrics._stop_times("5,7", False).tolist() == [5, 7]
+    assert metrics._stop_times("2026-11-16 08:00:00,2026-11-16 09:30:15.5", True).tolist() == [
+        1794816000,
+        1794821415,
+    ]
+    assert metrics._stop_times(None, True).tolist() == [] and metrics._stop_times("5,7", False).tolist() == [
+        5,
+        7,
+    ]
 
 
 def test_the_rest_of_a_span_outside_a_period(desk):
@@ -261,7 +326,10 @@ def test_the_rest_of_a_span_outside_a_period(desk):
 def test_drill_down_lists_the_tickets_behind_a_figure(desk, staff, week):
     p = the_week(desk)
     assert [row.number for row in metrics.drill_down(desk, staff.boss, "frt_breached", p)] == [week["t2"]]
-    assert sorted(row.number for row in metrics.drill_down(desk, staff.boss, "open", p)) == [week["t5"], week["t6"]]
+    assert sorted(row.number for row in metrics.drill_down(desk, staff.boss, "open", p)) == [
+        week["t5"],
+        week["t6"],
+    ]
     assert [row.number for row in metrics.drill_down(desk, staff.boss, "breached_open", p)] == [week["t5"]]
     longest = metrics.drill_down(desk, staff.boss, "resolution", p)
     assert [row.number for row in longest] == [week["t2"], week["t4"], week["t1"], week["t3"]]
@@ -269,7 +337,10 @@ def test_drill_down_lists_the_tickets_behind_a_figure(desk, staff, week):
     ola = metrics.drill_down(desk, staff.boss, "solved", p, dimension="agent", value=staff.ola.id)
     assert sorted(row.number for row in ola) == [week["t1"], week["t3"], week["t4"]]
     assert [r.number for r in metrics.drill_down(desk, staff.boss, "reopened", p)] == [week["t4"]]
-    assert sorted(r.number for r in metrics.drill_down(desk, staff.boss, "fcr", p)) == [week["t1"], week["t3"]]
+    assert sorted(r.number for r in metrics.drill_down(desk, staff.boss, "fcr", p)) == [
+        week["t1"],
+        week["t3"],
+    ]
 
 
 def test_agents_are_refused(desk, staff, week):
@@ -289,17 +360,20 @@ def test_empty_period_has_no_values_not_zeros(desk, staff):
     assert t.first_response.stats("business") == {"mean": None, "median": None, "p90": None}
 
 
-@pytest.mark.parametrize("promoters, detractors, answers, expected", [
-    (0, 0, 0, None),        # no answers: no value, never 0
-    (0, 0, 5, 0),           # only passives: 0
-    (5, 0, 5, 100),
-    (0, 5, 5, -100),
-    (1, 0, 8, 13),          # 12.5 rounds away from zero
-    (0, 1, 8, -13),
-    (1, 0, 3, 33),          # 33.3
-    (2, 0, 3, 67),          # 66.7
-    (3, 1, 7, 29),          # 28.57
-])
+@pytest.mark.parametrize(
+    "promoters, detractors, answers, expected",
+    [
+        (0, 0, 0, None),  # no answers: no value, never 0
+        (0, 0, 5, 0),  # only passives: 0
+        (5, 0, 5, 100),
+        (0, 5, 5, -100),
+        (1, 0, 8, 13),  # 12.5 rounds away from zero
+        (0, 1, 8, -13),
+        (1, 0, 3, 33),  # 33.3
+        (2, 0, 3, 67),  # 66.7
+        (3, 1, 7, 29),  # 28.57
+    ],
+)
 def test_nps_rounding(promoters, detractors, answers, expected):
     assert metrics.nps_score(promoters, detractors, answers) == expected
 
@@ -323,18 +397,37 @@ def test_dims_code_is_generated_by_the_database_and_decodes(desk, staff, week):
             ddl = s.connection().execute(text("SELECT sql FROM sqlite_master WHERE name = 'ticket'")).scalar()
             assert DIMS_CODE_SQL in " ".join(ddl.split())
         else:  # PostgreSQL: a stored generated column too
-            generated = s.connection().execute(text(
-                "SELECT is_generated FROM information_schema.columns "
-                "WHERE table_name = 'ticket' AND column_name IN ('dims_code', 'metric_bits')")).scalars().all()
+            generated = (
+                s.connection()
+                .execute(
+                    text(
+                        "SELECT is_generated FROM information_schema.columns "
+                        "WHERE table_name = 'ticket' AND column_name IN ('dims_code', 'metric_bits')"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             assert generated == ["ALWAYS", "ALWAYS"]
         t2 = s.get(Ticket, week["t2"])
-        code = s.connection().execute(text("SELECT dims_code FROM ticket WHERE id = :id"), {"id": t2.id}).scalar()
+        code = (
+            s.connection()
+            .execute(text("SELECT dims_code FROM ticket WHERE id = :id"), {"id": t2.id})
+            .scalar()
+        )
     import numpy as np
 
     codes = np.array([code])
-    decoded = {name: metrics._key_value(name, int(metrics._decode(name, codes)[0])) for name in metrics.DIMENSIONS}
-    assert decoded == {"agent": staff.dev.id, "team": staff.dev.team_id, "channel": "email", "category": "problem",
-                       "priority": "high"}
+    decoded = {
+        name: metrics._key_value(name, int(metrics._decode(name, codes)[0])) for name in metrics.DIMENSIONS
+    }
+    assert decoded == {
+        "agent": staff.dev.id,
+        "team": staff.dev.team_id,
+        "channel": "email",
+        "category": "problem",
+        "priority": "high",
+    }
 
 
 def test_an_hour_cut_by_the_opening_time_is_settled_action_by_action(desk, staff, clock):
@@ -351,6 +444,10 @@ def test_an_hour_cut_by_the_opening_time_is_settled_action_by_action(desk, staff
     monday = periods.days(desk.calendar.tz, datetime(2026, 11, 16).date(), datetime(2026, 11, 16).date())
     ola = _row(metrics.report(desk, staff.boss, monday), "agent", staff.ola.id).activity
     assert (ola.actions, ola.active_hours, ola.after_hours_hours, ola.after_hours_actions) == (3, 2, 1, 1)
-    hours = metrics._open_seconds(desk.calendar, monday, __import__("numpy").array([L(2026, 11, 16, 8, 0).timestamp()]),
-                                  __import__("numpy").array([L(2026, 11, 16, 9, 0).timestamp()]))
+    hours = metrics._open_seconds(
+        desk.calendar,
+        monday,
+        __import__("numpy").array([L(2026, 11, 16, 8, 0).timestamp()]),
+        __import__("numpy").array([L(2026, 11, 16, 9, 0).timestamp()]),
+    )
     assert hours.tolist() == [1800]

@@ -33,10 +33,19 @@ def desk_with_work(desk, staff, clock):
     if agents.find_agent(desk, me) is None:
         agents.add_agent(desk, staff.admin, me, "Ja Kierownik", role="supervisor", team="BOK Warszawa")
     numbers = []
-    for who, subject, mail in ((staff.ola, "Faktura", "f"), (staff.ola, "Dostawa", "d"), (staff.kasia, "Hasło", "h")):
+    for who, subject, mail in (
+        (staff.ola, "Faktura", "f"),
+        (staff.ola, "Dostawa", "d"),
+        (staff.kasia, "Hasło", "h"),
+    ):
         clock.now = datetime(2026, 11, 17, 8, 0, tzinfo=UTC)
-        t = tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-            subject=subject, customer=CustomerSpec(name="Klient", email=f"{mail}@example.pl"), body="?"))
+        t = tickets.create_ticket(
+            desk,
+            SYSTEM,
+            tickets.NewTicket(
+                subject=subject, customer=CustomerSpec(name="Klient", email=f"{mail}@example.pl"), body="?"
+            ),
+        )
         clock.now = datetime(2026, 11, 17, 9, 0, tzinfo=UTC)
         tickets.take(desk, who, t.id)
         tickets.reply(desk, who, t.id, "Gotowe", set_status="solved")
@@ -64,10 +73,10 @@ def test_import_is_all_or_nothing_and_names_the_bad_lines(desk, staff, desk_with
     text = (
         "external_id,ticket,nps,csat,answered_at,comment\n"
         f"r1,{a},10,5,2026-11-18 10:00,Super\n"
-        f"r2,{b},11,,2026-11-18 11:00,\n"          # line 3: nps out of range
-        f"r3,9999,7,4,2026-11-18 12:00,\n"         # line 4: no such ticket
-        f"r4,{c},,,2026-11-18 12:00,\n"            # line 5: no score
-        f"r5,{c},5,,yesterday,\n"                  # line 6: not a date
+        f"r2,{b},11,,2026-11-18 11:00,\n"  # line 3: nps out of range
+        f"r3,9999,7,4,2026-11-18 12:00,\n"  # line 4: no such ticket
+        f"r4,{c},,,2026-11-18 12:00,\n"  # line 5: no score
+        f"r5,{c},5,,yesterday,\n"  # line 6: not a date
     )
     with pytest.raises(ValidationError) as error:
         import_csv(desk, staff.boss, write(tmp_path, text))
@@ -88,7 +97,10 @@ def test_import_twice_imports_once_and_credits_the_assignee(desk, staff, desk_wi
     )
     path = write(tmp_path, text)
     assert import_csv(desk, staff.boss, path).summary() == "3 survey answers imported."
-    assert import_csv(desk, staff.boss, path).summary() == "0 survey answers imported, 3 already imported before."
+    assert (
+        import_csv(desk, staff.boss, path).summary()
+        == "0 survey answers imported, 3 already imported before."
+    )
     assert count_answers(desk) == 3
     # NPS per agent and team: Ola a promoter and a detractor (0), Kasia a passive (0); the desk 0.
     week = periods.days(desk.calendar.tz, datetime(2026, 11, 16).date(), datetime(2026, 11, 20).date())
@@ -102,7 +114,7 @@ def test_import_twice_imports_once_and_credits_the_assignee(desk, staff, desk_wi
 
 def test_polish_excel_export_without_ids_is_idempotent_too(desk, staff, desk_with_work, tmp_path):
     a, _b, _c = desk_with_work
-    text = "Zgłoszenie;NPS;Data;Komentarz\n" f"{a};9;18.11.2026 14:30;Bardzo dobra obsługa, dziękuję\n"
+    text = f"Zgłoszenie;NPS;Data;Komentarz\n{a};9;18.11.2026 14:30;Bardzo dobra obsługa, dziękuję\n"
     path = write(tmp_path, text, encoding="cp1250")
     assert import_csv(desk, staff.boss, path).imported == 1
     assert import_csv(desk, staff.boss, path).imported == 0
@@ -136,31 +148,73 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_report_json_is_the_documented_shape(db_path, desk, desk_with_work, capsys):
-    code, out, _err = run(capsys, "report", "--db", str(db_path), "--from", "2026-11-16", "--to", "2026-11-20",
-                          "--format", "json", "--weeks", "2")
+    code, out, _err = run(
+        capsys,
+        "report",
+        "--db",
+        str(db_path),
+        "--from",
+        "2026-11-16",
+        "--to",
+        "2026-11-20",
+        "--format",
+        "json",
+        "--weeks",
+        "2",
+    )
     assert code == 0
     data = json.loads(out)
     assert data["schema"] == "bokdesk.report/1"
-    assert data["period"] == {"from": "2026-11-16", "to": "2026-11-20", "start": "2026-11-15T23:00:00Z",
-                              "end": "2026-11-20T23:00:00Z", "days": 5}
+    assert data["period"] == {
+        "from": "2026-11-16",
+        "to": "2026-11-20",
+        "start": "2026-11-15T23:00:00Z",
+        "end": "2026-11-20T23:00:00Z",
+        "days": 5,
+    }
     assert set(data["breakdowns"]) == {"agent", "team", "channel", "category", "priority"}
     totals = data["totals"]
     assert totals["solved"] == 3 and totals["first_response"]["business"]["median"] == 3600
     assert totals["nps"] == {"answers": 0, "promoters": 0, "passives": 0, "detractors": 0, "score": None}
-    assert len(data["weeks"]) == 2 and data["weeks"][0]["end"] == data["weeks"][1]["start"]  # this week and the last
-    assert set(totals) >= {"received", "pickup", "resolution", "first_resolution", "sla", "reopen",
-                           "first_contact_resolution", "transfers", "csat", "backlog_at_end"}
+    assert (
+        len(data["weeks"]) == 2 and data["weeks"][0]["end"] == data["weeks"][1]["start"]
+    )  # this week and the last
+    assert set(totals) >= {
+        "received",
+        "pickup",
+        "resolution",
+        "first_resolution",
+        "sla",
+        "reopen",
+        "first_contact_resolution",
+        "transfers",
+        "csat",
+        "backlog_at_end",
+    }
 
 
 def test_report_csv_and_table(db_path, desk, staff, desk_with_work, capsys):
-    code, out, _ = run(capsys, "report", "--db", str(db_path), "--from", "2026-11-16", "--to", "2026-11-20",
-                       "--format", "csv", "--by", "agent")
+    code, out, _ = run(
+        capsys,
+        "report",
+        "--db",
+        str(db_path),
+        "--from",
+        "2026-11-16",
+        "--to",
+        "2026-11-20",
+        "--format",
+        "csv",
+        "--by",
+        "agent",
+    )
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == csv_header("agent")
     solved = {row[2]: row[4] for row in rows[1:]}
     assert solved[staff.ola.name] == "2" and solved[staff.kasia.name] == "1"
-    code, out, _ = run(capsys, "report", "--db", str(db_path), "--from", "2026-11-16", "--to", "2026-11-20",
-                       "--by", "team")
+    code, out, _ = run(
+        capsys, "report", "--db", str(db_path), "--from", "2026-11-16", "--to", "2026-11-20", "--by", "team"
+    )
     assert code == 0 and "First response      mean 1 h, median 1 h, p90 1 h (3 tickets)" in out
     assert "BOK Warszawa" in out and "Developers" in out  # every team, even one without tickets
     code, out, _ = run(capsys, "report", "--db", str(db_path), "--period", "today")
@@ -190,8 +244,10 @@ def test_survey_import_command(db_path, desk, desk_with_work, tmp_path, capsys):
 def test_scripting_commands_do_not_import_textual(db_path, desk, desk_with_work):
     import subprocess
 
-    code = ("import sys; from bokdesk.cli import main; main(['report', '--db', %r, '--format', 'json']); "
-            "assert 'textual' not in sys.modules, 'textual imported'") % str(db_path)
+    code = (
+        f"import sys; from bokdesk.cli import main; main(['report', '--db', {str(db_path)!r}, '--format', 'json']); "
+        "assert 'textual' not in sys.modules, 'textual imported'"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 

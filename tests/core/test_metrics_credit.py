@@ -42,8 +42,13 @@ def L(*args: int) -> datetime:
 def handed_over(desk, staff, clock):
     ola, kasia, tomek = staff.ola, staff.kasia, staff.dev
     clock.now = L(2026, 11, 16, 9, 0)
-    number = tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject="T7", customer=CustomerSpec(name="Klient", email="t7@example.pl"), body="Treść")).id
+    number = tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(
+            subject="T7", customer=CustomerSpec(name="Klient", email="t7@example.pl"), body="Treść"
+        ),
+    ).id
     steps = [
         ((9, 15), lambda: tickets.take(desk, ola, number)),
         ((9, 45), lambda: tickets.reply(desk, ola, number, "Sprawdzam")),
@@ -79,8 +84,11 @@ def _figures(report, agent):
 def test_each_agent_is_credited_with_the_clocks_they_stopped(desk, staff, handed_over):
     r = metrics.report(desk, staff.boss, monday(desk))
     ola, kasia, tomek = (_figures(r, a) for a in (staff.ola, staff.kasia, staff.dev))
-    assert ola.pickup.to_json() == {"count": 1, "business": {"mean": 900, "median": 900, "p90": 900},
-                                    "calendar": {"mean": 900, "median": 900, "p90": 900}}
+    assert ola.pickup.to_json() == {
+        "count": 1,
+        "business": {"mean": 900, "median": 900, "p90": 900},
+        "calendar": {"mean": 900, "median": 900, "p90": 900},
+    }
     assert ola.first_response.stats("calendar") == {"mean": 2700, "median": 2700, "p90": 2700}
     assert (ola.received, ola.solved, ola.first_solved, ola.resolution.count) == (0, 0, 0, 0)
     assert kasia.first_resolution.stats("business") == {"mean": 7200, "median": 7200, "p90": 7200}
@@ -92,14 +100,20 @@ def test_each_agent_is_credited_with_the_clocks_they_stopped(desk, staff, handed
     assert (tomek.pickup.count, tomek.first_response.count, tomek.first_solved) == (0, 0, 0)
     # Each breakdown still adds up to the totals.
     for name in ("solved", "first_solved", "received"):
-        assert sum(getattr(row.figures, name) for row in r.breakdowns["agent"]) == getattr(r.totals, name) == 1
+        assert (
+            sum(getattr(row.figures, name) for row in r.breakdowns["agent"]) == getattr(r.totals, name) == 1
+        )
     assert sum(row.figures.pickup.count for row in r.breakdowns["agent"]) == r.totals.pickup.count == 1
 
 
 def test_drill_down_by_agent_follows_the_credit(desk, staff, handed_over):
     def numbers(figure, agent):
-        return [row.number for row in metrics.drill_down(desk, staff.boss, figure, monday(desk),
-                                                         dimension="agent", value=agent.id)]
+        return [
+            row.number
+            for row in metrics.drill_down(
+                desk, staff.boss, figure, monday(desk), dimension="agent", value=agent.id
+            )
+        ]
 
     assert numbers("first_response", staff.ola) == [handed_over]
     assert numbers("first_response", staff.dev) == []
@@ -120,9 +134,17 @@ def test_without_a_recorded_credit_the_assignee_is_credited(desk, staff, handed_
 
 def test_a_call_typed_in_by_the_agent_is_theirs(desk, staff, clock):
     clock.now = L(2026, 11, 16, 10, 0)
-    number = tickets.create_ticket(desk, staff.kasia, tickets.NewTicket(
-        subject="Telefon", channel="phone", customer=CustomerSpec(name="Dzwoniący", phone="600700801"),
-        body="Rozmowa", solved_on_first_contact=True)).id
+    number = tickets.create_ticket(
+        desk,
+        staff.kasia,
+        tickets.NewTicket(
+            subject="Telefon",
+            channel="phone",
+            customer=CustomerSpec(name="Dzwoniący", phone="600700801"),
+            body="Rozmowa",
+            solved_on_first_contact=True,
+        ),
+    ).id
     with desk.store.read() as session:
         t = session.exec(select(Ticket).where(Ticket.id == number)).one()
     assert {t.picked_up_by_id, t.first_responder_id, t.first_solver_id, t.solver_id} == {staff.kasia.id}
@@ -143,7 +165,11 @@ def test_upgrading_an_older_desk_fills_the_credit_from_history(desk, staff, hand
     with desk.store.read() as session:
         t = session.exec(select(Ticket).where(Ticket.id == handed_over)).one()
     assert (t.picked_up_by_id, t.first_responder_id, t.first_solver_id, t.solver_id) == (
-        staff.ola.id, staff.ola.id, staff.kasia.id, staff.dev.id)
+        staff.ola.id,
+        staff.ola.id,
+        staff.kasia.id,
+        staff.dev.id,
+    )
 
 
 def test_a_jsonl_round_trip_keeps_every_figure(desk, staff, handed_over, clock, tmp_path):
@@ -157,11 +183,20 @@ def test_a_jsonl_round_trip_keeps_every_figure(desk, staff, handed_over, clock, 
     from bokdesk.core.services import agents
 
     clock.now = L(2026, 11, 16, 10, 30)
-    call = tickets.create_ticket(desk, staff.kasia, tickets.NewTicket(
-        subject="Telefon", channel="phone", customer=CustomerSpec(name="Dzwoniący", phone="600700801"),
-        body="Rozmowa"))  # typed in during the call: Kasia's pickup and first response...
+    call = tickets.create_ticket(
+        desk,
+        staff.kasia,
+        tickets.NewTicket(
+            subject="Telefon",
+            channel="phone",
+            customer=CustomerSpec(name="Dzwoniący", phone="600700801"),
+            body="Rozmowa",
+        ),
+    )  # typed in during the call: Kasia's pickup and first response...
     clock.now = L(2026, 11, 16, 11, 0)
-    tickets.assign(desk, staff.kasia, call.id, agent_id=staff.ola.id, note="Dla Oli")  # ...though Ola has it now
+    tickets.assign(
+        desk, staff.kasia, call.id, agent_id=staff.ola.id, note="Dla Oli"
+    )  # ...though Ola has it now
     clock.now = L(2026, 11, 16, 15, 0)
     out = io.StringIO()
     jsonl.export_jsonl(desk, out)

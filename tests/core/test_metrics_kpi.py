@@ -37,7 +37,9 @@ def demo(tmp_path_factory):
     clock.now = NOW - timedelta(hours=2)
     spec = CustomerSpec(name="Jan Duplikat", email="dup@example.pl")
     first = tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(subject="Faktura", customer=spec, body="a"))
-    second = tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(subject="Faktura", customer=spec, body="b"))
+    second = tickets.create_ticket(
+        desk, SYSTEM, tickets.NewTicket(subject="Faktura", customer=spec, body="b")
+    )
     clock.now = NOW - timedelta(hours=1)
     tickets.merge(desk, ola, second.id, first.id, note="duplikat")
     clock.now = NOW

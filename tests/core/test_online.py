@@ -1,4 +1,4 @@
-""""Online" has one definition (core/online.py): the KPI strip, automatic assignment and presence
+""" "Online" has one definition (core/online.py): the KPI strip, automatic assignment and presence
 agree on who is online, and the console's heartbeat keeps an open console inside the window."""
 
 from __future__ import annotations

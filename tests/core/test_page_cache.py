@@ -32,7 +32,9 @@ def test_other_processes_keep_sqlites_default(tmp_path: Path, monkeypatch: pytes
         store.dispose()
 
 
-def test_a_console_gives_every_connection_a_small_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_console_gives_every_connection_a_small_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(database, "_page_cache_kib", None)
     database.use_console_page_cache()
     store = open_store(tmp_path / "desk.db")

@@ -19,9 +19,17 @@ pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 
 
 def _new(desk, subject, priority="normal", category="question"):
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject=subject, customer=CustomerSpec(name="Klient", email=f"{subject.lower()}@example.pl"), body="Treść",
-        priority=priority, category=category)).id
+    return tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(
+            subject=subject,
+            customer=CustomerSpec(name="Klient", email=f"{subject.lower()}@example.pl"),
+            body="Treść",
+            priority=priority,
+            category=category,
+        ),
+    ).id
 
 
 def _ticket(desk, number):
@@ -62,7 +70,11 @@ def test_a_policy_change_recomputes_the_open_tickets_it_governs(desk, staff, des
     versions = {name: _ticket(desk, number).version for name, number in n.items()}
     policies.set_policy(desk, staff.boss, policies.PolicyInput("normal", None, 60, 240, business_hours=False))
     # Calendar time from created_at: first response due 10:00, resolution 13:00 (local).
-    assert _due(desk, n["open"]) == (start + timedelta(hours=1), start + timedelta(hours=4), start + timedelta(hours=1))
+    assert _due(desk, n["open"]) == (
+        start + timedelta(hours=1),
+        start + timedelta(hours=4),
+        start + timedelta(hours=1),
+    )
     # Answered at 09:30: the first-response target is decided and keeps its due time; resolution moves.
     answered = _due(desk, n["answered"])
     assert answered == (before["answered"][0], start + timedelta(hours=4), start + timedelta(hours=4))
@@ -72,15 +84,20 @@ def test_a_policy_change_recomputes_the_open_tickets_it_governs(desk, staff, des
         assert _ticket(desk, n[name]).version == versions[name]
     assert _ticket(desk, n["open"]).version == versions["open"] + 1
     with desk.store.read() as session:
-        rows = session.exec(select(TicketEvent).where(TicketEvent.field == "due").order_by(col(TicketEvent.id))).all()
+        rows = session.exec(
+            select(TicketEvent).where(TicketEvent.field == "due").order_by(col(TicketEvent.id))
+        ).all()
     assert [(r.ticket_id, r.actor, r.note) for r in rows] == [
         (n["open"], staff.boss.name, "recomputed for the changed SLA policy normal"),
         (n["answered"], staff.boss.name, "recomputed for the changed SLA policy normal"),
     ]
     entry = audit.entries(desk, staff.admin, action="sla_policy")[0]
     assert (entry.actor, entry.target, entry.new, entry.note) == (
-        staff.boss.name, "normal", "first response 60 min, resolution 240 min, calendar",
-        "due times recomputed on 2 open ticket(s)")
+        staff.boss.name,
+        "normal",
+        "first response 60 min, resolution 240 min, calendar",
+        "due times recomputed on 2 open ticket(s)",
+    )
     assert entry.old == "first response 480 min, resolution 2400 min, business"
 
 
@@ -88,10 +105,18 @@ def test_the_same_policy_again_moves_nothing(desk, staff, desk_with_tickets):
     _, n = desk_with_tickets
     version = _ticket(desk, n["open"]).version
     current = next(p for p in policies.list_policies(desk) if p.priority == "normal" and p.category is None)
-    policies.set_policy(desk, staff.boss, policies.PolicyInput("normal", None, current.first_response_minutes,
-                                                               current.resolution_minutes, current.business_hours))
+    policies.set_policy(
+        desk,
+        staff.boss,
+        policies.PolicyInput(
+            "normal", None, current.first_response_minutes, current.resolution_minutes, current.business_hours
+        ),
+    )
     assert _ticket(desk, n["open"]).version == version
-    assert audit.entries(desk, staff.admin, action="sla_policy")[0].note == "due times recomputed on 0 open ticket(s)"
+    assert (
+        audit.entries(desk, staff.admin, action="sla_policy")[0].note
+        == "due times recomputed on 0 open ticket(s)"
+    )
 
 
 def test_deleting_a_policy_takes_the_targets_off_its_open_tickets(desk, staff, desk_with_tickets):

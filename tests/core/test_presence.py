@@ -13,7 +13,9 @@ from bokdesk.core.services.customers import CustomerSpec
 @pytest.fixture
 def ticket(desk, staff):
     spec = CustomerSpec(name="Jan Kowalski", email="jan@example.pl")
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(subject="Zwrot", customer=spec, body="Proszę o zwrot."))
+    return tickets.create_ticket(
+        desk, SYSTEM, tickets.NewTicket(subject="Zwrot", customer=spec, body="Proszę o zwrot.")
+    )
 
 
 def test_others_see_who_is_viewing_and_who_is_replying(desk, staff, ticket):
@@ -23,7 +25,9 @@ def test_others_see_who_is_viewing_and_who_is_replying(desk, staff, ticket):
     seen_by_kasia = presence.others(desk, staff.kasia, ticket.id)
     assert [(v.login, v.activity) for v in seen_by_kasia] == [("ola", "replying"), ("marek", "noting")]
     assert seen_by_kasia[0].writing and seen_by_kasia[0].sentence == "Aleksandra Nowak is replying"
-    assert presence.summary(seen_by_kasia) == "Aleksandra Nowak is replying; Marek Wiśniewski is writing a note"
+    assert (
+        presence.summary(seen_by_kasia) == "Aleksandra Nowak is replying; Marek Wiśniewski is writing a note"
+    )
     assert [v.login for v in presence.others(desk, staff.ola, ticket.id)] == ["marek", "kasia"]
 
 
@@ -45,8 +49,9 @@ def test_stale_entries_expire_and_are_purged(desk, staff, ticket, clock):
     clock.advance(seconds=2)  # Ola's console was killed: no refresh, no leave
     assert presence.others(desk, staff.kasia, ticket.id) == []
     presence.touch(desk, staff.kasia, ticket.id)  # the next writer deletes the dead row
-    from bokdesk.core.models import Presence
     from sqlmodel import select
+
+    from bokdesk.core.models import Presence
 
     with desk.store.read() as s:
         assert [(p.agent_id) for p in s.exec(select(Presence)).all()] == [staff.kasia.id]
@@ -76,7 +81,9 @@ def test_online_agents_and_their_status(desk, staff, ticket, clock):
 
 
 def test_viewers_by_ticket_for_the_queue(desk, staff, ticket):
-    other = tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(subject="Inny", customer=CustomerSpec(name="Ewa")))
+    other = tickets.create_ticket(
+        desk, SYSTEM, tickets.NewTicket(subject="Inny", customer=CustomerSpec(name="Ewa"))
+    )
     presence.touch(desk, staff.ola, ticket.id)
     presence.touch(desk, staff.kasia, other.id, "replying")
     seen = presence.viewers_by_ticket(desk, staff.ola, [ticket.id, other.id])
@@ -105,13 +112,21 @@ def test_a_reply_to_a_changed_ticket_is_refused_and_the_draft_survives(desk, sta
     tickets.take(desk, staff.ola, ticket.id)
     loaded = presence.watch(desk, staff.ola, ticket.id)
     loaded_at = clock.now
-    drafts.save(desk, staff.ola, ticket.id, "reply", "Dzień dobry, zwrot zlecony.", base_version=loaded.version)
+    drafts.save(
+        desk, staff.ola, ticket.id, "reply", "Dzień dobry, zwrot zlecony.", base_version=loaded.version
+    )
     clock.advance(minutes=2)
     tickets.add_note(desk, staff.boss, ticket.id, "Sprawdziłem, zwrot OK.")
     with pytest.raises(StaleWrite, match="changed by Marek Wiśniewski"):
-        tickets.reply(desk, staff.ola, ticket.id, "Dzień dobry, zwrot zlecony.", expected_version=loaded.version)
+        tickets.reply(
+            desk, staff.ola, ticket.id, "Dzień dobry, zwrot zlecony.", expected_version=loaded.version
+        )
     draft = drafts.load(desk, staff.ola, ticket.id, "reply")
-    assert draft is not None and draft.body == "Dzień dobry, zwrot zlecony." and draft.base_version == loaded.version
+    assert (
+        draft is not None
+        and draft.body == "Dzień dobry, zwrot zlecony."
+        and draft.base_version == loaded.version
+    )
     report = presence.changes_since(desk, staff.ola, ticket.id, loaded.version, loaded_at)
     assert report.changed and report.safe_to_send and report.other_replies == []
     assert [e.field for e in report.events] == ["note"]

@@ -38,8 +38,10 @@ def captured(desk: Any) -> Iterator[list[tuple[str, Any]]]:
 def plans(desk: Any, statements: list[tuple[str, Any]]) -> list[tuple[str, str]]:
     raw = desk.store.engine.raw_connection()
     try:
-        return [(sql, " | ".join(str(r[3]) for r in raw.cursor().execute(f"EXPLAIN QUERY PLAN {sql}", params)))
-                for sql, params in statements]
+        return [
+            (sql, " | ".join(str(r[3]) for r in raw.cursor().execute(f"EXPLAIN QUERY PLAN {sql}", params)))
+            for sql, params in statements
+        ]
     finally:
         raw.close()
 
@@ -51,7 +53,9 @@ def busy(desk: Any) -> Any:
 
 
 @pytest.mark.parametrize("view", list(View))
-def test_every_page_count_and_rank_statement_seeks_the_views_index_without_sorting(busy: Any, view: View) -> None:
+def test_every_page_count_and_rank_statement_seeks_the_views_index_without_sorting(
+    busy: Any, view: View
+) -> None:
     desk = busy
     from bokdesk.core.services.agents import require_agent
 
@@ -91,7 +95,9 @@ def test_every_page_count_and_rank_statement_seeks_the_views_index_without_sorti
 def test_the_partial_indexes_are_in_the_schema(busy: Any) -> None:
     raw = busy.store.engine.raw_connection()
     try:
-        rows = dict(raw.cursor().execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'ix_ticket_active_%'"))
+        rows = dict(
+            raw.cursor().execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'ix_ticket_active_%'")
+        )
     finally:
         raw.close()
     assert set(rows) == {"ix_ticket_active_due", "ix_ticket_active_assignee"}

@@ -61,8 +61,14 @@ def race(db: Path, logins: list[str], tmp_path: Path) -> tuple[dict[str, dict], 
     what each took and every error it met, and the seconds from the start signal to the last exit."""
     start = tmp_path / "start"
     outs = [tmp_path / f"{login}.json" for login in logins]
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(db), login, str(start), str(out)],
-                              stderr=subprocess.PIPE, text=True) for login, out in zip(logins, outs, strict=True)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(db), login, str(start), str(out)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for login, out in zip(logins, outs, strict=True)
+    ]
     limit = time.time() + 120
     while not all(Path(f"{out}.ready").exists() for out in outs):
         assert time.time() < limit, "workers did not start"
@@ -85,9 +91,15 @@ def test_eight_processes_take_next_on_one_file(tmp_path: Path) -> None:
         for login in logins:
             agents.add_agent(desk, SYSTEM, login, login.title(), team="BOK Warszawa")
         for n in range(TICKETS):
-            tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-                subject=f"Zgłoszenie {n}", customer=CustomerSpec(name=f"Klient {n % 50}", email=f"k{n % 50}@example.pl"),
-                priority=("low", "normal", "high", "urgent")[n % 4]))
+            tickets.create_ticket(
+                desk,
+                SYSTEM,
+                tickets.NewTicket(
+                    subject=f"Zgłoszenie {n}",
+                    customer=CustomerSpec(name=f"Klient {n % 50}", email=f"k{n % 50}@example.pl"),
+                    priority=("low", "normal", "high", "urgent")[n % 4],
+                ),
+            )
     results, seconds = race(db, logins, tmp_path)
     errors = [e for r in results.values() for e in r["errors"]]
     assert errors == [], errors[:5]  # no "database is locked", nothing else either
@@ -98,15 +110,19 @@ def test_eight_processes_take_next_on_one_file(tmp_path: Path) -> None:
 
     with store.read() as session:
         owner = {t.id: t.assignee_id for t in session.exec(select(Ticket)).all()}
-        claims = Counter(e.ticket_id for e in session.exec(
-            select(TicketEvent).where(TicketEvent.field == "assignee")).all())
+        claims = Counter(
+            e.ticket_id
+            for e in session.exec(select(TicketEvent).where(TicketEvent.field == "assignee")).all()
+        )
         ids = {a.login: a.id for a, _ in agents.list_agents(desk)}
     assert set(claims.values()) == {1}  # one claim in each ticket's history
     for login, r in results.items():
         assert all(owner[t] == ids[login] for t in r["taken"])
     store.dispose()
-    print(f"\n{TICKETS} tickets claimed by {PROCESSES} processes in {seconds:.2f} s "
-          f"({TICKETS / seconds:.0f} claims/s); 0 double claims, 0 lock errors")
+    print(
+        f"\n{TICKETS} tickets claimed by {PROCESSES} processes in {seconds:.2f} s "
+        f"({TICKETS / seconds:.0f} claims/s); 0 double claims, 0 lock errors"
+    )
 
 
 def test_agents_of_two_teams_and_without_a_team_race_for_what_each_is_offered(tmp_path: Path) -> None:
@@ -116,8 +132,14 @@ def test_agents_of_two_teams_and_without_a_team_race_for_what_each_is_offered(tm
     db = tmp_path / "teams.db"
     store = open_store(db)
     desk = Desk(store=store)
-    crew = {"bok1": "BOK Warszawa", "bok2": "BOK Warszawa", "dev1": "Developers", "dev2": "Developers",
-            "free1": None, "free2": None}
+    crew = {
+        "bok1": "BOK Warszawa",
+        "bok2": "BOK Warszawa",
+        "dev1": "Developers",
+        "dev2": "Developers",
+        "free1": None,
+        "free2": None,
+    }
     with store.batch():
         for login, team in crew.items():
             agents.add_agent(desk, SYSTEM, login, login.title(), team=team)
@@ -127,9 +149,16 @@ def test_agents_of_two_teams_and_without_a_team_race_for_what_each_is_offered(tm
             team_ids = {t.name: t.id for t in session.exec(select(Team)).all()}
         homes = [team_ids["BOK Warszawa"], team_ids["Developers"], None]
         for n in range(150):
-            tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-                subject=f"Zgłoszenie {n}", customer=CustomerSpec(name=f"Klient {n % 30}", email=f"k{n % 30}@example.pl"),
-                priority=("low", "normal", "high", "urgent")[n % 4], team_id=homes[n % 3]))
+            tickets.create_ticket(
+                desk,
+                SYSTEM,
+                tickets.NewTicket(
+                    subject=f"Zgłoszenie {n}",
+                    customer=CustomerSpec(name=f"Klient {n % 30}", email=f"k{n % 30}@example.pl"),
+                    priority=("low", "normal", "high", "urgent")[n % 4],
+                    team_id=homes[n % 3],
+                ),
+            )
     home_of = {}
     with store.read() as session:
         for t in session.exec(select(Ticket)).all():

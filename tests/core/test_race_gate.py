@@ -23,7 +23,9 @@ time.sleep(float(sys.argv[2]))
 
 
 def hold_elsewhere(lock: Path, seconds: float) -> subprocess.Popen[str]:
-    process = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock), str(seconds)], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(lock), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert process.stdout is not None and process.stdout.readline().strip() == "held"
     return process
 
@@ -42,9 +44,8 @@ def test_a_stuck_holder_gives_the_busy_error_and_the_gate_recovers(tmp_path: Pat
     gate = WriteGate(tmp_path / "desk.db", timeout=0.3)
     holder = hold_elsewhere(gate.path, 60)
     try:
-        with pytest.raises(DatabaseError, match="stayed busy"):
-            with gate.hold():
-                pass
+        with pytest.raises(DatabaseError, match="stayed busy"), gate.hold():
+            pass
     finally:
         holder.send_signal(signal.SIGKILL)  # the kernel releases a killed process's lock
         holder.wait()

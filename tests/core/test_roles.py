@@ -19,7 +19,9 @@ pytestmark = pytest.mark.postgres  # also on PostgreSQL (tests/pgserver.py)
 
 def new_ticket(desk, subject="Faktura"):
     spec = CustomerSpec(name="Jan Kowalski", email="jan@example.pl")
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(subject=subject, customer=spec, body="Pytanie."))
+    return tickets.create_ticket(
+        desk, SYSTEM, tickets.NewTicket(subject=subject, customer=spec, body="Pytanie.")
+    )
 
 
 def rows(desk, model):
@@ -36,8 +38,13 @@ def test_each_role_includes_the_one_below():
     assert Permission.WORK_TICKETS in agent
     assert Permission.VIEW_STATS not in agent and Permission.VIEW_REPORTS not in agent
     assert Permission.EDIT_SHARED_CANNED not in agent and Permission.CHANGE_POLICIES not in agent
-    assert {Permission.VIEW_STATS, Permission.VIEW_REPORTS, Permission.CHANGE_POLICIES,
-            Permission.CHANGE_DESK_SETTINGS, Permission.REASSIGN_ANY} <= supervisor
+    assert {
+        Permission.VIEW_STATS,
+        Permission.VIEW_REPORTS,
+        Permission.CHANGE_POLICIES,
+        Permission.CHANGE_DESK_SETTINGS,
+        Permission.REASSIGN_ANY,
+    } <= supervisor
     assert Permission.MANAGE_AGENTS not in supervisor and Permission.MANAGE_AGENTS in admin
     assert set(Permission) == set(roles.MINIMUM_ROLE) == set(roles.DESCRIPTION)
 
@@ -155,13 +162,17 @@ def test_policy_changes_are_validated_and_apply_to_new_and_open_tickets(desk, st
     with pytest.raises(ValidationError, match="whole number of minutes"):
         policies.set_policy(desk, staff.boss, policies.PolicyInput("normal", first_response_minutes=0))
     old = new_ticket(desk)
-    policies.set_policy(desk, staff.boss, policies.PolicyInput("normal", first_response_minutes=30, business_hours=False))
+    policies.set_policy(
+        desk, staff.boss, policies.PolicyInput("normal", first_response_minutes=30, business_hours=False)
+    )
     new = new_ticket(desk, "Drugie")
     assert (new.frt_due_at - new.created_at).total_seconds() == 30 * 60
     with desk.store.read() as s:  # the open ticket's due time is recomputed too (core/services/policies.py)
         stored = s.get(Ticket, old.id)
         assert (stored.frt_due_at - stored.created_at).total_seconds() == 30 * 60
-    policies.set_policy(desk, staff.boss, policies.PolicyInput("normal", category="complaint", resolution_minutes=600))
+    policies.set_policy(
+        desk, staff.boss, policies.PolicyInput("normal", category="complaint", resolution_minutes=600)
+    )
     policies.delete_policy(desk, staff.admin, "normal", "complaint")
 
 
@@ -171,7 +182,10 @@ def test_assignment_mode_and_settings_need_a_supervisor(desk, staff):
     with pytest.raises(PermissionDenied):
         policies.set_setting(desk, staff.ola, "desk_name", "BOK")
     assert {t.assignment_mode for t in rows(desk, Team)} == {"manual"}
-    assert policies.set_assignment_mode(desk, staff.boss, "BOK Warszawa", "round_robin").assignment_mode == "round_robin"
+    assert (
+        policies.set_assignment_mode(desk, staff.boss, "BOK Warszawa", "round_robin").assignment_mode
+        == "round_robin"
+    )
     with pytest.raises(ValidationError, match="Unknown assignment mode"):
         policies.set_assignment_mode(desk, staff.boss, "BOK Warszawa", "random")
     policies.set_setting(desk, staff.boss, "desk_name", "BOK Warszawa")

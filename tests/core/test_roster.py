@@ -10,7 +10,9 @@ from bokdesk.core.services.roster import roster
 
 def new_ticket(desk, subject):
     spec = CustomerSpec(name="Jan Kowalski", email="jan@example.pl")
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(subject=subject, customer=spec, body="Treść"))
+    return tickets.create_ticket(
+        desk, SYSTEM, tickets.NewTicket(subject=subject, customer=spec, body="Treść")
+    )
 
 
 def test_roster_shows_presence_and_load_in_work(desk, staff, clock):

@@ -45,8 +45,13 @@ def test_demo_is_deterministic_and_believable(tmp_path):
         assert q("SELECT role FROM agent WHERE login = 'tester'") == "supervisor"
         assert q("SELECT count(*) FROM ticket WHERE status IN ('new','open') AND assignee_id IS NULL") > 0
         # Every ticket's history starts with its creation, and durations match its timestamps.
-        assert q("SELECT count(*) FROM ticket t WHERE NOT EXISTS (SELECT 1 FROM ticketevent e "
-                 "WHERE e.ticket_id = t.id AND e.field = 'created')") == 0
+        assert (
+            q(
+                "SELECT count(*) FROM ticket t WHERE NOT EXISTS (SELECT 1 FROM ticketevent e "
+                "WHERE e.ticket_id = t.id AND e.field = 'created')"
+            )
+            == 0
+        )
         assert q("SELECT count(*) FROM ticket WHERE first_response_at IS NOT NULL AND frt_secs IS NULL") == 0
     desk.store.dispose()
     other.store.dispose()
@@ -62,7 +67,9 @@ def test_seed_writes_searchable_consistent_tickets(tmp_path):
         q = lambda sql: s.execute(text(sql)).scalar()  # noqa: E731
         assert q("SELECT count(*) FROM ticket") == 1500 and q("SELECT max(id) FROM ticket") == 1500
         assert q("SELECT count(*) FROM ticket_search") == 1500
-        assert q("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ticket_search%'") == 6
+        assert (
+            q("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ticket_search%'") == 6
+        )
         assert q("SELECT count(*) FROM ticket_search WHERE ticket_search MATCH 'zalogowac'") > 0
         assert q("SELECT count(*) FROM ticket WHERE solved_at IS NOT NULL AND resolution_secs IS NULL") == 0
         assert q("SELECT count(*) FROM ticket WHERE status IN ('new','open','pending','on_hold')") > 0

@@ -16,15 +16,23 @@ pytestmark = pytest.mark.postgres  # every service on SQLite and on PostgreSQL
 
 
 def email_ticket(desk, subject="Nie mogę się zalogować", email="jan.kowalski@example.pl", **kw):
-    new = tickets.NewTicket(subject=subject, customer=CustomerSpec(name="Jan Kowalski", email=email),
-                            body="Od wczoraj nie działa logowanie.", **kw)
+    new = tickets.NewTicket(
+        subject=subject,
+        customer=CustomerSpec(name="Jan Kowalski", email=email),
+        body="Od wczoraj nie działa logowanie.",
+        **kw,
+    )
     return tickets.create_ticket(desk, SYSTEM, new)
 
 
 def events(desk, ticket_id):
     with desk.store.read() as s:
-        return [(e.actor, e.field, e.old_value, e.new_value, e.note)
-                for e in s.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id))]
+        return [
+            (e.actor, e.field, e.old_value, e.new_value, e.note)
+            for e in s.exec(
+                select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+            )
+        ]
 
 
 def get(desk, ticket_id) -> Ticket:
@@ -51,8 +59,12 @@ def test_same_email_finds_the_same_customer(desk, staff):
 
 
 def test_phone_ticket_by_agent_is_theirs_and_answered_at_creation(desk, staff, clock):
-    new = tickets.NewTicket(subject="Pytanie o fakturę", channel="phone",
-                            customer=CustomerSpec(name="Anna Nowak", phone="600 123 456"), body="Klientka pytała o fakturę.")
+    new = tickets.NewTicket(
+        subject="Pytanie o fakturę",
+        channel="phone",
+        customer=CustomerSpec(name="Anna Nowak", phone="600 123 456"),
+        body="Klientka pytała o fakturę.",
+    )
     t = tickets.create_ticket(desk, staff.ola, new)
     assert t.assignee_id == staff.ola.id and t.status == "open"
     assert t.first_response_at == t.created_at == t.picked_up_at
@@ -63,8 +75,13 @@ def test_phone_ticket_by_agent_is_theirs_and_answered_at_creation(desk, staff, c
 
 
 def test_solved_on_first_contact(desk, staff):
-    new = tickets.NewTicket(subject="Godziny otwarcia", channel="walk_in", customer=CustomerSpec(name="Ewa Mazur"),
-                            body="Podałam godziny otwarcia.", solved_on_first_contact=True)
+    new = tickets.NewTicket(
+        subject="Godziny otwarcia",
+        channel="walk_in",
+        customer=CustomerSpec(name="Ewa Mazur"),
+        body="Podałam godziny otwarcia.",
+        solved_on_first_contact=True,
+    )
     t = tickets.create_ticket(desk, staff.ola, new)
     assert t.status == "solved" and t.solved_at == t.first_solved_at == t.created_at
     assert t.resolution_secs == 0
@@ -72,11 +89,14 @@ def test_solved_on_first_contact(desk, staff):
     assert fields == ["created", "assignee", "status", "solved_at"]
 
 
-@pytest.mark.parametrize("bad, message", [
-    ({"subject": "   "}, "subject must not be empty"),
-    ({"channel": "fax"}, "Unknown channel 'fax'"),
-    ({"priority": "asap"}, "Unknown priority"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"subject": "   "}, "subject must not be empty"),
+        ({"channel": "fax"}, "Unknown channel 'fax'"),
+        ({"priority": "asap"}, "Unknown priority"),
+    ],
+)
 def test_create_refuses_bad_input_and_stores_nothing(desk, staff, bad, message):
     fields = {"subject": "Ok", "customer": CustomerSpec(name="X", email="x@example.pl")} | bad
     with pytest.raises(ValidationError, match=message):
@@ -127,6 +147,7 @@ def test_take_next_picks_most_urgent_then_oldest(desk, staff, clock):
 def test_take_next_respects_team_ownership(desk, staff):
     with desk.store.read() as s:
         from bokdesk.core.models import Team
+
         dev_team = s.exec(select(Team).where(Team.name == "Developers")).one()
     email_ticket(desk, team_id=dev_team.id)
     assert tickets.take_next(desk, staff.ola) is None
@@ -195,11 +216,14 @@ def test_stale_write_is_refused_naming_who_and_when(desk, staff, clock):
         assert s.exec(select(Message).where(Message.kind == "reply")).all() == []
 
 
-@pytest.mark.parametrize("path", [
-    ["pending", "open", "on_hold", "solved", "closed"],
-    ["pending", "solved", "open", "solved"],
-    ["on_hold", "pending", "on_hold", "closed"],
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        ["pending", "open", "on_hold", "solved", "closed"],
+        ["pending", "solved", "open", "solved"],
+        ["on_hold", "pending", "on_hold", "closed"],
+    ],
+)
 def test_allowed_transitions(desk, staff, path):
     t = email_ticket(desk)
     tickets.take(desk, staff.ola, t.id)
@@ -289,12 +313,18 @@ def test_complaint_has_statutory_deadline_and_decision(desk, staff):
 
 def test_tags_add_remove_with_history(desk, staff):
     t = email_ticket(desk)
-    assert tickets.set_tags(desk, staff.ola, t.id, add=["Faktura", "pilne klient"]) == ["faktura", "pilne-klient"]
+    assert tickets.set_tags(desk, staff.ola, t.id, add=["Faktura", "pilne klient"]) == [
+        "faktura",
+        "pilne-klient",
+    ]
     assert tickets.set_tags(desk, staff.ola, t.id, remove=["faktura"]) == ["pilne-klient"]
     with desk.store.read() as s:
         assert [r.tag for r in s.exec(select(TicketTag))] == ["pilne-klient"]
     assert [(e[2], e[3]) for e in events(desk, t.id) if e[1] == "tag"] == [
-        (None, "faktura"), (None, "pilne-klient"), ("faktura", None)]
+        (None, "faktura"),
+        (None, "pilne-klient"),
+        ("faktura", None),
+    ]
 
 
 def test_merge_closes_source_and_shows_its_conversation_in_target(desk, staff):
@@ -331,7 +361,9 @@ def test_system_cannot_take(desk, staff):
 def test_international_addresses(desk, staff):
     t = email_ticket(desk, email="Jan@Żółw.pl")
     detail = ticket_detail(desk, t.id)
-    assert [(c.value, c.normalized) for c in detail.contacts] == [("Jan@xn--w-uga1v8h.pl", "jan@xn--w-uga1v8h.pl")]
+    assert [(c.value, c.normalized) for c in detail.contacts] == [
+        ("Jan@xn--w-uga1v8h.pl", "jan@xn--w-uga1v8h.pl")
+    ]
     tickets.reply(desk, staff.ola, t.id, "Dzień dobry")  # goes out to the ASCII form
     with pytest.raises(ValidationError, match="non-ASCII letters before the @"):
         email_ticket(desk, email="żółw@example.pl")

@@ -19,8 +19,14 @@ from bokdesk.core.shifts import (
     parse_week,
 )
 
-CAL = BusinessCalendar.from_config({"timezone": "Europe/Warsaw", "holidays": "PL",
-                                    "days_off": ["2026-12-31"], "working_days": ["2026-11-11"]})
+CAL = BusinessCalendar.from_config(
+    {
+        "timezone": "Europe/Warsaw",
+        "holidays": "PL",
+        "days_off": ["2026-12-31"],
+        "working_days": ["2026-11-11"],
+    }
+)
 
 
 def utc(*args: int) -> datetime:
@@ -34,18 +40,21 @@ def rota(spec: str, *absences: Absence) -> Rota:
 # ---------------------------------------------------------------------- syntax
 
 
-@pytest.mark.parametrize(("spec", "week"), [
-    ("mon-fri 08:00-16:00, sat 09:00-13:00", "mon-fri 08:00-16:00, sat 09:00-13:00"),
-    ("Mon-Fri 8-16; Sat 9-13", "mon-fri 08:00-16:00, sat 09:00-13:00"),
-    ("pon - pt 8-12 13-17", "mon-fri 08:00-12:00 13:00-17:00"),  # split shift, Polish names
-    ("Środa 12:00 - 20:00, czwartek 12-20", "wed+thu 12:00-20:00"),
-    ("mon 8-12, 13-17", "mon 08:00-12:00 13:00-17:00"),  # a group without days continues the days
-    ("mon-sun 8-16, sun off", "mon-sat 08:00-16:00"),  # a later group replaces a day
-    ("sob+niedz 9.30-13", "sat+sun 09:30-13:00"),
-    ("fri 22-6", "fri 22:00-06:00"),  # past midnight
-    ("tue 16:00-24:00", "tue 16:00-24:00"),
-    ("fri-mon 10-14", "mon 10:00-14:00, fri-sun 10:00-14:00"),  # a range through the weekend
-])
+@pytest.mark.parametrize(
+    ("spec", "week"),
+    [
+        ("mon-fri 08:00-16:00, sat 09:00-13:00", "mon-fri 08:00-16:00, sat 09:00-13:00"),
+        ("Mon-Fri 8-16; Sat 9-13", "mon-fri 08:00-16:00, sat 09:00-13:00"),
+        ("pon - pt 8-12 13-17", "mon-fri 08:00-12:00 13:00-17:00"),  # split shift, Polish names
+        ("Środa 12:00 - 20:00, czwartek 12-20", "wed+thu 12:00-20:00"),
+        ("mon 8-12, 13-17", "mon 08:00-12:00 13:00-17:00"),  # a group without days continues the days
+        ("mon-sun 8-16, sun off", "mon-sat 08:00-16:00"),  # a later group replaces a day
+        ("sob+niedz 9.30-13", "sat+sun 09:30-13:00"),
+        ("fri 22-6", "fri 22:00-06:00"),  # past midnight
+        ("tue 16:00-24:00", "tue 16:00-24:00"),
+        ("fri-mon 10-14", "mon 10:00-14:00, fri-sun 10:00-14:00"),  # a range through the weekend
+    ],
+)
 def test_parse_and_format_a_week(spec, week):
     blocks = parse_week(spec)
     assert format_week(blocks) == week
@@ -65,17 +74,20 @@ def test_desk_hours_is_the_empty_week():
     assert format_week(()) == "desk"
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    ("mn 8-16", "Unknown day 'mn'"),
-    ("mon 8-25", "Bad hours '8-25'"),
-    ("mon 8:75-16", "Bad hours"),
-    ("mon 8-8", "start and end at the same time"),
-    ("mon 8-12 11-14", "Shifts overlap: mon 08:00-12:00 and mon 11:00-14:00"),
-    ("sun 22-6, mon 5-7", "Shifts overlap: sun 22:00-06:00 and mon 05:00-07:00"),  # across the week's end
-    ("8-16", "No day in '8-16'"),
-    ("mon", "No hours in 'mon'"),
-    ("mon-fri off", "No working hours"),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("mn 8-16", "Unknown day 'mn'"),
+        ("mon 8-25", "Bad hours '8-25'"),
+        ("mon 8:75-16", "Bad hours"),
+        ("mon 8-8", "start and end at the same time"),
+        ("mon 8-12 11-14", "Shifts overlap: mon 08:00-12:00 and mon 11:00-14:00"),
+        ("sun 22-6, mon 5-7", "Shifts overlap: sun 22:00-06:00 and mon 05:00-07:00"),  # across the week's end
+        ("8-16", "No day in '8-16'"),
+        ("mon", "No hours in 'mon'"),
+        ("mon-fri off", "No working hours"),
+    ],
+)
 def test_bad_weeks_are_refused_in_one_line(spec, message):
     with pytest.raises(ShiftSpecError, match=message) as info:
         parse_week(spec)
@@ -133,7 +145,9 @@ def test_no_timetable_follows_the_desk_hours():
     assert r.follows_desk and r.state(utc(2026, 11, 17, 8, 0)).follows_desk
     assert r.on_shift(utc(2026, 11, 17, 8, 0)) == CAL.is_open(utc(2026, 11, 17, 8, 0)) is True
     assert not r.on_shift(utc(2026, 11, 21, 10, 0))  # Saturday: the desk is closed
-    assert not Rota(CAL, (), (Absence(date(2026, 11, 17), date(2026, 11, 17)),)).on_shift(utc(2026, 11, 17, 8, 0))
+    assert not Rota(CAL, (), (Absence(date(2026, 11, 17), date(2026, 11, 17)),)).on_shift(
+        utc(2026, 11, 17, 8, 0)
+    )
 
 
 def test_public_holiday_and_desk_day_off_are_off_for_everyone():
@@ -210,8 +224,10 @@ def test_the_quick_on_shift_agrees_with_the_full_state(start):
     quarter of an hour for a week around each clock change and over Christmas, they agree."""
     from datetime import timedelta
 
-    rota_ = rota("mon-fri 8-12 12:30-16, sat 22-6, sun 10-14",
-                 Absence(start.date() + timedelta(days=2), start.date() + timedelta(days=2)))
+    rota_ = rota(
+        "mon-fri 8-12 12:30-16, sat 22-6, sun 10-14",
+        Absence(start.date() + timedelta(days=2), start.date() + timedelta(days=2)),
+    )
     at = start
     while at < start + timedelta(days=8):
         assert rota_.on_shift(at) == rota_.state(at).on_shift, at

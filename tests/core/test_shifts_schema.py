@@ -17,8 +17,12 @@ def test_db_upgrade_brings_a_0005_database_to_the_shift_tables(tmp_path):
     migrate.upgrade(old, "0005")
     with old.engine.begin() as con:
         assert "agentshift" not in inspect(con).get_table_names()
-        con.execute(text("INSERT INTO agent (login, name, role, active, status, created_at) "
-                         "VALUES ('ola', 'Ola', 'agent', 1, 'available', '2026-11-02 08:00:00')"))
+        con.execute(
+            text(
+                "INSERT INTO agent (login, name, role, active, status, created_at) "
+                "VALUES ('ola', 'Ola', 'agent', 1, 'available', '2026-11-02 08:00:00')"
+            )
+        )
     old.dispose()
     store = open_store(path, upgrade=True)
     try:
@@ -27,15 +31,24 @@ def test_db_upgrade_brings_a_0005_database_to_the_shift_tables(tmp_path):
         with store.engine.begin() as con:
             tables = set(inspect(con).get_table_names())
             assert {"agentshift", "agentabsence"} <= tables
-            con.execute(text("INSERT INTO agentshift (agent_id, weekday, start_minute, end_minute) "
-                             "VALUES (1, 0, 480, 960)"))
-            con.execute(text("INSERT INTO agentabsence (agent_id, first_day, last_day, kind, recorded_by, "
-                             "recorded_at) VALUES (1, '2026-11-23', '2026-11-27', 'leave', 'Marek', "
-                             "'2026-11-20 10:00:00')"))
+            con.execute(
+                text(
+                    "INSERT INTO agentshift (agent_id, weekday, start_minute, end_minute) "
+                    "VALUES (1, 0, 480, 960)"
+                )
+            )
+            con.execute(
+                text(
+                    "INSERT INTO agentabsence (agent_id, first_day, last_day, kind, recorded_by, "
+                    "recorded_at) VALUES (1, '2026-11-23', '2026-11-27', 'leave', 'Marek', "
+                    "'2026-11-20 10:00:00')"
+                )
+            )
             assert con.execute(text("SELECT count(*) FROM agentshift")).scalar() == 1
         from sqlmodel import select
 
         from bokdesk.core.models import AgentAbsence
+
         with store.read() as session:
             row = session.exec(select(AgentAbsence)).one()
             assert (row.first_day, row.last_day) == (date(2026, 11, 23), date(2026, 11, 27))

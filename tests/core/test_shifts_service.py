@@ -30,8 +30,11 @@ def bok(desk, staff):
 
 def create(desk, team_id, subject="Pytanie"):
     spec = CustomerSpec(name="Jan Kowalski", email="jan@example.pl")
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(subject=subject, customer=spec, channel="email",
-                                                                 body="Treść", team_id=team_id))
+    return tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(subject=subject, customer=spec, channel="email", body="Treść", team_id=team_id),
+    )
 
 
 def begins(desk):
@@ -93,10 +96,16 @@ def test_a_bad_week_is_refused_and_changes_nothing(desk, staff):
 
 def test_absence_add_list_cancel_with_audit(desk, staff, clock):
     seen = begins(desk)
-    leave = shifts.add_absence(desk, staff.boss, "ola", date(2026, 11, 23), date(2026, 11, 27), "Leave",
-                               note="urlop wypoczynkowy")
+    leave = shifts.add_absence(
+        desk, staff.boss, "ola", date(2026, 11, 23), date(2026, 11, 27), "Leave", note="urlop wypoczynkowy"
+    )
     assert len(seen) == 1
-    assert (leave.kind, leave.days, leave.recorded_by, leave.recorded_at) == ("leave", 5, "Marek Wiśniewski", clock.now)
+    assert (leave.kind, leave.days, leave.recorded_by, leave.recorded_at) == (
+        "leave",
+        5,
+        "Marek Wiśniewski",
+        clock.now,
+    )
     sick = shifts.add_absence(desk, staff.boss, "kasia", TUESDAY, kind="sick")
     assert (sick.first_day, sick.last_day) == (TUESDAY, TUESDAY)
     with pytest.raises(ValidationError, match=r"already away 2026-11-23..2026-11-27 \(leave, #1\)"):
@@ -177,12 +186,21 @@ def test_presence_says_off_shift_and_absent_even_when_the_status_is_available(de
     assert people["ola"].next_shift.isoformat() == "2026-11-17T11:00:00+00:00"
     assert people["kasia"].state == "absent" and people["kasia"].absence_kind == "sick"
     assert people["kasia"].absent_until == date(2026, 11, 20)
-    assert people["marek"].state == "available" and people["marek"].shift_until.isoformat() == "2026-11-17T15:00:00+00:00"
-    assert people["admin"].follows_desk and people["admin"].state == "offline"  # on the desk's hours, not seen
+    assert (
+        people["marek"].state == "available"
+        and people["marek"].shift_until.isoformat() == "2026-11-17T15:00:00+00:00"
+    )
+    assert (
+        people["admin"].follows_desk and people["admin"].state == "offline"
+    )  # on the desk's hours, not seen
     entries = {e.name: e for e in roster.roster(desk)}
-    assert entries["Aleksandra Nowak"].state == "off_shift" and entries["Aleksandra Nowak"].shift_until is None
+    assert (
+        entries["Aleksandra Nowak"].state == "off_shift" and entries["Aleksandra Nowak"].shift_until is None
+    )
     assert entries["Katarzyna Zielińska"].absent_until == date(2026, 11, 20)
-    assert entries["Marek Wiśniewski"].shift_until is not None and not entries["Marek Wiśniewski"].follows_desk
+    assert (
+        entries["Marek Wiśniewski"].shift_until is not None and not entries["Marek Wiśniewski"].follows_desk
+    )
     assert presence.available_count(desk) == 1  # Marek: Ola is available but off shift
 
 
@@ -203,16 +221,32 @@ def test_demo_rota_agrees_with_its_history(tmp_path):
         build_demo(desk, me="tester", me_name="Tester", seed=3, days=10, per_day=12, now=now)
         rotas = {r.agent_id: r for r in shifts.rota_of_desk(desk, date(2026, 11, 10))}
         weeks = {r.login: r.week for r in rotas.values()}
-        assert weeks == {"ola": "mon-fri 08:00-16:00", "kasia": "mon-fri 08:00-16:00", "piotr": "mon-fri 08:00-16:00",
-                         "ewa": "mon-fri 08:00-16:00", "marek": "mon-fri 08:00-16:00", "tomek": "desk",
-                         "julia": "desk", "tester": "desk"}
+        assert weeks == {
+            "ola": "mon-fri 08:00-16:00",
+            "kasia": "mon-fri 08:00-16:00",
+            "piotr": "mon-fri 08:00-16:00",
+            "ewa": "mon-fri 08:00-16:00",
+            "marek": "mon-fri 08:00-16:00",
+            "tomek": "desk",
+            "julia": "desk",
+            "tester": "desk",
+        }
         [leave] = shifts.list_absences(desk)
         assert (leave.login, leave.kind, leave.first_day, leave.last_day) == (
-            "kasia", "leave", date(2026, 11, 23), date(2026, 11, 25))
+            "kasia",
+            "leave",
+            date(2026, 11, 23),
+            date(2026, 11, 25),
+        )
         with desk.store.read() as s:
-            acts = [(e.agent_id, e.at) for e in s.exec(select(TicketEvent).where(col(TicketEvent.agent_id).is_not(None)))]
+            acts = [
+                (e.agent_id, e.at)
+                for e in s.exec(select(TicketEvent).where(col(TicketEvent.agent_id).is_not(None)))
+            ]
         on = [rotas[a].rota.on_shift(at) for a, at in acts]
-        assert len(on) > 500 and sum(on) / len(on) > 0.95  # agents act on their shifts (a late pickup spills over)
+        assert (
+            len(on) > 500 and sum(on) / len(on) > 0.95
+        )  # agents act on their shifts (a late pickup spills over)
         assert not any(leave.first_day <= at.date() for a, at in acts if a == leave.agent_id)
     finally:
         desk.store.dispose()

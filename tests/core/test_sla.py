@@ -39,8 +39,13 @@ def get(desk, ticket_id) -> Ticket:
 
 def email(desk, clock, at: datetime, *, priority="normal", category="question", subject="Pytanie") -> Ticket:
     clock.now = at
-    new = tickets.NewTicket(subject=subject, customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl"),
-                            body="Dzień dobry", priority=priority, category=category)
+    new = tickets.NewTicket(
+        subject=subject,
+        customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl"),
+        body="Dzień dobry",
+        priority=priority,
+        category=category,
+    )
     return tickets.create_ticket(desk, SYSTEM, new)
 
 
@@ -50,8 +55,9 @@ def at(clock, when: datetime) -> None:
 
 def add_policy(desk, priority, category, frt_min, res_min, business):
     with desk.store.write() as s:
-        existing = s.exec(select(SlaPolicy).where(SlaPolicy.priority == priority,
-                                                  SlaPolicy.category == category)).first()
+        existing = s.exec(
+            select(SlaPolicy).where(SlaPolicy.priority == priority, SlaPolicy.category == category)
+        ).first()
         if existing is None:
             existing = SlaPolicy(priority=priority, category=category)
         existing.first_response_minutes, existing.resolution_minutes = frt_min, res_min
@@ -121,8 +127,16 @@ def test_dst_week(desk, staff, clock):
 
 def test_live_phone_ticket_is_answered_and_picked_up_at_creation(desk, staff, clock):
     clock.now = L(2026, 11, 17, 9, 0)
-    t = tickets.create_ticket(desk, staff.ola, tickets.NewTicket(
-        subject="Telefon", channel="phone", customer=CustomerSpec(name="Anna", phone="600100200"), body="Rozmowa"))
+    t = tickets.create_ticket(
+        desk,
+        staff.ola,
+        tickets.NewTicket(
+            subject="Telefon",
+            channel="phone",
+            customer=CustomerSpec(name="Anna", phone="600100200"),
+            body="Rozmowa",
+        ),
+    )
     assert t.frt_secs == 0 and t.pickup_secs == 0 and not t.frt_breached
     e = explain_ticket(desk, t.id)
     assert e.clock(FIRST_RESPONSE).state == "met"
@@ -131,9 +145,17 @@ def test_live_phone_ticket_is_answered_and_picked_up_at_creation(desk, staff, cl
 
 def test_outbound_ticket_has_no_first_response_clock(desk, staff, clock):
     clock.now = L(2026, 11, 17, 9, 0)
-    t = tickets.create_ticket(desk, staff.ola, tickets.NewTicket(
-        subject="Oddzwonimy", channel="email", direction="outbound",
-        customer=CustomerSpec(name="Anna", email="anna@example.pl"), body="Informujemy"))
+    t = tickets.create_ticket(
+        desk,
+        staff.ola,
+        tickets.NewTicket(
+            subject="Oddzwonimy",
+            channel="email",
+            direction="outbound",
+            customer=CustomerSpec(name="Anna", email="anna@example.pl"),
+            body="Informujemy",
+        ),
+    )
     assert t.frt_due_at is None and t.frt_secs is None
     assert explain_ticket(desk, t.id).clock(FIRST_RESPONSE).state == "not_applicable"
 
@@ -337,8 +359,14 @@ def test_complaint_explained(desk, staff, clock):
     at(clock, L(2026, 11, 30, 12, 0))
     c = explain_ticket(desk, t.id).complaint
     assert c.state == "open" and c.days_left == 1
-    tickets.reply(desk, staff.ola, t.id, "Reklamacja odrzucona: brak dowodu zakupu.",
-                  complaint_decision="rejected", decision_reason="brak dowodu zakupu")
+    tickets.reply(
+        desk,
+        staff.ola,
+        t.id,
+        "Reklamacja odrzucona: brak dowodu zakupu.",
+        complaint_decision="rejected",
+        decision_reason="brak dowodu zakupu",
+    )
     c = explain_ticket(desk, t.id).complaint
     assert c.state == "answered_in_time" and c.decision == "rejected" and c.decided_by == staff.ola.name
 
@@ -372,13 +400,16 @@ def test_explain_agrees_with_stored_durations(desk, staff, clock):
     assert str(e.clock(RESOLUTION).counted_on) == "2026-11-17"
 
 
-@pytest.mark.parametrize("due, target, expected", [
-    # 8 h business target due Wed 12:00: 20 % = 96 min before -> Wed 10:24; 1 h floor -> Wed 11:00.
-    (L(2026, 11, 18, 12, 0), sla.Target(8 * H, True), L(2026, 11, 18, 10, 24)),
-    # 1 h business target due Wed 09:00: 20 % = 12 min; the business-hour floor wins: Wed 08:00.
-    (L(2026, 11, 18, 9, 0), sla.Target(H, True), L(2026, 11, 18, 8, 0)),
-    # 4 h calendar target due Wed 21:00 (closed since 16:00): the last business hour is 15:00-16:00.
-    (L(2026, 11, 18, 21, 0), sla.Target(4 * H, False), L(2026, 11, 18, 15, 0)),
-])
+@pytest.mark.parametrize(
+    "due, target, expected",
+    [
+        # 8 h business target due Wed 12:00: 20 % = 96 min before -> Wed 10:24; 1 h floor -> Wed 11:00.
+        (L(2026, 11, 18, 12, 0), sla.Target(8 * H, True), L(2026, 11, 18, 10, 24)),
+        # 1 h business target due Wed 09:00: 20 % = 12 min; the business-hour floor wins: Wed 08:00.
+        (L(2026, 11, 18, 9, 0), sla.Target(H, True), L(2026, 11, 18, 8, 0)),
+        # 4 h calendar target due Wed 21:00 (closed since 16:00): the last business hour is 15:00-16:00.
+        (L(2026, 11, 18, 21, 0), sla.Target(4 * H, False), L(2026, 11, 18, 15, 0)),
+    ],
+)
 def test_risk_instant(desk, due, target, expected):
     assert sla.risk_at(desk.calendar, due, target) == expected

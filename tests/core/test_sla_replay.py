@@ -17,10 +17,25 @@ from bokdesk.core.models import SlaPolicy, Ticket
 from bokdesk.core.services import tickets
 from bokdesk.core.services.customers import CustomerSpec
 
-OPS = st.sampled_from([
-    "reply", "reply_pending", "reply_solved", "note", "customer", "pending", "on_hold", "open", "solved",
-    "closed", "take", "transfer", "urgent", "normal", "low",
-])
+OPS = st.sampled_from(
+    [
+        "reply",
+        "reply_pending",
+        "reply_solved",
+        "note",
+        "customer",
+        "pending",
+        "on_hold",
+        "open",
+        "solved",
+        "closed",
+        "take",
+        "transfer",
+        "urgent",
+        "normal",
+        "low",
+    ]
+)
 STEPS = st.lists(st.tuples(OPS, st.integers(min_value=1, max_value=4 * 24 * 60)), min_size=1, max_size=12)
 
 
@@ -50,9 +65,14 @@ def test_stored_clocks_agree_with_the_replayed_history(desk, staff, clock, steps
         urgent = s.exec(select(SlaPolicy).where(SlaPolicy.priority == "urgent")).one()
         urgent.business_hours = False
         s.add(urgent)
-    clock.now = datetime(2026, 10, 19, 0, 0, tzinfo=UTC) + timedelta(minutes=start_minute)  # spans the DST change
-    number = tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject="Test", customer=CustomerSpec(name="K", email="k@example.pl"), body="?")).id
+    clock.now = datetime(2026, 10, 19, 0, 0, tzinfo=UTC) + timedelta(
+        minutes=start_minute
+    )  # spans the DST change
+    number = tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(subject="Test", customer=CustomerSpec(name="K", email="k@example.pl"), body="?"),
+    ).id
     for op, minutes in steps:
         clock.now += timedelta(minutes=minutes)
         try:
@@ -65,10 +85,14 @@ def test_stored_clocks_agree_with_the_replayed_history(desk, staff, clock, steps
     e = explain_ticket(desk, number)
     assert e.paused_seconds_stored == e.paused_seconds_replayed
     for c in e.clocks:
-        assert (c.calendar_seconds, c.business_seconds) == (c.stored_calendar_seconds, c.stored_business_seconds), c.metric
+        assert (c.calendar_seconds, c.business_seconds) == (
+            c.stored_calendar_seconds,
+            c.stored_business_seconds,
+        ), c.metric
     _frt, target = sla.targets(policy, ticket.direction)
-    assert ticket.resolution_due_at == sla.add_time(desk.calendar, ticket.created_at,
-                                                    target.seconds + ticket.paused_seconds, target.business)
+    assert ticket.resolution_due_at == sla.add_time(
+        desk.calendar, ticket.created_at, target.seconds + ticket.paused_seconds, target.business
+    )
     res = e.clock(RESOLUTION)
     if ticket.status in ("solved", "closed"):
         assert (res.state == "breached") == ticket.resolution_breached

@@ -69,10 +69,15 @@ def test_schema_head_matches_migration_scripts():
 @pytest.mark.postgres  # the migrated schema on the server too (PostgreSQL-only revisions included)
 def test_models_match_migrated_schema(desk):
     with desk.store.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={
-            "include_name": lambda name, type_, parent: not (type_ == "table" and name and name.startswith("ticket_search")),
-            "compare_type": True,
-        })
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "include_name": lambda name, type_, parent: (
+                    not (type_ == "table" and name and name.startswith("ticket_search"))
+                ),
+                "compare_type": True,
+            },
+        )
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
 
@@ -130,7 +135,9 @@ def test_migrations_on_empty_and_populated_database(tmp_path: Path, desk, staff)
     from bokdesk.core.services import tickets
     from bokdesk.core.services.customers import CustomerSpec
 
-    tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(subject="x", customer=CustomerSpec(name="A", email="a@example.pl")))
+    tickets.create_ticket(
+        desk, SYSTEM, tickets.NewTicket(subject="x", customer=CustomerSpec(name="A", email="a@example.pl"))
+    )
     # Downgrade to nothing and back up on a populated copy: the scripts run both ways on data.
     empty = Store(sqlite_url(tmp_path / "empty.db"))
     migrate.upgrade(empty)

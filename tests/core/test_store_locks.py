@@ -20,7 +20,9 @@ from bokdesk.core.store import inspect_file
 
 def other_process(db: Path, sql: str) -> str:
     code = f"import sqlite3; c = sqlite3.connect({str(db)!r}); print(c.execute({sql!r}).fetchone()[0]); c.close()"
-    return subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def test_a_second_inspection_keeps_the_locks_and_later_writes_reach_other_processes(tmp_path: Path) -> None:

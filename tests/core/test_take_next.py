@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from sqlmodel import select
+from test_queue_plans import captured, plans
 
 from bokdesk.core import paging
 from bokdesk.core.desk import SYSTEM
@@ -21,13 +22,18 @@ from bokdesk.core.seed import seed
 from bokdesk.core.services import agents, tickets
 from bokdesk.core.services.customers import CustomerSpec
 
-from test_queue_plans import captured, plans
-
 
 def _ticket(desk: Any, n: int, team_id: int | None, priority: str = "normal") -> int:
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject=f"Sprawa {n}", customer=CustomerSpec(name=f"Klient {n}", email=f"k{n}@example.pl"),
-        team_id=team_id, priority=priority)).id  # type: ignore[return-value]
+    return tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(
+            subject=f"Sprawa {n}",
+            customer=CustomerSpec(name=f"Klient {n}", email=f"k{n}@example.pl"),
+            team_id=team_id,
+            priority=priority,
+        ),
+    ).id  # type: ignore[return-value]
 
 
 def _teams(desk: Any) -> dict[str, int]:
@@ -36,7 +42,9 @@ def _teams(desk: Any) -> dict[str, int]:
 
 
 @pytest.mark.postgres
-def test_an_agent_is_offered_their_teams_tickets_and_those_of_no_team(desk: Any, staff: Any, clock: Any) -> None:
+def test_an_agent_is_offered_their_teams_tickets_and_those_of_no_team(
+    desk: Any, staff: Any, clock: Any
+) -> None:
     teams = _teams(desk)
     loner = agents.actor_of(agents.add_agent(desk, staff.admin, "root", "Roman Bez Zespołu"))
     dev_urgent = _ticket(desk, 1, teams["Developers"], "urgent")
@@ -46,8 +54,10 @@ def test_an_agent_is_offered_their_teams_tickets_and_those_of_no_team(desk: Any,
     nobodys = _ticket(desk, 3, None, "high")
 
     now = desk.now()
-    offered = {who.login: [row.id for row in paging.page(desk, who, View.UNASSIGNED, now)]
-               for who in (staff.ola, staff.dev, loner)}
+    offered = {
+        who.login: [row.id for row in paging.page(desk, who, View.UNASSIGNED, now)]
+        for who in (staff.ola, staff.dev, loner)
+    }
     assert offered == {"ola": [nobodys, bok], "tomek": [dev_urgent, nobodys], "root": [nobodys]}
     # The ORM view (reports, the CLI) and the counts agree with the pages.
     for who in (staff.ola, staff.dev, loner):
@@ -78,8 +88,10 @@ def test_take_next_claims_the_first_row_of_the_agents_unassigned_view(desk: Any,
     for n in range(12):  # some tickets of no team among the seeded teams' ones
         _ticket(desk, 1000 + n, None, ("low", "normal", "high", "urgent")[n % 4])
         clock.advance(minutes=7)
-    people = [agents.actor_of(agents.add_agent(desk, admin, f"a{i}", f"Agent {i}", team=team))
-              for i, team in enumerate(["BOK Warszawa", "Developers", None, "BOK Warszawa", None])]
+    people = [
+        agents.actor_of(agents.add_agent(desk, admin, f"a{i}", f"Agent {i}", team=team))
+        for i, team in enumerate(["BOK Warszawa", "Developers", None, "BOK Warszawa", None])
+    ]
     taken = 0
     for _ in range(60):
         for who in people:

@@ -54,19 +54,31 @@ def test_a_day_of_e_mail(tmp_path: Path) -> None:
             'from = "BOK Firma <bok@firma.example>"\n'
             "poll_seconds = 0.5\nsend_poll_seconds = 0.3\n"
             "survey_after_solve = true\nsurvey_delay_minutes = 0\n"
-            "[mail.imap]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in imap.items() if k != "password")
-            + "[mail.smtp]\n" + f'host = "127.0.0.1"\nport = {smtp.port}\nsecurity = "none"\n',
+            "[mail.imap]\n"
+            + "".join(f"{k} = {json.dumps(v)}\n" for k, v in imap.items() if k != "password")
+            + "[mail.smtp]\n"
+            + f'host = "127.0.0.1"\nport = {smtp.port}\nsecurity = "none"\n',
             encoding="utf-8",
         )
         config.chmod(0o600)
-        env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"),
-                   XDG_CONFIG_DIRS=str(tmp_path / "site"), BOKDESK_IMAP_PASSWORD=dovecot.password)
+        env = dict(
+            os.environ,
+            XDG_CONFIG_HOME=str(tmp_path / "cfg"),
+            XDG_DATA_HOME=str(tmp_path / "data"),
+            XDG_CONFIG_DIRS=str(tmp_path / "site"),
+            BOKDESK_IMAP_PASSWORD=dovecot.password,
+        )
         env.pop("BOKDESK_DB", None)
         env.pop("BOKDESK_CONFIG", None)
 
         def cli(*argv: str) -> str:
-            done = subprocess.run([sys.executable, "-m", "bokdesk", *argv, "--db", str(db), "--config", str(config)],
-                                  env=env, capture_output=True, text=True, timeout=60)
+            done = subprocess.run(
+                [sys.executable, "-m", "bokdesk", *argv, "--db", str(db), "--config", str(config)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert done.returncode == 0, done.stderr
             return done.stdout
 
@@ -78,14 +90,28 @@ def test_a_day_of_e_mail(tmp_path: Path) -> None:
                 con.close()
 
         cli("agent", "add", ME, "--name", "Ola Nowak", "--role", "admin", "--team", "BOK Warszawa")
-        dovecot.append("INBOX", mail(message_id="q1@klient.example", sender="Zofia Zielińska <zofia@klient.example>",
-                                     subject="Reklamacja butów", body="Dzień dobry,\npodeszwa odpadła po tygodniu.\n"))
-        proc = subprocess.Popen([sys.executable, "-m", "bokdesk", "mail", "run", "--db", str(db), "--config",
-                                 str(config)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        dovecot.append(
+            "INBOX",
+            mail(
+                message_id="q1@klient.example",
+                sender="Zofia Zielińska <zofia@klient.example>",
+                subject="Reklamacja butów",
+                body="Dzień dobry,\npodeszwa odpadła po tygodniu.\n",
+            ),
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bokdesk", "mail", "run", "--db", str(db), "--config", str(config)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
         wait_for("the ticket", lambda: query("SELECT id FROM ticket"))
         shown = json.loads(cli("ticket", "show", "1", "--json"))
-        assert shown["subject"] == "Reklamacja butów" and shown["customer"]["emails"] == ["zofia@klient.example"]
+        assert shown["subject"] == "Reklamacja butów" and shown["customer"]["emails"] == [
+            "zofia@klient.example"
+        ]
 
         cli("ticket", "reply", "1", "--body", "Dzień dobry, prosimy odesłać buty na nasz koszt.")
         wait_for("the reply over SMTP", lambda: smtp.recorder.messages)
@@ -94,33 +120,63 @@ def test_a_day_of_e_mail(tmp_path: Path) -> None:
         assert envelope_from == "bok@firma.example" and rcpt == ["zofia@klient.example"]
         assert sent["Subject"] == "Re: Reklamacja butów [#1]" and sent["In-Reply-To"] == "<q1@klient.example>"
         assert sent["From"] == "BOK Firma <bok@firma.example>"
-        wait_for("the outbox row marked sent", lambda: query("SELECT 1 FROM outboxmessage WHERE status = 'sent'"))
+        wait_for(
+            "the outbox row marked sent", lambda: query("SELECT 1 FROM outboxmessage WHERE status = 'sent'")
+        )
 
         our_id = sent["Message-ID"].strip("<>")
-        dovecot.append("INBOX",
-                       mail(message_id="q2@klient.example", sender="zofia@klient.example",
-                            subject="Re: Reklamacja butów [#1]", in_reply_to=our_id,
-                            references=f"<q1@klient.example> <{our_id}>",
-                            body="Dobrze, wysyłam jutro.\n\nW dniu 17.11.2026 BOK Firma pisze:\n> Dzień dobry, prosimy\n"),
-                       mail(message_id="ooo@klient.example", sender="zofia@klient.example",
-                            subject="Automatyczna odpowiedź: Re: Reklamacja butów [#1]", in_reply_to=our_id,
-                            headers={"Auto-Submitted": "auto-replied"}, body="Jestem na urlopie.\n"))
-        wait_for("the customer's reply on ticket #1",
-                 lambda: query("SELECT 1 FROM message WHERE email_message_id = 'q2@klient.example' AND ticket_id = 1"))
-        wait_for("the out-of-office recorded as ignored",
-                 lambda: query("SELECT 1 FROM mailseen WHERE message_id = 'ooo@klient.example'"))
+        dovecot.append(
+            "INBOX",
+            mail(
+                message_id="q2@klient.example",
+                sender="zofia@klient.example",
+                subject="Re: Reklamacja butów [#1]",
+                in_reply_to=our_id,
+                references=f"<q1@klient.example> <{our_id}>",
+                body="Dobrze, wysyłam jutro.\n\nW dniu 17.11.2026 BOK Firma pisze:\n> Dzień dobry, prosimy\n",
+            ),
+            mail(
+                message_id="ooo@klient.example",
+                sender="zofia@klient.example",
+                subject="Automatyczna odpowiedź: Re: Reklamacja butów [#1]",
+                in_reply_to=our_id,
+                headers={"Auto-Submitted": "auto-replied"},
+                body="Jestem na urlopie.\n",
+            ),
+        )
+        wait_for(
+            "the customer's reply on ticket #1",
+            lambda: query(
+                "SELECT 1 FROM message WHERE email_message_id = 'q2@klient.example' AND ticket_id = 1"
+            ),
+        )
+        wait_for(
+            "the out-of-office recorded as ignored",
+            lambda: query("SELECT 1 FROM mailseen WHERE message_id = 'ooo@klient.example'"),
+        )
         assert query("SELECT count(*) FROM ticket") == [(1,)]
-        assert query("SELECT outcome FROM mailseen WHERE message_id = 'ooo@klient.example'") == [("ignored:auto_reply",)]
+        assert query("SELECT outcome FROM mailseen WHERE message_id = 'ooo@klient.example'") == [
+            ("ignored:auto_reply",)
+        ]
 
         cli("ticket", "status", "1", "solved")
         wait_for("the survey", lambda: len(smtp.recorder.messages) >= 2)
         survey = BytesParser(policy=policy.default).parsebytes(smtp.recorder.messages[1][2])
         assert survey["Auto-Submitted"] == "auto-generated" and "[#1]" in survey["Subject"]
-        dovecot.append("INBOX", mail(message_id="nps@klient.example", sender="zofia@klient.example",
-                                     subject="Re: " + survey["Subject"], in_reply_to=survey["Message-ID"].strip("<>"),
-                                     body="9, szybko i bez problemu\n"))
+        dovecot.append(
+            "INBOX",
+            mail(
+                message_id="nps@klient.example",
+                sender="zofia@klient.example",
+                subject="Re: " + survey["Subject"],
+                in_reply_to=survey["Message-ID"].strip("<>"),
+                body="9, szybko i bez problemu\n",
+            ),
+        )
         wait_for("the NPS answer", lambda: query("SELECT nps, comment, source FROM surveyanswer"))
-        assert query("SELECT nps, comment, source FROM surveyanswer") == [(9, "szybko i bez problemu", "email")]
+        assert query("SELECT nps, comment, source FROM surveyanswer") == [
+            (9, "szybko i bez problemu", "email")
+        ]
         assert query("SELECT status FROM ticket WHERE id = 1") == [("solved",)]
         assert len(smtp.recorder.messages) == 2  # nothing answered the auto-reply or the survey answer
 

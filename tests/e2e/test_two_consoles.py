@@ -41,7 +41,9 @@ class Tmux:
         self.base = ["tmux", "-L", socket, "-f", "/dev/null"]
 
     def __call__(self, *args: str) -> str:
-        return subprocess.run([*self.base, *args], check=True, capture_output=True, text=True, timeout=30).stdout
+        return subprocess.run(
+            [*self.base, *args], check=True, capture_output=True, text=True, timeout=30
+        ).stdout
 
     def start(self, name: str, command: list[str]) -> None:
         self("new-session", "-d", "-s", name, "-x", "150", "-y", "40", " ".join(command))
@@ -58,7 +60,9 @@ class Tmux:
             if predicate(self.screen(name)):
                 return time.perf_counter() - started
             time.sleep(0.05)
-        raise AssertionError(f"{name}: {what} not seen within {timeout} s; the screen shows:\n{self.screen(name)}")
+        raise AssertionError(
+            f"{name}: {what} not seen within {timeout} s; the screen shows:\n{self.screen(name)}"
+        )
 
     def kill(self) -> None:
         subprocess.run([*self.base, "kill-server"], capture_output=True, timeout=30, check=False)
@@ -75,9 +79,16 @@ def desk_files(tmp_path: Path) -> Path:
     agents.add_agent(desk, SYSTEM, "ola", "Aleksandra Nowak", team="BOK Warszawa")
     agents.add_agent(desk, SYSTEM, "kasia", "Katarzyna Zielińska", team="BOK Warszawa")
     for n, (subject, priority) in enumerate(((URGENT, "urgent"), (OTHERS[0], "normal"), (OTHERS[1], "low"))):
-        tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-            subject=subject, customer=CustomerSpec(name=f"Klient {n}", email=f"klient{n}@example.pl"),
-            body="Treść zgłoszenia.", priority=priority))
+        tickets.create_ticket(
+            desk,
+            SYSTEM,
+            tickets.NewTicket(
+                subject=subject,
+                customer=CustomerSpec(name=f"Klient {n}", email=f"klient{n}@example.pl"),
+                body="Treść zgłoszenia.",
+                priority=priority,
+            ),
+        )
     store.dispose()
     return tmp_path
 
@@ -100,11 +111,24 @@ def console(base: Path, login: str) -> list[str]:
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
     }
-    return ["env", *(f"{k}={v}" for k, v in env.items()), sys.executable, "-m", "bokdesk", "--as", login, "--lang", "en",
-            "--db", str(base / "desk.db")]
+    return [
+        "env",
+        *(f"{k}={v}" for k, v in env.items()),
+        sys.executable,
+        "-m",
+        "bokdesk",
+        "--as",
+        login,
+        "--lang",
+        "en",
+        "--db",
+        str(base / "desk.db"),
+    ]
 
 
-def test_a_ticket_taken_in_one_console_leaves_the_others_unassigned_view(desk_files: Path, tmux: Tmux) -> None:
+def test_a_ticket_taken_in_one_console_leaves_the_others_unassigned_view(
+    desk_files: Path, tmux: Tmux
+) -> None:
     tmux.start("ola", console(desk_files, "ola"))
     tmux.start("kasia", console(desk_files, "kasia"))
     for name in ("ola", "kasia"):
@@ -114,9 +138,13 @@ def test_a_ticket_taken_in_one_console_leaves_the_others_unassigned_view(desk_fi
     time.sleep(1.0)  # both consoles idle, polling as they do all day
 
     tmux.keys("ola", "t")  # take the selected (most urgent) ticket
-    gone = tmux.wait_for("kasia", lambda s: URGENT not in s and OTHERS[0] in s, "the ticket leaving", timeout=30)
+    gone = tmux.wait_for(
+        "kasia", lambda s: URGENT not in s and OTHERS[0] in s, "the ticket leaving", timeout=30
+    )
     assert gone < LIMIT, f"it took {gone:.2f} s to leave the other console's unassigned view"
-    tmux.wait_for("ola", lambda s: URGENT not in s and OTHERS[0] in s, "the ticket leaving her own view", timeout=10)
+    tmux.wait_for(
+        "ola", lambda s: URGENT not in s and OTHERS[0] in s, "the ticket leaving her own view", timeout=10
+    )
 
     store = open_store(desk_files / "desk.db", create=False)
     try:

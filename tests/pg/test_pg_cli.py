@@ -24,8 +24,10 @@ def pg_config(pg_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("BOKDESK_CONFIG", raising=False)
     name = pg_server.create_database(prefix="cli")  # empty: no schema yet
     config = tmp_path / "config.toml"
-    config.write_text(f'[database]\nurl = "{pg_server.url(name).replace("postgres@", "postgres:not-shown@")}"\n',
-                      encoding="utf-8")
+    config.write_text(
+        f'[database]\nurl = "{pg_server.url(name).replace("postgres@", "postgres:not-shown@")}"\n',
+        encoding="utf-8",
+    )
     yield str(config)
     pg_server.drop_database(name)
 
@@ -40,14 +42,48 @@ def test_a_desk_on_postgresql_from_the_command_line(pg_config, capsys, tmp_path)
     code, out, err = run(capsys, "db", "upgrade", "--config", pg_config)
     assert code == 0, err
     assert "is at schema" in out and "not-shown" not in out  # the password is never printed
-    assert run(capsys, "agent", "add", ME, "--name", "Test Admin", "--role", "admin", "--team", "BOK Warszawa",
-               "--config", pg_config)[0] == 0
-    code, out, err = run(capsys, "ticket", "new", "--subject", "Brak faktury", "--email", "anna@example.pl",
-                         "--name", "Anna Nowak", "--body", "Nie dostałam faktury.", "--json", "--config", pg_config)
+    assert (
+        run(
+            capsys,
+            "agent",
+            "add",
+            ME,
+            "--name",
+            "Test Admin",
+            "--role",
+            "admin",
+            "--team",
+            "BOK Warszawa",
+            "--config",
+            pg_config,
+        )[0]
+        == 0
+    )
+    code, out, err = run(
+        capsys,
+        "ticket",
+        "new",
+        "--subject",
+        "Brak faktury",
+        "--email",
+        "anna@example.pl",
+        "--name",
+        "Anna Nowak",
+        "--body",
+        "Nie dostałam faktury.",
+        "--json",
+        "--config",
+        pg_config,
+    )
     assert code == 0, err
     number = json.loads(out)["number"]
     assert run(capsys, "ticket", "take", str(number), "--config", pg_config)[0] == 0
-    assert run(capsys, "ticket", "reply", str(number), "--body", "Wysłaliśmy ją ponownie.", "--config", pg_config)[0] == 0
+    assert (
+        run(
+            capsys, "ticket", "reply", str(number), "--body", "Wysłaliśmy ją ponownie.", "--config", pg_config
+        )[0]
+        == 0
+    )
     assert run(capsys, "ticket", "status", str(number), "solved", "--config", pg_config)[0] == 0
     code, out, err = run(capsys, "ticket", "show", str(number), "--json", "--config", pg_config)
     assert code == 0, err

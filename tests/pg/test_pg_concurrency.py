@@ -22,8 +22,13 @@ pytestmark = pytest.mark.postgres
 
 
 def _ticket(desk, n=0):
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject=f"Sprawa {n}", customer=CustomerSpec(name="Jan Kowalski", email=f"jan{n}@example.pl"))).id
+    return tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(
+            subject=f"Sprawa {n}", customer=CustomerSpec(name="Jan Kowalski", email=f"jan{n}@example.pl")
+        ),
+    ).id
 
 
 def test_a_claim_waits_for_the_open_write_and_is_told_who_won(desk, staff, store_url, clock):
@@ -46,8 +51,10 @@ def test_a_claim_waits_for_the_open_write_and_is_told_who_won(desk, staff, store
     thread.start()
     try:
         with desk.store.write() as session:
-            session.execute(text("UPDATE ticket SET assignee_id = :ola, version = version + 1 WHERE id = :id"),
-                            {"ola": staff.ola.id, "id": ticket_id})
+            session.execute(
+                text("UPDATE ticket SET assignee_id = :ola, version = version + 1 WHERE id = :id"),
+                {"ola": staff.ola.id, "id": ticket_id},
+            )
             holding.set()
             thread.join(0.5)  # Kasia's take is under way; it must not finish while Ola's write is open
             result["during"] = "kasia" in result
@@ -65,6 +72,7 @@ def test_racing_take_next_hands_every_ticket_out_once(desk, staff, store_url, cl
     agents = [staff.ola, staff.kasia, staff.boss, staff.admin]
     stores = [open_url(store_url) for _ in agents]
     try:
+
         def work(i: int) -> list[int]:
             mine, d = [], Desk(store=stores[i], clock=clock)
             while (ticket := tickets.take_next(d, agents[i])) is not None:
@@ -91,7 +99,9 @@ def test_a_stale_version_is_refused_across_connections(desk, staff, store_url, c
     seen = tickets.take(desk, staff.ola, ticket_id).version
     other = open_url(store_url)
     try:
-        tickets.add_note(Desk(store=other, clock=clock), staff.ola, ticket_id, "Z drugiej konsoli.", expected_version=seen)
+        tickets.add_note(
+            Desk(store=other, clock=clock), staff.ola, ticket_id, "Z drugiej konsoli.", expected_version=seen
+        )
     finally:
         other.dispose()
     with pytest.raises(StaleWrite):
@@ -142,6 +152,7 @@ def test_racing_autosaves_of_one_draft_keep_one_row(desk, staff, store_url, cloc
     ticket_id = _ticket(desk)
     stores = [open_url(store_url) for _ in range(2)]
     try:
+
         def typing(i: int) -> None:
             d = Desk(store=stores[i], clock=clock)
             for n in range(15):
@@ -171,9 +182,8 @@ def test_a_write_that_waits_too_long_fails_whole_with_the_busy_message(desk, sta
             with other.engine.connect() as conn:
                 conn.exec_driver_sql("SET lock_timeout = 200")  # not 30 s in a test
                 conn.commit()
-            with pytest.raises(DatabaseError, match="stayed busy"):
-                with other.write() as waiting:
-                    waiting.execute(text("UPDATE ticket SET subject = 'x' WHERE id = :id"), {"id": ticket_id})
+            with pytest.raises(DatabaseError, match="stayed busy"), other.write() as waiting:
+                waiting.execute(text("UPDATE ticket SET subject = 'x' WHERE id = :id"), {"id": ticket_id})
     finally:
         other.dispose()
     with desk.store.read() as session:

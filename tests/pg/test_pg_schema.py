@@ -19,7 +19,15 @@ def test_every_revision_from_empty_to_head(pg_server):
             upgrade(store, revision)
             assert current_revision(store) == revision
         tables = set(inspect(store.engine).get_table_names())
-        assert {"ticket", "message", "ticketevent", "customer", "agent", "alembic_version", "ticket_search"} <= tables
+        assert {
+            "ticket",
+            "message",
+            "ticketevent",
+            "customer",
+            "agent",
+            "alembic_version",
+            "ticket_search",
+        } <= tables
         # The PostgreSQL-only revisions go back down and up again.
         from alembic import command
 
@@ -49,8 +57,16 @@ def test_generated_columns_exist_and_agree_with_sqlite(pg_server, tmp_path):
     for store in (open_url(pg_url), open_store(tmp_path / "desk.db")):
         desk = Desk(store=store)
         for priority, category in (("urgent", "complaint"), ("low", "problem"), ("normal", "request")):
-            tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-                subject="x", customer=CustomerSpec(name="A", email="a@example.pl"), priority=priority, category=category))
+            tickets.create_ticket(
+                desk,
+                SYSTEM,
+                tickets.NewTicket(
+                    subject="x",
+                    customer=CustomerSpec(name="A", email="a@example.pl"),
+                    priority=priority,
+                    category=category,
+                ),
+            )
         with store.read() as s:
             values.append(s.execute(text("SELECT id, dims_code, metric_bits FROM ticket ORDER BY id")).all())
         store.dispose()
@@ -73,17 +89,36 @@ def test_dims_code_holds_any_agent_id_on_postgres(pg_server):
         for n in range(11):
             late = agents.actor_of(agents.add_agent(desk, admin, f"agent{n}", f"Agent {n}"))
         assert late is not None and late.id == 12
-        ticket = tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-            subject="x", customer=CustomerSpec(name="A", email="a@example.pl"), priority="urgent", category="problem"))
+        ticket = tickets.create_ticket(
+            desk,
+            SYSTEM,
+            tickets.NewTicket(
+                subject="x",
+                customer=CustomerSpec(name="A", email="a@example.pl"),
+                priority="urgent",
+                category="problem",
+            ),
+        )
         tickets.take(desk, late, ticket.id)
         with store.read() as s:
             code = s.execute(text("SELECT dims_code FROM ticket WHERE id = :id"), {"id": ticket.id}).scalar()
-            indexes = {row[0] for row in s.execute(text(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'ticket' AND indexdef LIKE '%dims_code%'"))}
+            indexes = {
+                row[0]
+                for row in s.execute(
+                    text(
+                        "SELECT indexname FROM pg_indexes WHERE tablename = 'ticket' AND indexdef LIKE '%dims_code%'"
+                    )
+                )
+            }
         assert code // 268435456 == 12
         assert code % 16 == 4 and code // 16 % 16 == 2  # urgent, problem
         # The covering indexes of the reports were recreated with the column.
-        assert {"ix_ticket_m_created", "ix_ticket_m_pickup", "ix_ticket_m_frt", "ix_ticket_m_solved"} <= indexes
+        assert {
+            "ix_ticket_m_created",
+            "ix_ticket_m_pickup",
+            "ix_ticket_m_frt",
+            "ix_ticket_m_solved",
+        } <= indexes
     finally:
         store.dispose()
         pg_server.drop_database(url.rsplit("/", 1)[1])

@@ -19,9 +19,15 @@ def found(desk, typed):
 
 
 def test_the_index_follows_replies_renames_and_new_contacts(desk, staff):
-    ticket = tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject="Kaloryfer cieknie", customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl"),
-        body="Woda na podłodze.")).id
+    ticket = tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(
+            subject="Kaloryfer cieknie",
+            customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl"),
+            body="Woda na podłodze.",
+        ),
+    ).id
     assert found(desk, "podlodze") == [ticket]  # the first message, without Polish letters
     tickets.take(desk, staff.ola, ticket)
     tickets.reply(desk, staff.ola, ticket, "Hydraulik przyjedzie jutro.")
@@ -30,13 +36,24 @@ def test_the_index_follows_replies_renames_and_new_contacts(desk, staff):
     assert found(desk, "Kowalski Hydraulik Zebra") == []  # every word must match
     # The customer calls from a new phone: the contact joins the customer, and the first
     # ticket is found by it too (the contact trigger updates every ticket of the customer).
-    tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject="Telefon", customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl", phone="+48 601 222 333")))
+    tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(
+            subject="Telefon",
+            customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl", phone="+48 601 222 333"),
+        ),
+    )
     assert ticket in found(desk, "601 222 333")
     assert ticket in found(desk, "601222333")
     with desk.store.write() as s:  # a rename (the customer trigger)
-        s.execute(text("UPDATE customer SET name = 'Jan Żółtowski' WHERE id = "
-                       "(SELECT customer_id FROM ticket WHERE id = :t)"), {"t": ticket})
+        s.execute(
+            text(
+                "UPDATE customer SET name = 'Jan Żółtowski' WHERE id = "
+                "(SELECT customer_id FROM ticket WHERE id = :t)"
+            ),
+            {"t": ticket},
+        )
     assert ticket in found(desk, "zoltowski")
     assert ticket not in found(desk, "kowalski")
 
@@ -46,8 +63,10 @@ def test_typed_words_are_folded_as_the_index_folds(desk):
     with desk.store.read() as s:
         for letter, plain in zip(search.FOLD_FROM, search.FOLD_TO, strict=True):
             assert s.execute(text("SELECT bokdesk_fold(:v)"), {"v": letter}).scalar() == plain, letter
-        assert s.execute(text("SELECT bokdesk_fold(:v)"), {"v": "Jan.Kowalski@Example.pl, ŻÓŁW"}).scalar() \
+        assert (
+            s.execute(text("SELECT bokdesk_fold(:v)"), {"v": "Jan.Kowalski@Example.pl, ŻÓŁW"}).scalar()
             == "jan kowalski example pl zolw"
+        )
 
 
 def test_tsquery_expression_is_never_syntax():

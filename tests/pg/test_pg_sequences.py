@@ -17,8 +17,11 @@ pytestmark = pytest.mark.postgres
 
 
 def _new(desk, email="nowy@example.pl"):
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject="Po imporcie", customer=CustomerSpec(name="Nowy Klient", email=email))).id
+    return tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(subject="Po imporcie", customer=CustomerSpec(name="Nowy Klient", email=email)),
+    ).id
 
 
 def test_a_ticket_after_a_jsonl_import_gets_the_next_number(desk, staff, tmp_path, clock, new_store_url):

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pgserver import PgServer
 from ui_helpers import DESK_SETTINGS, NOW, FixedClock
 
 from bokdesk import i18n
 from bokdesk.core.database import open_store, open_url
 from bokdesk.core.desk import Actor, Desk
 from bokdesk.core.services.agents import require_agent
+from pgserver import PgServer
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -77,7 +77,9 @@ def db_file(demo_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_demo_template(demo_template: Path, pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory) -> str:
+def pg_demo_template(
+    demo_template: Path, pg_server: PgServer, tmp_path_factory: pytest.TempPathFactory
+) -> str:
     """The demo desk moved to PostgreSQL the way a desk moves (JSONL export, import), once a session."""
     from bokdesk.core import jsonl
 
@@ -129,5 +131,3 @@ def english() -> Iterator[None]:
     i18n.set_language("en")
     yield
     i18n.set_language("en")
-
-

@@ -21,11 +21,11 @@ async def test_help_lists_the_keys_of_the_screen(desk, ola):
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        local = dict((d, k) for k, d in app.screen.local)
+        local = {d: k for k, d in app.screen.local}
         assert local["Take"] == "t" and local["Take next"].startswith("T")
         assert local["View: complaints"] == "6"
         assert local["Down"] == "↓ / j"
-        shared = dict((d, k) for k, d in app.screen.shared)
+        shared = {d: k for k, d in app.screen.shared}
         assert shared["Canned"] == "f3" and shared["Stats"] == "f4"
         await pilot.press("escape")
         await settle(pilot)
@@ -37,16 +37,39 @@ async def test_every_action_is_in_the_command_palette(desk, ola):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        for wanted in ("Take", "Take next", "New", "Search", "Open", "View: waiting", "Drafts", "Canned",
-                       "Help", "Change theme", "Quit"):
+        for wanted in (
+            "Take",
+            "Take next",
+            "New",
+            "Search",
+            "Open",
+            "View: waiting",
+            "Drafts",
+            "Canned",
+            "Help",
+            "Change theme",
+            "Quit",
+        ):
             assert wanted in titles
         # An agent is not offered what their role would refuse; the keys still explain the refusal.
         assert "Stats" not in titles and "Mail quarantine" not in titles
         app.screen.open_ticket(list_view(desk, ola, View.UNASSIGNED, limit=1)[0].id)
         await settle(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        for wanted in ("Reply", "Note", "Call log", "Assign", "Status", "Priority", "Solve", "Survey", "History",
-                       "Previous ticket", "Next ticket", "Customer panel"):
+        for wanted in (
+            "Reply",
+            "Note",
+            "Call log",
+            "Assign",
+            "Status",
+            "Priority",
+            "Solve",
+            "Survey",
+            "History",
+            "Previous ticket",
+            "Next ticket",
+            "Customer panel",
+        ):
             assert wanted in titles
 
 

@@ -100,6 +100,6 @@ def test_rank_prefers_matches_then_language_then_usage():
     ]
     assert [r.id for r in rank(rows, "")] == [2, 3, 1]
     assert [r.id for r in rank(rows, "", "pl")] == [3, 1, 2]
-    assert [r.id for r in rank(rows, "res")][0] == 3
+    assert next(r.id for r in rank(rows, "res")) == 3
     assert [r.id for r in rank(rows, "hello")] == [2]
     assert rank(rows, "zzz") == []

@@ -41,7 +41,9 @@ def test_keyset_pages_walk_the_view_in_the_cores_order_both_ways(desk, boss, vie
         row = paging.find(desk, boss, view, now, expected[middle])
         assert row is not None
         assert paging.rank(desk, boss, view, now, paging.sort_key(view, row, now)) == middle
-        again = paging.page(desk, boss, view, now, after=paging.sort_key(view, row, now), limit=1, include=True)
+        again = paging.page(
+            desk, boss, view, now, after=paging.sort_key(view, row, now), limit=1, include=True
+        )
         assert again[0].id == expected[middle]
 
 
@@ -68,21 +70,34 @@ def test_page_statements_use_an_index_not_a_scan_of_closed_tickets(desk, boss):
     raw = desk.store.engine.raw_connection()
     try:
         for statement, parameters in captured:
-            plan = " ".join(str(r[3]) for r in raw.cursor().execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
+            plan = " ".join(
+                str(r[3]) for r in raw.cursor().execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            )
             assert "SCAN ticket" not in plan, (statement, plan)
     finally:
         raw.close()
 
 
 def make(desk, subject, body="", name="Jan Kowalski", email=None, phone=None):
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject=subject, customer=CustomerSpec(name=name, email=email, phone=phone), body=body)).id
+    return tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(
+            subject=subject, customer=CustomerSpec(name=name, email=email, phone=phone), body=body
+        ),
+    ).id
 
 
 @pytest.mark.postgres
 def test_search_words_numbers_phones_and_diacritics(desk):
-    first = make(desk, "Zwrot płatności za zamówienie", "Proszę o zwrot", name="Grzegorz Brzęczyszczykiewicz",
-                 email="grzes@example.pl", phone="+48 601 222 333")
+    first = make(
+        desk,
+        "Zwrot płatności za zamówienie",
+        "Proszę o zwrot",
+        name="Grzegorz Brzęczyszczykiewicz",
+        email="grzes@example.pl",
+        phone="+48 601 222 333",
+    )
     assert search.search(desk, "brzęczy").items[0].id == first
     assert first in [r.id for r in search.search(desk, "platnosci zwrot").items], "without Polish letters too"
     assert first in [r.id for r in search.search(desk, "grzes@example").items]
@@ -93,8 +108,24 @@ def test_search_words_numbers_phones_and_diacritics(desk):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("typed", ['"', "a OR b", "NEAR(x y)", "*", "subject:x", "^x", "-x", "(", "x\"y", "AND",
-                                   "'; DROP TABLE ticket; --", "\x00", "ł" * 300])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '"',
+        "a OR b",
+        "NEAR(x y)",
+        "*",
+        "subject:x",
+        "^x",
+        "-x",
+        "(",
+        'x"y',
+        "AND",
+        "'; DROP TABLE ticket; --",
+        "\x00",
+        "ł" * 300,
+    ],
+)
 def test_search_never_passes_fts_syntax_through(desk, typed):
     result = search.search(desk, typed)  # must not raise
     assert isinstance(result.items, list)
@@ -129,14 +160,26 @@ def test_kpis_follow_the_definitions(desk, boss):
     now = desk.now()
     k = kpi.compute(desk, boss)
     with desk.store.read() as session:
-        active = session.exec(select(Ticket).where(Ticket.status.in_(["new", "open", "pending", "on_hold"]))).all()
-        answers = session.exec(select(SurveyAnswer).where(SurveyAnswer.answered_at >= now - timedelta(days=30))).all()
+        active = session.exec(
+            select(Ticket).where(Ticket.status.in_(["new", "open", "pending", "on_hold"]))
+        ).all()
+        answers = session.exec(
+            select(SurveyAnswer).where(SurveyAnswer.answered_at >= now - timedelta(days=30))
+        ).all()
     unassigned = [t for t in active if t.assignee_id is None]
     assert k.unassigned == len(unassigned)
     assert k.oldest_waiting == int((now - min(t.created_at for t in unassigned)).total_seconds())
     assert k.breached == len([t for t in active if t.next_due_at is not None and t.next_due_at < now])
-    assert k.at_risk == len([t for t in active if t.next_due_at is not None and t.next_due_at >= now
-                             and t.next_risk_at is not None and t.next_risk_at <= now])
+    assert k.at_risk == len(
+        [
+            t
+            for t in active
+            if t.next_due_at is not None
+            and t.next_due_at >= now
+            and t.next_risk_at is not None
+            and t.next_risk_at <= now
+        ]
+    )
     assert k.my_open == len([t for t in active if t.assignee_id == boss.id])
     scores = [a.nps for a in answers if a.nps is not None]
     expected = round(100 * (sum(s >= 9 for s in scores) - sum(s <= 6 for s in scores)) / len(scores))

@@ -43,8 +43,12 @@ def customer_mail(*, attachment: bool = True) -> bytes:
     msg["Message-ID"] = "<paczka-4711@example.pl>"
     msg.set_content(BODY)
     if attachment:
-        msg.add_attachment(b"%PDF-1.4 " + b"x" * 2000, maintype="application", subtype="pdf",
-                           filename="potwierdzenie nadania.pdf")
+        msg.add_attachment(
+            b"%PDF-1.4 " + b"x" * 2000,
+            maintype="application",
+            subtype="pdf",
+            filename="potwierdzenie nadania.pdf",
+        )
     return msg.as_bytes()
 
 
@@ -137,7 +141,7 @@ async def test_a_refused_reply_shows_failed_on_the_reply_and_in_the_header(desk,
         assert "✉ The e-mail reply to zofia.w@example.pl failed:" in text  # the header
         assert "✉ NOT SENT" in text  # the reply's border
         assert "The e-mail to zofia.w@example.pl was not sent:" in text and "550" in text
-        [row] = [r for r in outbox_rows(desk, ticket_id=ticket_id)]
+        [row] = list(outbox_rows(desk, ticket_id=ticket_id))
         assert f"bokdesk mail outbox retry {row.id}" in text
 
 
@@ -167,7 +171,7 @@ def refused_connection(code: int, text: bytes):
 
     class Refusing:
         def send_message(self, msg, from_addr=None, to_addrs=None):
-            raise smtplib.SMTPRecipientsRefused({addr: (code, text) for addr in to_addrs})
+            raise smtplib.SMTPRecipientsRefused(dict.fromkeys(to_addrs, (code, text)))
 
         def quit(self):
             return None
@@ -202,9 +206,15 @@ async def test_the_reply_editor_shows_to_and_cc_as_the_outbox_will_send(desk, ol
     the e-mail the outbox then builds goes to exactly those; a phone customer's reply is not sent."""
     ticket_id = mail_ticket(desk)
     tickets.take(desk, ola, ticket_id)
-    phone = tickets.create_ticket(desk, ola, tickets.NewTicket(
-        subject="Telefon w sprawie faktury", channel="phone", customer=CustomerSpec(name="Jan Bez Maila",
-                                                                                 phone="600100200")))
+    phone = tickets.create_ticket(
+        desk,
+        ola,
+        tickets.NewTicket(
+            subject="Telefon w sprawie faktury",
+            channel="phone",
+            customer=CustomerSpec(name="Jan Bez Maila", phone="600100200"),
+        ),
+    )
     i18n.set_language("pl")
     try:
         app = make_app(desk, ola)
@@ -229,7 +239,8 @@ async def test_the_reply_editor_shows_to_and_cc_as_the_outbox_will_send(desk, ol
             await pilot.press("r")
             await settle(pilot)
             assert str(screen.query_one("#composer-to").render()) == (
-                "brak adresu e-mail: odpowiedź zostanie zapisana, ale nie wysłana")
+                "brak adresu e-mail: odpowiedź zostanie zapisana, ale nie wysłana"
+            )
             # A note has no recipients line.
             await pilot.press("escape")
             await settle(pilot)

@@ -104,8 +104,11 @@ class Pty:
         """Write ``data`` in one write and wait until the program logged ``expected``."""
         count = len(self.lines())
         os.write(self.fd, data)
-        self.wait(lambda: len(self.lines()) > count and expected in self.lines()[count:],
-                  f"{expected!r} after {data!r}", timeout)
+        self.wait(
+            lambda: len(self.lines()) > count and expected in self.lines()[count:],
+            f"{expected!r} after {data!r}",
+            timeout,
+        )
 
     def kill(self) -> None:
         try:
@@ -136,7 +139,10 @@ def test_keys_through_the_console_driver_in_a_pty(tmp_path: Path) -> None:
             (b"\x1b[1;5C", "key ctrl+right"),
             (b"\x1bx", "key alt+x"),
             (b"\x1b[6~", "key pagedown"),
-            ("\x1b[200~Dzień dobry,\nżółw [b]x[/b]\x1b[201~".encode(), "paste 'Dzień dobry,\\nżółw [b]x[/b]'"),
+            (
+                "\x1b[200~Dzień dobry,\nżółw [b]x[/b]\x1b[201~".encode(),
+                "paste 'Dzień dobry,\\nżółw [b]x[/b]'",
+            ),
             (b"q", "key q"),
             (b"\x1b", "key escape"),
         ]
@@ -171,7 +177,10 @@ def test_textual_parser_keeps_the_shape_the_driver_reads() -> None:
     before = get_time()
     assert list(parser.feed("\x1b")) == []
     deadline = parser._timeout_time
-    assert deadline is not None and before + constants.ESCAPE_DELAY <= deadline <= get_time() + constants.ESCAPE_DELAY
+    assert (
+        deadline is not None
+        and before + constants.ESCAPE_DELAY <= deadline <= get_time() + constants.ESCAPE_DELAY
+    )
     while get_time() < deadline:
         time.sleep(deadline - get_time() + 0.001)
     assert [event.key for event in parser.tick()] == ["escape"]  # type: ignore[attr-defined]

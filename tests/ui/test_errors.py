@@ -50,16 +50,26 @@ async def test_a_core_error_is_shown_in_polish(desk, ola, polish):
 def core_messages(desk, ola) -> list[str]:
     """Messages the core really raises, one per kind the console meets most."""
     messages = []
-    ticket = tickets.create_ticket(desk, ola, tickets.NewTicket(
-        subject="Faktura", customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl")))
+    ticket = tickets.create_ticket(
+        desk,
+        ola,
+        tickets.NewTicket(
+            subject="Faktura", customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl")
+        ),
+    )
     tickets.set_status(desk, ola, ticket.id, "closed")
     for call in (
         lambda: tickets.set_status(desk, ola, ticket.id, "open"),
         lambda: tickets.reply(desk, ola, ticket.id, "Dzień dobry"),
         lambda: tickets.add_note(desk, ola, 10**9, "x"),
-        lambda: tickets.create_ticket(desk, ola, tickets.NewTicket(subject="", customer=CustomerSpec(name="Jan"))),
-        lambda: tickets.create_ticket(desk, ola, tickets.NewTicket(
-            subject="x", customer=CustomerSpec(name="Jan", email="not an address"))),
+        lambda: tickets.create_ticket(
+            desk, ola, tickets.NewTicket(subject="", customer=CustomerSpec(name="Jan"))
+        ),
+        lambda: tickets.create_ticket(
+            desk,
+            ola,
+            tickets.NewTicket(subject="x", customer=CustomerSpec(name="Jan", email="not an address")),
+        ),
     ):
         with pytest.raises(BokdeskError) as caught:
             call()
@@ -83,8 +93,13 @@ def test_every_message_of_the_table_is_in_the_polish_catalog(polish):
 def test_a_stale_write_says_when_in_the_desks_time_and_language(desk, ola, polish):
     """The conflict names the other agent's change in the desk's local time, the language's way (the
     core's line says UTC for the command line); a canned response's conflict names the response."""
-    ticket = tickets.create_ticket(desk, ola, tickets.NewTicket(
-        subject="Faktura", customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl")))
+    ticket = tickets.create_ticket(
+        desk,
+        ola,
+        tickets.NewTicket(
+            subject="Faktura", customer=CustomerSpec(name="Jan Kowalski", email="jan@example.pl")
+        ),
+    )
     tickets.add_note(desk, ola, ticket.id, "Sprawdzam.")
     with pytest.raises(StaleWrite) as caught:
         tickets.add_note(desk, ola, ticket.id, "Za późno.", expected_version=ticket.version)
@@ -92,9 +107,13 @@ def test_a_stale_write_says_when_in_the_desks_time_and_language(desk, ola, polis
     assert error.changed_at is not None and "UTC" in str(error)
     local = i18n.format_datetime(error.changed_at, desk.calendar.tz)
     said = describe(error, desk.calendar.tz)
-    assert said == f"Zgłoszenie #{ticket.id} zostało zmienione przez: {ola.name} ({local}) po tym, jak je otworzono."
+    assert (
+        said
+        == f"Zgłoszenie #{ticket.id} zostało zmienione przez: {ola.name} ({local}) po tym, jak je otworzono."
+    )
     assert "UTC" not in said
-    canned_error = StaleWrite(7, "another agent", "2026-11-24 13:30 UTC", 1, 2, changed_at=error.changed_at,
-                              what="Canned response")
+    canned_error = StaleWrite(
+        7, "another agent", "2026-11-24 13:30 UTC", 1, 2, changed_at=error.changed_at, what="Canned response"
+    )
     assert describe(canned_error, desk.calendar.tz).startswith("Szablon #7 ")
     assert local in describe(canned_error, desk.calendar.tz)

@@ -13,11 +13,11 @@ from ui_helpers import NOW, make_app, settle
 from bokdesk.cli.context import unix_login
 from bokdesk.core import paging
 from bokdesk.core.desk import SYSTEM
+from bokdesk.core.enums import View
 from bokdesk.core.queries import View as CoreView
 from bokdesk.core.services import agents
 from bokdesk.ui import boot
 from bokdesk.ui.queue_source import ViewSource
-from bokdesk.core.enums import View
 from bokdesk.ui.widgets.queue_table import QueueTable
 
 
@@ -35,8 +35,9 @@ def test_preview_first_page_equals_the_cores(desk, boss, db_file, view):
         connection.close()
     core = paging.page(desk, boss, CoreView(view.value), NOW, limit=60)
     assert [r.id for r in preview] == [r.id for r in core]
-    assert [(r.subject, r.customer, r.assignee, r.next_due_at, r.created_at, r.customer_vip) for r in preview] == \
-        [(r.subject, r.customer, r.assignee, r.next_due_at, r.created_at, r.customer_vip) for r in core]
+    assert [
+        (r.subject, r.customer, r.assignee, r.next_due_at, r.created_at, r.customer_vip) for r in preview
+    ] == [(r.subject, r.customer, r.assignee, r.next_due_at, r.created_at, r.customer_vip) for r in core]
     assert count == paging.count(desk, boss, CoreView(view.value), NOW)
 
 
@@ -54,7 +55,9 @@ def test_probe_steps_aside_when_the_normal_path_must_speak(desk, db_file, tmp_pa
     foreign = tmp_path / "foreign.db"
     sqlite3.connect(foreign).execute("CREATE TABLE x (y)").connection.commit()
     assert boot.probe(args_for(foreign)) is None
-    assert boot.probe(Namespace(db=str(db_file), config=None, as_login="ola", lang=None)) is None  # normal path
+    assert (
+        boot.probe(Namespace(db=str(db_file), config=None, as_login="ola", lang=None)) is None
+    )  # normal path
 
 
 async def test_fast_start_paints_the_preview_then_attaches_the_desk(desk, db_file):

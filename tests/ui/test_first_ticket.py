@@ -80,11 +80,16 @@ async def test_the_first_ticket_is_rehearsed_off_screen_and_leaves_no_trace(desk
         assert screen.has_class("-wide")  # its width's breakpoint class, applied off screen
         assert screen._look == (app.theme, app.size)  # noqa: SLF001 - so the first push needs no restyle
 
-        other = next(row.id for row in list_view(desk, ola, View.UNASSIGNED, limit=5) if row.id != rehearsal_id)
+        other = next(
+            row.id for row in list_view(desk, ola, View.UNASSIGNED, limit=5) if row.id != rehearsal_id
+        )
         restyled: list[object] = []
         update = TicketScreen.update_node_styles
-        monkeypatch.setattr(TicketScreen, "update_node_styles",
-                            lambda self, *a, **k: (restyled.append(self), update(self, *a, **k))[1])
+        monkeypatch.setattr(
+            TicketScreen,
+            "update_node_styles",
+            lambda self, *a, **k: (restyled.append(self), update(self, *a, **k))[1],
+        )
         queue.open_ticket(other)
         await settle(pilot)
         assert app.screen is screen and screen.detail is not None and screen.detail.ticket.id == other

@@ -56,3 +56,19 @@ def test_core_modules_of_the_console_do_not_import_textual():
         "assert 'textual' not in sys.modules and 'rich' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_mo_check_compares_messages_not_bytes():
+    """A .mo from another Babel release (another header) is current; a changed message is not."""
+    from babel.messages.pofile import read_po
+
+    tool = _tool()
+    with tool.po_path("pl").open("rb") as fh:
+        catalog = read_po(fh, locale="pl")
+    current = tool.mo_bytes(catalog)
+    reheaded = current.replace(b"Generated-By: Babel", b"Generated-By: Other")
+    assert reheaded != current
+    assert tool.mo_messages(reheaded) == tool.mo_messages(current)
+    message = next(m for m in catalog if m.id and isinstance(m.id, str) and m.string)
+    message.string = message.string + "!"
+    assert tool.mo_messages(tool.mo_bytes(catalog)) != tool.mo_messages(current)

@@ -66,8 +66,11 @@ def test_the_ticket_stores_an_empty_subject_and_the_reply_gets_a_sensible_one(de
     assert outbox_rows(desk, ticket_id=second)[0].subject == f"Re: Your message [#{second}]"
     # An agent still has to type a subject.
     with pytest.raises(ValidationError, match="subject must not be empty"):
-        tickets.create_ticket(desk, ola, tickets.NewTicket(subject=" ", customer=CustomerSpec(name="Jan Nowak"),
-                                                           channel="phone"))
+        tickets.create_ticket(
+            desk,
+            ola,
+            tickets.NewTicket(subject=" ", customer=CustomerSpec(name="Jan Nowak"), channel="phone"),
+        )
 
 
 def test_the_survey_does_not_quote_a_missing_subject(desk, ola):
@@ -77,7 +80,10 @@ def test_the_survey_does_not_quote_a_missing_subject(desk, ola):
     tickets.take(desk, ola, number)
     tickets.reply(desk, ola, number, "Załatwione.")
     tickets.solve(desk, ola, number)
-    assert sweep_surveys(desk, load_mail_config({**MAIL, "survey_after_solve": True, "survey_delay_minutes": 0})) >= 1
+    assert (
+        sweep_surveys(desk, load_mail_config({**MAIL, "survey_after_solve": True, "survey_delay_minutes": 0}))
+        >= 1
+    )
     [survey] = [r for r in outbox_rows(desk, ticket_id=number) if r.kind == "survey"]
     from email import message_from_bytes, policy
 
@@ -89,7 +95,11 @@ def test_the_command_line_says_no_subject_in_english(desk, capsys):
     from bokdesk.cli.commands import _print_ticket
 
     number = ingest(desk, no_subject_mail(4))
-    assert shown("") == "(no subject)" and shown("(no subject)") == "(no subject)" and shown("Faktura") == "Faktura"
+    assert (
+        shown("") == "(no subject)"
+        and shown("(no subject)") == "(no subject)"
+        and shown("Faktura") == "Faktura"
+    )
 
     class Ctx:
         pass
@@ -128,5 +138,7 @@ async def test_polish_console_says_brak_tematu_everywhere(desk, ola, polish):
         await settle(pilot)
         shown_text = screen_text(app)
         assert f"#{number} (brak tematu)" in shown_text  # the header
-        assert shown_text.count("(brak tematu)") >= 3  # top bar, header, the earlier ticket in the customer panel
+        assert (
+            shown_text.count("(brak tematu)") >= 3
+        )  # top bar, header, the earlier ticket in the customer panel
         assert "(no subject)" not in shown_text

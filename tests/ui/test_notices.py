@@ -9,7 +9,7 @@ from string import Formatter
 import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import select
-from test_conversation import mail_ticket, open_ticket, refused_connection, replied
+from test_conversation import open_ticket, refused_connection, replied
 from test_quarantine import admin, open_quarantine, quarantined  # noqa: F401 - fixtures
 from ui_helpers import make_app, screen_text, settle
 
@@ -45,21 +45,31 @@ def test_every_code_is_said_in_polish_with_the_same_values(polish):
 
 
 def test_stored_english_and_the_polish_screen_say_the_same_values(polish):
-    notice = Notice("reply_failed", {"to": "anna@example.pl", "tries": Notice("tries_many", {"n": 3}),
-                                     "error": Notice("unreachable", {"detail": "Connection refused"}), "outbox": 7})
+    notice = Notice(
+        "reply_failed",
+        {
+            "to": "anna@example.pl",
+            "tries": Notice("tries_many", {"n": 3}),
+            "error": Notice("unreachable", {"detail": "Connection refused"}),
+            "outbox": 7,
+        },
+    )
     assert notice.english() == (
         "The e-mail reply to anna@example.pl could not be sent (after 3 attempts): cannot reach the mail server: "
-        "Connection refused. It is kept; `bokdesk mail outbox retry 7` sends it again.")
+        "Connection refused. It is kept; `bokdesk mail outbox retry 7` sends it again."
+    )
     assert say(notice.code, notice.dumps(), notice.english()) == (
         "Nie udało się wysłać odpowiedzi e-mailem do anna@example.pl (po 3 próbach): brak połączenia z serwerem "
-        "poczty: Connection refused. Została zachowana; `bokdesk mail outbox retry 7` wyśle ją ponownie.")
+        "poczty: Connection refused. Została zachowana; `bokdesk mail outbox retry 7` wyśle ją ponownie."
+    )
     # A row from before 0005, an unknown code or values that do not fit: the stored text as it is.
     assert say(None, None, "Merged into #5.") == "Merged into #5."
     assert say("no_such_code", "{}", "stored text") == "stored text"
     assert say("reply_failed", '{"to": "x@example.pl"}', "stored text") == "stored text"
     assert say("reply_failed", "not json", "stored text") == "stored text"
     assert say_notice(load("merged_into", '{"ticket": 5, "note": "duplikat"}'), "") == (
-        "Scalono ze zgłoszeniem #5. duplikat")  # the agent's note as written
+        "Scalono ze zgłoszeniem #5. duplikat"
+    )  # the agent's note as written
 
 
 def test_db_upgrade_brings_a_0004_database_to_the_notice_columns_and_keeps_old_text(tmp_path):
@@ -73,9 +83,11 @@ def test_db_upgrade_brings_a_0004_database_to_the_notice_columns_and_keeps_old_t
     try:
         assert migrate.current_revision(store) == SCHEMA_HEAD
         with store.engine.connect() as con:
-            for table, code, params in (("message", "notice_code", "notice_params"),
-                                        ("mailquarantine", "reason_code", "reason_params"),
-                                        ("outboxmessage", "error_code", "error_params")):
+            for table, code, params in (
+                ("message", "notice_code", "notice_params"),
+                ("mailquarantine", "reason_code", "reason_params"),
+                ("outboxmessage", "error_code", "error_params"),
+            ):
                 assert {code, params} <= {c["name"] for c in inspect(con).get_columns(table)}
             assert con.execute(text("SELECT count(*) FROM slapolicy")).scalar() > 0
     finally:
@@ -86,31 +98,46 @@ async def test_polish_screen_says_a_failed_reply_and_a_merge_in_polish(desk, ola
     ticket_id, cfg = replied(desk, ola)
     assert send_due(desk, cfg, connect=refused_connection(550, b"5.1.1 mailbox unavailable")).failed == 1
     [row] = outbox_rows(desk, ticket_id=ticket_id)
-    other = tickets.create_ticket(desk, ola, tickets.NewTicket(
-        subject="Paczka 4711 (drugi raz)", customer=tickets.CustomerSpec(email="zofia.w@example.pl")))
+    other = tickets.create_ticket(
+        desk,
+        ola,
+        tickets.NewTicket(
+            subject="Paczka 4711 (drugi raz)", customer=tickets.CustomerSpec(email="zofia.w@example.pl")
+        ),
+    )
     tickets.merge(desk, ola, other.id, ticket_id, note="ta sama paczka")
     with desk.store.write() as session:  # a system message from before schema 0005: English, no code
-        session.add(Message(ticket_id=ticket_id, kind="system", body="Old English notice.", created_at=desk.now()))
+        session.add(
+            Message(ticket_id=ticket_id, kind="system", body="Old English notice.", created_at=desk.now())
+        )
     with desk.store.read() as session:
-        stored = session.exec(select(Message.body).where(Message.ticket_id == ticket_id, Message.kind == "system")
-                              .order_by(Message.id)).all()
+        stored = session.exec(
+            select(Message.body)
+            .where(Message.ticket_id == ticket_id, Message.kind == "system")
+            .order_by(Message.id)
+        ).all()
     # Stored in English, as the command line and exports show them.
-    assert stored[0].startswith("The e-mail reply to zofia.w@example.pl could not be sent (at once): recipient refused")
+    assert stored[0].startswith(
+        "The e-mail reply to zofia.w@example.pl could not be sent (at once): recipient refused"
+    )
     assert stored[1] == f"#{other.id} was merged into this ticket. ta sama paczka"
     app = make_app(desk, ola)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = await open_ticket(pilot, ticket_id)
         said = [box.new for box in screen.query(MessageBox) if "message-system" in box.classes]
-        assert said == [
-            "Nie udało się wysłać odpowiedzi e-mailem do zofia.w@example.pl (od razu): odbiorca odrzucony "
-            "(zofia.w@example.pl: 550 5.1.1 mailbox unavailable; jan.w@example.pl: 550 5.1.1 mailbox unavailable). "
-            "Została zachowana; "
-            f"`bokdesk mail outbox retry {row.id}` wyśle ją ponownie.",
-            f"Scalono ze zgłoszeniem #{ticket_id}. ta sama paczka",  # the merged ticket's conversation is shown too
-            f"Zgłoszenie #{other.id} zostało scalone z tym zgłoszeniem. ta sama paczka",
-            "Old English notice.",
-        ]
+        assert (
+            said
+            == [
+                "Nie udało się wysłać odpowiedzi e-mailem do zofia.w@example.pl (od razu): odbiorca odrzucony "
+                "(zofia.w@example.pl: 550 5.1.1 mailbox unavailable; jan.w@example.pl: 550 5.1.1 mailbox unavailable). "
+                "Została zachowana; "
+                f"`bokdesk mail outbox retry {row.id}` wyśle ją ponownie.",
+                f"Scalono ze zgłoszeniem #{ticket_id}. ta sama paczka",  # the merged ticket's conversation is shown too
+                f"Zgłoszenie #{other.id} zostało scalone z tym zgłoszeniem. ta sama paczka",
+                "Old English notice.",
+            ]
+        )
         shown = screen_text(app)
         # The header's flag and the reply's box: our words in Polish, the server's answer as it wrote it.
         assert "odbiorca odrzucony (zofia.w@example.pl: 550 5.1.1" in shown
@@ -119,8 +146,14 @@ async def test_polish_screen_says_a_failed_reply_and_a_merge_in_polish(desk, ola
 
 async def test_polish_quarantine_says_the_reasons_in_polish(desk, admin, quarantined, polish):  # noqa: F811
     with desk.store.write() as session:  # kept before schema 0005: English, no code
-        session.add(MailQuarantine(source="maildir:old", raw=b"x", reason="could not be filed: old reason",
-                                   received_at=desk.now()))
+        session.add(
+            MailQuarantine(
+                source="maildir:old",
+                raw=b"x",
+                reason="could not be filed: old reason",
+                received_at=desk.now(),
+            )
+        )
     app = make_app(desk, admin)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_quarantine(pilot)
@@ -144,7 +177,9 @@ def test_a_mail_without_text_gets_the_no_text_code(desk):
     msg["To"] = "bok@firma.example"
     msg["Subject"] = "bez treści"
     msg.set_content("")
-    [result] = Ingestor(desk, load_mail_config({"from": "bok@firma.example"})).ingest([RawMail(msg.as_bytes(), "t")])
+    [result] = Ingestor(desk, load_mail_config({"from": "bok@firma.example"})).ingest(
+        [RawMail(msg.as_bytes(), "t")]
+    )
     with desk.store.read() as session:
         message = session.exec(select(Message).where(Message.ticket_id == result.ticket_id)).one()
     assert (message.body, message.notice_code) == ("(no text)", "mail_no_text")
@@ -159,9 +194,9 @@ def test_the_queue_marks_a_page_with_one_indexed_look_up_of_the_outbox(desk, ola
     """The flag costs one statement per page, through the outbox's ticket index (no scan)."""
     from sqlalchemy import event
 
+    from bokdesk.core.enums import View as UiView
     from bokdesk.core.queries import View, list_view
     from bokdesk.ui.queue_source import ViewSource, mark_failed_mail
-    from bokdesk.core.enums import View as UiView
 
     ticket_id, cfg = replied(desk, ola)
     assert send_due(desk, cfg, connect=refused_connection(550, b"5.1.1 mailbox unavailable")).failed == 1
@@ -181,8 +216,9 @@ def test_the_queue_marks_a_page_with_one_indexed_look_up_of_the_outbox(desk, ola
     assert len(selects) == 1
     raw = desk.store.engine.raw_connection()
     try:
-        plan = " | ".join(str(r[3]) for r in raw.cursor().execute(f"EXPLAIN QUERY PLAN {selects[0][0]}",
-                                                                  selects[0][1]))
+        plan = " | ".join(
+            str(r[3]) for r in raw.cursor().execute(f"EXPLAIN QUERY PLAN {selects[0][0]}", selects[0][1])
+        )
     finally:
         raw.close()
     assert "USING INDEX ix_outboxmessage_ticket_id" in plan and "SCAN outboxmessage" not in plan, plan

@@ -36,7 +36,9 @@ def message(subject: str, *, headers: dict[str, str] | None = None) -> bytes:
 
 @pytest.fixture
 def admin(desk):
-    return agents.actor_of(agents.add_agent(desk, SYSTEM, "adam", "Adam Admin", role="admin", team="BOK Warszawa"))
+    return agents.actor_of(
+        agents.add_agent(desk, SYSTEM, "adam", "Adam Admin", role="admin", team="BOK Warszawa")
+    )
 
 
 @pytest.fixture
@@ -44,11 +46,15 @@ def quarantined(desk):
     """Broken mail (quarantined), and an out-of-office answer (ignored, kept as dealt with)."""
     cfg = load_mail_config(MAIL)
     publish_identity(desk, cfg)
-    results = Ingestor(desk, cfg).ingest([
-        RawMail(b"\x00\x01 this is not e-mail at all", "maildir:/srv/mail/new/1.broken"),
-        RawMail(message("Nieobecność: [@click=app.quit]x[/]", headers={"Auto-Submitted": "auto-replied"}),
-                "maildir:/srv/mail/new/2.ooo"),
-    ])
+    results = Ingestor(desk, cfg).ingest(
+        [
+            RawMail(b"\x00\x01 this is not e-mail at all", "maildir:/srv/mail/new/1.broken"),
+            RawMail(
+                message("Nieobecność: [@click=app.quit]x[/]", headers={"Auto-Submitted": "auto-replied"}),
+                "maildir:/srv/mail/new/2.ooo",
+            ),
+        ]
+    )
     assert [r.outcome for r in results] == [Outcome.QUARANTINED, Outcome.IGNORED]
     return results
 
@@ -129,8 +135,9 @@ async def test_admins_are_told_at_start_when_mail_waits(desk, admin, quarantined
         await settle(pilot)
         await pilot.pause(2.5)  # the reminder comes after the start has settled
         await settle(pilot)
-        assert any("1 e-mail waits in the mail quarantine (f6)." in str(n.message)
-                   for n in app._notifications)  # noqa: SLF001
+        assert any(
+            "1 e-mail waits in the mail quarantine (f6)." in str(n.message) for n in app._notifications
+        )  # noqa: SLF001
 
 
 def test_snapshot(snap_compare, desk, admin, quarantined, language):

@@ -173,13 +173,20 @@ async def test_take_next_while_another_process_takes_too(desk, ola, db_file, tmp
     from ui_helpers import NOW
 
     for n in range(12):  # enough work for both
-        tickets.create_ticket(desk, tickets_system(), tickets.NewTicket(
-            subject=f"Race {n}", customer=CustomerSpec(name=f"Racer {n}"), body="?"))
+        tickets.create_ticket(
+            desk,
+            tickets_system(),
+            tickets.NewTicket(subject=f"Race {n}", customer=CustomerSpec(name=f"Racer {n}"), body="?"),
+        )
     waiting = [r.id for r in list_view(desk, ola, View.UNASSIGNED, limit=1000)]
     script = tmp_path / "racer.py"
     script.write_text(RACER)
-    racer = subprocess.Popen([sys.executable, str(script), str(db_file), NOW.isoformat()], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
+    racer = subprocess.Popen(
+        [sys.executable, str(script), str(db_file), NOW.isoformat()],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert racer.stdout is not None and racer.stdin is not None
         assert racer.stdout.readline().strip() == "ready"
@@ -278,7 +285,9 @@ async def test_live_queue_shows_changes_of_other_processes(desk, ola):
     from bokdesk.core.desk import SYSTEM, Desk
     from bokdesk.core.services.agents import require_agent
 
-    other = Desk(store=open_url(desk.store.url), clock=FixedClock(NOW))  # a second connection pool: another agent
+    other = Desk(
+        store=open_url(desk.store.url), clock=FixedClock(NOW)
+    )  # a second connection pool: another agent
     boss = require_agent(other, "ania")
     app = make_app(desk, ola, live=True, poll_interval=0.2)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -287,9 +296,16 @@ async def test_live_queue_shows_changes_of_other_processes(desk, ola):
         await pilot.press("down")
         keep = table.current.id
         before = app.kpis.unassigned
-        created = tickets.create_ticket(other, SYSTEM, tickets.NewTicket(
-            subject="Pilne: nie działa logowanie", customer=CustomerSpec(name="Nowy Klient"), priority="urgent",
-            body="Pomocy"))
+        created = tickets.create_ticket(
+            other,
+            SYSTEM,
+            tickets.NewTicket(
+                subject="Pilne: nie działa logowanie",
+                customer=CustomerSpec(name="Nowy Klient"),
+                priority="urgent",
+                body="Pomocy",
+            ),
+        )
         started = time.monotonic()
         while created.id not in [r.id for r in table.rows] and time.monotonic() - started < 2:
             await asyncio.sleep(0.05)

@@ -59,7 +59,11 @@ async def test_everyone_reads_the_rota_and_an_agent_cannot_change_it(desk, ola):
         await pilot.press(*["right_square_bracket"] * 10)  # eight weeks ahead at most
         await settle(pilot)
         assert "Week of 18/01/2027" in screen_text(app)
-        shown = {b.binding.id for b in app.screen.active_bindings.values() if app.screen.check_action(b.binding.action, ())}
+        shown = {
+            b.binding.id
+            for b in app.screen.active_bindings.values()
+            if app.screen.check_action(b.binding.action, ())
+        }
         assert "rota.back" in shown and not shown & {"rota.edit", "rota.absence", "rota.cancel"}
         assert "Edit week" not in text and "Add absence" not in text  # not in the key bar
         await pilot.press("e", "a", "c")
@@ -83,7 +87,9 @@ async def test_supervisor_edits_a_week_in_the_dialog(desk, boss):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is dialog  # refused in the dialog, nothing saved
-        assert "Shifts overlap: mon 08:00-12:00 and mon 11:00-15:00." in str(dialog.query_one("#week-error").render())
+        assert "Shifts overlap: mon 08:00-12:00 and mon 11:00-15:00." in str(
+            dialog.query_one("#week-error").render()
+        )
         dialog.query_one("#week").value = ""
         await paste(pilot, "pon-czw 12-20, pt 8-16")
         app.clear_notifications()
@@ -92,7 +98,8 @@ async def test_supervisor_edits_a_week_in_the_dialog(desk, boss):
         assert isinstance(app.screen, RotaScreen)
         assert [n.message for n in app._notifications] == [  # noqa: SLF001
             "The week of Aleksandra Nowak is saved. Outside the desk's opening hours: Mon–Thu 12:00–20:00; new "
-            "tickets are routed to them then, while the SLA clocks stand still."]
+            "tickets are routed to them then, while the SLA clocks stand still."
+        ]
         assert week_of(desk, "ola") == "mon-thu 12:00-20:00, fri 08:00-16:00"
         text = screen_text(app)
         assert "Mon–Thu 12:00–20:00, Fri 08:00–16:00" in text
@@ -100,7 +107,11 @@ async def test_supervisor_edits_a_week_in_the_dialog(desk, boss):
 
     [row] = audit.entries(desk, SYSTEM, action="shifts", since=desk.now())
     assert (row.actor, row.target, row.old, row.new) == (
-        "Anna Kierownik", "ola", "mon-fri 08:00-16:00", "mon-thu 12:00-20:00, fri 08:00-16:00")
+        "Anna Kierownik",
+        "ola",
+        "mon-fri 08:00-16:00",
+        "mon-thu 12:00-20:00, fri 08:00-16:00",
+    )
 
 
 async def test_supervisor_adds_and_cancels_an_absence(desk, boss):
@@ -120,7 +131,11 @@ async def test_supervisor_adds_and_cancels_an_absence(desk, boss):
         assert isinstance(app.screen, RotaScreen)
         [absence] = shifts.list_absences(desk, login="ewa")
         assert (absence.first_day, absence.last_day, absence.kind, absence.note) == (
-            date(2026, 11, 24), date(2026, 11, 26), "sick", "L4 [bold]od lekarza[/bold]")
+            date(2026, 11, 24),
+            date(2026, 11, 26),
+            "sick",
+            "L4 [bold]od lekarza[/bold]",
+        )
         text = screen_text(app)
         assert "✕ sick until 26/11/2026" in text and "1 away today" in text
         assert "L4 [bold]od lekarza[/bold]" in text  # shown as written, never as markup
@@ -196,5 +211,8 @@ async def test_assign_dialog_says_each_agents_shift(desk, boss):
     said = dict(p.split("\n", 1) for p in prompts if "\n" in p)
     assert said["Ewa Dąbrowska  BOK Warszawa"] == "  ○ off shift · starts Wed 08:00 · 5 tickets in work"
     assert said["Piotr Kamiński  BOK Warszawa"] == "  ✕ sick until 27/11/2026 · 3 tickets in work"
-    assert said["Aleksandra Nowak  BOK Warszawa  (current)"] == "  ○ offline · shift until 16:00 · 1 ticket in work"
+    assert (
+        said["Aleksandra Nowak  BOK Warszawa  (current)"]
+        == "  ○ offline · shift until 16:00 · 1 ticket in work"
+    )
     assert all(len(line) <= 76 for p in prompts for line in p.splitlines())  # fits the dialog at 80 columns

@@ -72,7 +72,10 @@ async def test_period_keys_and_custom_period(desk, boss):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen and screen.kind == "custom"
-        assert (screen.loaded.period.first, screen.loaded.period.last) == (date(2026, 11, 2), date(2026, 11, 8))
+        assert (screen.loaded.period.first, screen.loaded.period.last) == (
+            date(2026, 11, 2),
+            date(2026, 11, 8),
+        )
         assert "02/11/2026 – 08/11/2026" in screen_text(app)
 
 
@@ -105,8 +108,9 @@ async def test_drill_down_from_a_tile_and_from_an_agent(desk, boss, ola):
         await settle(pilot)
         drill = app.screen
         assert isinstance(drill, DrillScreen) and drill.dimension == "agent" and drill.value == ola.id
-        solved = metrics.drill_down(desk, boss, "solved", thirty_days(desk), dimension="agent", value=ola.id,
-                                    limit=1000)
+        solved = metrics.drill_down(
+            desk, boss, "solved", thirty_days(desk), dimension="agent", value=ola.id, limit=1000
+        )
         assert [r.number for r in drill.rows] == [r.number for r in solved]
 
 
@@ -159,8 +163,16 @@ async def test_works_at_80x24(desk, boss):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_stats(pilot)
         text = screen_text(app)
-        for label in ("Received", "Pickup", "First response", "Resolution", "SLA met", "NPS", "Backlog now",
-                      "Complaints"):
+        for label in (
+            "Received",
+            "Pickup",
+            "First response",
+            "Resolution",
+            "SLA met",
+            "NPS",
+            "Backlog now",
+            "Complaints",
+        ):
             assert label in text
         for key in ("w", "a", "t", "c", "m", "o"):
             await pilot.press(key)
@@ -201,7 +213,8 @@ async def test_the_screen_follows_changes_made_by_another_process(desk, boss, db
         subprocess.run([sys.executable, "-c", code, str(db_file), NOW.isoformat()], check=True)
         started = time.monotonic()
         while time.monotonic() - started < 10 and (
-                screen.loaded.report.totals.received != received + 3 or screen.loaded.stage < 2):
+            screen.loaded.report.totals.received != received + 3 or screen.loaded.stage < 2
+        ):
             await asyncio.sleep(0.05)
         assert screen.loaded.report.totals.received == received + 3, "the new tickets are counted within 10 s"
         assert screen.loaded.report.backlog.total == backlog + 3
@@ -219,8 +232,10 @@ async def test_the_screen_follows_changes_made_by_another_process(desk, boss, db
         assert isinstance(app.screen, DrillScreen)
         await pilot.pause(0.6)
         before = screen.refreshes
-        subprocess.run([sys.executable, "-c", code.replace("nowy{i}", "inny{i}"), str(db_file), NOW.isoformat()],
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-c", code.replace("nowy{i}", "inny{i}"), str(db_file), NOW.isoformat()],
+            check=True,
+        )
         await pilot.pause(1.0)
         assert screen.refreshes == before
         await pilot.press("escape")
@@ -282,13 +297,17 @@ def _snap(snap_compare, desk, boss, keys, size):
     return snap_compare(make_app(desk, boss), terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("keys, size", [
-    ((), (120, 40)),
-    ((), (80, 24)),
-    (("a",), (80, 24)),
-    (("w", "right_square_bracket", "right_square_bracket"), (80, 24)),
-    (("m",), (120, 40)),
-    (("a", "enter", "enter"), (80, 24)),
-], ids=["overview", "overview-80x24", "agents-80x24", "trends-80x24", "complaints", "drill-80x24"])
+@pytest.mark.parametrize(
+    "keys, size",
+    [
+        ((), (120, 40)),
+        ((), (80, 24)),
+        (("a",), (80, 24)),
+        (("w", "right_square_bracket", "right_square_bracket"), (80, 24)),
+        (("m",), (120, 40)),
+        (("a", "enter", "enter"), (80, 24)),
+    ],
+    ids=["overview", "overview-80x24", "agents-80x24", "trends-80x24", "complaints", "drill-80x24"],
+)
 def test_snapshot(snap_compare, desk, boss, language, keys, size):
     assert _snap(snap_compare, desk, boss, keys, size)

@@ -43,7 +43,9 @@ async def open_ticket(pilot, ticket_id):
 
 def messages(desk, ticket_id):
     with desk.store.read() as session:
-        return list(session.exec(select(Message).where(Message.ticket_id == ticket_id).order_by(Message.id)).all())
+        return list(
+            session.exec(select(Message).where(Message.ticket_id == ticket_id).order_by(Message.id)).all()
+        )
 
 
 @pytest.mark.postgres  # the console's whole path (queue, ticket, reply) on PostgreSQL too
@@ -51,7 +53,11 @@ async def test_reply_with_a_canned_response(desk, ola):
     ticket_id = my_ticket(desk, ola)
     detail = ticket_detail(desk, ticket_id)
     with desk.store.read() as session:
-        before = session.exec(select(CannedResponse).where(CannedResponse.shortcut == "powitanie")).one().usage_count
+        before = (
+            session.exec(select(CannedResponse).where(CannedResponse.shortcut == "powitanie"))
+            .one()
+            .usage_count
+        )
     app = make_app(desk, ola)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -79,8 +85,12 @@ async def test_reply_with_a_canned_response(desk, ola):
     assert ticket_detail(desk, ticket_id).ticket.first_response_at is not None
     assert drafts.load(desk, ola, ticket_id, "reply") is None
     with desk.store.read() as session:
-        assert session.exec(select(CannedResponse).where(CannedResponse.shortcut == "powitanie")).one().usage_count \
+        assert (
+            session.exec(select(CannedResponse).where(CannedResponse.shortcut == "powitanie"))
+            .one()
+            .usage_count
             == before + 1
+        )
 
 
 async def test_internal_note_and_call_log(desk, ola):
@@ -258,7 +268,9 @@ async def test_conflict_keep_writing(desk, ola):
         await pilot.press("i")
         await paste(pilot, "Notatka")
         current = ticket_detail(desk, ticket_id).ticket.priority
-        tickets.set_priority(desk, kasia, ticket_id, "low" if current == "urgent" else "urgent")  # a real change
+        tickets.set_priority(
+            desk, kasia, ticket_id, "low" if current == "urgent" else "urgent"
+        )  # a real change
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConflictDialog)

@@ -22,9 +22,16 @@ NAME = "[red]Mallory[/red] \x1b[31m"
 
 
 def bad_ticket(desk):
-    return tickets.create_ticket(desk, SYSTEM, tickets.NewTicket(
-        subject=SUBJECT, customer=CustomerSpec(name=NAME, email="mallory@example.com"), body=BODY, priority="urgent",
-    )).id
+    return tickets.create_ticket(
+        desk,
+        SYSTEM,
+        tickets.NewTicket(
+            subject=SUBJECT,
+            customer=CustomerSpec(name=NAME, email="mallory@example.com"),
+            body=BODY,
+            priority="urgent",
+        ),
+    ).id
 
 
 def rendered_controls(app) -> set[str]:
@@ -34,8 +41,11 @@ def rendered_controls(app) -> set[str]:
         for segment in strip:
             if segment.control:
                 continue
-            found |= {ch for ch in segment.text if (ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) <= 0x9F
-                      or ch in "\u202e\u202c"}
+            found |= {
+                ch
+                for ch in segment.text
+                if (ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) <= 0x9F or ch in "\u202e\u202c"
+            }
     return found
 
 

@@ -34,7 +34,9 @@ def make_app(desk: Desk, actor: Actor, **options: Any) -> Any:
 
 
 def busy(app: Any) -> bool:
-    return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group != "live" for w in app.workers)
+    return any(
+        w.state in (WorkerState.PENDING, WorkerState.RUNNING) and w.group != "live" for w in app.workers
+    )
 
 
 async def settle(pilot: Pilot[Any], *, quiet: int = 2) -> None:

@@ -14,14 +14,13 @@ import codecs
 import email
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email._policybase import Compat32
 from email.message import Message
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import Any
 
-from bokdesk.core.notices import Notice, verbatim
 from bokdesk.channels.email_text import (
     TRUNCATION_NOTE,
     html_to_text,
@@ -30,6 +29,7 @@ from bokdesk.channels.email_text import (
     truncate_text,
     unflow,
 )
+from bokdesk.core.notices import Notice, verbatim
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -130,8 +130,9 @@ def parse_email(raw: bytes, *, max_attachment_bytes: int = 10_000_000) -> Parsed
     except RecursionError:
         raise EmailParseError("message structure is nested too deeply", "parse_nested") from None
     except Exception as exc:  # last line of defence; the fuzz tests keep this unreachable
-        raise EmailParseError(f"could not parse message ({type(exc).__name__})", "parse_failed",
-                              {"error": type(exc).__name__}) from exc
+        raise EmailParseError(
+            f"could not parse message ({type(exc).__name__})", "parse_failed", {"error": type(exc).__name__}
+        ) from exc
 
 
 def _parse(raw: bytes, max_attachment_bytes: int) -> ParsedEmail:
@@ -201,13 +202,13 @@ class _SafeMessage(Message):
     ) -> Any:
         try:
             return super().get_param(param, failobj, header, unquote)
-        except Exception:
+        except Exception:  # noqa: BLE001 - malformed parameters: as if absent
             return failobj
 
     def get_boundary(self, failobj: Any = None) -> Any:
         try:
             return super().get_boundary(failobj)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a malformed boundary: as if absent
             return failobj
 
 
@@ -256,7 +257,7 @@ def _codec(charset: str | None) -> str | None:
         return None
     try:
         info = codecs.lookup(label)
-    except Exception:  # LookupError, or ValueError/TypeError for odd labels
+    except Exception:  # noqa: BLE001 - LookupError, or ValueError/TypeError for odd labels
         return None
     if not getattr(info, "_is_text_encoding", True) or info.name in _UNSAFE_CODECS:
         return None
@@ -314,7 +315,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
             return data.decode("cp1250", "replace")
     try:
         return data.decode(codec, "replace")
-    except Exception:  # exotic codecs may reject errors="replace" or the data itself
+    except Exception:  # noqa: BLE001 - exotic codecs may reject errors="replace" or the data itself
         return _guess(data)
 
 
@@ -554,14 +555,14 @@ def _parse_date(value: str | None) -> datetime | None:
     text = _normalize_ws(decode_header_value(value))[:256]
     try:
         dt = parsedate_to_datetime(text)
-    except Exception:  # the stdlib raises ValueError, TypeError or IndexError on garbage
+    except Exception:  # noqa: BLE001 - the stdlib raises ValueError, TypeError or IndexError on garbage
         try:
             dt = datetime.fromisoformat(text)
         except ValueError:
             return None
     if dt.tzinfo is not None:
         try:
-            dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+            dt = dt.astimezone(UTC).replace(tzinfo=None)
         except (OverflowError, ValueError):
             return None
     return dt
@@ -609,14 +610,10 @@ def _classify(msg: Message, from_addr: str, subject: str, has_dsn: bool) -> Clas
     if ctype == "multipart/report" and (report == "delivery-status" or (not report and has_dsn)):
         return Classification.BOUNCE
     if from_addr.split("@", 1)[0] in ("mailer-daemon", "postmaster") and (
-        has_dsn
-        or _header(msg, "x-failed-recipients") is not None
-        or _BOUNCE_SUBJECT.search(subject)
+        has_dsn or _header(msg, "x-failed-recipients") is not None or _BOUNCE_SUBJECT.search(subject)
     ):
         return Classification.BOUNCE
-    if _is_auto_reply(msg, subject) or (
-        ctype == "multipart/report" and report == "disposition-notification"
-    ):
+    if _is_auto_reply(msg, subject) or (ctype == "multipart/report" and report == "disposition-notification"):
         return Classification.AUTO_REPLY
     precedence = _token(msg, "precedence")
     if precedence in ("bulk", "list", "junk") or any(
@@ -644,9 +641,7 @@ def _is_auto_reply(msg: Message, subject: str) -> bool:
 # --------------------------------------------------------------------------------------------
 # MIME structure: body text and attachments
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
-)
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _BASE64_JUNK = re.compile(rb"[^A-Za-z0-9+/]")
 _EXTENSIONS = {
     "application/pdf": ".pdf",
@@ -680,7 +675,7 @@ def _param(part: Message, name: str, header: str = "content-type") -> str | None
     """A decoded header parameter (RFC 2231 and raw 8-bit aware), or None."""
     try:
         value = part.get_param(name, header=header)
-    except Exception:  # malformed parameters or continuations
+    except Exception:  # noqa: BLE001 - malformed parameters or continuations
         return None
     if value is None:
         return None
@@ -774,7 +769,7 @@ def _flatten(part: Message) -> bytes:
     for sub in payload if isinstance(payload, list) else []:
         try:
             chunks.append(sub.as_bytes(policy=_POLICY))
-        except Exception:  # the generator chokes on some broken structures; keep the rest
+        except Exception:  # noqa: BLE001 - the generator chokes on some broken structures; keep the rest
             continue
     return b"".join(chunks)
 
@@ -827,8 +822,10 @@ class _Body:
         for index, child in enumerate(children):
             child_mode = mode
             if chosen is not None:
-                child_mode = mode if child is chosen else (
-                    _Mode.SKIP_TEXT if ctype == "multipart/alternative" else _Mode.ATTACH
+                child_mode = (
+                    mode
+                    if child is chosen
+                    else (_Mode.SKIP_TEXT if ctype == "multipart/alternative" else _Mode.ATTACH)
                 )
             elif ctype == "multipart/report" and index > 0:
                 child_mode = _Mode.ATTACH

@@ -80,13 +80,17 @@ class ImapFolder:
         try:
             context = ssl.create_default_context(cafile=cfg.ca_file) if cfg.security != "none" else None
             if cfg.security == "ssl":
-                conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(cfg.host, cfg.port, ssl_context=context, timeout=cfg.timeout)
+                conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+                    cfg.host, cfg.port, ssl_context=context, timeout=cfg.timeout
+                )
             else:
                 conn = imaplib.IMAP4(cfg.host, cfg.port, timeout=cfg.timeout)
                 if cfg.security == "starttls":
                     conn.starttls(ssl_context=context)
         except (OSError, imaplib.IMAP4.error) as exc:
-            raise MailboxError(f"Cannot connect to the IMAP server {cfg.host}:{cfg.port}: {_why(exc)}") from None
+            raise MailboxError(
+                f"Cannot connect to the IMAP server {cfg.host}:{cfg.port}: {_why(exc)}"
+            ) from None
         self.conn = conn
         try:
             if cfg.user:
@@ -279,7 +283,9 @@ def _why(exc: BaseException) -> str:
 
 def _text(data: object) -> str:
     if isinstance(data, list | tuple):
-        parts = [d.decode("utf-8", "replace") if isinstance(d, bytes) else str(d) for d in data if d is not None]
+        parts = [
+            d.decode("utf-8", "replace") if isinstance(d, bytes) else str(d) for d in data if d is not None
+        ]
         return " ".join(parts)[:300] or "no reason given"
     return str(data)[:300]
 

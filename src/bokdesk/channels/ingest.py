@@ -37,7 +37,6 @@ from sqlmodel import Session, col, select
 from ..core.desk import SYSTEM, Desk
 from ..core.enums import Channel, ContactKind, LinkKind, Status, SurveySource
 from ..core.errors import BokdeskError, NotFound
-from ..core.notices import Notice, verbatim
 from ..core.models import (
     Attachment,
     MailCursor,
@@ -48,11 +47,19 @@ from ..core.models import (
     Team,
     Ticket,
 )
+from ..core.notices import Notice, verbatim
 from ..core.services import surveys as survey_service
 from ..core.services.customers import CustomerSpec, find_by_contact, normalize_email, resolve_customer
 from ..core.services.tickets import NewTicket, add_customer_message, create_ticket
 from . import ids
-from .email_parse import Classification, EmailParseError, ParsedEmail, parse_email, safe_filename, split_quoted
+from .email_parse import (
+    Classification,
+    EmailParseError,
+    ParsedEmail,
+    parse_email,
+    safe_filename,
+    split_quoted,
+)
 from .mailconfig import MailConfig
 from .outbox import KIND_SURVEY, record_bounce
 from .surveys import parse_nps
@@ -136,10 +143,14 @@ def prepare(item: RawMail, max_message_bytes: int, max_attachment_bytes: int) ->
         headers = re.split(rb"\r?\n\r?\n", item.raw, maxsplit=1)[0]
         kept = RawMail(headers + b"\r\n\r\n", item.source, size)
         parsed = _try_parse(kept.raw, max_attachment_bytes)
-        note = Notice("mail_too_large", {"size_mb": f"{size / 1e6:.1f}", "limit_mb": f"{limit / 1e6:.1f}",
-                                         "source": item.source})
+        note = Notice(
+            "mail_too_large",
+            {"size_mb": f"{size / 1e6:.1f}", "limit_mb": f"{limit / 1e6:.1f}", "source": item.source},
+        )
         if parsed is None:
-            return _Prepared(kept, None, Notice("too_large_unreadable", {"size": f"{size:,}"}), ids.digest(kept.raw))
+            return _Prepared(
+                kept, None, Notice("too_large_unreadable", {"size": f"{size:,}"}), ids.digest(kept.raw)
+            )
         return _Prepared(kept, parsed, None, _key(parsed, kept.raw), note)
     try:
         parsed = parse_email(item.raw, max_attachment_bytes=max_attachment_bytes)
@@ -148,7 +159,9 @@ def prepare(item: RawMail, max_message_bytes: int, max_attachment_bytes: int) ->
     return _Prepared(item, parsed, None, _key(parsed, item.raw))
 
 
-def prepare_many(items: Sequence[RawMail], max_message_bytes: int, max_attachment_bytes: int) -> list[_Prepared]:
+def prepare_many(
+    items: Sequence[RawMail], max_message_bytes: int, max_attachment_bytes: int
+) -> list[_Prepared]:
     return [prepare(item, max_message_bytes, max_attachment_bytes) for item in items]
 
 
@@ -179,8 +192,9 @@ class Ingestor:
     def limits(self) -> tuple[int, int]:
         return self.cfg.max_message_bytes, self.cfg.max_attachment_bytes
 
-    def file(self, prepared: Sequence[_Prepared], *, cursor: CursorUpdate | None = None,
-             force: bool = False) -> list[IngestResult]:
+    def file(
+        self, prepared: Sequence[_Prepared], *, cursor: CursorUpdate | None = None, force: bool = False
+    ) -> list[IngestResult]:
         results: list[IngestResult] = []
         seen_rows: list[dict[str, object]] = []
         kept_rows: list[dict[str, object]] = []
@@ -199,12 +213,26 @@ class Ingestor:
                 lookup.filed(result)
                 now = self.desk.now()
                 if result.outcome is not Outcome.DUPLICATE:
-                    seen_rows.append(dict(message_id=result.key, outcome=_seen_label(result),
-                                          ticket_id=result.ticket_id, seen_at=now))
+                    seen_rows.append(
+                        dict(
+                            message_id=result.key,
+                            outcome=_seen_label(result),
+                            ticket_id=result.ticket_id,
+                            seen_at=now,
+                        )
+                    )
                 if p.kept_reason is not None:
-                    kept_rows.append(dict(source=p.item.source[:500], raw=p.item.raw,
-                                          reason=p.kept_reason.english()[:MAX_REASON], received_at=now, resolved=True,
-                                          reason_code=p.kept_reason.code, reason_params=p.kept_reason.dumps()))
+                    kept_rows.append(
+                        dict(
+                            source=p.item.source[:500],
+                            raw=p.item.raw,
+                            reason=p.kept_reason.english()[:MAX_REASON],
+                            received_at=now,
+                            resolved=True,
+                            reason_code=p.kept_reason.code,
+                            reason_params=p.kept_reason.dumps(),
+                        )
+                    )
                 if p.quarantine_id is not None and result.outcome is not Outcome.QUARANTINED:
                     row = session.get(MailQuarantine, p.quarantine_id)
                     if row is not None:
@@ -224,7 +252,9 @@ class Ingestor:
                 _store_cursor(session, cursor, self.desk)
         return results
 
-    def _file_one(self, session: Session, p: _Prepared, lookup: _Lookup, *, force: bool = False) -> IngestResult:
+    def _file_one(
+        self, session: Session, p: _Prepared, lookup: _Lookup, *, force: bool = False
+    ) -> IngestResult:
         self._remembered = []
         try:
             with session.begin_nested():
@@ -271,19 +301,27 @@ class Ingestor:
                 return self._seen(session, p, Outcome.IGNORED, ticket_id, "bounce")
         ticket, via, survey = self._thread(session, parsed, lookup)
         if parsed.classification is not Classification.NORMAL and not p.as_customer_message:
-            what = {Classification.AUTO_REPLY: Notice("what_auto_reply"),
-                    Classification.LIST: Notice("what_list")}.get(parsed.classification)
+            what = {
+                Classification.AUTO_REPLY: Notice("what_auto_reply"),
+                Classification.LIST: Notice("what_list"),
+            }.get(parsed.classification)
             self._keep_ignored(p, what or verbatim(parsed.classification.value))
-            return self._seen(session, p, Outcome.IGNORED, ticket.id if ticket else None,
-                              parsed.classification.value)
+            return self._seen(
+                session, p, Outcome.IGNORED, ticket.id if ticket else None, parsed.classification.value
+            )
         if ticket is not None and survey:
             score = parse_nps(split_quoted(parsed.text)[0])
             if score is not None:
                 nps, comment = score
                 survey_service.record(
-                    self.desk, SYSTEM, ticket.id,  # type: ignore[arg-type]
-                    nps=nps, comment=comment or None, answered_at=now,
-                    source=SurveySource.EMAIL.value, external_id=_external_id(p.key),
+                    self.desk,
+                    SYSTEM,
+                    ticket.id,  # type: ignore[arg-type]
+                    nps=nps,
+                    comment=comment or None,
+                    answered_at=now,
+                    source=SurveySource.EMAIL.value,
+                    external_id=_external_id(p.key),
                 )
                 return self._seen(session, p, Outcome.SURVEY, ticket.id, f"NPS {nps}")
         if ticket is not None:
@@ -303,7 +341,11 @@ class Ingestor:
             normalized = None  # create_ticket says what is wrong with it
         known = self._customer_ids.get(normalized) if normalized else None
         # A customer this fetch has already met is named by id: no look-up by address, no contact check.
-        spec = CustomerSpec(customer_id=known) if known is not None else CustomerSpec(name=name or None, email=addr)
+        spec = (
+            CustomerSpec(customer_id=known)
+            if known is not None
+            else CustomerSpec(name=name or None, email=addr)
+        )
         try:
             ticket = self._create(session, p, parsed, subject, spec)
         except NotFound:
@@ -322,8 +364,9 @@ class Ingestor:
             self._attach(session, message, parsed)
         return self._seen(session, p, Outcome.NEW_TICKET, ticket.id, "")
 
-    def _create(self, session: Session, p: _Prepared, parsed: ParsedEmail, subject: str,
-                customer: CustomerSpec) -> Ticket:
+    def _create(
+        self, session: Session, p: _Prepared, parsed: ParsedEmail, subject: str, customer: CustomerSpec
+    ) -> Ticket:
         return create_ticket(
             self.desk,
             SYSTEM,
@@ -367,8 +410,9 @@ class Ingestor:
         _, addr = self._customer_address(parsed)
         if self._customer_id(session, addr) != result.ticket.customer_id:
             # Someone else in the thread (a colleague in Cc): credit them, not the ticket's customer.
-            other = resolve_customer(session, self.desk, CustomerSpec(name=self._customer_address(parsed)[0] or None,
-                                                                      email=addr))
+            other = resolve_customer(
+                session, self.desk, CustomerSpec(name=self._customer_address(parsed)[0] or None, email=addr)
+            )
             message.author_customer_id = other.id
             session.add(message)
             self._remember(normalize_email(addr), other.id)  # type: ignore[arg-type]
@@ -397,7 +441,9 @@ class Ingestor:
         reason = notice.english()
         row = session.get(MailQuarantine, p.quarantine_id) if p.quarantine_id is not None else None
         if row is None:
-            row = MailQuarantine(source=p.item.source[:500], raw=p.item.raw, reason=reason[:MAX_REASON], received_at=now)
+            row = MailQuarantine(
+                source=p.item.source[:500], raw=p.item.raw, reason=reason[:MAX_REASON], received_at=now
+            )
         else:  # a release that failed again: the same entry, with the new reason
             row.reason = reason[:MAX_REASON]
             row.resolved = False
@@ -414,8 +460,9 @@ class Ingestor:
             return  # a release that is still ignored: the entry is already there
         p.kept_reason = Notice("ignored", {"what": what})  # its English starts with IGNORED_REASON
 
-    def _seen(self, session: Session, p: _Prepared, outcome: Outcome, ticket_id: int | None,
-              detail: str) -> IngestResult:
+    def _seen(
+        self, session: Session, p: _Prepared, outcome: Outcome, ticket_id: int | None, detail: str
+    ) -> IngestResult:
         return IngestResult(p.item.source, outcome, p.key, ticket_id, detail)
 
     # --- decisions ---------------------------------------------------------------------------------
@@ -438,7 +485,9 @@ class Ingestor:
         own = self.cfg.from_address
         return bool(own and parsed.from_addr == own) or key in lookup.outbox
 
-    def _thread(self, session: Session, parsed: ParsedEmail, lookup: _Lookup) -> tuple[Ticket | None, str, bool]:
+    def _thread(
+        self, session: Session, parsed: ParsedEmail, lookup: _Lookup
+    ) -> tuple[Ticket | None, str, bool]:
         """The ticket this message continues, how it was found, and whether it answers a survey."""
         candidates = _candidates(parsed)
         if candidates:
@@ -458,14 +507,23 @@ class Ingestor:
                 if number is not None and ids.domain_of(candidate) == self._domain(session):
                     ticket = _follow_merges(session, number)
                     if ticket is not None:
-                        return ticket, "in-reply-to", candidate.endswith(f".{KIND_SURVEY}@{ids.domain_of(candidate)}")
+                        return (
+                            ticket,
+                            "in-reply-to",
+                            candidate.endswith(f".{KIND_SURVEY}@{ids.domain_of(candidate)}"),
+                        )
         if parsed.ticket_number is not None:
             ticket = _follow_merges(session, parsed.ticket_number)
             if ticket is not None and self._sender_is_customer(session, ticket, parsed):
-                survey = ticket.status in (Status.SOLVED.value, Status.CLOSED.value) and session.exec(
-                    select(OutboxMessage.id).where(OutboxMessage.ticket_id == ticket.id,
-                                                   OutboxMessage.kind == KIND_SURVEY)
-                ).first() is not None
+                survey = (
+                    ticket.status in (Status.SOLVED.value, Status.CLOSED.value)
+                    and session.exec(
+                        select(OutboxMessage.id).where(
+                            OutboxMessage.ticket_id == ticket.id, OutboxMessage.kind == KIND_SURVEY
+                        )
+                    ).first()
+                    is not None
+                )
                 return ticket, "subject", survey
         return None, "", False
 
@@ -503,7 +561,10 @@ class Ingestor:
     def _differs(self, session: Session, p: _Prepared) -> bool:
         assert p.parsed is not None
         stored = session.exec(select(Message.body).where(Message.email_message_id == p.key)).first()
-        return stored is not None and stored.strip() != _body(p.parsed, p.note).replace("\r\n", "\n").replace("\x00", "").strip()
+        return (
+            stored is not None
+            and stored.strip() != _body(p.parsed, p.note).replace("\r\n", "\n").replace("\x00", "").strip()
+        )
 
     def _bounce(self, session: Session, p: _Prepared) -> int | None:
         """Show a failed delivery of one of our e-mails on its ticket; the DSN opens nothing."""
@@ -511,10 +572,16 @@ class Ingestor:
         if _ACTION_DELAYED.search(raw) and not _ACTION_FAILED.search(raw):
             return None  # "still trying" is not a failure
         for message_id in ids.our_ids_in(raw):
-            row = session.exec(select(OutboxMessage).where(OutboxMessage.email_message_id == message_id)).first()
+            row = session.exec(
+                select(OutboxMessage).where(OutboxMessage.email_message_id == message_id)
+            ).first()
             if row is not None:
                 m = _DIAGNOSTIC.search(raw) or _STATUS.search(raw)
-                diagnostic = m.group(1).decode("utf-8", "replace").strip() if m else (p.parsed.subject if p.parsed else "")
+                diagnostic = (
+                    m.group(1).decode("utf-8", "replace").strip()
+                    if m
+                    else (p.parsed.subject if p.parsed else "")
+                )
                 record_bounce(session, self.desk, row, diagnostic or Notice("returned"))
                 return row.ticket_id
         return None
@@ -526,7 +593,9 @@ class Ingestor:
                 team = session.exec(select(Team).where(Team.name == self.cfg.team)).first()
                 self._team_id = team.id if team else None
                 if team is None:
-                    self.warnings.append(f"[mail] team {self.cfg.team!r} does not exist; new tickets have no team")
+                    self.warnings.append(
+                        f"[mail] team {self.cfg.team!r} does not exist; new tickets have no team"
+                    )
         return self._team_id
 
 
@@ -546,24 +615,33 @@ class _Lookup:
         self.outbox: dict[str, tuple[int, str]] = {}
         for chunk in _chunks(sorted(keys)):
             for key, outcome, ticket_id in session.exec(
-                select(MailSeen.message_id, MailSeen.outcome, MailSeen.ticket_id).where(col(MailSeen.message_id).in_(chunk))
+                select(MailSeen.message_id, MailSeen.outcome, MailSeen.ticket_id).where(
+                    col(MailSeen.message_id).in_(chunk)
+                )
             ).all():
                 self.seen[key] = (outcome, ticket_id)
         for chunk in _chunks(sorted(wanted)):
             for key, ticket_id in session.exec(
-                select(Message.email_message_id, Message.ticket_id).where(col(Message.email_message_id).in_(chunk))
+                select(Message.email_message_id, Message.ticket_id).where(
+                    col(Message.email_message_id).in_(chunk)
+                )
             ).all():
                 self.stored[key] = ticket_id  # type: ignore[index]
             for key, ticket_id, kind in session.exec(
                 select(OutboxMessage.email_message_id, OutboxMessage.ticket_id, OutboxMessage.kind).where(
-                    col(OutboxMessage.email_message_id).in_(chunk))
+                    col(OutboxMessage.email_message_id).in_(chunk)
+                )
             ).all():
                 self.outbox[key] = (ticket_id, kind)
 
     def filed(self, result: IngestResult) -> None:
         if result.outcome is Outcome.DUPLICATE:
             return
-        label = f"{result.outcome.value}:{result.detail}" if result.outcome is Outcome.IGNORED else result.outcome.value
+        label = (
+            f"{result.outcome.value}:{result.detail}"
+            if result.outcome is Outcome.IGNORED
+            else result.outcome.value
+        )
         self.seen[result.key] = (label, result.ticket_id)
         if result.outcome in FILED and result.ticket_id is not None:
             self.stored[result.key] = result.ticket_id
@@ -572,7 +650,6 @@ class _Lookup:
 def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
 
 
 def _seen_label(result: IngestResult) -> str:
@@ -662,7 +739,9 @@ def _store_cursor(session: Session, cursor: CursorUpdate, desk: Desk) -> None:
     row = session.get(MailCursor, cursor.source)
     now = desk.now()
     if row is None:
-        row = MailCursor(source=cursor.source, uidvalidity=cursor.uidvalidity, last_uid=cursor.last_uid, updated_at=now)
+        row = MailCursor(
+            source=cursor.source, uidvalidity=cursor.uidvalidity, last_uid=cursor.last_uid, updated_at=now
+        )
     else:
         if row.uidvalidity == cursor.uidvalidity and row.last_uid > cursor.last_uid:
             return  # another fetcher got further; never move a cursor backwards

@@ -175,7 +175,7 @@ def _address(value: str | None, key: str) -> str | None:
         return None
     name, addr = parseaddr(value)
     if "@" not in addr or any(c in addr for c in " \r\n<>"):
-        raise ConfigError(f"[mail] {key} must be an e-mail address like \"BOK <bok@firma.example>\".")
+        raise ConfigError(f'[mail] {key} must be an e-mail address like "BOK <bok@firma.example>".')
     try:
         return str(Address(display_name=name, addr_spec=addr))
     except Exception:  # noqa: BLE001 - the stdlib raises several kinds for odd addresses
@@ -248,7 +248,9 @@ def _file_holds_password(path: Path, kind: str) -> bool:
     return isinstance(sub, dict) and "password" in sub
 
 
-def _server(kind: str, section: Mapping[str, Any], env: Mapping[str, str], sources: list[Path]) -> dict[str, Any]:
+def _server(
+    kind: str, section: Mapping[str, Any], env: Mapping[str, str], sources: list[Path]
+) -> dict[str, Any]:
     what = f"mail.{kind}"
     host = _str(section, "host", what)
     if not host:
@@ -258,10 +260,13 @@ def _server(kind: str, section: Mapping[str, Any], env: Mapping[str, str], sourc
         raise ConfigError(f"[{what}] security must be one of {', '.join(SECURITY_MODES)}, not {security!r}.")
     if security == "none" and not is_loopback(host):
         raise ConfigError(
-            f"[{what}] security = \"none\" is allowed only for a server on this machine "
+            f'[{what}] security = "none" is allowed only for a server on this machine '
             f"(localhost); {host} needs ssl or starttls."
         )
-    default_port = {"imap": {"ssl": 993, "starttls": 143, "none": 143}, "smtp": {"ssl": 465, "starttls": 587, "none": 25}}
+    default_port = {
+        "imap": {"ssl": 993, "starttls": 143, "none": 143},
+        "smtp": {"ssl": 465, "starttls": 587, "none": 25},
+    }
     port = _int(section, "port", default_port[kind][security], what, 1)
     user = _str(section, "user", what) or env.get(f"BOKDESK_{kind.upper()}_USER") or None
     password = _password(kind, section, env, sources)
@@ -315,8 +320,13 @@ def load_mail_config(
         idle_seconds = _num(extra, "idle_seconds", 600.0, "mail.imap")
         if idle_seconds > 29 * 60:
             raise ConfigError("[mail.imap] idle_seconds must be at most 1740 (RFC 2177: 29 minutes).")
-        imap_cfg = ImapConfig(**_server("imap", extra, env, sources), folder=folder, after=after, idle=idle,
-                              idle_seconds=idle_seconds)
+        imap_cfg = ImapConfig(
+            **_server("imap", extra, env, sources),
+            folder=folder,
+            after=after,
+            idle=idle,
+            idle_seconds=idle_seconds,
+        )
     smtp_cfg = None
     if smtp:
         smtp_cfg = SmtpConfig(

@@ -65,8 +65,12 @@ def identity(session: Session, cfg: MailConfig | None = None) -> Identity:
     """The configured identity; processes without ``[mail]`` read what ``mail run`` published."""
     if cfg is not None and cfg.from_addr:
         return Identity(cfg.from_addr, cfg.reply_to, cfg.addresses)
-    rows = {row.key: row.value for row in session.exec(
-        select(Setting).where(col(Setting.key).in_((SETTING_FROM, SETTING_REPLY_TO, SETTING_ADDRESSES)))).all()}
+    rows = {
+        row.key: row.value
+        for row in session.exec(
+            select(Setting).where(col(Setting.key).in_((SETTING_FROM, SETTING_REPLY_TO, SETTING_ADDRESSES)))
+        ).all()
+    }
     aliases = tuple(a for a in (rows.get(SETTING_ADDRESSES) or "").split(",") if a)
     return Identity(rows.get(SETTING_FROM) or None, rows.get(SETTING_REPLY_TO) or None, aliases)
 
@@ -76,8 +80,12 @@ def publish_identity(desk: Desk, cfg: MailConfig) -> None:
     if not cfg.from_addr:
         return
     with desk.store.write() as session:
-        for key, value in ((SETTING_FROM, cfg.from_addr), (SETTING_REPLY_TO, cfg.reply_to or ""),
-                           (SETTING_ADDRESSES, ",".join(cfg.addresses)), (SETTING_TEAM, cfg.team or "")):
+        for key, value in (
+            (SETTING_FROM, cfg.from_addr),
+            (SETTING_REPLY_TO, cfg.reply_to or ""),
+            (SETTING_ADDRESSES, ",".join(cfg.addresses)),
+            (SETTING_TEAM, cfg.team or ""),
+        ):
             row = session.get(Setting, key)
             if row is None:
                 session.add(Setting(key=key, value=value))
@@ -94,7 +102,9 @@ def reply_target(session: Session, ticket: Ticket) -> str | None:
     else their most recently added e-mail address; None when the customer has no e-mail."""
     contacts = session.exec(
         select(CustomerContact)
-        .where(CustomerContact.customer_id == ticket.customer_id, CustomerContact.kind == ContactKind.EMAIL.value)
+        .where(
+            CustomerContact.customer_id == ticket.customer_id, CustomerContact.kind == ContactKind.EMAIL.value
+        )
         .order_by(col(CustomerContact.id))
     ).all()
     if not contacts:
@@ -123,8 +133,11 @@ def reply_cc(session: Session, ticket: Ticket, to: str, ident: Identity) -> list
     colleague wrote it, its To and Cc), without the customer's own address and the desk's."""
     latest = session.exec(
         select(Message.author_customer_id, Message.email_from, Message.email_to, Message.email_cc)
-        .where(Message.ticket_id == ticket.id, Message.kind == MessageKind.CUSTOMER.value,
-               col(Message.email_message_id).is_not(None))
+        .where(
+            Message.ticket_id == ticket.id,
+            Message.kind == MessageKind.CUSTOMER.value,
+            col(Message.email_message_id).is_not(None),
+        )
         .order_by(col(Message.created_at).desc(), col(Message.id).desc())
         .limit(1)
     ).first()
@@ -144,7 +157,9 @@ def reply_cc(session: Session, ticket: Ticket, to: str, ident: Identity) -> list
     return cc[:MAX_CC]
 
 
-def reply_recipients(session: Session, ticket: Ticket, cfg: MailConfig | None = None) -> tuple[str | None, list[str]]:
+def reply_recipients(
+    session: Session, ticket: Ticket, cfg: MailConfig | None = None
+) -> tuple[str | None, list[str]]:
     """``(To, Cc)`` of a reply queued now: the same rule ``enqueue_reply`` applies (the editor
     shows it before the agent sends); ``(None, [])`` when the customer has no e-mail address."""
     to = reply_target(session, ticket)
@@ -167,7 +182,7 @@ def reply_subject(ticket: Ticket, prefix: str = "Re: ", language: str | None = N
     if tag not in subject:
         subject = f"{subject} {tag}"
     low = subject.lower()
-    if prefix and not (low.startswith("re:") or low.startswith("odp:")):
+    if prefix and not (low.startswith(("re:", "odp:"))):
         subject = prefix + subject
     return subject
 
@@ -181,7 +196,11 @@ def _thread_headers(session: Session, ticket: Ticket, exclude: int | None) -> tu
         .limit(5)
     )
     parent = next(
-        (m for m in session.exec(query).all() if m.id != exclude and not ids.is_digest(m.email_message_id or "")),
+        (
+            m
+            for m in session.exec(query).all()
+            if m.id != exclude and not ids.is_digest(m.email_message_id or "")
+        ),
         None,
     )
     refs: list[str] = []
@@ -196,7 +215,7 @@ def _thread_headers(session: Session, ticket: Ticket, exclude: int | None) -> tu
     if parent.email_message_id not in refs:
         refs.append(parent.email_message_id)  # type: ignore[arg-type]
     if len(refs) > MAX_REFERENCES:
-        refs = [refs[0], *refs[-(MAX_REFERENCES - 1):]]
+        refs = [refs[0], *refs[-(MAX_REFERENCES - 1) :]]
     return parent.email_message_id, refs
 
 
@@ -261,8 +280,11 @@ def build_mime(
     if automatic:
         headers.append(("Auto-Submitted", "auto-generated"))  # RFC 3834: auto-responders must not answer
         headers.append(("X-Auto-Response-Suppress", "All"))
-    headers += [("MIME-Version", "1.0"), ("Content-Type", 'text/plain; charset="utf-8"'),
-                ("Content-Transfer-Encoding", "quoted-printable")]
+    headers += [
+        ("MIME-Version", "1.0"),
+        ("Content-Type", 'text/plain; charset="utf-8"'),
+        ("Content-Transfer-Encoding", "quoted-printable"),
+    ]
     text = body.encode("utf-8", "replace").decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     if not text.endswith("\n"):
         text += "\n"
@@ -271,8 +293,9 @@ def build_mime(
     return head.encode("ascii") + b"\r\n" + encoded
 
 
-def enqueue_reply(session: Session, desk: Desk, ticket: Ticket, message: Message,
-                  cfg: MailConfig | None = None) -> OutboxMessage | None:
+def enqueue_reply(
+    session: Session, desk: Desk, ticket: Ticket, message: Message, cfg: MailConfig | None = None
+) -> OutboxMessage | None:
     """Queue the e-mail of a public reply, in the caller's transaction; None if there is no address."""
     with session.no_autoflush:  # the reply is written once, with its e-mail headers, not twice
         to = reply_target(session, ticket)
@@ -283,25 +306,48 @@ def enqueue_reply(session: Session, desk: Desk, ticket: Ticket, message: Message
         return _enqueue(session, desk, ticket, to, subject, message.body, KIND_REPLY, message, cfg)
 
 
-def enqueue_survey(session: Session, desk: Desk, ticket: Ticket, subject: str, body: str,
-                   cfg: MailConfig | None = None) -> OutboxMessage | None:
+def enqueue_survey(
+    session: Session, desk: Desk, ticket: Ticket, subject: str, body: str, cfg: MailConfig | None = None
+) -> OutboxMessage | None:
     to = reply_target(session, ticket)
     if to is None:
         return None
     return _enqueue(session, desk, ticket, to, subject, body, KIND_SURVEY, None, cfg)
 
 
-def _enqueue(session: Session, desk: Desk, ticket: Ticket, to: str, subject: str, body: str, kind: str,
-             message: Message | None, cfg: MailConfig | None) -> OutboxMessage:
+def _enqueue(
+    session: Session,
+    desk: Desk,
+    ticket: Ticket,
+    to: str,
+    subject: str,
+    body: str,
+    kind: str,
+    message: Message | None,
+    cfg: MailConfig | None,
+) -> OutboxMessage:
     now = desk.now()
     ident = identity(session, cfg)
-    message_id = ids.new_id(ticket.id, ids.domain_of(ident.from_address),  # type: ignore[arg-type]
-                            kind if kind != KIND_REPLY else "")
+    message_id = ids.new_id(
+        ticket.id,
+        ids.domain_of(ident.from_address),  # type: ignore[arg-type]
+        kind if kind != KIND_REPLY else "",
+    )
     in_reply_to, refs = _thread_headers(session, ticket, message.id if message else None)
     cc = reply_cc(session, ticket, to, ident) if kind == KIND_REPLY else []
-    raw = build_mime(ident=ident, to=to, subject=subject, body=body, message_id=message_id,
-                     ticket_id=ticket.id, at=now, in_reply_to=in_reply_to, references=refs,  # type: ignore[arg-type]
-                     automatic=kind == KIND_SURVEY, cc=cc)
+    raw = build_mime(
+        ident=ident,
+        to=to,
+        subject=subject,
+        body=body,
+        message_id=message_id,
+        ticket_id=ticket.id,
+        at=now,
+        in_reply_to=in_reply_to,
+        references=refs,  # type: ignore[arg-type]
+        automatic=kind == KIND_SURVEY,
+        cc=cc,
+    )
     if message is not None:
         message.email_message_id = message_id
         message.email_in_reply_to = in_reply_to
@@ -333,7 +379,9 @@ def _enqueue(session: Session, desk: Desk, ticket: Ticket, to: str, subject: str
 # --- failures shown on the ticket ------------------------------------------------------------------
 
 
-def problem_on_ticket(session: Session, desk: Desk, row: OutboxMessage, notice: Notice, field_name: str) -> None:
+def problem_on_ticket(
+    session: Session, desk: Desk, row: OutboxMessage, notice: Notice, field_name: str
+) -> None:
     """A system message on the e-mail's ticket (in English, with its code for the console) and a history row."""
     from ..core.services.tickets import touch
 
@@ -342,8 +390,16 @@ def problem_on_ticket(session: Session, desk: Desk, row: OutboxMessage, notice: 
     if ticket is None:
         return
     text = notice.english()
-    session.add(Message(ticket_id=row.ticket_id, kind=MessageKind.SYSTEM.value, body=text, created_at=now,
-                        notice_code=notice.code, notice_params=notice.dumps()))
+    session.add(
+        Message(
+            ticket_id=row.ticket_id,
+            kind=MessageKind.SYSTEM.value,
+            body=text,
+            created_at=now,
+            notice_code=notice.code,
+            notice_params=notice.dumps(),
+        )
+    )
     history.record(session, row.ticket_id, SYSTEM, now, field_name, None, row.to_addr, notice)
     touch(desk, ticket, now)
     session.add(ticket)
@@ -355,7 +411,9 @@ def record_bounce(session: Session, desk: Desk, row: OutboxMessage, diagnostic: 
     set_error(row, Notice("bounced", {"diagnostic": diagnostic}))
     session.add(row)
     code = "survey_bounced" if row.kind == KIND_SURVEY else "reply_bounced"
-    problem_on_ticket(session, desk, row, Notice(code, {"to": row.to_addr, "diagnostic": diagnostic}), "mail_bounced")
+    problem_on_ticket(
+        session, desk, row, Notice(code, {"to": row.to_addr, "diagnostic": diagnostic}), "mail_bounced"
+    )
 
 
 def set_error(row: OutboxMessage, notice: Notice | None) -> None:
@@ -375,7 +433,9 @@ def retry(desk: Desk, actor: Actor, outbox_id: int) -> OutboxMessage:
         if row is None:
             raise NotFound(f"Outbox e-mail #{outbox_id} does not exist.")
         if row.status == SENT:
-            raise ValidationError(f"Outbox e-mail #{outbox_id} was already sent at {row.sent_at:%Y-%m-%d %H:%M} UTC.")
+            raise ValidationError(
+                f"Outbox e-mail #{outbox_id} was already sent at {row.sent_at:%Y-%m-%d %H:%M} UTC."
+            )
         now = desk.now()
         row.status = QUEUED
         row.attempts = 0
@@ -385,8 +445,9 @@ def retry(desk: Desk, actor: Actor, outbox_id: int) -> OutboxMessage:
         return row
 
 
-def outbox_rows(desk: Desk, *, status: str | None = None, ticket_id: int | None = None,
-                limit: int = 100) -> list[OutboxMessage]:
+def outbox_rows(
+    desk: Desk, *, status: str | None = None, ticket_id: int | None = None, limit: int = 100
+) -> list[OutboxMessage]:
     with desk.store.read() as session:
         query = select(OutboxMessage)
         if status:

@@ -18,16 +18,15 @@ from email.policy import compat32
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from ..core import roles
+from ..core import notices, roles
 from ..core.desk import Actor, Desk
 from ..core.errors import NotFound, ValidationError
-from ..core import notices
 from ..core.models import MailQuarantine
 from ..core.notices import Notice
 from ..core.roles import Permission
 from ..core.services.customers import normalize_email
 from .email_parse import EmailParseError, decode_header_value, parse_email
-from .ingest import IGNORED_REASON, IngestResult, Ingestor, Outcome, RawMail
+from .ingest import IGNORED_REASON, Ingestor, IngestResult, Outcome, RawMail
 from .mailconfig import MailConfig
 
 WHAT = "The mail quarantine"
@@ -62,30 +61,54 @@ def _summary(raw: bytes) -> tuple[str, str]:
     return " ".join(sender.split()), " ".join(subject.split())
 
 
-def list_entries(desk: Desk, actor: Actor, *, include_resolved: bool = False, limit: int = 100) -> list[QuarantineEntry]:
+def list_entries(
+    desk: Desk, actor: Actor, *, include_resolved: bool = False, limit: int = 100
+) -> list[QuarantineEntry]:
     roles.require(actor, Permission.CONFIGURE_DESK, WHAT)
     with desk.store.read() as session:
-        query = select(MailQuarantine.id, MailQuarantine.source, MailQuarantine.reason, MailQuarantine.received_at,
-                       func.length(MailQuarantine.raw), MailQuarantine.resolved,
-                       func.substr(MailQuarantine.raw, 1, 16384), MailQuarantine.reason_code,
-                       MailQuarantine.reason_params)
+        query = select(
+            MailQuarantine.id,
+            MailQuarantine.source,
+            MailQuarantine.reason,
+            MailQuarantine.received_at,
+            func.length(MailQuarantine.raw),
+            MailQuarantine.resolved,
+            func.substr(MailQuarantine.raw, 1, 16384),
+            MailQuarantine.reason_code,
+            MailQuarantine.reason_params,
+        )
         if not include_resolved:
             query = query.where(col(MailQuarantine.resolved).is_(False))
         rows = session.exec(query.order_by(col(MailQuarantine.id).desc()).limit(limit)).all()
     entries = []
     for id_, source, reason, received_at, size, resolved, head, code, params in rows:
         sender, subject = _summary(bytes(head or b""))
-        entries.append(QuarantineEntry(id_, source, reason, received_at, int(size or 0), bool(resolved), sender, subject,
-                                       notices.load(code, params)))
+        entries.append(
+            QuarantineEntry(
+                id_,
+                source,
+                reason,
+                received_at,
+                int(size or 0),
+                bool(resolved),
+                sender,
+                subject,
+                notices.load(code, params),
+            )
+        )
     return entries
 
 
 def count_open(desk: Desk) -> int:
     """How many entries wait for an admin (for a badge in the console)."""
     with desk.store.read() as session:
-        return int(session.exec(
-            select(func.count()).select_from(MailQuarantine).where(col(MailQuarantine.resolved).is_(False))
-        ).one())
+        return int(
+            session.exec(
+                select(func.count())
+                .select_from(MailQuarantine)
+                .where(col(MailQuarantine.resolved).is_(False))
+            ).one()
+        )
 
 
 def _load(session: Session, entry_id: int) -> MailQuarantine:
@@ -101,7 +124,9 @@ def get_entry(desk: Desk, actor: Actor, entry_id: int) -> MailQuarantine:
         return _load(session, entry_id)
 
 
-def release(desk: Desk, cfg: MailConfig, actor: Actor, entry_id: int, *, sender: str | None = None) -> IngestResult:
+def release(
+    desk: Desk, cfg: MailConfig, actor: Actor, entry_id: int, *, sender: str | None = None
+) -> IngestResult:
     """File the message again; with ``sender``, as if it came from that address."""
     row = get_entry(desk, actor, entry_id)
     ignored = row.reason.startswith(IGNORED_REASON)
@@ -122,9 +147,15 @@ def release(desk: Desk, cfg: MailConfig, actor: Actor, entry_id: int, *, sender:
             kept = notices.load(entry.reason_code, entry.reason_params)
             if kept is not None and kept.code == "ignored":
                 released = Notice("released", {"login": actor.login, "what": kept.params.get("what", "")})
-                entry.reason, entry.reason_code, entry.reason_params = released.english(), released.code, released.dumps()
+                entry.reason, entry.reason_code, entry.reason_params = (
+                    released.english(),
+                    released.code,
+                    released.dumps(),
+                )
             else:  # kept before schema 0005: its text only
-                entry.reason = f"Released by {actor.login}: " + entry.reason.removeprefix(IGNORED_REASON).lstrip()
+                entry.reason = (
+                    f"Released by {actor.login}: " + entry.reason.removeprefix(IGNORED_REASON).lstrip()
+                )
                 entry.reason_code = entry.reason_params = None
             session.add(entry)
     return result
@@ -139,7 +170,10 @@ def published_config(desk: Desk) -> MailConfig:
 
     keys = (SETTING_FROM, SETTING_REPLY_TO, SETTING_ADDRESSES, SETTING_TEAM)
     with desk.store.read() as session:
-        values = {row.key: row.value for row in session.exec(select(Setting).where(col(Setting.key).in_(keys))).all()}
+        values = {
+            row.key: row.value
+            for row in session.exec(select(Setting).where(col(Setting.key).in_(keys))).all()
+        }
     section: dict[str, object] = {}
     for key, name in ((SETTING_FROM, "from"), (SETTING_REPLY_TO, "reply_to"), (SETTING_TEAM, "team")):
         if values.get(key):
@@ -157,4 +191,12 @@ def dismiss(desk: Desk, actor: Actor, entry_id: int) -> None:
         session.add(row)
 
 
-__all__ = ["QuarantineEntry", "count_open", "dismiss", "get_entry", "list_entries", "published_config", "release"]
+__all__ = [
+    "QuarantineEntry",
+    "count_open",
+    "dismiss",
+    "get_entry",
+    "list_entries",
+    "published_config",
+    "release",
+]

@@ -12,10 +12,10 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -23,7 +23,7 @@ from typing import TypeVar
 from ..core.desk import Desk
 from ..core.errors import ConfigError
 from .imap import ImapFolder, MailboxError
-from .ingest import CursorUpdate, IngestResult, Ingestor, Outcome, RawMail, prepare_many, read_cursor
+from .ingest import CursorUpdate, Ingestor, IngestResult, Outcome, RawMail, prepare_many, read_cursor
 from .mailconfig import MailConfig
 from .maildir import Maildir
 from .outbox import publish_identity
@@ -79,9 +79,16 @@ def _batches(entries: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield entries[start : start + size]
 
 
-def fetch_maildir(desk: Desk, cfg: MailConfig, path: Path, *, progress: Progress | None = None,
-                  stop: threading.Event | None = None, report: FetchReport | None = None,
-                  parallel: bool = False) -> FetchReport:
+def fetch_maildir(
+    desk: Desk,
+    cfg: MailConfig,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    report: FetchReport | None = None,
+    parallel: bool = False,
+) -> FetchReport:
     """File every unread message of a Maildir, moving each to ``cur/`` after its batch commits.
 
     With ``parallel`` (``bokdesk mail fetch``, a single-threaded process) a large import parses
@@ -122,7 +129,8 @@ def fetch_maildir(desk: Desk, cfg: MailConfig, path: Path, *, progress: Progress
             if stop is not None and stop.is_set():
                 break
             parsed: Future[list] | list = (  # type: ignore[type-arg]
-                pool.submit(prepare_many, items, *ingestor.limits()) if pool is not None
+                pool.submit(prepare_many, items, *ingestor.limits())
+                if pool is not None
                 else [ingestor.prepare(i) for i in items]
             )
             if pending is not None:
@@ -140,8 +148,12 @@ def _parse_pool(enabled: bool) -> Iterator[ProcessPoolExecutor | None]:
         yield None
         return
     # fork: the worker only parses (no database, no threads of ours); only single-threaded callers
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         yield pool
     finally:
@@ -165,9 +177,15 @@ def _result(value: Future[list] | list) -> list:  # type: ignore[type-arg]
     return value.result() if isinstance(value, Future) else value
 
 
-def fetch_imap(desk: Desk, cfg: MailConfig, *, progress: Progress | None = None,
-               stop: threading.Event | None = None, report: FetchReport | None = None,
-               skip_existing: bool = False) -> FetchReport:
+def fetch_imap(
+    desk: Desk,
+    cfg: MailConfig,
+    *,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    report: FetchReport | None = None,
+    skip_existing: bool = False,
+) -> FetchReport:
     """File the folder's messages after the stored cursor; the cursor moves with each batch."""
     report = report or FetchReport()
     imap = cfg.imap
@@ -188,7 +206,9 @@ def fetch_imap(desk: Desk, cfg: MailConfig, *, progress: Progress | None = None,
         if skip_existing:
             top = max(uids, default=last)
             ingestor.ingest([], cursor=CursorUpdate(imap.source, folder.uidvalidity, top))
-            report.notes.append(f"{imap.source}: {len(uids)} existing messages skipped; new mail is read from UID {top + 1}")
+            report.notes.append(
+                f"{imap.source}: {len(uids)} existing messages skipped; new mail is read from UID {top + 1}"
+            )
             return report
         if progress:
             progress(0, len(uids))
@@ -227,14 +247,26 @@ def fetch_imap(desk: Desk, cfg: MailConfig, *, progress: Progress | None = None,
     return report
 
 
-def fetch_once(desk: Desk, cfg: MailConfig, *, maildir: Path | None = None, progress: Progress | None = None,
-               stop: threading.Event | None = None, skip_existing: bool = False, parallel: bool = False) -> FetchReport:
+def fetch_once(
+    desk: Desk,
+    cfg: MailConfig,
+    *,
+    maildir: Path | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+    skip_existing: bool = False,
+    parallel: bool = False,
+) -> FetchReport:
     """Every configured mailbox once (or only the Maildir given on the command line)."""
     report = FetchReport()
     if maildir is not None:
-        return fetch_maildir(desk, cfg, maildir, progress=progress, stop=stop, report=report, parallel=parallel)
+        return fetch_maildir(
+            desk, cfg, maildir, progress=progress, stop=stop, report=report, parallel=parallel
+        )
     if cfg.imap is None and cfg.maildir is None:
-        raise ConfigError("No mailbox is configured: set [mail.imap] or [mail.maildir], or give --maildir PATH.")
+        raise ConfigError(
+            "No mailbox is configured: set [mail.imap] or [mail.maildir], or give --maildir PATH."
+        )
     if cfg.maildir is not None:
         fetch_maildir(desk, cfg, cfg.maildir, progress=progress, stop=stop, report=report, parallel=parallel)
     if cfg.imap is not None:
@@ -283,9 +315,15 @@ def wait_for_mail(desk: Desk, cfg: MailConfig, stop: threading.Event, log: Log, 
                 return
             if state.available is None:
                 state.available = True
-                log(f"{imap.source}: waiting for new mail in IMAP IDLE (a full round at least every {seconds:g} s)")
+                log(
+                    f"{imap.source}: waiting for new mail in IMAP IDLE (a full round at least every {seconds:g} s)"
+                )
             cursor = read_cursor(desk, imap.source)
-            if cursor is None or cursor.uidvalidity != folder.uidvalidity or folder.uids_after(cursor.last_uid):
+            if (
+                cursor is None
+                or cursor.uidvalidity != folder.uidvalidity
+                or folder.uids_after(cursor.last_uid)
+            ):
                 return  # mail arrived while the last round ran: read it now
             folder.idle(seconds, stop)
     except MailboxError as exc:

@@ -33,6 +33,7 @@ from .outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT, problem_on_ticke
 LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)
 
+
 @dataclass
 class SendReport:
     sent: int = 0
@@ -166,11 +167,17 @@ def describe(exc: BaseException) -> str:
 def error_notice(exc: BaseException) -> Notice:
     """The account of a sending error as a notice: our words by code, the server's as it wrote them."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        parts = [f"{addr}: {code} {msg.decode('utf-8', 'replace') if isinstance(msg, bytes) else msg}"
-                 for addr, (code, msg) in exc.recipients.items()]
+        parts = [
+            f"{addr}: {code} {msg.decode('utf-8', 'replace') if isinstance(msg, bytes) else msg}"
+            for addr, (code, msg) in exc.recipients.items()
+        ]
         return Notice("recipient_refused", {"detail": "; ".join(parts)})
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        text = (
+            exc.smtp_error.decode("utf-8", "replace")
+            if isinstance(exc.smtp_error, bytes)
+            else str(exc.smtp_error)
+        )
         return verbatim(f"SMTP {exc.smtp_code} {text}".strip())
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
         return Notice("tls_error", {"detail": str(exc)})
@@ -183,8 +190,16 @@ def error_notice(exc: BaseException) -> Notice:
     return verbatim(f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValidationError) else str(exc))
 
 
-def _record(desk: Desk, cfg: MailConfig, row_id: int, *, sent_raw: bytes | None, error: BaseException | None,
-            report: SendReport, note: str | None = None) -> None:
+def _record(
+    desk: Desk,
+    cfg: MailConfig,
+    row_id: int,
+    *,
+    sent_raw: bytes | None,
+    error: BaseException | None,
+    report: SendReport,
+    note: str | None = None,
+) -> None:
     max_attempts = cfg.smtp.max_attempts if cfg.smtp else 8
     with desk.store.write() as session:
         row = session.get(OutboxMessage, row_id)
@@ -195,7 +210,9 @@ def _record(desk: Desk, cfg: MailConfig, row_id: int, *, sent_raw: bytes | None,
         if error is None:
             row.status = SENT
             row.sent_at = now
-            set_error(row, Notice("cc_refused", {"detail": note}) if note else None)  # a Cc refused: said, not retried
+            set_error(
+                row, Notice("cc_refused", {"detail": note}) if note else None
+            )  # a Cc refused: said, not retried
             if sent_raw is not None:
                 row.raw = sent_raw
             report.sent += 1
@@ -206,10 +223,17 @@ def _record(desk: Desk, cfg: MailConfig, row_id: int, *, sent_raw: bytes | None,
             if _is_permanent(error, row.to_addr) or row.attempts >= max_attempts:
                 row.status = FAILED
                 report.failed += 1
-                tries = Notice("tries_many", {"n": row.attempts}) if row.attempts > 1 else Notice("tries_once")
+                tries = (
+                    Notice("tries_many", {"n": row.attempts}) if row.attempts > 1 else Notice("tries_once")
+                )
                 code = "survey_failed" if row.kind == KIND_SURVEY else "reply_failed"
-                problem_on_ticket(session, desk, row, Notice(code, {
-                    "to": row.to_addr, "tries": tries, "error": notice, "outbox": row.id}), "mail_failed")
+                problem_on_ticket(
+                    session,
+                    desk,
+                    row,
+                    Notice(code, {"to": row.to_addr, "tries": tries, "error": notice, "outbox": row.id}),
+                    "mail_failed",
+                )
             else:
                 row.status = QUEUED
                 row.next_attempt_at = now + backoff(row.attempts)
@@ -234,7 +258,10 @@ def send_due(desk: Desk, cfg: MailConfig, *, connect: Connector | None = None, l
                 msg = _finalize(row.raw, cfg)
                 if conn is None:
                     conn = connect(cfg.smtp)
-                refused = conn.send_message(msg, from_addr=_envelope_from(cfg, msg), to_addrs=recipients(row, cfg)) or {}
+                refused = (
+                    conn.send_message(msg, from_addr=_envelope_from(cfg, msg), to_addrs=recipients(row, cfg))
+                    or {}
+                )
                 if row.to_addr in refused:  # the customer refused, someone in Cc accepted: not delivered
                     raise smtplib.SMTPRecipientsRefused({row.to_addr: refused[row.to_addr]})
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
@@ -245,8 +272,15 @@ def send_due(desk: Desk, cfg: MailConfig, *, connect: Connector | None = None, l
                 _record(desk, cfg, row.id, sent_raw=None, error=exc, report=report)  # type: ignore[arg-type]
             else:
                 note = describe(smtplib.SMTPRecipientsRefused(refused)) if refused else None
-                _record(desk, cfg, row.id, sent_raw=msg.as_bytes(), error=None, report=report,  # type: ignore[arg-type]
-                        note=note)
+                _record(
+                    desk,
+                    cfg,
+                    row.id,
+                    sent_raw=msg.as_bytes(),
+                    error=None,
+                    report=report,  # type: ignore[arg-type]
+                    note=note,
+                )
     finally:
         _close(conn)
     return report

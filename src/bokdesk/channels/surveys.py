@@ -28,7 +28,9 @@ from .outbox import KIND_SURVEY, enqueue_survey
 
 SETTING = "mail.survey_after_solve"
 MAX_AGE = timedelta(days=14)
-_NPS = re.compile(r"^[\s\"'*(\[>]*(10|[0-9])(?![0-9])(?![.,][0-9])\s*(?:/\s*10|na\s+10|out\s+of\s+10|pkt\.?)?", re.I)
+_NPS = re.compile(
+    r"^[\s\"'*(\[>]*(10|[0-9])(?![0-9])(?![.,][0-9])\s*(?:/\s*10|na\s+10|out\s+of\s+10|pkt\.?)?", re.I
+)
 _LEAD = re.compile(r"^[\s)\].:,;!\-–—]+")
 
 TEXTS = {
@@ -56,7 +58,7 @@ def parse_nps(text: str) -> tuple[int, str] | None:
     m = _NPS.match(text or "")
     if m is None:
         return None
-    comment = _LEAD.sub("", text[m.end():]).strip()
+    comment = _LEAD.sub("", text[m.end() :]).strip()
     return int(m.group(1)), comment[:2000]
 
 
@@ -112,10 +114,15 @@ def sweep_surveys(desk: Desk, cfg: MailConfig, *, limit: int = 100) -> int:
             customer = session.get(Customer, ticket.customer_id)
             lang = customer.language if customer is not None and customer.language in TEXTS else "pl"
             subject_t, body_t = TEXTS[lang]
-            about = "" if subjects.missing(ticket.subject) else (
-                f" „{ticket.subject}”" if lang == "pl" else f' "{ticket.subject}"')
+            about = (
+                ""
+                if subjects.missing(ticket.subject)
+                else (f" „{ticket.subject}”" if lang == "pl" else f' "{ticket.subject}"')
+            )
             values = {"id": ticket.id, "about": about, "desk": desk_name}
-            row = enqueue_survey(session, desk, ticket, subject_t.format(**values), body_t.format(**values), cfg)
+            row = enqueue_survey(
+                session, desk, ticket, subject_t.format(**values), body_t.format(**values), cfg
+            )
             if row is not None:
                 history.record(session, ticket.id, SYSTEM, now, "survey_sent", None, row.to_addr)  # type: ignore[arg-type]
                 queued += 1

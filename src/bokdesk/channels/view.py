@@ -83,7 +83,9 @@ class DeliveryState:
         if self.status == FAILED:
             return f"e-mail to {self.to_addr} FAILED: {self.last_error or 'unknown error'}"
         if self.status in (QUEUED, SENDING) and self.attempts:
-            return f"e-mail to {self.to_addr} waiting to retry ({self.attempts} attempts): {self.last_error or ''}".rstrip(": ")
+            return f"e-mail to {self.to_addr} waiting to retry ({self.attempts} attempts): {self.last_error or ''}".rstrip(
+                ": "
+            )
         if self.status == SENDING:
             return f"e-mail to {self.to_addr} being sent"
         return f"e-mail to {self.to_addr} queued"
@@ -109,7 +111,9 @@ def delivery_states(session: Session, message_ids: list[int]) -> dict[int, Deliv
     if not message_ids:
         return {}
     rows = session.exec(
-        select(OutboxMessage).where(col(OutboxMessage.message_id).in_(message_ids)).order_by(col(OutboxMessage.id))
+        select(OutboxMessage)
+        .where(col(OutboxMessage.message_id).in_(message_ids))
+        .order_by(col(OutboxMessage.id))
     ).all()
     return {row.message_id: _state(row) for row in rows if row.message_id is not None}
 
@@ -132,9 +136,11 @@ def failed_tickets(session: Session, ticket_ids: list[int]) -> set[int]:
         return set()
     # Named, as the queue's own statements do: without statistics SQLite would rather walk every
     # failed e-mail of the desk's history through the status index.
-    query = (select(OutboxMessage.ticket_id)
-             .where(col(OutboxMessage.ticket_id).in_(ticket_ids), OutboxMessage.status == FAILED)
-             .with_hint(OutboxMessage, "INDEXED BY ix_outboxmessage_ticket_id", "sqlite"))
+    query = (
+        select(OutboxMessage.ticket_id)
+        .where(col(OutboxMessage.ticket_id).in_(ticket_ids), OutboxMessage.status == FAILED)
+        .with_hint(OutboxMessage, "INDEXED BY ix_outboxmessage_ticket_id", "sqlite")
+    )
     return set(session.exec(query).all())
 
 
@@ -163,7 +169,9 @@ def attachment_data(desk: Desk, attachment_id: int) -> Attachment:
     if row is None:
         raise NotFound(f"Attachment #{attachment_id} does not exist.")
     if row.data is None:
-        raise ValidationError(f"Attachment #{attachment_id} ({row.filename}) was over the size limit and not stored.")
+        raise ValidationError(
+            f"Attachment #{attachment_id} ({row.filename}) was over the size limit and not stored."
+        )
     return row
 
 

@@ -15,10 +15,19 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _options(parser: argparse.ArgumentParser, default: object) -> None:
-    parser.add_argument("--db", metavar="PATH", default=default, help="database file (default: $BOKDESK_DB or the config)")
-    parser.add_argument("--config", metavar="FILE", default=default, help="config file (default: $BOKDESK_CONFIG, user, site)")
-    parser.add_argument("--as", dest="as_login", metavar="LOGIN", default=default,
-                        help="act as this agent (if the site allows it)")
+    parser.add_argument(
+        "--db", metavar="PATH", default=default, help="database file (default: $BOKDESK_DB or the config)"
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", default=default, help="config file (default: $BOKDESK_CONFIG, user, site)"
+    )
+    parser.add_argument(
+        "--as",
+        dest="as_login",
+        metavar="LOGIN",
+        default=default,
+        help="act as this agent (if the site allows it)",
+    )
     parser.add_argument("--lang", choices=["en", "pl"], default=default, help="language of the console")
 
 

@@ -26,19 +26,32 @@ def register(sub: Any, common: Common) -> None:
     admin = sub.add_parser("admin", help="the shared box, SLA policies, teams and roles")
     asub = admin.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
 
-    p = asub.add_parser("init-shared", help="set up (or repair) one database shared by a Unix group",
-                        description="Create or repair a shared desk: the directory (setgid, 2770), the database and "
-                                    "its -wal/-shm (0660, group-owned), and the site config. Safe to run again.")
+    p = asub.add_parser(
+        "init-shared",
+        help="set up (or repair) one database shared by a Unix group",
+        description="Create or repair a shared desk: the directory (setgid, 2770), the database and "
+        "its -wal/-shm (0660, group-owned), and the site config. Safe to run again.",
+    )
     common(p)
     p.add_argument("--group", required=True, help="the Unix group of the desk's agents (must exist)")
-    p.add_argument("--site-config", metavar="FILE", help="site config to write (default: the site config dir)")
+    p.add_argument(
+        "--site-config", metavar="FILE", help="site config to write (default: the site config dir)"
+    )
     allow = p.add_mutually_exclusive_group()
-    allow.add_argument("--allow-as", dest="allow_as", action="append", metavar="UNIX_LOGIN", default=None,
-                       help="let this Unix login (the service account of SSH forced commands) run `bokdesk --as NAME`")
+    allow.add_argument(
+        "--allow-as",
+        dest="allow_as",
+        action="append",
+        metavar="UNIX_LOGIN",
+        default=None,
+        help="let this Unix login (the service account of SSH forced commands) run `bokdesk --as NAME`",
+    )
     allow.add_argument("--no-allow-as", dest="allow_as", action="store_false")
     p.add_argument("--admin", metavar="LOGIN", help="make this Unix login the desk's first admin")
     p.add_argument("--admin-name", metavar="NAME", help="display name of that admin")
-    p.add_argument("--check", action="store_true", help="change nothing; list what is wrong (exit 1 if anything)")
+    p.add_argument(
+        "--check", action="store_true", help="change nothing; list what is wrong (exit 1 if anything)"
+    )
     p.set_defaults(handler=cmd_init_shared)
 
     p = asub.add_parser("sla", help="list or change SLA policies (supervisors)")
@@ -70,15 +83,31 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("role", choices=["agent", "supervisor", "admin"])
     p.set_defaults(handler=cmd_role)
 
-    p = asub.add_parser("audit", help="who changed roles, agents, SLA policies and desk settings, and when (admins)",
-                        description="The audit of desk-wide changes, newest first: roles, agents added, activated "
-                                    "or deactivated, SLA policies (with how many open tickets had their due times "
-                                    "recomputed), team assignment modes, desk settings, agents' weekly shifts and "
-                                    "absences.")
+    p = asub.add_parser(
+        "audit",
+        help="who changed roles, agents, SLA policies and desk settings, and when (admins)",
+        description="The audit of desk-wide changes, newest first: roles, agents added, activated "
+        "or deactivated, SLA policies (with how many open tickets had their due times "
+        "recomputed), team assignment modes, desk settings, agents' weekly shifts and "
+        "absences.",
+    )
     common(p)
     p.add_argument("--limit", type=int, default=50, metavar="N", help="how many rows (default 50)")
-    p.add_argument("--action", choices=["role", "agent_added", "agent_active", "sla_policy", "assignment_mode",
-                                        "setting", "shifts", "absence_added", "absence_cancelled"], help="only this kind of change")
+    p.add_argument(
+        "--action",
+        choices=[
+            "role",
+            "agent_added",
+            "agent_active",
+            "sla_policy",
+            "assignment_mode",
+            "setting",
+            "shifts",
+            "absence_added",
+            "absence_cancelled",
+        ],
+        help="only this kind of change",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit)
 
@@ -109,11 +138,19 @@ def cmd_init_shared(args: argparse.Namespace) -> int:
     from ..core.shared_setup import init_shared
 
     if not getattr(args, "db", None):
-        raise ValidationError("init-shared needs --db PATH: where the shared database lives (e.g. /srv/bokdesk/desk.db).")
+        raise ValidationError(
+            "init-shared needs --db PATH: where the shared database lives (e.g. /srv/bokdesk/desk.db)."
+        )
     db = Path(args.db)
     config_path = Path(args.site_config).expanduser() if args.site_config else site_config_path()
-    report = init_shared(db, args.group, config_path=config_path, allow_as=args.allow_as, check_only=args.check,
-                         open_desk=_open_desk)
+    report = init_shared(
+        db,
+        args.group,
+        config_path=config_path,
+        allow_as=args.allow_as,
+        check_only=args.check,
+        open_desk=_open_desk,
+    )
     for line in report.done:
         print(f"fixed   {line}" if "created" not in line and "written" not in line else f"made    {line}")
     for line in report.ok:
@@ -122,7 +159,10 @@ def cmd_init_shared(args: argparse.Namespace) -> int:
         print(f"WRONG   {line}")
     if args.check:
         if report.problems:
-            print(f"{len(report.problems)} problem(s); run the same command without --check to fix them.", file=sys.stderr)
+            print(
+                f"{len(report.problems)} problem(s); run the same command without --check to fix them.",
+                file=sys.stderr,
+            )
             return 1
         print("The shared desk is set up correctly.")
         return 0
@@ -165,12 +205,32 @@ def cmd_sla_list(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     rows = policies.list_policies(ctx.desk)
     if getattr(args, "json", False):
-        print_json([{"priority": r.priority, "category": r.category, "first_response_minutes": r.first_response_minutes,
-                     "resolution_minutes": r.resolution_minutes, "business_hours": r.business_hours} for r in rows])
+        print_json(
+            [
+                {
+                    "priority": r.priority,
+                    "category": r.category,
+                    "first_response_minutes": r.first_response_minutes,
+                    "resolution_minutes": r.resolution_minutes,
+                    "business_hours": r.business_hours,
+                }
+                for r in rows
+            ]
+        )
         return 0
-    print_table(["PRIORITY", "CATEGORY", "FIRST RESPONSE", "RESOLUTION", "CLOCK"],
-                [[r.priority, r.category or "(any)", _minutes(r.first_response_minutes), _minutes(r.resolution_minutes),
-                  "business" if r.business_hours else "calendar"] for r in rows])
+    print_table(
+        ["PRIORITY", "CATEGORY", "FIRST RESPONSE", "RESOLUTION", "CLOCK"],
+        [
+            [
+                r.priority,
+                r.category or "(any)",
+                _minutes(r.first_response_minutes),
+                _minutes(r.resolution_minutes),
+                "business" if r.business_hours else "calendar",
+            ]
+            for r in rows
+        ],
+    )
     return 0
 
 
@@ -192,12 +252,22 @@ def cmd_sla_set(args: argparse.Namespace) -> int:
     from ..core.services import policies
 
     def change(desk: Any, actor: Any) -> str:
-        row = policies.set_policy(desk, actor, policies.PolicyInput(
-            priority=args.priority, category=args.category, first_response_minutes=args.first_response,
-            resolution_minutes=args.resolution, business_hours=not args.calendar_time))
-        return (f"SLA for {row.priority}{'/' + row.category if row.category else ''}: first response "
-                f"{_minutes(row.first_response_minutes)}, resolution {_minutes(row.resolution_minutes)} "
-                f"({'business hours' if row.business_hours else 'calendar time'}); open tickets' due times recomputed.")
+        row = policies.set_policy(
+            desk,
+            actor,
+            policies.PolicyInput(
+                priority=args.priority,
+                category=args.category,
+                first_response_minutes=args.first_response,
+                resolution_minutes=args.resolution,
+                business_hours=not args.calendar_time,
+            ),
+        )
+        return (
+            f"SLA for {row.priority}{'/' + row.category if row.category else ''}: first response "
+            f"{_minutes(row.first_response_minutes)}, resolution {_minutes(row.resolution_minutes)} "
+            f"({'business hours' if row.business_hours else 'calendar time'}); open tickets' due times recomputed."
+        )
 
     return _change(args, change)
 
@@ -243,8 +313,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.to_json() for r in rows])
         return 0
-    print_table(["AT (UTC)", "BY", "CHANGE", "OF", "FROM", "TO", "NOTE"],
-                [[iso(r.at), r.actor, r.action, r.target, r.old or "-", r.new or "-", r.note or ""] for r in rows])
+    print_table(
+        ["AT (UTC)", "BY", "CHANGE", "OF", "FROM", "TO", "NOTE"],
+        [[iso(r.at), r.actor, r.action, r.target, r.old or "-", r.new or "-", r.note or ""] for r in rows],
+    )
     return 0
 
 
@@ -259,13 +331,35 @@ def cmd_who(args: argparse.Namespace) -> int:
     ctx.actor(args)  # only agents of the desk see who is working
     rows = presence.online(ctx.desk, include_offline=args.all)
     if args.json:
-        print_json([{"login": a.login, "name": a.name, "role": a.role, "team": a.team, "status": a.status,
-                     "state": a.state, "last_seen_at": iso(a.last_seen_at),
-                     "open_tickets": [{"ticket": t, "activity": act} for t, act in a.open_tickets]} for a in rows])
+        print_json(
+            [
+                {
+                    "login": a.login,
+                    "name": a.name,
+                    "role": a.role,
+                    "team": a.team,
+                    "status": a.status,
+                    "state": a.state,
+                    "last_seen_at": iso(a.last_seen_at),
+                    "open_tickets": [{"ticket": t, "activity": act} for t, act in a.open_tickets],
+                }
+                for a in rows
+            ]
+        )
         return 0
-    print_table(["LOGIN", "NAME", "TEAM", "STATE", "OPEN"],
-                [[a.login, a.name, a.team or "", a.state,
-                  " ".join(f"#{t}{'*' if act != 'viewing' else ''}" for t, act in a.open_tickets)] for a in rows])
+    print_table(
+        ["LOGIN", "NAME", "TEAM", "STATE", "OPEN"],
+        [
+            [
+                a.login,
+                a.name,
+                a.team or "",
+                a.state,
+                " ".join(f"#{t}{'*' if act != 'viewing' else ''}" for t, act in a.open_tickets),
+            ]
+            for a in rows
+        ],
+    )
     return 0
 
 

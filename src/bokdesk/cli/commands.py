@@ -34,7 +34,9 @@ def register(sub: Any, common: Common) -> None:
     p.set_defaults(handler=cmd_export_jsonl)
 
 
-def _parser(sub: Any, common: Common, name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> Any:
+def _parser(
+    sub: Any, common: Common, name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
+) -> Any:
     p = sub.add_parser(name, help=help_text, description=help_text)
     common(p)
     p.set_defaults(handler=handler)
@@ -47,7 +49,9 @@ def _parser(sub: Any, common: Common, name: str, help_text: str, handler: Callab
 def _register_db(sub: Any, common: Common) -> None:
     db = sub.add_parser("db", help="schema upgrade, integrity check, online backup")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    _parser(db_sub, common, "upgrade", "create or migrate the database to this version's schema", cmd_db_upgrade)
+    _parser(
+        db_sub, common, "upgrade", "create or migrate the database to this version's schema", cmd_db_upgrade
+    )
     _parser(db_sub, common, "check", "run SQLite's integrity check", cmd_db_check)
     p = _parser(db_sub, common, "backup", "consistent online copy while agents work", cmd_db_backup)
     p.add_argument("dest", help="backup file to write (must not exist)")
@@ -57,7 +61,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from ..core.store import SCHEMA_HEAD
 
     ctx = context_for(args, upgrade=True)
-    where = ctx.desk.store.engine.url.render_as_string(hide_password=True) if ctx.config.db_url else ctx.config.db_path
+    where = (
+        ctx.desk.store.engine.url.render_as_string(hide_password=True)
+        if ctx.config.db_url
+        else ctx.config.db_path
+    )
     print(f"Database {where} is at schema {SCHEMA_HEAD}.")
     return 0
 
@@ -69,8 +77,10 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     if not ctx.desk.store.is_sqlite:
         # Opening it checked the schema; the server enforces foreign keys on every write and
         # keeps its files itself: a physical check is the server's tool (pg_amcheck).
-        print("ok (a server database: schema current, foreign keys enforced by the server; "
-              "for a physical check use the server's tools, e.g. pg_amcheck)")
+        print(
+            "ok (a server database: schema current, foreign keys enforced by the server; "
+            "for a physical check use the server's tools, e.g. pg_amcheck)"
+        )
         return 0
     with ctx.desk.store.read() as session:
         rows = [r[0] for r in session.execute(text("PRAGMA integrity_check")).all()]
@@ -90,8 +100,10 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
     ctx = context_for(args, create=False)
     if not ctx.desk.store.is_sqlite:
-        raise DatabaseError("bokdesk db backup copies an SQLite file; back up a server database with the "
-                            "server's tools (pg_dump --format=custom), or move the desk with `bokdesk export jsonl`.")
+        raise DatabaseError(
+            "bokdesk db backup copies an SQLite file; back up a server database with the "
+            "server's tools (pg_dump --format=custom), or move the desk with `bokdesk export jsonl`."
+        )
     dest = Path(args.dest).expanduser()
     if dest.exists():
         raise ValidationError(f"{dest} already exists; choose a new file for the backup.")
@@ -148,7 +160,9 @@ def cmd_agent_add(args: argparse.Namespace) -> int:
     me = agents.find_agent(ctx.desk, login_for(args, ctx.config))
     if me is not None:
         actor = agents.actor_of(me)
-    agent = agents.add_agent(ctx.desk, actor, args.login, args.name, role=args.role, team=args.team, email=args.email)
+    agent = agents.add_agent(
+        ctx.desk, actor, args.login, args.name, role=args.role, team=args.team, email=args.email
+    )
     print(f"Added {agent.login} ({agent.name}, {agent.role}).")
     return 0
 
@@ -160,10 +174,25 @@ def cmd_agent_list(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     rows = agents.list_agents(ctx.desk)
     if args.json:
-        print_json([{"login": a.login, "name": a.name, "role": a.role, "team": t, "active": a.active, "status": a.status,
-                     "last_seen_at": iso(a.last_seen_at)} for a, t in rows])
+        print_json(
+            [
+                {
+                    "login": a.login,
+                    "name": a.name,
+                    "role": a.role,
+                    "team": t,
+                    "active": a.active,
+                    "status": a.status,
+                    "last_seen_at": iso(a.last_seen_at),
+                }
+                for a, t in rows
+            ]
+        )
     else:
-        print_table(["LOGIN", "NAME", "ROLE", "TEAM", "ACTIVE"], [[a.login, a.name, a.role, t or "", "yes" if a.active else "no"] for a, t in rows])
+        print_table(
+            ["LOGIN", "NAME", "ROLE", "TEAM", "ACTIVE"],
+            [[a.login, a.name, a.role, t or "", "yes" if a.active else "no"] for a, t in rows],
+        )
     return 0
 
 
@@ -206,7 +235,9 @@ def _register_ticket(sub: Any, common: Common) -> None:
         p = _parser(tsub, common, name, help_text, cmd_ticket_reply if name == "reply" else cmd_ticket_note)
         p.add_argument("number", type=_positive)
         p.add_argument("--body", required=True, help="text, or '-' to read stdin")
-        p.add_argument("--version", dest="expected_version", type=_positive, help="refuse if the ticket changed since")
+        p.add_argument(
+            "--version", dest="expected_version", type=_positive, help="refuse if the ticket changed since"
+        )
         p.add_argument("--json", action="store_true")
     p = _parser(tsub, common, "status", "set a ticket's status", cmd_ticket_status)
     p.add_argument("number", type=_positive)
@@ -232,7 +263,7 @@ def _body(value: str) -> str:
 def cmd_ticket_list(args: argparse.Namespace) -> int:
     from ..core import serialize
     from ..core.queries import View, list_view, parse_view
-    from ..core.services.agents import find_agent, actor_of
+    from ..core.services.agents import actor_of, find_agent
     from .context import login_for
 
     view = parse_view(args.view)
@@ -249,8 +280,22 @@ def cmd_ticket_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json([serialize.queue_row(r, now) for r in rows])
     else:
-        print_table(["#", "PRI", "STATUS", "CHANNEL", "SUBJECT", "CUSTOMER", "ASSIGNEE", "SLA"],
-                    [[r.id, r.priority, r.status, r.channel, shown(r.subject), r.customer, r.assignee or "-", r.sla_state(now)] for r in rows])
+        print_table(
+            ["#", "PRI", "STATUS", "CHANNEL", "SUBJECT", "CUSTOMER", "ASSIGNEE", "SLA"],
+            [
+                [
+                    r.id,
+                    r.priority,
+                    r.status,
+                    r.channel,
+                    shown(r.subject),
+                    r.customer,
+                    r.assignee or "-",
+                    r.sla_state(now),
+                ]
+                for r in rows
+            ],
+        )
     return 0
 
 
@@ -269,8 +314,10 @@ def cmd_ticket_show(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     print(f"#{data['number']}  {safe(shown(data['subject']))}")
-    print(f"status {data['status']}  priority {data['priority']}  channel {data['channel']}  "
-          f"category {data['category']}  assignee {data['assignee'] or '-'}  team {safe(data['team']) or '-'}")
+    print(
+        f"status {data['status']}  priority {data['priority']}  channel {data['channel']}  "
+        f"category {data['category']}  assignee {data['assignee'] or '-'}  team {safe(data['team']) or '-'}"
+    )
     c = data["customer"]
     print(f"customer {safe(c['name'])}  {' '.join(c['emails'] + c['phones'])}{'  VIP' if c['vip'] else ''}")
     for m in data["messages"]:
@@ -278,8 +325,10 @@ def cmd_ticket_show(args: argparse.Namespace) -> int:
         print(safe(m["body"]))
     print("\nhistory:")
     for e in data["history"]:
-        print(f"  {e['at']}  {safe(e['actor'])}  {e['field']}: {safe(e['from']) or '-'} -> {safe(e['to']) or '-'}"
-              + (f"  ({safe(e['note'])})" if e["note"] else ""))
+        print(
+            f"  {e['at']}  {safe(e['actor'])}  {e['field']}: {safe(e['from']) or '-'} -> {safe(e['to']) or '-'}"
+            + (f"  ({safe(e['note'])})" if e["note"] else "")
+        )
     print("\nclocks:")
     for line in describe(explanation, ctx.desk.calendar.tz):
         print(f"  {safe(line)}")
@@ -294,15 +343,18 @@ def _print_ticket(ctx: Any, number: int, as_json: bool) -> None:
     if as_json:
         print_json(data)
     else:
-        print(f"#{data['number']}  {safe(shown(data['subject']))}  [{data['status']}, {data['priority']}, "
-              f"assignee {data['assignee'] or '-'}]")
+        print(
+            f"#{data['number']}  {safe(shown(data['subject']))}  [{data['status']}, {data['priority']}, "
+            f"assignee {data['assignee'] or '-'}]"
+        )
 
 
 def cmd_ticket_new(args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
+    from ..core.models import Team
     from ..core.services.customers import CustomerSpec
     from ..core.services.tickets import NewTicket, create_ticket
-    from sqlmodel import select
-    from ..core.models import Team
 
     ctx = context_for(args)
     actor = ctx.actor(args)
@@ -314,10 +366,20 @@ def cmd_ticket_new(args: argparse.Namespace) -> int:
             raise ValidationError(f"Team {args.team!r} does not exist.")
         team_id = team.id
     spec = CustomerSpec(name=args.customer or args.name, email=args.email, phone=args.phone)
-    ticket = create_ticket(ctx.desk, actor, NewTicket(subject=args.subject, customer=spec, channel=args.channel,
-                                                      category=args.category, priority=args.priority,
-                                                      body=_body(args.body), team_id=team_id,
-                                                      solved_on_first_contact=args.solved))
+    ticket = create_ticket(
+        ctx.desk,
+        actor,
+        NewTicket(
+            subject=args.subject,
+            customer=spec,
+            channel=args.channel,
+            category=args.category,
+            priority=args.priority,
+            body=_body(args.body),
+            team_id=team_id,
+            solved_on_first_contact=args.solved,
+        ),
+    )
     _print_ticket(ctx, ticket.id, args.json)
     return 0
 

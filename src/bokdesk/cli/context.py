@@ -31,8 +31,10 @@ def login_for(args: Namespace, config: Config) -> str:
     requested = getattr(args, "as_login", None)
     if requested:
         if not config.allows_as(unix_login()):
-            raise ConfigError("--as is not allowed here (the site config's [security] allow_as must be true "
-                              "or list your Unix login).")
+            raise ConfigError(
+                "--as is not allowed here (the site config's [security] allow_as must be true "
+                "or list your Unix login)."
+            )
         return str(requested)
     return unix_login()
 
@@ -51,7 +53,9 @@ def unix_login() -> str:
         return str(os.getuid())
 
 
-def desk_from_config(config: Config, *, create: bool = True, upgrade: bool = False, synchronous: str | None = None) -> Desk:
+def desk_from_config(
+    config: Config, *, create: bool = True, upgrade: bool = False, synchronous: str | None = None
+) -> Desk:
     """Open the configured database and build the desk around it."""
     from ..core.calendar import BusinessCalendar, CalendarConfigError, holiday_cache_dir
     from ..core.database import open_store, open_url
@@ -70,7 +74,9 @@ def desk_from_config(config: Config, *, create: bool = True, upgrade: bool = Fal
 
             store = Store(sqlite_url(path), synchronous=synchronous)
     try:
-        calendar = BusinessCalendar.from_config(config.section("calendar") or None, holiday_cache=holiday_cache_dir())
+        calendar = BusinessCalendar.from_config(
+            config.section("calendar") or None, holiday_cache=holiday_cache_dir()
+        )
     except CalendarConfigError as exc:
         raise ConfigError(f"[calendar] {exc}") from None
     complaints = config.section("complaints")

@@ -15,7 +15,9 @@ Common = Callable[[argparse.ArgumentParser], None]
 
 
 def register(sub: Any, common: Common) -> None:
-    p = sub.add_parser("demo", help="create (or reuse) a demo desk with a realistic month of work and open it")
+    p = sub.add_parser(
+        "demo", help="create (or reuse) a demo desk with a realistic month of work and open it"
+    )
     common(p)
     p.add_argument("--seed", type=int, default=7, help="random seed (the same seed gives the same desk)")
     p.add_argument("--no-open", action="store_true", help="build the database only; do not open the console")
@@ -48,11 +50,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         counts = build_demo(desk, me=me, me_name=_display_name(me), seed=args.seed)
         desk.store.dispose()
-        print(f"Demo desk built in {config.db_path}: {counts['tickets']} tickets, {counts['surveys']} survey answers "
-              f"({time.perf_counter() - started:.1f} s). You ({me}) are its supervisor.", file=sys.stderr)
+        print(
+            f"Demo desk built in {config.db_path}: {counts['tickets']} tickets, {counts['surveys']} survey answers "
+            f"({time.perf_counter() - started:.1f} s). You ({me}) are its supervisor.",
+            file=sys.stderr,
+        )
     desk = desk_from_config(config)
     if not is_demo(desk):
-        raise ValidationError(f"{config.db_path} is not a demo database; `bokdesk demo` only opens demo desks.")
+        raise ValidationError(
+            f"{config.db_path} is not a demo database; `bokdesk demo` only opens demo desks."
+        )
     if args.no_open:
         return 0
     from .console_cmd import run_console
@@ -90,7 +97,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     written = seed(desk, args.tickets, rng_seed=args.seed, progress=progress.advance)
     progress.close()
-    print(f"{written:,} tickets written to {config.db_path} in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
+    print(
+        f"{written:,} tickets written to {config.db_path} in {time.perf_counter() - started:.1f} s.",
+        file=sys.stderr,
+    )
     return 0
-
-

@@ -19,22 +19,40 @@ SHOW_QUARANTINED = 10
 
 
 def register(sub: Any, common: Common) -> None:
-    mail = sub.add_parser("mail", help="the e-mail channel: fetch, run, send, quarantine, outbox",
-                          description="The e-mail channel. See docs/email.md for [mail] in the config.")
+    mail = sub.add_parser(
+        "mail",
+        help="the e-mail channel: fetch, run, send, quarantine, outbox",
+        description="The e-mail channel. See docs/email.md for [mail] in the config.",
+    )
     msub = mail.add_subparsers(dest="mail_command", metavar="ACTION", required=True)
 
-    p = _parser(msub, common, "fetch", "fetch new mail once and file it (tickets, quarantine, ignored)", cmd_fetch)
+    p = _parser(
+        msub, common, "fetch", "fetch new mail once and file it (tickets, quarantine, ignored)", cmd_fetch
+    )
     p.add_argument("--maildir", metavar="PATH", help="read this Maildir instead of the configured mailboxes")
-    p.add_argument("--skip-existing", action="store_true",
-                   help="IMAP: mark what is in the folder now as read without importing it (first start on an old mailbox)")
+    p.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="IMAP: mark what is in the folder now as read without importing it (first start on an old mailbox)",
+    )
     p.add_argument("--json", action="store_true")
 
-    _parser(msub, common, "run", "keep fetching and sending (the service; see docs/email.md for the systemd unit)",
-            cmd_run)
+    _parser(
+        msub,
+        common,
+        "run",
+        "keep fetching and sending (the service; see docs/email.md for the systemd unit)",
+        cmd_run,
+    )
     p = _parser(msub, common, "send", "send what is due in the outbox once", cmd_send)
     p.add_argument("--json", action="store_true")
-    _parser(msub, common, "check", "check the [mail] configuration and log in to the servers (sends nothing)",
-            cmd_check)
+    _parser(
+        msub,
+        common,
+        "check",
+        "check the [mail] configuration and log in to the servers (sends nothing)",
+        cmd_check,
+    )
 
     qp = msub.add_parser("quarantine", help="messages that could not be filed (admins)")
     common(qp)
@@ -42,7 +60,9 @@ def register(sub: Any, common: Common) -> None:
     qp.add_argument("--all", action="store_true", help="list: every entry, also those dealt with")
     qp.add_argument("--json", action="store_true")
     qsub = qp.add_subparsers(dest="quarantine_command", metavar="ACTION")
-    p = _parser(qsub, common, "list", "list quarantined messages (open ones; --all for every one)", cmd_q_list)
+    p = _parser(
+        qsub, common, "list", "list quarantined messages (open ones; --all for every one)", cmd_q_list
+    )
     p.add_argument("--all", action="store_true")
     p.add_argument("--json", action="store_true")
     p = _parser(qsub, common, "show", "show one quarantined message with its reason", cmd_q_show)
@@ -51,7 +71,9 @@ def register(sub: Any, common: Common) -> None:
     p = _parser(qsub, common, "release", "file a quarantined message again", cmd_q_release)
     p.add_argument("number", type=int)
     p.add_argument("--sender", metavar="ADDRESS", help="file it as coming from this address (no usable From)")
-    p = _parser(qsub, common, "dismiss", "mark a quarantined message as dealt with (it is kept)", cmd_q_dismiss)
+    p = _parser(
+        qsub, common, "dismiss", "mark a quarantined message as dealt with (it is kept)", cmd_q_dismiss
+    )
     p.add_argument("number", type=int)
 
     op = msub.add_parser("outbox", help="outgoing e-mail: list, retry")
@@ -72,15 +94,24 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("ticket", type=int)
     p.add_argument("--json", action="store_true")
     p = _parser(msub, common, "attachment", "save an attachment of a ticket's message", cmd_attachment)
-    p.add_argument("number", type=int, help="attachment number (`bokdesk mail attachments TICKET` lists them)")
+    p.add_argument(
+        "number", type=int, help="attachment number (`bokdesk mail attachments TICKET` lists them)"
+    )
     p.add_argument("--out", metavar="FILE", help="file to write (default: the attachment's name, here)")
 
-    p = _parser(msub, common, "survey", "NPS surveys by e-mail after solve: on, off or status (supervisors)",
-                cmd_survey)
+    p = _parser(
+        msub,
+        common,
+        "survey",
+        "NPS surveys by e-mail after solve: on, off or status (supervisors)",
+        cmd_survey,
+    )
     p.add_argument("state", choices=["on", "off", "status"])
 
 
-def _parser(sub: Any, common: Common, name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> Any:
+def _parser(
+    sub: Any, common: Common, name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
+) -> Any:
     p = sub.add_parser(name, help=help_text, description=help_text)
     common(p)
     p.set_defaults(handler=handler)
@@ -129,8 +160,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     bar = _Bar("importing mail")
     started = time.monotonic()
     try:
-        report = fetch_once(ctx.desk, cfg, maildir=Path(args.maildir).expanduser() if args.maildir else None,
-                            progress=bar, skip_existing=args.skip_existing, parallel=True)
+        report = fetch_once(
+            ctx.desk,
+            cfg,
+            maildir=Path(args.maildir).expanduser() if args.maildir else None,
+            progress=bar,
+            skip_existing=args.skip_existing,
+            parallel=True,
+        )
     finally:
         bar.close()
     elapsed = time.monotonic() - started
@@ -166,9 +203,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     def log(line: str) -> None:
         print(f"{datetime.now():%Y-%m-%d %H:%M:%S} {safe(line)}", flush=True)
 
-    parts = [p for p, on in (("IMAP " + cfg.imap.source if cfg.imap else "", cfg.imap),
-                             (f"Maildir {cfg.maildir}", cfg.maildir),
-                             (f"SMTP {cfg.smtp.label}" if cfg.smtp else "", cfg.smtp)) if on]
+    parts = [
+        p
+        for p, on in (
+            ("IMAP " + cfg.imap.source if cfg.imap else "", cfg.imap),
+            (f"Maildir {cfg.maildir}", cfg.maildir),
+            (f"SMTP {cfg.smtp.label}" if cfg.smtp else "", cfg.smtp),
+        )
+        if on
+    ]
     log(f"bokdesk mail run: {', '.join(parts) or 'nothing configured'}; fetch every {cfg.poll_seconds:g} s")
     run(ctx.desk, cfg, stop=stop, log=log)
     log("stopped")
@@ -184,8 +227,14 @@ def cmd_send(args: argparse.Namespace) -> int:
     publish_identity(ctx.desk, cfg)
     report = send_once(ctx.desk, cfg)
     if args.json:
-        print_json({"sent": report.sent, "retrying": report.retrying, "failed": report.failed,
-                    "errors": report.errors})
+        print_json(
+            {
+                "sent": report.sent,
+                "retrying": report.retrying,
+                "failed": report.failed,
+                "errors": report.errors,
+            }
+        )
     else:
         print(f"{report.sent} sent, {report.retrying} to retry later, {report.failed} failed")
         for line in report.errors:
@@ -242,19 +291,32 @@ def cmd_q_list(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     entries = list_entries(ctx.desk, ctx.actor(args), include_resolved=args.all)
     if args.json:
-        print_json([
-            {"number": e.id, "source": e.source, "reason": e.reason, "received_at": e.received_at.isoformat(),
-             "size": e.size, "resolved": e.resolved, "from": e.sender, "subject": e.subject}
-            for e in entries
-        ])
+        print_json(
+            [
+                {
+                    "number": e.id,
+                    "source": e.source,
+                    "reason": e.reason,
+                    "received_at": e.received_at.isoformat(),
+                    "size": e.size,
+                    "resolved": e.resolved,
+                    "from": e.sender,
+                    "subject": e.subject,
+                }
+                for e in entries
+            ]
+        )
         return 0
     if not entries:
         print("The quarantine is empty." if not args.all else "Nothing was ever quarantined.")
         return 0
     print_table(
         ["#", "received", "from", "subject", "reason"] + (["done"] if args.all else []),
-        [[e.id, f"{e.received_at:%Y-%m-%d %H:%M}", e.sender, e.subject, e.reason]
-         + (["yes" if e.resolved else ""] if args.all else []) for e in entries],
+        [
+            [e.id, f"{e.received_at:%Y-%m-%d %H:%M}", e.sender, e.subject, e.reason]
+            + (["yes" if e.resolved else ""] if args.all else [])
+            for e in entries
+        ],
     )
     return 0
 
@@ -269,7 +331,9 @@ def cmd_q_show(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(row.raw)
         sys.stdout.buffer.flush()
         return 0
-    print(f"#{row.id}  received {row.received_at:%Y-%m-%d %H:%M} UTC  {'dealt with' if row.resolved else 'open'}")
+    print(
+        f"#{row.id}  received {row.received_at:%Y-%m-%d %H:%M} UTC  {'dealt with' if row.resolved else 'open'}"
+    )
     print(f"source: {safe(row.source)}")
     print(f"reason: {safe(row.reason)}")
     print(f"size:   {len(row.raw):,} bytes")
@@ -312,22 +376,39 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
     ctx.actor(args)
     rows = outbox_rows(ctx.desk, status=args.status, ticket_id=args.ticket)
     if args.json:
-        print_json([
-            {"number": r.id, "ticket": r.ticket_id, "kind": r.kind, "to": r.to_addr,
-             "cc": [a.strip() for a in (r.cc_addrs or "").split(",") if a.strip()], "subject": r.subject,
-             "status": r.status, "attempts": r.attempts, "last_error": r.last_error,
-             "next_attempt_at": r.next_attempt_at.isoformat() if r.status in ("queued", "sending") else None,
-             "created_at": r.created_at.isoformat(), "sent_at": r.sent_at.isoformat() if r.sent_at else None,
-             "message_id": r.email_message_id}
-            for r in rows
-        ])
+        print_json(
+            [
+                {
+                    "number": r.id,
+                    "ticket": r.ticket_id,
+                    "kind": r.kind,
+                    "to": r.to_addr,
+                    "cc": [a.strip() for a in (r.cc_addrs or "").split(",") if a.strip()],
+                    "subject": r.subject,
+                    "status": r.status,
+                    "attempts": r.attempts,
+                    "last_error": r.last_error,
+                    "next_attempt_at": r.next_attempt_at.isoformat()
+                    if r.status in ("queued", "sending")
+                    else None,
+                    "created_at": r.created_at.isoformat(),
+                    "sent_at": r.sent_at.isoformat() if r.sent_at else None,
+                    "message_id": r.email_message_id,
+                }
+                for r in rows
+            ]
+        )
         return 0
     if not rows:
         print("The outbox is empty.")
         return 0
-    print_table(["#", "ticket", "kind", "to", "cc", "status", "tries", "error"],
-                [[r.id, r.ticket_id, r.kind, r.to_addr, r.cc_addrs or "", r.status, r.attempts, r.last_error or ""]
-                 for r in rows])
+    print_table(
+        ["#", "ticket", "kind", "to", "cc", "status", "tries", "error"],
+        [
+            [r.id, r.ticket_id, r.kind, r.to_addr, r.cc_addrs or "", r.status, r.attempts, r.last_error or ""]
+            for r in rows
+        ],
+    )
     return 0
 
 
@@ -352,14 +433,28 @@ def cmd_attachments(args: argparse.Namespace) -> int:
     detail = ticket_detail(ctx.desk, args.ticket)
     rows = [(a, m.message) for m in detail.messages for a in m.attachments]
     if args.json:
-        print_json([{"number": a.id, "message": msg.id, "filename": a.filename, "content_type": a.content_type,
-                     "size": a.size, "stored": a.data is not None} for a, msg in rows])
+        print_json(
+            [
+                {
+                    "number": a.id,
+                    "message": msg.id,
+                    "filename": a.filename,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "stored": a.data is not None,
+                }
+                for a, msg in rows
+            ]
+        )
         return 0
     if not rows:
         print(f"Ticket #{args.ticket} has no attachments.")
         return 0
-    print_table(["#", "received", "attachment"],
-                [[a.id, f"{msg.created_at:%Y-%m-%d %H:%M}", attachment_label(a)] for a, msg in rows], max_width=90)
+    print_table(
+        ["#", "received", "attachment"],
+        [[a.id, f"{msg.created_at:%Y-%m-%d %H:%M}", attachment_label(a)] for a, msg in rows],
+        max_width=90,
+    )
     return 0
 
 

@@ -17,11 +17,15 @@ def safe(text: str | None) -> str:
     """Drop control characters so customer text cannot drive the terminal."""
     if text is None:
         return ""
-    return "".join(ch if ch in "\n\t" or (ch >= " " and not 0x7F <= ord(ch) <= 0x9F) else "\ufffd" for ch in text)
+    return "".join(
+        ch if ch in "\n\t" or (ch >= " " and not 0x7F <= ord(ch) <= 0x9F) else "\ufffd" for ch in text
+    )
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 48) -> None:
-    cells = [[safe(str(c if c is not None else "")).replace("\n", " ")[:max_width] for c in row] for row in rows]
+    cells = [
+        [safe(str(c if c is not None else "")).replace("\n", " ")[:max_width] for c in row] for row in rows
+    ]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, c in enumerate(row):

@@ -20,6 +20,7 @@ from .output import print_json, print_table, safe
 
 Common = Callable[[argparse.ArgumentParser], None]
 
+
 def register(sub: Any, common: Common) -> None:
     p = sub.add_parser(
         "report",
@@ -28,16 +29,34 @@ def register(sub: Any, common: Common) -> None:
         "(default: the last 30 days up to today). Durations are attributed to the day their clock stopped.",
     )
     common(p)
-    p.add_argument("--from", dest="first", metavar="DATE", help="first day, YYYY-MM-DD (default: 29 days before --to)")
+    p.add_argument(
+        "--from", dest="first", metavar="DATE", help="first day, YYYY-MM-DD (default: 29 days before --to)"
+    )
     p.add_argument("--to", dest="last", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
-    p.add_argument("--period", choices=["today", "7d", "30d", "month", "quarter"], help="a preset period instead of --from/--to")
+    p.add_argument(
+        "--period",
+        choices=["today", "7d", "30d", "month", "quarter"],
+        help="a preset period instead of --from/--to",
+    )
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    p.add_argument("--by", choices=["agent", "team", "channel", "category", "priority"],
-                   help="table/csv: one line per agent, team, ...; json always has every breakdown")
-    p.add_argument("--clock", choices=["business", "calendar"], default="business",
-                   help="table: which clock durations are shown on (json and csv have both)")
-    p.add_argument("--weeks", type=int, default=0, metavar="N",
-                   help="json: add N weekly trend points ending with this week (the stats screen shows 13)")
+    p.add_argument(
+        "--by",
+        choices=["agent", "team", "channel", "category", "priority"],
+        help="table/csv: one line per agent, team, ...; json always has every breakdown",
+    )
+    p.add_argument(
+        "--clock",
+        choices=["business", "calendar"],
+        default="business",
+        help="table: which clock durations are shown on (json and csv have both)",
+    )
+    p.add_argument(
+        "--weeks",
+        type=int,
+        default=0,
+        metavar="N",
+        help="json: add N weekly trend points ending with this week (the stats screen shows 13)",
+    )
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(handler=cmd_report)
 
@@ -74,7 +93,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     ctx = context_for(args, create=False)
     actor = ctx.actor(args)
     period = _period(args, ctx.desk)
-    by = (args.by,) if args.by and args.format != "json" else metrics.DIMENSIONS if args.format == "json" else ()
+    by = (
+        (args.by,)
+        if args.by and args.format != "json"
+        else metrics.DIMENSIONS
+        if args.format == "json"
+        else ()
+    )
     result = metrics.report(ctx.desk, actor, period, by=by, weeks=args.weeks)
     out: TextIO
     if args.output:
@@ -135,11 +160,12 @@ def _print_table(result: Any, dimension: str | None, clock: str, out: TextIO) ->
 
     def dur(d: Any) -> str:
         s = d.stats(clock)
-        return (f"mean {fmt(s['mean'])}, median {fmt(s['median'])}, "
-                f"p90 {fmt(s['p90'])} ({d.count} tickets)")
+        return f"mean {fmt(s['mean'])}, median {fmt(s['median'])}, p90 {fmt(s['p90'])} ({d.count} tickets)"
 
-    w(f"bokdesk report {p.label()} ({p.days} day{'s' if p.days != 1 else ''}, {result.timezone}), "
-      f"durations on the {clock} clock\n\n")
+    w(
+        f"bokdesk report {p.label()} ({p.days} day{'s' if p.days != 1 else ''}, {result.timezone}), "
+        f"durations on the {clock} clock\n\n"
+    )
     lines = [
         ("Received", f"{t.received}"),
         ("Solved", f"{t.solved}"),
@@ -147,18 +173,27 @@ def _print_table(result: Any, dimension: str | None, clock: str, out: TextIO) ->
         ("First response", dur(t.first_response)),
         ("Resolution", dur(t.resolution)),
         ("First resolution", dur(t.first_resolution)),
-        ("SLA compliance", f"{pct(t.sla_compliance)} (first response {pct(t.frt_compliance)} of {t.frt_targets}, "
-                           f"resolution {pct(t.resolution_compliance)} of {t.resolution_targets})"),
+        (
+            "SLA compliance",
+            f"{pct(t.sla_compliance)} (first response {pct(t.frt_compliance)} of {t.frt_targets}, "
+            f"resolution {pct(t.resolution_compliance)} of {t.resolution_targets})",
+        ),
         ("Reopen rate", f"{pct(t.reopen_rate)} ({t.reopened} of {t.first_solved})"),
         ("First-contact res.", f"{pct(t.fcr_rate)} ({t.fcr} of {t.fcr_base})"),
         ("Transfers", "—" if t.transfers_per_ticket is None else f"{t.transfers_per_ticket:.2f} per ticket"),
         ("NPS", f"{'—' if t.nps is None else t.nps} ({t.nps_answers} answers)"),
         ("CSAT", f"{pct(t.csat)} ({t.csat_answers} answers)"),
-        ("Backlog now", f"{result.backlog.total} ({result.backlog.unassigned} unassigned, "
-                        f"{result.backlog.at_risk} at risk, {result.backlog.breached} breached)"),
-        ("Complaints", f"{result.complaints.open_total} open ({result.complaints.overdue} overdue), "
-                       f"{result.complaints.received} received, {result.complaints.decided_in_time} of "
-                       f"{result.complaints.decided} decided in time"),
+        (
+            "Backlog now",
+            f"{result.backlog.total} ({result.backlog.unassigned} unassigned, "
+            f"{result.backlog.at_risk} at risk, {result.backlog.breached} breached)",
+        ),
+        (
+            "Complaints",
+            f"{result.complaints.open_total} open ({result.complaints.overdue} overdue), "
+            f"{result.complaints.received} received, {result.complaints.decided_in_time} of "
+            f"{result.complaints.decided} decided in time",
+        ),
     ]
     width = max(len(k) for k, _ in lines)
     for key, value in lines:
@@ -172,9 +207,17 @@ def _print_table(result: Any, dimension: str | None, clock: str, out: TextIO) ->
     rows = []
     for r in result.breakdowns[dimension]:
         f = r.figures
-        row = [r.label, f.solved, fmt(f.first_response.stats(clock)["median"]),
-               fmt(f.resolution.stats(clock)["median"]), pct(f.sla_compliance), pct(f.reopen_rate),
-               pct(f.fcr_rate), "—" if f.nps is None else f.nps, r.open]
+        row = [
+            r.label,
+            f.solved,
+            fmt(f.first_response.stats(clock)["median"]),
+            fmt(f.resolution.stats(clock)["median"]),
+            pct(f.sla_compliance),
+            pct(f.reopen_rate),
+            pct(f.fcr_rate),
+            "—" if f.nps is None else f.nps,
+            r.open,
+        ]
         if dimension == "agent":
             row += [r.activity.active_hours, r.activity.after_hours_hours]
         rows.append(row)

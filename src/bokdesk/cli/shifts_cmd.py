@@ -17,16 +17,21 @@ from .output import print_json, print_table
 
 Common = Callable[[argparse.ArgumentParser], None]
 
-WEEK_HELP = ('the week, e.g. "mon-fri 08:00-16:00, sat 09:00-13:00": groups by commas, days (mon..sun or '
-             'pon..niedz, ranges mon-fri, sat+sun) then hours; a split shift "mon 8-12 13-17"; "22-6" ends the '
-             'next day; "sun off"; "desk" = no timetable, follow the desk\'s opening hours')
+WEEK_HELP = (
+    'the week, e.g. "mon-fri 08:00-16:00, sat 09:00-13:00": groups by commas, days (mon..sun or '
+    'pon..niedz, ranges mon-fri, sat+sun) then hours; a split shift "mon 8-12 13-17"; "22-6" ends the '
+    'next day; "sun off"; "desk" = no timetable, follow the desk\'s opening hours'
+)
 
 
 def register_agent(agent_sub: Any, common: Common) -> None:
     """Add the rota's actions to ``bokdesk agent``."""
-    p = agent_sub.add_parser("shifts", help="the week's shifts of every agent (or one), and who is on shift now",
-                             description="Each active agent's weekly timetable (desk = the desk's opening hours), "
-                                         "whether they are on shift now and until when, and any absence today.")
+    p = agent_sub.add_parser(
+        "shifts",
+        help="the week's shifts of every agent (or one), and who is on shift now",
+        description="Each active agent's weekly timetable (desk = the desk's opening hours), "
+        "whether they are on shift now and until when, and any absence today.",
+    )
     common(p)
     p.add_argument("login", nargs="?", help="only this agent")
     p.add_argument("--json", action="store_true")
@@ -34,9 +39,12 @@ def register_agent(agent_sub: Any, common: Common) -> None:
 
     shift = agent_sub.add_parser("shift", help="set an agent's weekly timetable (supervisors)")
     shift_sub = shift.add_subparsers(dest="shift_command", metavar="ACTION", required=True)
-    p = shift_sub.add_parser("set", help="replace an agent's week (supervisors)",
-                             description="Replace an agent's weekly timetable, in the desk's local time. "
-                                         "Public holidays and the desk's days off are off for everyone.")
+    p = shift_sub.add_parser(
+        "set",
+        help="replace an agent's week (supervisors)",
+        description="Replace an agent's weekly timetable, in the desk's local time. "
+        "Public holidays and the desk's days off are off for everyone.",
+    )
     common(p)
     p.add_argument("login")
     p.add_argument("week", help=WEEK_HELP)
@@ -92,8 +100,8 @@ def _now_text(ctx: Any, state: Any) -> str:
 
 
 def cmd_shifts(args: argparse.Namespace) -> int:
-    from ..core.clock import iso
     from ..core.calendar import WEEKDAY_KEYS
+    from ..core.clock import iso
     from ..core.services import shifts
 
     ctx = context_for(args)
@@ -102,20 +110,55 @@ def cmd_shifts(args: argparse.Namespace) -> int:
     rows = shifts.rota_of_desk(ctx.desk, login=args.login)
     states = [(r, r.rota.state(now)) for r in rows]
     if args.json:
-        print_json([{
-            "login": r.login, "name": r.name, "team": r.team, "week": r.week, "follows_desk": r.rota.follows_desk,
-            "blocks": [{"day": WEEKDAY_KEYS[b.weekday], "start": b.hours.split("-")[0], "end": b.hours.split("-")[1],
-                        "overnight": b.overnight} for b in r.rota.blocks],
-            "on_shift": s.on_shift, "until": iso(s.until), "next_start": iso(s.next_start),
-            "absence": None if s.absence is None else {
-                "id": s.absence.id, "kind": s.absence.kind, "first_day": s.absence.first_day.isoformat(),
-                "last_day": s.absence.last_day.isoformat(), "note": s.absence.note},
-            "absent_until": s.absent_until.isoformat() if s.absent_until else None,
-        } for r, s in states])
+        print_json(
+            [
+                {
+                    "login": r.login,
+                    "name": r.name,
+                    "team": r.team,
+                    "week": r.week,
+                    "follows_desk": r.rota.follows_desk,
+                    "blocks": [
+                        {
+                            "day": WEEKDAY_KEYS[b.weekday],
+                            "start": b.hours.split("-")[0],
+                            "end": b.hours.split("-")[1],
+                            "overnight": b.overnight,
+                        }
+                        for b in r.rota.blocks
+                    ],
+                    "on_shift": s.on_shift,
+                    "until": iso(s.until),
+                    "next_start": iso(s.next_start),
+                    "absence": None
+                    if s.absence is None
+                    else {
+                        "id": s.absence.id,
+                        "kind": s.absence.kind,
+                        "first_day": s.absence.first_day.isoformat(),
+                        "last_day": s.absence.last_day.isoformat(),
+                        "note": s.absence.note,
+                    },
+                    "absent_until": s.absent_until.isoformat() if s.absent_until else None,
+                }
+                for r, s in states
+            ]
+        )
         return 0
-    print_table(["LOGIN", "NAME", "TEAM", "WEEK", "NOW"],
-                [[r.login, r.name, r.team or "", r.week if not r.rota.follows_desk else "desk hours", _now_text(ctx, s)]
-                 for r, s in states], max_width=64)
+    print_table(
+        ["LOGIN", "NAME", "TEAM", "WEEK", "NOW"],
+        [
+            [
+                r.login,
+                r.name,
+                r.team or "",
+                r.week if not r.rota.follows_desk else "desk hours",
+                _now_text(ctx, s),
+            ]
+            for r, s in states
+        ],
+        max_width=64,
+    )
     return 0
 
 
@@ -125,11 +168,15 @@ def cmd_shift_set(args: argparse.Namespace) -> int:
 
     ctx = context_for(args)
     blocks = shifts.set_week(ctx.desk, ctx.actor(args), args.login, args.week)
-    print(f"{args.login}: {format_week(blocks) if blocks else 'the desk opening hours (no timetable of their own)'}")
+    print(
+        f"{args.login}: {format_week(blocks) if blocks else 'the desk opening hours (no timetable of their own)'}"
+    )
     outside = outside_hours(blocks, ctx.desk.calendar.hours)
     if outside:
-        print(f"Note: outside the desk's opening hours: {', '.join(format_block(b) for b in outside)}. New tickets "
-              f"are routed to {args.login} then, while the SLA clocks (business hours) stand still.")
+        print(
+            f"Note: outside the desk's opening hours: {', '.join(format_block(b) for b in outside)}. New tickets "
+            f"are routed to {args.login} then, while the SLA clocks (business hours) stand still."
+        )
     return 0
 
 
@@ -141,8 +188,10 @@ def cmd_absence_add(args: argparse.Namespace) -> int:
     first = _day(ctx, args.first, "FROM")
     last = _day(ctx, args.last, "TO") if args.last else None
     entry = shifts.add_absence(ctx.desk, actor, args.login, first, last, args.kind, args.note)
-    print(f"Absence #{entry.id}: {entry.login} {entry.kind} {entry.first_day}..{entry.last_day} "
-          f"({entry.days} day{'s' if entry.days != 1 else ''}).")
+    print(
+        f"Absence #{entry.id}: {entry.login} {entry.kind} {entry.first_day}..{entry.last_day} "
+        f"({entry.days} day{'s' if entry.days != 1 else ''})."
+    )
     return 0
 
 
@@ -162,9 +211,13 @@ def cmd_absence_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.to_json() for r in rows])
         return 0
-    print_table(["ID", "LOGIN", "NAME", "KIND", "FROM", "TO", "DAYS", "NOTE", "RECORDED BY"],
-                [[r.id, r.login, r.name, r.kind, r.first_day, r.last_day, r.days, r.note or "", r.recorded_by]
-                 for r in rows])
+    print_table(
+        ["ID", "LOGIN", "NAME", "KIND", "FROM", "TO", "DAYS", "NOTE", "RECORDED BY"],
+        [
+            [r.id, r.login, r.name, r.kind, r.first_day, r.last_day, r.days, r.note or "", r.recorded_by]
+            for r in rows
+        ],
+    )
     return 0
 
 

@@ -16,12 +16,27 @@ from .models import AuditEvent
 from .roles import Permission, require
 
 
-def record(session: Session, actor: Actor | None, at: datetime, action: str, target: str,
-           old: Any = None, new: Any = None, note: str | None = None) -> AuditEvent:
+def record(
+    session: Session,
+    actor: Actor | None,
+    at: datetime,
+    action: str,
+    target: str,
+    old: Any = None,
+    new: Any = None,
+    note: str | None = None,
+) -> AuditEvent:
     """Append one audit row (in the caller's write transaction)."""
-    row = AuditEvent(at=at, agent_id=actor.id if actor else None, actor=actor.name if actor else "bokdesk",
-                     action=action, target=target, old_value=None if old is None else str(old),
-                     new_value=None if new is None else str(new), note=note)
+    row = AuditEvent(
+        at=at,
+        agent_id=actor.id if actor else None,
+        actor=actor.name if actor else "bokdesk",
+        action=action,
+        target=target,
+        old_value=None if old is None else str(old),
+        new_value=None if new is None else str(new),
+        note=note,
+    )
     session.add(row)
     return row
 
@@ -40,12 +55,21 @@ class Entry:
     def to_json(self) -> dict[str, Any]:
         from .clock import iso
 
-        return {"id": self.id, "at": iso(self.at), "actor": self.actor, "action": self.action, "target": self.target,
-                "old": self.old, "new": self.new, "note": self.note}
+        return {
+            "id": self.id,
+            "at": iso(self.at),
+            "actor": self.actor,
+            "action": self.action,
+            "target": self.target,
+            "old": self.old,
+            "new": self.new,
+            "note": self.note,
+        }
 
 
-def entries(desk: Desk, actor: Actor, *, limit: int = 200, action: str | None = None,
-            since: datetime | None = None) -> list[Entry]:
+def entries(
+    desk: Desk, actor: Actor, *, limit: int = 200, action: str | None = None, since: datetime | None = None
+) -> list[Entry]:
     """The latest audit rows, newest first (admins only)."""
     require(actor, Permission.MANAGE_AGENTS, "Reading the audit")
     query = select(AuditEvent)
@@ -56,5 +80,7 @@ def entries(desk: Desk, actor: Actor, *, limit: int = 200, action: str | None = 
     query = query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit)
     with desk.store.read() as session:
         rows = session.exec(query).all()
-        return [Entry(r.id, r.at, r.actor, r.action, r.target, r.old_value, r.new_value, r.note)  # type: ignore[arg-type]
-                for r in rows]
+        return [
+            Entry(r.id, r.at, r.actor, r.action, r.target, r.old_value, r.new_value, r.note)  # type: ignore[arg-type]
+            for r in rows
+        ]

@@ -18,21 +18,22 @@ means the moment of the jump.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
-    "BusinessCalendar",
-    "CalendarConfigError",
     "DEFAULT_HOURS",
     "WEEKDAY_KEYS",
+    "BusinessCalendar",
+    "CalendarConfigError",
     "calendar_seconds",
 ]
 
@@ -50,9 +51,7 @@ _ONE_SECOND = timedelta(seconds=1)
 _ZERO = timedelta(0)
 _MAX_CLOSED_RUN = 3660  # consecutive closed days before we give up looking for an opening
 _DAY_CACHE_LIMIT = 8192
-_CONFIG_KEYS = frozenset(
-    {"timezone", "holidays", "holiday_language", "days_off", "working_days", "hours"}
-)
+_CONFIG_KEYS = frozenset({"timezone", "holidays", "holiday_language", "days_off", "working_days", "hours"})
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 HOLIDAY_CACHE_YEARS = 10  # a cached holiday table covers this many years either side of the current one
 _HOLIDAY_CACHE_FORMAT = 1
@@ -85,9 +84,7 @@ class BusinessCalendar:
     _week: tuple[tuple[Interval, ...], ...] = field(
         init=False, repr=False, compare=False, hash=False, default=()
     )
-    _nominal: tuple[timedelta, ...] = field(
-        init=False, repr=False, compare=False, hash=False, default=()
-    )
+    _nominal: tuple[timedelta, ...] = field(init=False, repr=False, compare=False, hash=False, default=())
     _language: str | None = field(init=False, repr=False, compare=False, hash=False, default=None)
     _holiday_cache: dict[int, dict[date, str]] = field(
         init=False, repr=False, compare=False, hash=False, default_factory=dict
@@ -124,7 +121,9 @@ class BusinessCalendar:
                 _write_holiday_cache(self.holiday_cache, self.holiday_language, self._cacheable_years())
 
     @classmethod
-    def from_config(cls, cfg: Mapping[str, Any] | None, *, holiday_cache: Path | None = None) -> BusinessCalendar:
+    def from_config(
+        cls, cfg: Mapping[str, Any] | None, *, holiday_cache: Path | None = None
+    ) -> BusinessCalendar:
         """Build a calendar from the parsed TOML ``[calendar]`` table; missing keys get defaults.
 
         Defaults: Europe/Warsaw, Polish public holidays, Mon-Fri 08:00-16:00, Sat/Sun closed.
@@ -184,7 +183,7 @@ class BusinessCalendar:
     def to_local(self, at_utc: datetime) -> datetime:
         """Naive UTC -> naive local wall time."""
         _check_naive(at_utc)
-        return at_utc.replace(tzinfo=timezone.utc).astimezone(self.tz).replace(tzinfo=None)
+        return at_utc.replace(tzinfo=UTC).astimezone(self.tz).replace(tzinfo=None)
 
     def is_open(self, at_utc: datetime) -> bool:
         """True if the desk is open at this instant (intervals are half-open: [start, end))."""
@@ -231,12 +230,12 @@ class BusinessCalendar:
                 if remaining <= b - a:
                     return a + remaining
                 remaining -= b - a
-        for day in self._open_days_after(day):
-            full = self._day_total(day)
+        for later in self._open_days_after(day):
+            full = self._day_total(later)
             if remaining > full:
                 remaining -= full
                 continue
-            for a, b in self.open_intervals(day):
+            for a, b in self.open_intervals(later):
                 if remaining <= b - a:
                     return a + remaining
                 remaining -= b - a
@@ -261,8 +260,13 @@ class BusinessCalendar:
         days: dict[str, str] = {}
         for year in range(first, last + 1):
             days.update((d.isoformat(), name) for d, name in sorted(self._holidays_in(year).items()))
-        return {"country": self.holiday_country, "language": self._language, "first": first, "last": last,
-                "days": days}
+        return {
+            "country": self.holiday_country,
+            "language": self._language,
+            "first": first,
+            "last": last,
+            "days": days,
+        }
 
     def _compute_intervals(self, d: date) -> tuple[tuple[datetime, datetime], ...]:
         if not self.is_working_day(d):
@@ -278,10 +282,10 @@ class BusinessCalendar:
 
     def _local_to_utc(self, local: datetime) -> datetime:
         """Naive local wall time -> naive UTC (first occurrence; a skipped time -> the jump)."""
-        utc = local.replace(tzinfo=self.tz, fold=0).astimezone(timezone.utc)
+        utc = local.replace(tzinfo=self.tz, fold=0).astimezone(UTC)
         if utc.astimezone(self.tz).replace(tzinfo=None) == local:
             return utc.replace(tzinfo=None)
-        other = local.replace(tzinfo=self.tz, fold=1).astimezone(timezone.utc)
+        other = local.replace(tzinfo=self.tz, fold=1).astimezone(UTC)
         return self._transition_between(min(utc, other), max(utc, other))
 
     def _transition_between(self, lo: datetime, hi: datetime) -> datetime:
@@ -334,8 +338,8 @@ class BusinessCalendar:
         """Open intervals from the local day of ``at_utc`` onwards (endless)."""
         day = self.to_local(at_utc).date()
         yield from self.open_intervals(day)
-        for day in self._open_days_after(day):
-            yield from self.open_intervals(day)
+        for later in self._open_days_after(day):
+            yield from self.open_intervals(later)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -368,7 +372,7 @@ def _normalise_week(hours: Mapping[int, Iterable[Interval]]) -> tuple[tuple[Inte
         ivs = sorted(tuple(iv) for iv in intervals or ())
         for iv in ivs:
             _check_interval(WEEKDAY_KEYS[wd], iv)
-        for (_, prev_end), (start, _) in zip(ivs, ivs[1:]):
+        for (_, prev_end), (start, _) in itertools.pairwise(ivs):
             if prev_end == MIDNIGHT or start < prev_end:
                 raise CalendarConfigError(
                     f"calendar.hours.{WEEKDAY_KEYS[wd]}: overlapping ranges {_fmt_day(ivs)!r}"
@@ -382,9 +386,7 @@ def _check_interval(key: str, iv: tuple[Any, ...]) -> None:
         raise CalendarConfigError(f"calendar.hours.{key}: expected (time, time), got {iv!r}")
     start, end = iv
     if end != MIDNIGHT and end <= start:
-        raise CalendarConfigError(
-            f"calendar.hours.{key}: range {_fmt_range(iv)!r} ends before it starts"
-        )
+        raise CalendarConfigError(f"calendar.hours.{key}: range {_fmt_range(iv)!r} ends before it starts")
 
 
 def _fmt_range(iv: tuple[time, time]) -> str:
@@ -416,9 +418,7 @@ def _check_country(country: str, language: str | None) -> tuple[str, str | None]
     if language is None:
         return code, probe.default_language
     if language not in probe.supported_languages:
-        raise CalendarConfigError(
-            f"calendar.holiday_language: {language!r} not available for {code}"
-        )
+        raise CalendarConfigError(f"calendar.holiday_language: {language!r} not available for {code}")
     return code, language
 
 
@@ -442,7 +442,7 @@ def _holidays_version() -> str | None:
         return None
     if len(found) != 1:
         return None
-    return found[0][len("holidays-"):-len(".dist-info")]
+    return found[0][len("holidays-") : -len(".dist-info")]
 
 
 def _holiday_cache_file(directory: Path | None, country: str, language: str | None) -> Path | None:
@@ -494,8 +494,9 @@ def _write_holiday_cache(directory: Path, requested_language: str | None, table:
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps({"format": _HOLIDAY_CACHE_FORMAT, **table}, ensure_ascii=False),
-                             encoding="utf-8")
+        temporary.write_text(
+            json.dumps({"format": _HOLIDAY_CACHE_FORMAT, **table}, ensure_ascii=False), encoding="utf-8"
+        )
         os.replace(temporary, path)  # atomic: a reader sees the old file or the whole new one
     except OSError:
         try:
@@ -534,9 +535,7 @@ def _parse_dates(key: str, value: Any) -> frozenset[date]:
                 raise ValueError
             out.add(date.fromisoformat(item.strip()))
         except ValueError:
-            raise CalendarConfigError(
-                f"calendar.{key}: not a date {item!r} (expected YYYY-MM-DD)"
-            ) from None
+            raise CalendarConfigError(f"calendar.{key}: not a date {item!r} (expected YYYY-MM-DD)") from None
     return frozenset(out)
 
 
@@ -548,9 +547,7 @@ def _parse_hours(value: Any) -> dict[int, list[Interval]]:
         raise CalendarConfigError(f"calendar.hours: expected a table, got {value!r}")
     for key, spec in value.items():
         if key not in WEEKDAY_KEYS:
-            raise CalendarConfigError(
-                f"calendar.hours: unknown day {key!r} (use {', '.join(WEEKDAY_KEYS)})"
-            )
+            raise CalendarConfigError(f"calendar.hours: unknown day {key!r} (use {', '.join(WEEKDAY_KEYS)})")
         hours[WEEKDAY_KEYS.index(key)] = _parse_day(key, spec)
     return hours
 

@@ -29,10 +29,17 @@ def _credit(ticket: Ticket, row: TicketEvent) -> None:
     agent = row.agent_id
     if agent is None:
         return
-    if row.field in ("picked_up_at", "created") and ticket.picked_up_at is not None and ticket.picked_up_by_id is None:
+    if (
+        row.field in ("picked_up_at", "created")
+        and ticket.picked_up_at is not None
+        and ticket.picked_up_by_id is None
+    ):
         ticket.picked_up_by_id = agent
-    if row.field in ("first_response_at", "created") and ticket.first_response_at is not None \
-            and ticket.first_responder_id is None:
+    if (
+        row.field in ("first_response_at", "created")
+        and ticket.first_response_at is not None
+        and ticket.first_responder_id is None
+    ):
         ticket.first_responder_id = agent
     if row.field == "solved_at":
         ticket.solver_id = agent
@@ -42,8 +49,12 @@ def _credit(ticket: Ticket, row: TicketEvent) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    rows = [obj for obj in session.new if isinstance(obj, TicketEvent)
-            and obj.field in ("created", "picked_up_at", "first_response_at", "solved_at")]
+    rows = [
+        obj
+        for obj in session.new
+        if isinstance(obj, TicketEvent)
+        and obj.field in ("created", "picked_up_at", "first_response_at", "solved_at")
+    ]
     if not rows:
         return
     rows.sort(key=lambda r: (r.at, id(r)))
@@ -58,10 +69,16 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 # ticket). A ``created`` row stops pickup and first response when the ticket was typed in during
 # the call (those clocks stopped at the contact, not later), as in ``_credit`` above.
 CREDIT = {
-    "picked_up_by_id": ("e.field = 'picked_up_at' OR (e.field = 'created' AND ticket.picked_up_at <= e.at)",
-                        "ASC", "picked_up_at"),
-    "first_responder_id": ("e.field = 'first_response_at' OR (e.field = 'created' AND ticket.first_response_at <= e.at)",
-                           "ASC", "first_response_at"),
+    "picked_up_by_id": (
+        "e.field = 'picked_up_at' OR (e.field = 'created' AND ticket.picked_up_at <= e.at)",
+        "ASC",
+        "picked_up_at",
+    ),
+    "first_responder_id": (
+        "e.field = 'first_response_at' OR (e.field = 'created' AND ticket.first_response_at <= e.at)",
+        "ASC",
+        "first_response_at",
+    ),
     "first_solver_id": ("e.field = 'solved_at'", "ASC", "first_solved_at"),
     "solver_id": ("e.field = 'solved_at'", "DESC", "solved_at"),
 }
@@ -69,11 +86,14 @@ _BACKFILL = "UPDATE ticket SET " + ", ".join(
     f"{column} = CASE WHEN {stamp} IS NULL THEN NULL ELSE (SELECT e.agent_id FROM ticketevent e"
     f" WHERE e.ticket_id = ticket.id AND ({rows}) AND e.agent_id IS NOT NULL"
     f" ORDER BY e.at {order}, e.id {order} LIMIT 1) END"
-    for column, (rows, order, stamp) in CREDIT.items())
+    for column, (rows, order, stamp) in CREDIT.items()
+)
 
 
 def backfill(session: Session, ticket_ids: list[int]) -> None:
     """Set the credit of these tickets from their history rows (portable SQL, 500 tickets a statement)."""
     for start in range(0, len(ticket_ids), 500):
-        chunk = ticket_ids[start:start + 500]
-        session.connection().execute(text(_BACKFILL + " WHERE id IN (" + ", ".join(str(int(i)) for i in chunk) + ")"))
+        chunk = ticket_ids[start : start + 500]
+        session.connection().execute(
+            text(_BACKFILL + " WHERE id IN (" + ", ".join(str(int(i)) for i in chunk) + ")")
+        )

@@ -84,7 +84,7 @@ def server_url(url: str) -> str:
     ``postgresql://`` (and libpq's ``postgres://``) would mean psycopg2, which bokdesk does not use."""
     for scheme in ("postgresql://", "postgres://"):
         if url.startswith(scheme):
-            return "postgresql+psycopg://" + url[len(scheme):]
+            return "postgresql+psycopg://" + url[len(scheme) :]
     return url
 
 
@@ -101,12 +101,15 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
         try:
             import psycopg  # noqa: F401
         except ImportError:
-            raise DatabaseError("PostgreSQL needs its driver: pip install 'bokdesk[postgres]' (psycopg 3).") from None
+            raise DatabaseError(
+                "PostgreSQL needs its driver: pip install 'bokdesk[postgres]' (psycopg 3)."
+            ) from None
         from .models import postgresql_partial_indexes
 
         postgresql_partial_indexes()  # the models' partial indexes, as PostgreSQL declares them
     store = Store(url)
-    from .migrate import current_revision, upgrade as run_upgrade
+    from .migrate import current_revision
+    from .migrate import upgrade as run_upgrade
     from .store import KNOWN_REVISIONS, SCHEMA_HEAD
 
     revision = current_revision(store)

@@ -43,7 +43,7 @@ def _strip_accents(text: str) -> str:
 def make_customers(rng: random.Random, count: int) -> list[DemoCustomer]:
     customers = []
     used: set[str] = set()
-    for i in range(count):
+    for _ in range(count):
         english = rng.random() < 0.18
         if english:
             first, last = rng.choice(data.EN_FIRST), rng.choice(data.EN_LAST)
@@ -61,10 +61,22 @@ def make_customers(rng: random.Random, count: int) -> list[DemoCustomer]:
             email = f"{local}{n}@{domain}"
             n += 1
         used.add(email)
-        phone = f"+48 {rng.randint(500, 799)} {rng.randint(100, 999)} {rng.randint(100, 999)}" if rng.random() < 0.7 else None
+        phone = (
+            f"+48 {rng.randint(500, 799)} {rng.randint(100, 999)} {rng.randint(100, 999)}"
+            if rng.random() < 0.7
+            else None
+        )
         company = rng.choice(data.COMPANIES) if rng.random() < 0.25 else None
-        customers.append(DemoCustomer(name, email if rng.random() < 0.95 or phone is None else None, phone, company,
-                                      "en" if english else "pl", rng.random() < 0.06))
+        customers.append(
+            DemoCustomer(
+                name,
+                email if rng.random() < 0.95 or phone is None else None,
+                phone,
+                company,
+                "en" if english else "pl",
+                rng.random() < 0.06,
+            )
+        )
     return customers
 
 
@@ -76,8 +88,16 @@ class _Clock:
         return self.now
 
 
-def build_demo(desk: Desk, *, me: str, me_name: str, seed: int = 7, days: int = 30, per_day: int = 24,
-               now: datetime | None = None) -> dict[str, int]:
+def build_demo(
+    desk: Desk,
+    *,
+    me: str,
+    me_name: str,
+    seed: int = 7,
+    days: int = 30,
+    per_day: int = 24,
+    now: datetime | None = None,
+) -> dict[str, int]:
     """Fill an empty desk with a month of work; ``me`` becomes a supervisor of it."""
     rng = random.Random(seed)
     real_clock = desk.clock
@@ -93,8 +113,12 @@ def build_demo(desk: Desk, *, me: str, me_name: str, seed: int = 7, days: int = 
             roster: list[Actor] = []
             for login, name, role, team in data.AGENTS:
                 if login != me:
-                    roster.append(actor_of(agent_service.add_agent(desk, SYSTEM, login, name, role=role, team=team)))
-            mine = agent_service.add_agent(desk, SYSTEM, me, me_name, role=Role.SUPERVISOR.value, team="BOK Warszawa")
+                    roster.append(
+                        actor_of(agent_service.add_agent(desk, SYSTEM, login, name, role=role, team=team))
+                    )
+            mine = agent_service.add_agent(
+                desk, SYSTEM, me, me_name, role=Role.SUPERVISOR.value, team="BOK Warszawa"
+            )
             desk.settings.setdefault("complaints_team", "BOK Warszawa")
             front = [a for a in roster if a.team_id == roster[0].team_id and a.role is Role.AGENT]
             devs = [a for a in roster if a.team_id != roster[0].team_id]
@@ -102,7 +126,9 @@ def build_demo(desk: Desk, *, me: str, me_name: str, seed: int = 7, days: int = 
             supervisor = next(a for a in roster if a.role is Role.SUPERVISOR)
             _demo_rota(desk, supervisor, end)
             for title, shortcut, language, category, body in data.CANNED:
-                canned_service.create(desk, supervisor, canned_service.CannedInput(title, shortcut, body, category, language))
+                canned_service.create(
+                    desk, supervisor, canned_service.CannedInput(title, shortcut, body, category, language)
+                )
             people = make_customers(rng, 160)
             for day in range(days, -1, -1):
                 base = end - timedelta(days=day)
@@ -111,15 +137,19 @@ def build_demo(desk: Desk, *, me: str, me_name: str, seed: int = 7, days: int = 
                     if arrival > end:
                         continue
                     counts["tickets"] += 1
-                    counts["surveys"] += _life_of_ticket(desk, rng, clock, arrival, end, rng.choice(people), front,
-                                                         devs, dev_team.id)
+                    counts["surveys"] += _life_of_ticket(
+                        desk, rng, clock, arrival, end, rng.choice(people), front, devs, dev_team.id
+                    )
             session.flush()
             # The person running the demo also works: a few tickets are theirs, and at least one
             # contact is left waiting in the queue for them to take.
             me_actor = actor_of(session.get(Agent, mine.id))  # type: ignore[arg-type]
             clock.now = end - timedelta(minutes=30)
-            waiting = session.exec(select(func.count()).select_from(Ticket).where(
-                col(Ticket.assignee_id).is_(None), col(Ticket.status).in_(("new", "open")))).one()
+            waiting = session.exec(
+                select(func.count())
+                .select_from(Ticket)
+                .where(col(Ticket.assignee_id).is_(None), col(Ticket.status).in_(("new", "open")))
+            ).one()
             for _ in range(min(2, waiting - 1)):
                 ticket = tickets.take_next(desk, me_actor)
                 if ticket is None:
@@ -138,8 +168,13 @@ def build_demo(desk: Desk, *, me: str, me_name: str, seed: int = 7, days: int = 
 # played inside them by every BOK agent, so each has the desk's hours as a timetable of their own
 # (the developers have none: they follow the desk's hours); Kasia's leave starts on the next
 # working day, so the history never shows anyone working on a day they were away.
-DEMO_WEEKS = (("marek", "mon-fri 08:00-16:00"), ("ola", "mon-fri 08:00-16:00"), ("kasia", "mon-fri 08:00-16:00"),
-              ("piotr", "mon-fri 08:00-16:00"), ("ewa", "mon-fri 08:00-16:00"))
+DEMO_WEEKS = (
+    ("marek", "mon-fri 08:00-16:00"),
+    ("ola", "mon-fri 08:00-16:00"),
+    ("kasia", "mon-fri 08:00-16:00"),
+    ("piotr", "mon-fri 08:00-16:00"),
+    ("ewa", "mon-fri 08:00-16:00"),
+)
 
 
 def _demo_rota(desk: Desk, supervisor: Actor, end: datetime) -> None:
@@ -155,7 +190,9 @@ def _demo_rota(desk: Desk, supervisor: Actor, end: datetime) -> None:
         if desk.calendar.is_working_day(day):
             leave.append(day)
     if agent_service.find_agent(desk, "kasia") is not None:
-        shift_service.add_absence(desk, supervisor, "kasia", leave[0], leave[-1], "leave", note="urlop wypoczynkowy")
+        shift_service.add_absence(
+            desk, supervisor, "kasia", leave[0], leave[-1], "leave", note="urlop wypoczynkowy"
+        )
 
 
 def _daily_volume(rng: random.Random, day: datetime, per_day: int) -> int:
@@ -165,13 +202,24 @@ def _daily_volume(rng: random.Random, day: datetime, per_day: int) -> int:
 
 
 def _arrival(rng: random.Random, day: datetime) -> datetime:
-    hour = rng.choices(range(24), weights=[1, 1, 1, 1, 1, 2, 3, 6, 12, 14, 14, 13, 11, 12, 13, 12, 10, 7, 5, 4, 3, 2, 2, 1])[0]
+    hour = rng.choices(
+        range(24), weights=[1, 1, 1, 1, 1, 2, 3, 6, 12, 14, 14, 13, 11, 12, 13, 12, 10, 7, 5, 4, 3, 2, 2, 1]
+    )[0]
     # Hours are local office hours; the store is UTC (Warsaw is UTC+1 in winter).
     return day.replace(hour=0, minute=0) + timedelta(hours=hour - 1, minutes=rng.randint(0, 59))
 
 
-def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: datetime, end: datetime,
-                    person: DemoCustomer, front: list[Actor], devs: list[Actor], dev_team_id: int | None) -> int:
+def _life_of_ticket(
+    desk: Desk,
+    rng: random.Random,
+    clock: _Clock,
+    arrival: datetime,
+    end: datetime,
+    person: DemoCustomer,
+    front: list[Actor],
+    devs: list[Actor],
+    dev_team_id: int | None,
+) -> int:
     """Play one ticket's life until ``end``; returns the number of survey answers recorded."""
     topic = rng.choice(data.TOPICS)
     category, priority = topic[0], topic[1]
@@ -183,8 +231,13 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
     if channel in ("phone", "walk_in") and not _is_open(desk, arrival):
         channel = "email"  # nobody answers the phone or the door when the desk is closed: they write
     agent = rng.choice(front)
-    spec = CustomerSpec(name=person.name, email=person.email, phone=person.phone if channel == "phone" else None,
-                        company=person.company, language=person.language)
+    spec = CustomerSpec(
+        name=person.name,
+        email=person.email,
+        phone=person.phone if channel == "phone" else None,
+        company=person.company,
+        language=person.language,
+    )
 
     def at(moment: datetime) -> bool:
         if moment > end:
@@ -196,16 +249,25 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
     live = channel in ("phone", "walk_in")
     creator = agent if live else SYSTEM
     first_contact = live and category in ("question", "request") and rng.random() < 0.7
-    new = tickets.NewTicket(subject=subject, customer=spec, channel=channel, category=category, priority=priority,
-                            body=rng.choice(data.CALL_LOGS) if live else body, created_at=arrival,
-                            solved_on_first_contact=first_contact)
+    new = tickets.NewTicket(
+        subject=subject,
+        customer=spec,
+        channel=channel,
+        category=category,
+        priority=priority,
+        body=rng.choice(data.CALL_LOGS) if live else body,
+        created_at=arrival,
+        solved_on_first_contact=first_contact,
+    )
     ticket = tickets.create_ticket(desk, creator, new)
     number = ticket.id
     assert number is not None
     t = arrival
     if first_contact:
         return _maybe_survey(desk, rng, clock, number, t + timedelta(hours=rng.randint(1, 30)), end)
-    pickup = timedelta(minutes=int(rng.expovariate(1 / (25 if priority in ("high", "urgent") else 70)))) + timedelta(minutes=2)
+    pickup = timedelta(
+        minutes=int(rng.expovariate(1 / (25 if priority in ("high", "urgent") else 70)))
+    ) + timedelta(minutes=2)
     t = _next_open(desk, t) + pickup
     if not live:
         waited = end - arrival
@@ -224,7 +286,9 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
     replies = data.AGENT_REPLIES_EN if english else data.AGENT_REPLIES_PL
     if category == "problem" and devs and rng.random() < 0.25:
         dev = rng.choice(devs)
-        tickets.assign(desk, agent, number, agent_id=dev.id, team_id=dev_team_id, note=rng.choice(data.HANDOVER_NOTES))
+        tickets.assign(
+            desk, agent, number, agent_id=dev.id, team_id=dev_team_id, note=rng.choice(data.HANDOVER_NOTES)
+        )
         agent = dev
         t = _next_open(desk, t + timedelta(hours=rng.randint(1, 20)))
         if not at(t):
@@ -246,9 +310,14 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
         return 0
     if category == "complaint":
         accepted = rng.random() < 0.65
-        tickets.reply(desk, agent, number, "Decyzja w sprawie reklamacji: " + ("uznana." if accepted else "odrzucona."),
-                      complaint_decision="accepted" if accepted else "rejected",
-                      decision_reason=None if accepted else "Uszkodzenie mechaniczne z winy użytkownika.")
+        tickets.reply(
+            desk,
+            agent,
+            number,
+            "Decyzja w sprawie reklamacji: " + ("uznana." if accepted else "odrzucona."),
+            complaint_decision="accepted" if accepted else "rejected",
+            decision_reason=None if accepted else "Uszkodzenie mechaniczne z winy użytkownika.",
+        )
     if rng.random() < 0.08:
         tickets.set_priority(desk, agent, number, rng.choice(["high", "urgent"]))
     tickets.solve(desk, agent, number)
@@ -256,7 +325,9 @@ def _life_of_ticket(desk: Desk, rng: random.Random, clock: _Clock, arrival: date
     if rng.random() < 0.07:
         t += timedelta(days=rng.randint(1, 4))
         if at(t):
-            tickets.add_customer_message(desk, SYSTEM, number, "Problem wrócił, proszę o ponowne sprawdzenie.")
+            tickets.add_customer_message(
+                desk, SYSTEM, number, "Problem wrócił, proszę o ponowne sprawdzenie."
+            )
             t = _next_open(desk, t + timedelta(hours=rng.randint(1, 8)))
             if at(t):
                 tickets.reply(desk, agent, number, rng.choice(replies))
@@ -277,13 +348,15 @@ def _next_open(desk: Desk, moment: datetime) -> datetime:
     return desk.calendar.next_open(naive).replace(tzinfo=UTC)
 
 
-def _maybe_survey(desk: Desk, rng: random.Random, clock: _Clock, number: int, when: datetime, end: datetime) -> int:
+def _maybe_survey(
+    desk: Desk, rng: random.Random, clock: _Clock, number: int, when: datetime, end: datetime
+) -> int:
     """An answer to the e-mailed survey, some hours after the ticket was solved (filed by the system)."""
     if rng.random() > 0.45 or when > end:
         return 0
     clock.now = when
-    nps = min(10, max(0, int(round(rng.gauss(8.2, 2.0)))))
-    csat = min(5, max(1, int(round(rng.gauss(4.2, 0.9)))))
+    nps = min(10, max(0, round(rng.gauss(8.2, 2.0))))
+    csat = min(5, max(1, round(rng.gauss(4.2, 0.9))))
     # A comment that fits the score: praise from promoters, a complaint from detractors.
     if nps >= 9:
         comment = rng.choice([None, None, "Szybko i konkretnie.", "Very helpful, thanks!"])
@@ -291,7 +364,9 @@ def _maybe_survey(desk: Desk, rng: random.Random, clock: _Clock, number: int, wh
         comment = rng.choice([None, "Długo czekałem na odpowiedź.", "Musiałem dwa razy tłumaczyć to samo."])
     else:
         comment = rng.choice([None, None, None, "W porządku."])
-    surveys.record(desk, SYSTEM, number, nps=nps, csat=csat, comment=comment, answered_at=when, source="email")
+    surveys.record(
+        desk, SYSTEM, number, nps=nps, csat=csat, comment=comment, answered_at=when, source="email"
+    )
     return 1
 
 

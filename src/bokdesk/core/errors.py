@@ -61,8 +61,17 @@ class AlreadyTaken(Conflict):
 class StaleWrite(Conflict):
     """The ticket (or canned response) changed since the agent loaded it."""
 
-    def __init__(self, ticket_id: int, by_name: str, at: str, expected: int, actual: int, *,
-                 changed_at: datetime | None = None, what: str = "Ticket") -> None:
+    def __init__(
+        self,
+        ticket_id: int,
+        by_name: str,
+        at: str,
+        expected: int,
+        actual: int,
+        *,
+        changed_at: datetime | None = None,
+        what: str = "Ticket",
+    ) -> None:
         super().__init__(
             f"{what} #{ticket_id} was changed by {by_name} at {at} after you opened it; "
             "reload it and try again."

@@ -109,8 +109,11 @@ class ClockExplanation:
     def breached(self) -> bool | None:
         if self.target_seconds is None:
             return None
-        return self.state == "breached" or (self.state in ("running", "paused") and self.running_seconds is not None
-                                            and self.running_seconds > self.target_seconds)
+        return self.state == "breached" or (
+            self.state in ("running", "paused")
+            and self.running_seconds is not None
+            and self.running_seconds > self.target_seconds
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,10 +125,14 @@ class ClockExplanation:
             "counted_on": self.counted_on.isoformat() if self.counted_on else None,
             "calendar_seconds": self.calendar_seconds,
             "business_seconds": self.business_seconds,
-            "stored": {"calendar_seconds": self.stored_calendar_seconds,
-                       "business_seconds": self.stored_business_seconds},
+            "stored": {
+                "calendar_seconds": self.stored_calendar_seconds,
+                "business_seconds": self.stored_business_seconds,
+            },
             "pauses": [p.to_json() for p in self.pauses],
-            "target": None if self.target_seconds is None else {
+            "target": None
+            if self.target_seconds is None
+            else {
                 "seconds": self.target_seconds,
                 "clock": "business" if self.target_business else "calendar",
                 "running_seconds": self.running_seconds,
@@ -148,9 +155,15 @@ class ComplaintExplanation:
     decided_by: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"received_at": iso(self.received_at), "due_at": iso(self.due_at), "days_left": self.days_left,
-                "decision": self.decision, "decided_at": iso(self.decided_at), "decided_by": self.decided_by,
-                "state": self.state}
+        return {
+            "received_at": iso(self.received_at),
+            "due_at": iso(self.due_at),
+            "days_left": self.days_left,
+            "decision": self.decision,
+            "decided_at": iso(self.decided_at),
+            "decided_by": self.decided_by,
+            "state": self.state,
+        }
 
 
 @dataclass
@@ -173,7 +186,10 @@ class TicketExplanation:
             "at": iso(self.at),
             "policy": self.policy,
             "clocks": [c.to_json() for c in self.clocks],
-            "paused_seconds": {"stored": self.paused_seconds_stored, "replayed": self.paused_seconds_replayed},
+            "paused_seconds": {
+                "stored": self.paused_seconds_stored,
+                "replayed": self.paused_seconds_replayed,
+            },
             "complaint": self.complaint.to_json() if self.complaint else None,
         }
 
@@ -193,15 +209,21 @@ def to_json(explanation: TicketExplanation) -> dict[str, Any]:
     return explanation.to_json()
 
 
-def explain(session: Session, desk: Desk, ticket: Ticket, events: list[TicketEvent], now: datetime) -> TicketExplanation:
+def explain(
+    session: Session, desk: Desk, ticket: Ticket, events: list[TicketEvent], now: datetime
+) -> TicketExplanation:
     cal = desk.calendar
     policy = sla.policy_for(session, ticket.priority, ticket.category)
     frt_target, res_target = sla.targets(policy, ticket.direction)
     created = _aware(ticket.created_at)
     assert created is not None
     created_event = next((e for e in events if e.field == "created"), None)
-    started = Mark(created, "created", created_event.actor if created_event else None,
-                   created_event.new_value if created_event else None)
+    started = Mark(
+        created,
+        "created",
+        created_event.actor if created_event else None,
+        created_event.new_value if created_event else None,
+    )
 
     def day_of(at: datetime | None) -> date | None:
         return cal.to_local(at.astimezone(UTC).replace(tzinfo=None)).date() if at else None
@@ -215,25 +237,44 @@ def explain(session: Session, desk: Desk, ticket: Ticket, events: list[TicketEve
 
     # Pickup: first claim / assignment / response.
     picked = _aware(ticket.picked_up_at)
-    stop = _find_mark(events, picked, ("picked_up_at", "assignee", "reply", "call"), "picked_up") if picked else None
+    stop = (
+        _find_mark(events, picked, ("picked_up_at", "assignee", "reply", "call"), "picked_up")
+        if picked
+        else None
+    )
     if picked is not None and picked == created and stop is None:
         stop = Mark(created, "opened_by_agent", started.actor)
     c_secs, b_secs = span(picked)
-    clocks.append(ClockExplanation(PICKUP, started, stop, c_secs, b_secs, ticket.pickup_secs, ticket.pickup_bsecs,
-                                   day_of(picked), state="stopped" if picked else "running"))
+    clocks.append(
+        ClockExplanation(
+            PICKUP,
+            started,
+            stop,
+            c_secs,
+            b_secs,
+            ticket.pickup_secs,
+            ticket.pickup_bsecs,
+            day_of(picked),
+            state="stopped" if picked else "running",
+        )
+    )
 
     # First response.
     first = _aware(ticket.first_response_at)
-    frt = ClockExplanation(FIRST_RESPONSE, started, None, *span(first), ticket.frt_secs, ticket.frt_bsecs,
-                           day_of(first))
+    frt = ClockExplanation(
+        FIRST_RESPONSE, started, None, *span(first), ticket.frt_secs, ticket.frt_bsecs, day_of(first)
+    )
     if ticket.direction != "inbound":
         frt.state, frt.reason = "not_applicable", "outbound"
     else:
         if first is not None:
             frt.stopped = _find_mark(events, first, ("first_response_at", "reply", "call"), "first_response")
             if frt.stopped is None or (first == created and frt.stopped.event == "first_response"):
-                frt.stopped = Mark(first, "opened_by_agent" if first == created else "first_response",
-                                   frt.stopped.actor if frt.stopped else started.actor)
+                frt.stopped = Mark(
+                    first,
+                    "opened_by_agent" if first == created else "first_response",
+                    frt.stopped.actor if frt.stopped else started.actor,
+                )
         frt_mark = _aware(sla.frt_stop(ticket))
         if first is None and frt_mark is not None:
             frt.stopped = _find_mark(events, frt_mark, ("solved_at", "status"), "solved")
@@ -262,16 +303,31 @@ def explain(session: Session, desk: Desk, ticket: Ticket, events: list[TicketEve
     paused_replayed = sum((p.business_seconds if business else p.calendar_seconds) for p in pauses if p.end)
     done = ticket.status in sla.CLOSED_STATUSES
     first_solved = _aware(ticket.first_solved_at)
-    first_res = ClockExplanation(FIRST_RESOLUTION, started, None, *span(first_solved), ticket.first_resolution_secs,
-                                 ticket.first_resolution_bsecs, day_of(first_solved),
-                                 state="stopped" if first_solved else "running")
+    first_res = ClockExplanation(
+        FIRST_RESOLUTION,
+        started,
+        None,
+        *span(first_solved),
+        ticket.first_resolution_secs,
+        ticket.first_resolution_bsecs,
+        day_of(first_solved),
+        state="stopped" if first_solved else "running",
+    )
     if first_solved is not None:
         first_res.stopped = _solved_mark(events, first_solved, first=True)
     clocks.append(first_res)
 
     solved = _aware(ticket.solved_at) if done else None
-    res = ClockExplanation(RESOLUTION, started, None, *span(solved), ticket.resolution_secs if done else None,
-                           ticket.resolution_bsecs if done else None, day_of(solved), pauses=pauses)
+    res = ClockExplanation(
+        RESOLUTION,
+        started,
+        None,
+        *span(solved),
+        ticket.resolution_secs if done else None,
+        ticket.resolution_bsecs if done else None,
+        day_of(solved),
+        pauses=pauses,
+    )
     if solved is not None:
         res.stopped = _solved_mark(events, solved, first=False)
         if ticket.link_kind == "merged":
@@ -306,8 +362,15 @@ def explain(session: Session, desk: Desk, ticket: Ticket, events: list[TicketEve
         if decided is not None:
             e = next((e for e in reversed(events) if e.field == "complaint_decision"), None)
             decided_by = e.actor if e else None
-        complaint = ComplaintExplanation(created, due, sla.complaint_days_left(cal, due, now), ticket.complaint_decision,
-                                         decided, state, decided_by)
+        complaint = ComplaintExplanation(
+            created,
+            due,
+            sla.complaint_days_left(cal, due, now),
+            ticket.complaint_decision,
+            decided,
+            state,
+            decided_by,
+        )
 
     policy_json = None
     if policy is not None:
@@ -318,19 +381,34 @@ def explain(session: Session, desk: Desk, ticket: Ticket, events: list[TicketEve
             "resolution_minutes": policy.resolution_minutes,
             "clock": "business" if policy.business_hours else "calendar",
         }
-    return TicketExplanation(ticket.id, ticket.priority, ticket.category, policy_json, clocks, complaint, now,  # type: ignore[arg-type]
-                             ticket.paused_seconds, paused_replayed)
+    return TicketExplanation(
+        ticket.id,
+        ticket.priority,
+        ticket.category,
+        policy_json,
+        clocks,
+        complaint,
+        now,  # type: ignore[arg-type]
+        ticket.paused_seconds,
+        paused_replayed,
+    )
 
 
-def _find_mark(events: list[TicketEvent], at: datetime | None, fields: tuple[str, ...], name: str) -> Mark | None:
+def _find_mark(
+    events: list[TicketEvent], at: datetime | None, fields: tuple[str, ...], name: str
+) -> Mark | None:
     """The history row (of one of ``fields``) at exactly ``at`` that explains an instant."""
     if at is None:
         return None
     for wanted in fields:
         for e in events:
             if e.field == wanted and _aware(e.at) == at:
-                event = {"picked_up_at": "picked_up", "assignee": "assigned", "first_response_at": "first_response",
-                         "solved_at": "solved"}.get(e.field, e.field)
+                event = {
+                    "picked_up_at": "picked_up",
+                    "assignee": "assigned",
+                    "first_response_at": "first_response",
+                    "solved_at": "solved",
+                }.get(e.field, e.field)
                 return Mark(at, event, e.actor, e.note)
     return Mark(at, name)
 
@@ -343,8 +421,19 @@ def _solved_mark(events: list[TicketEvent], at: datetime, *, first: bool) -> Mar
         if merged is not None:
             return Mark(at, "merged", merged.actor, f"#{merged.new_value}")
         return Mark(at, "solved")
-    status = next((e for e in events if e.field == "status" and e.new_value in ("solved", "closed")
-                   and e.id is not None and row.id is not None and e.id < row.id and e.id >= row.id - 3), None)
+    status = next(
+        (
+            e
+            for e in events
+            if e.field == "status"
+            and e.new_value in ("solved", "closed")
+            and e.id is not None
+            and row.id is not None
+            and e.id < row.id
+            and e.id >= row.id - 3
+        ),
+        None,
+    )
     note = status.note if status else None
     return Mark(at, "solved", row.actor, note)
 
@@ -352,19 +441,46 @@ def _solved_mark(events: list[TicketEvent], at: datetime, *, first: bool) -> Mar
 def _pauses(cal: Any, events: list[TicketEvent], now: datetime) -> list[PauseSpan]:
     spans = []
     for pause in sla.pauses_from_events(events):
-        start_event = next((e for e in events if _aware(e.at) == pause.start and e.field in ("status", "solved_at")), None)
-        start = Mark(pause.start, pause.reason, start_event.actor if start_event else None,
-                     start_event.note if start_event else None)
+        start_event = next(
+            (e for e in events if _aware(e.at) == pause.start and e.field in ("status", "solved_at")), None
+        )
+        start = Mark(
+            pause.start,
+            pause.reason,
+            start_event.actor if start_event else None,
+            start_event.note if start_event else None,
+        )
         end = None
         until = now
         if pause.end is not None:
-            end_event = next((e for e in events if _aware(e.at) == pause.end and e.field == "status"
-                              and e.old_value in sla.PAUSED_STATUSES), None)
-            kind = "reopened" if pause.reason == "solved" or (end_event and end_event.old_value == "solved") else "resumed"
-            end = Mark(pause.end, kind, end_event.actor if end_event else None, end_event.note if end_event else None)
+            end_event = next(
+                (
+                    e
+                    for e in events
+                    if _aware(e.at) == pause.end
+                    and e.field == "status"
+                    and e.old_value in sla.PAUSED_STATUSES
+                ),
+                None,
+            )
+            kind = (
+                "reopened"
+                if pause.reason == "solved" or (end_event and end_event.old_value == "solved")
+                else "resumed"
+            )
+            end = Mark(
+                pause.end, kind, end_event.actor if end_event else None, end_event.note if end_event else None
+            )
             until = pause.end
-        spans.append(PauseSpan(start, end, pause.reason, sla.elapsed(cal, pause.start, until, False),
-                               sla.elapsed(cal, pause.start, until, True)))
+        spans.append(
+            PauseSpan(
+                start,
+                end,
+                pause.reason,
+                sla.elapsed(cal, pause.start, until, False),
+                sla.elapsed(cal, pause.start, until, True),
+            )
+        )
     return spans
 
 
@@ -424,34 +540,56 @@ def describe(explanation: TicketExplanation, tz: Any | None = None) -> list[str]
         head = f"{names[clock.metric]}: {states.get(clock.state, clock.state)}"
         if clock.business_seconds is not None:
             head += " · " + _("{business} business, {calendar} calendar").format(
-                business=format_hours(clock.business_seconds), calendar=format_duration(clock.calendar_seconds))
+                business=format_hours(clock.business_seconds),
+                calendar=format_duration(clock.calendar_seconds),
+            )
         lines.append(head)
-        lines.append("  " + _("started {at}: {event}").format(at=when(clock.started.at), event=events["created"]))
+        lines.append(
+            "  " + _("started {at}: {event}").format(at=when(clock.started.at), event=events["created"])
+        )
         for pause in clock.pauses:
-            text = _("paused {at}: {event}").format(at=when(pause.start.at), event=events.get(pause.reason, pause.reason))
+            text = _("paused {at}: {event}").format(
+                at=when(pause.start.at), event=events.get(pause.reason, pause.reason)
+            )
             if pause.end is not None:
-                text += "; " + _("resumed {at}: {event}").format(at=when(pause.end.at),
-                                                                 event=events.get(pause.end.event, pause.end.event))
-            text += " (" + _("{business} business").format(business=format_hours(pause.business_seconds)) + ")"
+                text += "; " + _("resumed {at}: {event}").format(
+                    at=when(pause.end.at), event=events.get(pause.end.event, pause.end.event)
+                )
+            text += (
+                " (" + _("{business} business").format(business=format_hours(pause.business_seconds)) + ")"
+            )
             lines.append("  " + text)
         if clock.stopped is not None:
             who = f" ({clock.stopped.actor})" if clock.stopped.actor else ""
-            lines.append("  " + _("stopped {at}: {event}").format(
-                at=when(clock.stopped.at), event=events.get(clock.stopped.event, clock.stopped.event)) + who)
+            lines.append(
+                "  "
+                + _("stopped {at}: {event}").format(
+                    at=when(clock.stopped.at), event=events.get(clock.stopped.event, clock.stopped.event)
+                )
+                + who
+            )
         if clock.target_seconds is not None:
             clock_name = _("business") if clock.target_business else _("calendar")
             span = format_hours if clock.target_business else format_duration
-            lines.append("  " + _("target {target} ({clock}), due {due}, used {used}").format(
-                target=span(clock.target_seconds), clock=clock_name, due=when(clock.due_at),
-                used=span(clock.running_seconds)))
+            lines.append(
+                "  "
+                + _("target {target} ({clock}), due {due}, used {used}").format(
+                    target=span(clock.target_seconds),
+                    clock=clock_name,
+                    due=when(clock.due_at),
+                    used=span(clock.running_seconds),
+                )
+            )
     if explanation.complaint is not None:
         c = explanation.complaint
-        lines.append(_("Complaint: answer due {due}; {days} days left").format(due=when(c.due_at), days=c.days_left)
-                     if c.decided_at is None else
-                     _("Complaint: decided {at} ({decision}), due {due}").format(at=when(c.decided_at),
-                                                                                 decision=c.decision, due=when(c.due_at)))
+        lines.append(
+            _("Complaint: answer due {due}; {days} days left").format(due=when(c.due_at), days=c.days_left)
+            if c.decided_at is None
+            else _("Complaint: decided {at} ({decision}), due {due}").format(
+                at=when(c.decided_at), decision=c.decision, due=when(c.due_at)
+            )
+        )
     return lines
 
 
 __all__ = ["ClockExplanation", "TicketExplanation", "describe", "explain_ticket", "format_hours", "to_json"]
-

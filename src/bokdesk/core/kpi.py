@@ -155,9 +155,7 @@ def heartbeat(desk: Desk, actor: Actor) -> None:
     if actor.id is None:
         return
     with desk.store.write() as session:
-        session.connection().execute(
-            _A.update().where(_A.c.id == actor.id).values(last_seen_at=desk.now())
-        )
+        session.connection().execute(_A.update().where(_A.c.id == actor.id).values(last_seen_at=desk.now()))
 
 
 _MINE = select(_T.c.id, _T.c.subject).where(_T.c.status.in_(_ACTIVE), _T.c.assignee_id == bindparam("me"))

@@ -48,7 +48,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal, literal_column, or_, select, text
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    String,
+    and_,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 from . import periods, sla
@@ -66,7 +78,10 @@ def _hinted(query: Any, index: str, sqlite: bool, table: Any = None) -> Any:
     """Pin SQLite to the index made for a query: without statistics its planner may pick the
     status index and read every closed ticket (or the agent index and read every survey). The
     store's SQLite compiler renders the hint (core/store.py); other databases never see it."""
-    return query.with_hint(_T if table is None else table, f"INDEXED BY {index}", "sqlite") if sqlite else query
+    return (
+        query.with_hint(_T if table is None else table, f"INDEXED BY {index}", "sqlite") if sqlite else query
+    )
+
 
 _S = SurveyAnswer.__table__  # type: ignore[attr-defined]
 _A = Agent.__table__  # type: ignore[attr-defined]
@@ -130,9 +145,16 @@ class Durations:
 
     def stats(self, clock: str) -> dict[str, int | None]:
         if clock == "business":
-            return {"mean": mean(self.total_business, self.count), "median": self.median_business,
-                    "p90": self.p90_business}
-        return {"mean": mean(self.total_calendar, self.count), "median": self.median_calendar, "p90": self.p90_calendar}
+            return {
+                "mean": mean(self.total_business, self.count),
+                "median": self.median_business,
+                "p90": self.p90_business,
+            }
+        return {
+            "mean": mean(self.total_calendar, self.count),
+            "median": self.median_calendar,
+            "p90": self.p90_calendar,
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {"count": self.count, "business": self.stats("business"), "calendar": self.stats("calendar")}
@@ -211,20 +233,42 @@ class Figures:
             "resolution": self.resolution.to_json(),
             "first_resolution": self.first_resolution.to_json(),
             "sla": {
-                "first_response": {"targets": self.frt_targets, "met": self.frt_targets - self.frt_breached,
-                                   "breached": self.frt_breached, "compliance": self.frt_compliance},
-                "resolution": {"targets": self.resolution_targets,
-                               "met": self.resolution_targets - self.resolution_breached,
-                               "breached": self.resolution_breached, "compliance": self.resolution_compliance},
+                "first_response": {
+                    "targets": self.frt_targets,
+                    "met": self.frt_targets - self.frt_breached,
+                    "breached": self.frt_breached,
+                    "compliance": self.frt_compliance,
+                },
+                "resolution": {
+                    "targets": self.resolution_targets,
+                    "met": self.resolution_targets - self.resolution_breached,
+                    "breached": self.resolution_breached,
+                    "compliance": self.resolution_compliance,
+                },
                 "compliance": self.sla_compliance,
             },
-            "reopen": {"first_solved": self.first_solved, "reopened": self.reopened, "rate": self.reopen_rate},
-            "first_contact_resolution": {"solved_inbound": self.fcr_base, "first_contact": self.fcr,
-                                         "rate": self.fcr_rate},
-            "transfers": {"solved": self.solved, "transfers": self.transfers, "per_ticket": self.transfers_per_ticket},
-            "nps": {"answers": self.nps_answers, "promoters": self.promoters,
-                    "passives": self.nps_answers - self.promoters - self.detractors,
-                    "detractors": self.detractors, "score": self.nps},
+            "reopen": {
+                "first_solved": self.first_solved,
+                "reopened": self.reopened,
+                "rate": self.reopen_rate,
+            },
+            "first_contact_resolution": {
+                "solved_inbound": self.fcr_base,
+                "first_contact": self.fcr,
+                "rate": self.fcr_rate,
+            },
+            "transfers": {
+                "solved": self.solved,
+                "transfers": self.transfers,
+                "per_ticket": self.transfers_per_ticket,
+            },
+            "nps": {
+                "answers": self.nps_answers,
+                "promoters": self.promoters,
+                "passives": self.nps_answers - self.promoters - self.detractors,
+                "detractors": self.detractors,
+                "score": self.nps,
+            },
             "csat": {"answers": self.csat_answers, "satisfied": self.satisfied, "rate": self.csat},
             "complaints_received": self.complaints_received,
         }
@@ -321,17 +365,43 @@ def _families() -> list[Family]:
     c = _T.c
     bits = lambda: c.metric_bits  # noqa: E731
     return [
-        Family("created", "ix_ticket_m_created", c.created_at, lambda: [], bits),
-        Family("pickup", "ix_ticket_m_pickup", c.picked_up_at, lambda: [c.pickup_secs.is_not(None)],
-               lambda: literal(0), ("pickup", c.pickup_secs, c.pickup_bsecs), c.picked_up_by_id),
-        Family("first_response", "ix_ticket_m_frt", c.first_response_at, lambda: [c.frt_secs.is_not(None)], bits,
-               ("first_response", c.frt_secs, c.frt_bsecs), c.first_responder_id),
-        Family("solved", "ix_ticket_m_solved", c.solved_at,
-               lambda: [_bits(DONE_BIT | MERGED, DONE_BIT), c.resolution_secs.is_not(None)], bits,
-               ("resolution", c.resolution_secs, c.resolution_bsecs), c.solver_id),
-        Family("first_solved", "ix_ticket_m_first_solved", c.first_solved_at,
-               lambda: [_bits(MERGED, 0), c.first_resolution_secs.is_not(None)], bits,
-               ("first_resolution", c.first_resolution_secs, c.first_resolution_bsecs), c.first_solver_id),
+        Family("created", "ix_ticket_m_created", c.created_at, list, bits),
+        Family(
+            "pickup",
+            "ix_ticket_m_pickup",
+            c.picked_up_at,
+            lambda: [c.pickup_secs.is_not(None)],
+            lambda: literal(0),
+            ("pickup", c.pickup_secs, c.pickup_bsecs),
+            c.picked_up_by_id,
+        ),
+        Family(
+            "first_response",
+            "ix_ticket_m_frt",
+            c.first_response_at,
+            lambda: [c.frt_secs.is_not(None)],
+            bits,
+            ("first_response", c.frt_secs, c.frt_bsecs),
+            c.first_responder_id,
+        ),
+        Family(
+            "solved",
+            "ix_ticket_m_solved",
+            c.solved_at,
+            lambda: [_bits(DONE_BIT | MERGED, DONE_BIT), c.resolution_secs.is_not(None)],
+            bits,
+            ("resolution", c.resolution_secs, c.resolution_bsecs),
+            c.solver_id,
+        ),
+        Family(
+            "first_solved",
+            "ix_ticket_m_first_solved",
+            c.first_solved_at,
+            lambda: [_bits(MERGED, 0), c.first_resolution_secs.is_not(None)],
+            bits,
+            ("first_resolution", c.first_resolution_secs, c.first_resolution_bsecs),
+            c.first_solver_id,
+        ),
     ]
 
 
@@ -364,8 +434,14 @@ class Sample:
         def cut(values: np.ndarray) -> np.ndarray:
             return values[mask] if len(values) == n else _EMPTY
 
-        return Sample(self.codes[mask], self.flags[mask], cut(self.business), cut(self.calendar), self.stops[mask],
-                      cut(self.agents))
+        return Sample(
+            self.codes[mask],
+            self.flags[mask],
+            cut(self.business),
+            cut(self.calendar),
+            self.stops[mask],
+            cut(self.agents),
+        )
 
     def keys(self, name: str) -> np.ndarray:
         """Each ticket's group key for one breakdown; agents by credit (the assignee where none)."""
@@ -401,15 +477,22 @@ def _stop_times(text: str | None, sqlite: bool) -> np.ndarray:
         return _array(text)
     width = 26
     raw = (text + ",").encode()
-    if len(raw) % (width + 1) == 0 and raw[width::width + 1] == b"," * (len(raw) // (width + 1)):
+    if len(raw) % (width + 1) == 0 and raw[width :: width + 1] == b"," * (len(raw) // (width + 1)):
         values = np.frombuffer(raw, dtype=f"S{width + 1}").astype(f"S{width}")
     else:  # another width somewhere (written by hand?): parse each value
         values = np.array(text.split(","))
     return values.astype("datetime64[us]").astype("datetime64[s]").astype(np.int64)  # type: ignore[no-any-return]
 
 
-def _read_sample(conn: Connection, family: Family, start: datetime, end: datetime, sqlite: bool,
-                 codes: bool = True, stops: bool = False) -> Sample:
+def _read_sample(
+    conn: Connection,
+    family: Family,
+    start: datetime,
+    end: datetime,
+    sqlite: bool,
+    codes: bool = True,
+    stops: bool = False,
+) -> Sample:
     ts = family.stop
     columns = [
         _concat(_T.c.dims_code if codes else literal(0), sqlite),
@@ -422,8 +505,9 @@ def _read_sample(conn: Connection, family: Family, start: datetime, end: datetim
     credit = codes and family.credit is not None
     if credit:
         columns.append(_concat(func.coalesce(family.credit, literal_column("0")), sqlite))
-    query = _hinted(select(*columns).select_from(_T).where(ts >= start, ts < end, *family.where()),
-                    family.index, sqlite)
+    query = _hinted(
+        select(*columns).select_from(_T).where(ts >= start, ts < end, *family.where()), family.index, sqlite
+    )
     row = conn.execute(query).one()
     flags = _array(row[1], np.int32)
     duration = family.duration is not None
@@ -437,8 +521,9 @@ def _read_sample(conn: Connection, family: Family, start: datetime, end: datetim
     )
 
 
-def _order_stats(sorted_values: np.ndarray, keys_by_value: np.ndarray | None, groups: np.ndarray,
-                 counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _order_stats(
+    sorted_values: np.ndarray, keys_by_value: np.ndarray | None, groups: np.ndarray, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Median and p90 per group key. ``sorted_values`` are the values in ascending order and
     ``keys_by_value`` each value's group key in that order (None: a single group).
 
@@ -457,8 +542,14 @@ def _order_stats(sorted_values: np.ndarray, keys_by_value: np.ndarray | None, gr
     return (lo + hi) // 2, tail
 
 
-def _fill(family: Family, sample: Sample, name: str | None, out: dict[Any, Figures],
-          orders: dict[str, np.ndarray], keys: np.ndarray | None = None) -> None:
+def _fill(
+    family: Family,
+    sample: Sample,
+    name: str | None,
+    out: dict[Any, Figures],
+    orders: dict[str, np.ndarray],
+    keys: np.ndarray | None = None,
+) -> None:
     """Add one family's figures for one breakdown (None = the whole desk; ``week`` with ``keys``
     the week of each ticket) into ``out``."""
     if len(sample) == 0:
@@ -484,14 +575,21 @@ def _fill(family: Family, sample: Sample, name: str | None, out: dict[Any, Figur
     elif family.name == "solved":
         target = has(RES_TARGET)
         inbound = has(INBOUND)
-        sums = {"resolution_targets": per_group(target), "resolution_breached": per_group(target & has(RES_BREACHED)),
-                "fcr_base": per_group(inbound), "fcr": per_group(inbound & has(ONE_RESPONSE)),
-                "transfers": per_group(flags >> TRANSFERS_SHIFT)}
+        sums = {
+            "resolution_targets": per_group(target),
+            "resolution_breached": per_group(target & has(RES_BREACHED)),
+            "fcr_base": per_group(inbound),
+            "fcr": per_group(inbound & has(ONE_RESPONSE)),
+            "transfers": per_group(flags >> TRANSFERS_SHIFT),
+        }
     elif family.name == "first_solved":
         # A first-response target decided by a solve without any response, after its due time.
         unanswered = has(FRT_TARGET) & has(FRT_BREACHED) & ~has(ANSWERED)
-        sums = {"reopened": per_group(has(REOPENED)), "frt_targets": per_group(unanswered),
-                "frt_breached": per_group(unanswered)}
+        sums = {
+            "reopened": per_group(has(REOPENED)),
+            "frt_targets": per_group(unanswered),
+            "frt_breached": per_group(unanswered),
+        }
     count_field = {"created": "received", "solved": "solved", "first_solved": "first_solved"}.get(family.name)
     stats: dict[str, Any] = {}
     if family.duration is not None:
@@ -502,7 +600,9 @@ def _fill(family: Family, sample: Sample, name: str | None, out: dict[Any, Figur
             if order is None:
                 order = orders[clock] = np.argsort(values, kind="stable")  # timsort: durations repeat a lot
                 orders[clock + ":sorted"] = values[order]
-            med, tail = _order_stats(orders[clock + ":sorted"], narrow[order] if name else None, groups, counts)
+            med, tail = _order_stats(
+                orders[clock + ":sorted"], narrow[order] if name else None, groups, counts
+            )
             stats[clock] = (per_group(values), med, tail)
     for i, key in enumerate(groups.tolist()):
         figures = out.setdefault(_key_value(name, key) if name else None, Figures())
@@ -514,8 +614,10 @@ def _fill(family: Family, sample: Sample, name: str | None, out: dict[Any, Figur
         if family.duration is not None:
             total_b, med_b, p90_b = (x[i] for x in stats["business"])
             total_c, med_c, p90_c = (x[i] for x in stats["calendar"])
-            figures.__setattr__(family.duration[0], Durations(n, int(total_b), int(total_c), int(med_b), int(p90_b),
-                                                              int(med_c), int(p90_c)))
+            figures.__setattr__(
+                family.duration[0],
+                Durations(n, int(total_b), int(total_c), int(med_b), int(p90_b), int(med_c), int(p90_c)),
+            )
 
 
 def _read_surveys(conn: Connection, start: datetime, end: datetime, sqlite: bool) -> list[Any]:
@@ -523,16 +625,28 @@ def _read_surveys(conn: Connection, start: datetime, end: datetime, sqlite: bool
     s, t = _S.c, _T.c
     nps, csat = s.nps, s.csat
     query = _hinted(
-        select(s.agent_id, t.dims_code, func.count().filter(nps.is_not(None)), func.count().filter(nps >= 9),
-               func.count().filter(nps <= 6), func.count().filter(csat.is_not(None)), func.count().filter(csat >= 4))
+        select(
+            s.agent_id,
+            t.dims_code,
+            func.count().filter(nps.is_not(None)),
+            func.count().filter(nps >= 9),
+            func.count().filter(nps <= 6),
+            func.count().filter(csat.is_not(None)),
+            func.count().filter(csat >= 4),
+        )
         .select_from(_S.join(_T, t.id == s.ticket_id))
         .where(s.answered_at >= start, s.answered_at < end)
         .group_by(s.agent_id, t.dims_code),
-        "ix_survey_answered_at", sqlite, _S)
+        "ix_survey_answered_at",
+        sqlite,
+        _S,
+    )
     return list(conn.execute(query))
 
 
-def _fill_surveys(rows: list[Any], names: Sequence[str | None], out: dict[str | None, dict[Any, Figures]]) -> None:
+def _fill_surveys(
+    rows: list[Any], names: Sequence[str | None], out: dict[str | None, dict[Any, Figures]]
+) -> None:
     for agent_id, code, answers, promoters, detractors, csat_answers, satisfied in rows:
         codes = np.array([int(code or 0)], dtype=np.int64)
         for name in names:
@@ -550,15 +664,24 @@ def _fill_surveys(rows: list[Any], names: Sequence[str | None], out: dict[str | 
             figures.satisfied += int(satisfied)
 
 
-def _read_survey_points(conn: Connection, start: datetime, end: datetime, sqlite: bool) -> tuple[np.ndarray, ...]:
+def _read_survey_points(
+    conn: Connection, start: datetime, end: datetime, sqlite: bool
+) -> tuple[np.ndarray, ...]:
     """Every survey answer in a range as arrays (answer time in seconds since 1970, NPS score and
     CSAT score, -1 for none): the weekly points of a whole trend come from this one query."""
     s = _S.c
-    row = conn.execute(_hinted(
-        select(_concat(_epoch(s.answered_at, sqlite), sqlite),
-               _concat(func.coalesce(s.nps, literal_column("-1")), sqlite),
-               _concat(func.coalesce(s.csat, literal_column("-1")), sqlite))
-        .where(s.answered_at >= start, s.answered_at < end), "ix_survey_answered_at", sqlite, _S)).one()
+    row = conn.execute(
+        _hinted(
+            select(
+                _concat(_epoch(s.answered_at, sqlite), sqlite),
+                _concat(func.coalesce(s.nps, literal_column("-1")), sqlite),
+                _concat(func.coalesce(s.csat, literal_column("-1")), sqlite),
+            ).where(s.answered_at >= start, s.answered_at < end),
+            "ix_survey_answered_at",
+            sqlite,
+            _S,
+        )
+    ).one()
     return _array(row[0]), _array(row[1], np.int32), _array(row[2], np.int32)
 
 
@@ -592,8 +715,13 @@ class _Reader:
     breakdown and the weekly points. Then the period's survey counts, and the survey answers of
     the weekly points in one query."""
 
-    def __init__(self, desk: Desk, reads: Sequence[Read], surveys: tuple[datetime, datetime] | None,
-                 survey_points: tuple[datetime, datetime] | None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        reads: Sequence[Read],
+        surveys: tuple[datetime, datetime] | None,
+        survey_points: tuple[datetime, datetime] | None,
+    ) -> None:
         self.desk = desk
         self.reads = list(reads)
         self.surveys = surveys
@@ -610,8 +738,14 @@ class _Reader:
                 conn = session.connection()
                 for i, read in enumerate(self.reads):
                     for family in FAMILIES:
-                        self.items.put(((i, family.name), _read_sample(conn, family, read.start, read.end, sqlite,
-                                                                       read.codes, read.stops)))
+                        self.items.put(
+                            (
+                                (i, family.name),
+                                _read_sample(
+                                    conn, family, read.start, read.end, sqlite, read.codes, read.stops
+                                ),
+                            )
+                        )
                     if i == 0 and self.surveys is not None:
                         self.items.put(("surveys", _read_surveys(conn, *self.surveys, sqlite)))
                 if self.survey_points is not None:
@@ -646,8 +780,9 @@ def _merge(parts: Sequence[Sample]) -> Sample:
     return Sample(joined("codes"), joined("flags"), joined("business"), joined("calendar"), joined("stops"))
 
 
-def _week_figures(week_list: Sequence[Week], samples: dict[str, Sample],
-                  points: tuple[np.ndarray, ...]) -> list[WeekFigures]:
+def _week_figures(
+    week_list: Sequence[Week], samples: dict[str, Sample], points: tuple[np.ndarray, ...]
+) -> list[WeekFigures]:
     """The whole desk's figures of each week from the samples of a span covering them all: each
     ticket's week is found from its stop time (a binary search over the week boundaries) and the
     weeks are then grouped like any breakdown (one sort per clock, not one per week)."""
@@ -696,8 +831,15 @@ class Backlog:
     def to_json(self) -> dict[str, Any]:
         from .clock import iso
 
-        return {"at": iso(self.at), "total": self.total, "by_status": self.by_status, "unassigned": self.unassigned,
-                "at_risk": self.at_risk, "breached": self.breached, "oldest_created_at": iso(self.oldest_created_at)}
+        return {
+            "at": iso(self.at),
+            "total": self.total,
+            "by_status": self.by_status,
+            "unassigned": self.unassigned,
+            "at_risk": self.at_risk,
+            "breached": self.breached,
+            "oldest_created_at": iso(self.oldest_created_at),
+        }
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -713,11 +855,15 @@ def _read_backlog(conn: Connection, now: datetime) -> tuple[Backlog, dict[tuple[
     c = _T.c
     dims = _dimension_columns()
     query = (
-        select(*dims, c.status, func.count(),
-               func.count().filter(c.assignee_id.is_(None)),
-               func.count().filter(and_(c.next_due_at >= now, c.next_risk_at <= now)),
-               func.count().filter(c.next_due_at < now),
-               func.min(c.created_at))
+        select(
+            *dims,
+            c.status,
+            func.count(),
+            func.count().filter(c.assignee_id.is_(None)),
+            func.count().filter(and_(c.next_due_at >= now, c.next_risk_at <= now)),
+            func.count().filter(c.next_due_at < now),
+            func.min(c.created_at),
+        )
         .where(c.status.in_(ACTIVE))
         .group_by(*dims, c.status)
     )
@@ -732,7 +878,9 @@ def _read_backlog(conn: Connection, now: datetime) -> tuple[Backlog, dict[tuple[
         backlog.at_risk += at_risk
         backlog.breached += breached
         oldest_dt = _as_datetime(oldest)
-        if oldest_dt is not None and (backlog.oldest_created_at is None or oldest_dt < backlog.oldest_created_at):
+        if oldest_dt is not None and (
+            backlog.oldest_created_at is None or oldest_dt < backlog.oldest_created_at
+        ):
             backlog.oldest_created_at = oldest_dt
         cell = per_key.setdefault(key, {"open": 0, "at_risk": 0, "breached": 0})
         cell["open"] += n
@@ -766,11 +914,16 @@ def _backlog_at(conn: Connection, at: datetime) -> int:
     # Reopened tickets first solved by then count if their last status change before ``at`` made
     # them active again.
     # A literal 0 (not a bound parameter): SQLite can then use the partial index on reopened tickets.
-    candidates = select(c.id).where(c.reopen_count > literal_column("0"), c.first_solved_at <= at,
-                                    or_(c.status.in_(ACTIVE), c.solved_at > at))
-    last_change = (select(func.max(_E.c.id))
-                   .where(_E.c.ticket_id.in_(candidates), _E.c.field == "status", _E.c.at <= at)
-                   .group_by(_E.c.ticket_id))
+    candidates = select(c.id).where(
+        c.reopen_count > literal_column("0"),
+        c.first_solved_at <= at,
+        or_(c.status.in_(ACTIVE), c.solved_at > at),
+    )
+    last_change = (
+        select(func.max(_E.c.id))
+        .where(_E.c.ticket_id.in_(candidates), _E.c.field == "status", _E.c.at <= at)
+        .group_by(_E.c.ticket_id)
+    )
     reopened = conn.execute(
         select(func.count()).where(_E.c.id.in_(last_change), _E.c.new_value.in_(ACTIVE))
     ).scalar_one()
@@ -791,9 +944,16 @@ class Complaint:
     def to_json(self) -> dict[str, Any]:
         from .clock import iso
 
-        return {"number": self.number, "subject": self.subject, "received_at": iso(self.received_at),
-                "due_at": iso(self.due_at), "days_left": self.days_left, "status": self.status,
-                "assignee": self.assignee, "team": self.team}
+        return {
+            "number": self.number,
+            "subject": self.subject,
+            "received_at": iso(self.received_at),
+            "due_at": iso(self.due_at),
+            "days_left": self.days_left,
+            "status": self.status,
+            "assignee": self.assignee,
+            "team": self.team,
+        }
 
 
 @dataclass
@@ -807,17 +967,21 @@ class Complaints:
     received: int
 
     def to_json(self) -> dict[str, Any]:
-        return {"open_total": self.open_total, "overdue": self.overdue,
-                "closed_without_decision": self.closed_without_decision,
-                "received": self.received, "decided": self.decided, "decided_in_time": self.decided_in_time,
-                "on_time_rate": ratio(self.decided_in_time, self.decided),
-                "open": [c.to_json() for c in self.open]}
+        return {
+            "open_total": self.open_total,
+            "overdue": self.overdue,
+            "closed_without_decision": self.closed_without_decision,
+            "received": self.received,
+            "decided": self.decided,
+            "decided_in_time": self.decided_in_time,
+            "on_time_rate": ratio(self.decided_in_time, self.decided),
+            "open": [c.to_json() for c in self.open],
+        }
 
 
-
-
-def _read_complaints(conn: Connection, desk: Desk, period: Period, now: datetime, limit: int,
-                     received: int) -> Complaints:
+def _read_complaints(
+    conn: Connection, desk: Desk, period: Period, now: datetime, limit: int, received: int
+) -> Complaints:
     c = _T.c
     sqlite = desk.store.is_sqlite
     undecided = and_(c.complaint_due_at.is_not(None), c.complaint_decided_at.is_(None))
@@ -826,33 +990,65 @@ def _read_complaints(conn: Connection, desk: Desk, period: Period, now: datetime
     # complaint ever received); the closed ones without a decision among the undecided complaints.
     active_index = "ix_ticket_active_due"
     active = text(f"ticket.{ACTIVE_SQL}")  # literals: SQLite matches them to the partial index
-    open_total, overdue = conn.execute(_hinted(
-        select(func.count(), func.count().filter(c.complaint_due_at <= now)).where(active, undecided),
-        active_index, sqlite)).one()
-    closed_without = conn.execute(_hinted(
-        select(func.count()).where(undecided, c.status.in_(DONE), _not_merged()), "ix_ticket_m_complaint_open",
-        sqlite)).scalar_one()
+    open_total, overdue = conn.execute(
+        _hinted(
+            select(func.count(), func.count().filter(c.complaint_due_at <= now)).where(active, undecided),
+            active_index,
+            sqlite,
+        )
+    ).one()
+    closed_without = conn.execute(
+        _hinted(
+            select(func.count()).where(undecided, c.status.in_(DONE), _not_merged()),
+            "ix_ticket_m_complaint_open",
+            sqlite,
+        )
+    ).scalar_one()
     assignee = _A.alias("assignee")
-    rows = conn.execute(_hinted(
-        select(c.id, c.subject, c.created_at, c.complaint_due_at, c.status, assignee.c.name, _TM.c.name)
-        .select_from(_T.outerjoin(assignee, assignee.c.id == c.assignee_id).outerjoin(_TM, _TM.c.id == c.team_id))
-        .where(active, undecided)
-        .order_by(c.complaint_due_at, c.id)
-        .limit(limit), active_index, sqlite)
+    rows = conn.execute(
+        _hinted(
+            select(c.id, c.subject, c.created_at, c.complaint_due_at, c.status, assignee.c.name, _TM.c.name)
+            .select_from(
+                _T.outerjoin(assignee, assignee.c.id == c.assignee_id).outerjoin(_TM, _TM.c.id == c.team_id)
+            )
+            .where(active, undecided)
+            .order_by(c.complaint_due_at, c.id)
+            .limit(limit),
+            active_index,
+            sqlite,
+        )
     ).all()
     items = []
     for number, subject, created, due, status, who, team in rows:
         due_dt = _as_datetime(due)
         assert due_dt is not None
-        items.append(Complaint(number, subject, _as_datetime(created), due_dt,  # type: ignore[arg-type]
-                               sla.complaint_days_left(desk.calendar, due_dt, now), status, who, team))
-    decided, in_time = conn.execute(_hinted(
-        select(func.count(), func.count().filter(c.complaint_decided_at <= c.complaint_due_at))
-        .where(c.complaint_decided_at >= period.start, c.complaint_decided_at < period.end,
-               c.complaint_decided_at.is_not(None), c.complaint_due_at.is_not(None)),
-        "ix_ticket_m_complaint_decided", sqlite)
+        items.append(
+            Complaint(
+                number,
+                subject,
+                _as_datetime(created),
+                due_dt,  # type: ignore[arg-type]
+                sla.complaint_days_left(desk.calendar, due_dt, now),
+                status,
+                who,
+                team,
+            )
+        )
+    decided, in_time = conn.execute(
+        _hinted(
+            select(func.count(), func.count().filter(c.complaint_decided_at <= c.complaint_due_at)).where(
+                c.complaint_decided_at >= period.start,
+                c.complaint_decided_at < period.end,
+                c.complaint_decided_at.is_not(None),
+                c.complaint_due_at.is_not(None),
+            ),
+            "ix_ticket_m_complaint_decided",
+            sqlite,
+        )
     ).one()
-    return Complaints(items, int(open_total), int(overdue), int(closed_without), int(decided), int(in_time), received)
+    return Complaints(
+        items, int(open_total), int(overdue), int(closed_without), int(decided), int(in_time), received
+    )
 
 
 @dataclass
@@ -865,8 +1061,12 @@ class Activity:
     after_hours_hours: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"actions": self.actions, "active_hours": self.active_hours,
-                "after_hours_actions": self.after_hours_actions, "after_hours_hours": self.after_hours_hours}
+        return {
+            "actions": self.actions,
+            "active_hours": self.active_hours,
+            "after_hours_actions": self.after_hours_actions,
+            "after_hours_hours": self.after_hours_hours,
+        }
 
 
 def _read_activity(conn: Connection, desk: Desk, period: Period, sqlite: bool) -> dict[int, Activity]:
@@ -879,15 +1079,22 @@ def _read_activity(conn: Connection, desk: Desk, period: Period, sqlite: bool) -
     """
     e = _E.c
     if sqlite:  # the stored times as they are (numpy parses them): half the work for SQLite
-        row = conn.execute(_hinted_event(
-            select(_concat(e.agent_id, sqlite), _concat(e.at, sqlite))
-            .where(e.at >= period.start, e.at < period.end, e.agent_id.is_not(None)), sqlite)).one()
+        row = conn.execute(
+            _hinted_event(
+                select(_concat(e.agent_id, sqlite), _concat(e.at, sqlite)).where(
+                    e.at >= period.start, e.at < period.end, e.agent_id.is_not(None)
+                ),
+                sqlite,
+            )
+        ).one()
         keys = ((_stop_times(row[1], sqlite) // 3600) << 20) + _array(row[0])
     else:
         hour = cast(func.floor(func.extract("epoch", e.at) / 3600), BigInteger)
         row = conn.execute(
-            select(_concat(hour.op("*")(literal_column(str(1 << 20))).op("+")(e.agent_id), sqlite))
-            .where(e.at >= period.start, e.at < period.end, e.agent_id.is_not(None))).one()
+            select(_concat(hour.op("*")(literal_column(str(1 << 20))).op("+")(e.agent_id), sqlite)).where(
+                e.at >= period.start, e.at < period.end, e.agent_id.is_not(None)
+            )
+        ).one()
         keys = _array(row[0])
     # (hour, agent) keys, hour first: the rows come in time order, so the keys are nearly sorted
     # already and a stable sort (timsort) runs through them; then the distinct pairs and counts.
@@ -909,16 +1116,29 @@ def _read_activity(conn: Connection, desk: Desk, period: Period, sqlite: bool) -
     after_actions = np.bincount(agents, weights=actions * closed, minlength=size)
     out: dict[int, Activity] = {}
     for agent_id in np.flatnonzero(active).tolist():
-        out[agent_id] = Activity(int(total[agent_id]), int(active[agent_id]), int(after_actions[agent_id]),
-                                 int(after_hours[agent_id]))
+        out[agent_id] = Activity(
+            int(total[agent_id]),
+            int(active[agent_id]),
+            int(after_actions[agent_id]),
+            int(after_hours[agent_id]),
+        )
     # The rare hour an opening or closing time cuts (e.g. 08:30): settled action by action.
-    for agent_id, start in zip(agents[(opened > 0) & (opened < 3600)].tolist(),
-                               hours[(opened > 0) & (opened < 3600)].tolist(), strict=True):
+    for agent_id, start in zip(
+        agents[(opened > 0) & (opened < 3600)].tolist(),
+        hours[(opened > 0) & (opened < 3600)].tolist(),
+        strict=True,
+    ):
         begin = datetime.fromtimestamp(start, UTC)
-        ats = conn.execute(
-            select(e.at).where(e.agent_id == agent_id, e.at >= begin, e.at < begin + timedelta(hours=1))
-        ).scalars().all()
-        outside = sum(1 for at in ats if not cal.is_open(_as_datetime(at).astimezone(UTC).replace(tzinfo=None)))  # type: ignore[union-attr]
+        ats = (
+            conn.execute(
+                select(e.at).where(e.agent_id == agent_id, e.at >= begin, e.at < begin + timedelta(hours=1))
+            )
+            .scalars()
+            .all()
+        )
+        outside = sum(
+            1 for at in ats if not cal.is_open(_as_datetime(at).astimezone(UTC).replace(tzinfo=None))
+        )  # type: ignore[union-attr]
         out[agent_id].after_hours_actions += outside
         out[agent_id].after_hours_hours += 1 if outside else 0
     return out
@@ -930,8 +1150,10 @@ def _open_seconds(cal: Any, period: Period, starts: np.ndarray, ends: np.ndarray
     day, last = period.first - timedelta(days=1), period.last + timedelta(days=1)
     bounds: list[tuple[float, float]] = []
     while day <= last:
-        bounds += [(a.replace(tzinfo=UTC).timestamp(), b.replace(tzinfo=UTC).timestamp())
-                   for a, b in cal.open_intervals(day)]
+        bounds += [
+            (a.replace(tzinfo=UTC).timestamp(), b.replace(tzinfo=UTC).timestamp())
+            for a, b in cal.open_intervals(day)
+        ]
         day += timedelta(days=1)
     if not bounds:
         return np.zeros(len(starts), dtype=np.int64)
@@ -969,8 +1191,12 @@ class Row:
     login: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data = {"key": self.key, "label": self.label, **self.figures.to_json(),
-                "backlog": {"open": self.open, "at_risk": self.at_risk, "breached": self.breached}}
+        data = {
+            "key": self.key,
+            "label": self.label,
+            **self.figures.to_json(),
+            "backlog": {"open": self.open, "at_risk": self.at_risk, "breached": self.breached},
+        }
         if self.activity is not None:
             data["activity"] = self.activity.to_json()
         if self.login is not None:
@@ -986,8 +1212,13 @@ class WeekFigures:
     def to_json(self) -> dict[str, Any]:
         from .clock import iso
 
-        return {"week": self.week.label, "from": self.week.monday.isoformat(), "start": iso(self.week.start),
-                "end": iso(self.week.end), **self.figures.to_json()}
+        return {
+            "week": self.week.label,
+            "from": self.week.monday.isoformat(),
+            "start": iso(self.week.start),
+            "end": iso(self.week.end),
+            **self.figures.to_json(),
+        }
 
 
 @dataclass
@@ -1009,8 +1240,13 @@ class Report:
             "schema": "bokdesk.report/1",
             "generated_at": iso(self.generated_at),
             "timezone": self.timezone,
-            "period": {"from": self.period.first.isoformat(), "to": self.period.last.isoformat(),
-                       "start": iso(self.period.start), "end": iso(self.period.end), "days": self.period.days},
+            "period": {
+                "from": self.period.first.isoformat(),
+                "to": self.period.last.isoformat(),
+                "start": iso(self.period.start),
+                "end": iso(self.period.end),
+                "days": self.period.days,
+            },
             "totals": {**self.totals.to_json(), "backlog_at_end": self.backlog_at_end},
             "backlog": self.backlog.to_json(),
             "complaints": self.complaints.to_json(),
@@ -1094,8 +1330,10 @@ def report_stages(
         current = replace(current, breakdowns=breakdowns)
         yield current
     if week_list:
-        merged = {family.name: _merge([reader.get((i, family.name)) for i in range(len(reads))])
-                  for family in FAMILIES}
+        merged = {
+            family.name: _merge([reader.get((i, family.name)) for i in range(len(reads))])
+            for family in FAMILIES
+        }
         current = replace(current, weeks=_week_figures(week_list, merged, reader.get("survey_points")))
         yield current
     reader.thread.join()
@@ -1113,15 +1351,16 @@ def report(
 ) -> Report:
     """Every figure for ``period``, broken down ``by`` the given dimensions, with ``weeks`` weekly
     trend points (the weeks ending with the current one). Supervisors and admins only."""
-    result: Report | None = None
-    for result in report_stages(desk, actor, period, by=by, weeks=weeks, now=now,  # noqa: B007
-                                complaints_limit=complaints_limit):
-        pass
-    assert result is not None
+    stages = report_stages(
+        desk, actor, period, by=by, weeks=weeks, now=now, complaints_limit=complaints_limit
+    )
+    *_, result = stages  # the last stage is the whole report
     return result
 
 
-def weekly(desk: Desk, actor: Actor, weeks: int = periods.WEEKS, now: datetime | None = None) -> list[WeekFigures]:
+def weekly(
+    desk: Desk, actor: Actor, weeks: int = periods.WEEKS, now: datetime | None = None
+) -> list[WeekFigures]:
     """The whole desk's figures for each of the last ``weeks`` local weeks (oldest first): one
     pass over the span of every week, split by each clock's stop time."""
     require(actor, Permission.VIEW_REPORTS)
@@ -1139,8 +1378,13 @@ def _labels(conn: Connection) -> dict[str, dict[Any, tuple[str, str | None]]]:
     return {"agent": agents, "team": teams}
 
 
-def _breakdown(name: str, groups: dict[Any, Figures], open_by_key: dict[tuple[Any, ...], dict[str, int]],
-               labels: dict[str, dict[Any, tuple[str, str | None]]], activity: dict[int, Activity]) -> list[Row]:
+def _breakdown(
+    name: str,
+    groups: dict[Any, Figures],
+    open_by_key: dict[tuple[Any, ...], dict[str, int]],
+    labels: dict[str, dict[Any, tuple[str, str | None]]],
+    activity: dict[int, Activity],
+) -> list[Row]:
     index = DIMENSIONS.index(name)
     loads: dict[Any, dict[str, int]] = {}
     for key, cell in open_by_key.items():
@@ -1161,9 +1405,18 @@ def _breakdown(name: str, groups: dict[Any, Figures], open_by_key: dict[tuple[An
         if label is None:
             label = "—" if key is None else str(key)
         load = loads.get(key, {})
-        rows.append(Row(key, label, groups.get(key, Figures()), load.get("open", 0), load.get("at_risk", 0),
-                        load.get("breached", 0), activity.get(key, Activity()) if name == "agent" else None,
-                        login if name == "agent" else None))
+        rows.append(
+            Row(
+                key,
+                label,
+                groups.get(key, Figures()),
+                load.get("open", 0),
+                load.get("at_risk", 0),
+                load.get("breached", 0),
+                activity.get(key, Activity()) if name == "agent" else None,
+                login if name == "agent" else None,
+            )
+        )
     rows.sort(key=lambda r: (-r.figures.solved, -r.open, r.label))
     return rows
 
@@ -1230,8 +1483,10 @@ def drill_down(
         if family_name is None:
             from .errors import ValidationError
 
-            raise ValidationError(f"Cannot drill into {figure!r}; use one of: {', '.join(sorted(DRILL_FIGURES))}, "
-                                  "open, at_risk_open, breached_open.")
+            raise ValidationError(
+                f"Cannot drill into {figure!r}; use one of: {', '.join(sorted(DRILL_FIGURES))}, "
+                "open, at_risk_open, breached_open."
+            )
         family = next(f for f in FAMILIES if f.name == family_name)
         ts, credit = family.stop, family.credit
         conditions += [ts >= period.start, ts < period.end, *family.where()]
@@ -1263,8 +1518,17 @@ def drill_down(
         conditions.append(column.is_(None) if value is None else column == value)
     order = [secs.desc()] if secs is not None else [ts.desc()]
     query = (
-        select(c.id, c.subject, c.status, c.priority, c.channel, assignee.c.name, ts,
-               secs if secs is not None else literal(None), breached if breached is not None else literal(None))
+        select(
+            c.id,
+            c.subject,
+            c.status,
+            c.priority,
+            c.channel,
+            assignee.c.name,
+            ts,
+            secs if secs is not None else literal(None),
+            breached if breached is not None else literal(None),
+        )
         .select_from(_T.outerjoin(assignee, assignee.c.id == c.assignee_id))
         .where(*conditions)
         .order_by(*order, c.id)
@@ -1273,8 +1537,12 @@ def drill_down(
     )
     with desk.store.read() as session:
         rows = session.connection().execute(query).all()
-    return [DrillRow(r[0], r[1], r[2], r[3], r[4], r[5], _as_datetime(r[6]), r[7], None if r[8] is None else bool(r[8]))
-            for r in rows]
+    return [
+        DrillRow(
+            r[0], r[1], r[2], r[3], r[4], r[5], _as_datetime(r[6]), r[7], None if r[8] is None else bool(r[8])
+        )
+        for r in rows
+    ]
 
 
 __all__ = [

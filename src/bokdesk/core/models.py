@@ -60,20 +60,22 @@ def _bit(condition: str, value: int) -> str:
 # breached, 4 has a resolution target, 5 resolution breached, 6 exactly one public response and no
 # transfer, 7 reopened, 8 answered (has a first response), 9 solved or closed, 10 merged;
 # bits 16 and up: the number of transfers.
-METRIC_BITS_SQL = " + ".join([
-    _bit("direction = 'inbound'", 1),
-    _bit("complaint_due_at IS NOT NULL", 2),
-    _bit("frt_due_at IS NOT NULL", 4),
-    _bit("frt_breached", 8),
-    _bit("resolution_due_at IS NOT NULL", 16),
-    _bit("resolution_breached", 32),
-    _bit("public_response_count = 1 AND transfer_count = 0", 64),
-    _bit("reopen_count > 0", 128),
-    _bit("first_response_at IS NOT NULL", 256),
-    _bit("status IN ('solved', 'closed')", 512),
-    _bit("link_kind = 'merged'", 1024),
-    "transfer_count * 65536",
-])
+METRIC_BITS_SQL = " + ".join(
+    [
+        _bit("direction = 'inbound'", 1),
+        _bit("complaint_due_at IS NOT NULL", 2),
+        _bit("frt_due_at IS NOT NULL", 4),
+        _bit("frt_breached", 8),
+        _bit("resolution_due_at IS NOT NULL", 16),
+        _bit("resolution_breached", 32),
+        _bit("public_response_count = 1 AND transfer_count = 0", 64),
+        _bit("reopen_count > 0", 128),
+        _bit("first_response_at IS NOT NULL", 256),
+        _bit("status IN ('solved', 'closed')", 512),
+        _bit("link_kind = 'merged'", 1024),
+        "transfer_count * 65536",
+    ]
+)
 
 
 class Team(SQLModel, table=True):
@@ -137,10 +139,28 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_queue", "status", "next_due_at", "created_at"),
         # The queue (core/paging.py, since 0004): active tickets only, in the order of an urgency
         # bucket, carrying every column a view filters on, so a page is a seek and a short walk.
-        Index("ix_ticket_active_due", "next_due_at", "created_at", "id", "next_risk_at", "assignee_id", "category",
-              "status", **_partial(ACTIVE_SQL)),
-        Index("ix_ticket_active_assignee", "assignee_id", "next_due_at", "created_at", "id", "next_risk_at",
-              "category", "status", **_partial(ACTIVE_SQL)),
+        Index(
+            "ix_ticket_active_due",
+            "next_due_at",
+            "created_at",
+            "id",
+            "next_risk_at",
+            "assignee_id",
+            "category",
+            "status",
+            **_partial(ACTIVE_SQL),
+        ),
+        Index(
+            "ix_ticket_active_assignee",
+            "assignee_id",
+            "next_due_at",
+            "created_at",
+            "id",
+            "next_risk_at",
+            "category",
+            "status",
+            **_partial(ACTIVE_SQL),
+        ),
         Index("ix_ticket_customer_created", "customer_id", "created_at"),
         Index("ix_ticket_solved_at", "solved_at"),
         Index("ix_ticket_created_at", "created_at"),
@@ -150,18 +170,55 @@ class Ticket(SQLModel, table=True):
         # reads index entries only, never the wide ticket rows.
         Index("ix_ticket_m_created", "created_at", "dims_code", "metric_bits"),
         # Since 0003 each also carries the agent credited with that clock (the one who stopped it).
-        Index("ix_ticket_m_pickup", "picked_up_at", "dims_code", "picked_up_by_id", "pickup_secs", "pickup_bsecs"),
-        Index("ix_ticket_m_frt", "first_response_at", "dims_code", "first_responder_id", "metric_bits", "frt_secs",
-              "frt_bsecs"),
-        Index("ix_ticket_m_solved", "solved_at", "dims_code", "solver_id", "metric_bits", "resolution_secs",
-              "resolution_bsecs"),
-        Index("ix_ticket_m_first_solved", "first_solved_at", "dims_code", "first_solver_id", "metric_bits",
-              "first_resolution_secs", "first_resolution_bsecs"),
+        Index(
+            "ix_ticket_m_pickup",
+            "picked_up_at",
+            "dims_code",
+            "picked_up_by_id",
+            "pickup_secs",
+            "pickup_bsecs",
+        ),
+        Index(
+            "ix_ticket_m_frt",
+            "first_response_at",
+            "dims_code",
+            "first_responder_id",
+            "metric_bits",
+            "frt_secs",
+            "frt_bsecs",
+        ),
+        Index(
+            "ix_ticket_m_solved",
+            "solved_at",
+            "dims_code",
+            "solver_id",
+            "metric_bits",
+            "resolution_secs",
+            "resolution_bsecs",
+        ),
+        Index(
+            "ix_ticket_m_first_solved",
+            "first_solved_at",
+            "dims_code",
+            "first_solver_id",
+            "metric_bits",
+            "first_resolution_secs",
+            "first_resolution_bsecs",
+        ),
         Index("ix_ticket_m_reopened", "first_solved_at", **_partial("reopen_count > 0")),
-        Index("ix_ticket_m_complaint_open", "complaint_due_at", "status", "link_kind",
-              **_partial("complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL")),
-        Index("ix_ticket_m_complaint_decided", "complaint_decided_at", "complaint_due_at",
-              **_partial("complaint_decided_at IS NOT NULL")),
+        Index(
+            "ix_ticket_m_complaint_open",
+            "complaint_due_at",
+            "status",
+            "link_kind",
+            **_partial("complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL"),
+        ),
+        Index(
+            "ix_ticket_m_complaint_decided",
+            "complaint_decided_at",
+            "complaint_due_at",
+            **_partial("complaint_decided_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -226,10 +283,13 @@ class Ticket(SQLModel, table=True):
     version: int = 1
 
     # Generated by the database from the assignee, team, channel, category and priority.
-    dims_code: int | None = Field(default=None, sa_column=Column(BigInteger, Computed(DIMS_CODE_SQL, persisted=True)))
+    dims_code: int | None = Field(
+        default=None, sa_column=Column(BigInteger, Computed(DIMS_CODE_SQL, persisted=True))
+    )
     # Generated by the database: the metrics' flags (see METRIC_BITS_SQL).
-    metric_bits: int | None = Field(default=None, sa_column=Column(BigInteger, Computed(METRIC_BITS_SQL,
-                                                                                        persisted=True)))
+    metric_bits: int | None = Field(
+        default=None, sa_column=Column(BigInteger, Computed(METRIC_BITS_SQL, persisted=True))
+    )
 
 
 class TicketTag(SQLModel, table=True):

@@ -27,12 +27,20 @@ VERBATIM = "verbatim"  # a value shown as it is in every language (a server's ow
 
 TEMPLATES: dict[str, str] = {
     # System messages on a ticket
-    "reply_bounced": N_("The e-mail reply to {to} bounced: {diagnostic}. Check the address with the customer."),
-    "survey_bounced": N_("The e-mail survey to {to} bounced: {diagnostic}. Check the address with the customer."),
-    "reply_failed": N_("The e-mail reply to {to} could not be sent ({tries}): {error}. "
-                       "It is kept; `bokdesk mail outbox retry {outbox}` sends it again."),
-    "survey_failed": N_("The e-mail survey to {to} could not be sent ({tries}): {error}. "
-                        "It is kept; `bokdesk mail outbox retry {outbox}` sends it again."),
+    "reply_bounced": N_(
+        "The e-mail reply to {to} bounced: {diagnostic}. Check the address with the customer."
+    ),
+    "survey_bounced": N_(
+        "The e-mail survey to {to} bounced: {diagnostic}. Check the address with the customer."
+    ),
+    "reply_failed": N_(
+        "The e-mail reply to {to} could not be sent ({tries}): {error}. "
+        "It is kept; `bokdesk mail outbox retry {outbox}` sends it again."
+    ),
+    "survey_failed": N_(
+        "The e-mail survey to {to} could not be sent ({tries}): {error}. "
+        "It is kept; `bokdesk mail outbox retry {outbox}` sends it again."
+    ),
     "tries_once": N_("at once"),
     "tries_many": N_("after {n} attempts"),
     "merged_into": N_("Merged into #{ticket}."),
@@ -48,9 +56,11 @@ TEMPLATES: dict[str, str] = {
     "round_robin": N_("round robin among {available} available"),
     "least_loaded": N_("least loaded ({load} in work) among {available} available"),
     # Written by the e-mail channel in place of a customer's text
-    "mail_too_large": N_("(This e-mail is {size_mb} MB, over the desk's {limit_mb} MB limit ([mail] "
-                         "max_message_bytes); only its headers were imported. The original is in the mailbox: "
-                         "{source})"),
+    "mail_too_large": N_(
+        "(This e-mail is {size_mb} MB, over the desk's {limit_mb} MB limit ([mail] "
+        "max_message_bytes); only its headers were imported. The original is in the mailbox: "
+        "{source})"
+    ),
     "mail_no_text": N_("(no text)"),
     # Why an e-mail is in the quarantine
     "not_filed": N_("could not be filed: {error}"),
@@ -63,10 +73,14 @@ TEMPLATES: dict[str, str] = {
     "parse_no_from": N_("no From header"),
     "parse_from_no_address": N_("From header has no e-mail address"),
     "too_large_unreadable": N_("too large ({size} bytes) and its headers cannot be read"),
-    "ignored": N_("Ignored: {what}; no ticket, no reply. If it was a customer's message after all, "
-                  "`bokdesk mail quarantine release N` files it as one."),
-    "released": N_("Released by {login}: {what}; no ticket, no reply. If it was a customer's message after all, "
-                   "`bokdesk mail quarantine release N` files it as one."),
+    "ignored": N_(
+        "Ignored: {what}; no ticket, no reply. If it was a customer's message after all, "
+        "`bokdesk mail quarantine release N` files it as one."
+    ),
+    "released": N_(
+        "Released by {login}: {what}; no ticket, no reply. If it was a customer's message after all, "
+        "`bokdesk mail quarantine release N` files it as one."
+    ),
     "what_bounce": N_("a delivery-failure report (bounce)"),
     "what_auto_reply": N_("an auto-reply or out-of-office answer"),
     "what_list": N_("list or bulk mail"),
@@ -120,8 +134,9 @@ def load(code: str | None, params: str | None) -> Notice | None:
     return Notice(code, values) if isinstance(values, dict) else None
 
 
-def render(notice: Notice, translate: Callable[[str], str],
-           value: Callable[[str, Any], str] | None = None) -> str | None:
+def render(
+    notice: Notice, translate: Callable[[str], str], value: Callable[[str, Any], str] | None = None
+) -> str | None:
     """The notice's text through ``translate`` (``_`` in the console, identity for English);
     ``value(name, raw)`` may say a plain value differently (the console translates the core's
     error messages). None when the code is unknown or a value is missing (show the stored text)."""

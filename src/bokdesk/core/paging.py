@@ -196,7 +196,9 @@ def _count_statement(view: View, bucket: int | None, before_key: bool) -> Any:
     return _hinted(query, view)
 
 
-def _params(view: View, actor: Actor, now: datetime, key: SortKey | None = None, **extra: Any) -> dict[str, Any]:
+def _params(
+    view: View, actor: Actor, now: datetime, key: SortKey | None = None, **extra: Any
+) -> dict[str, Any]:
     params: dict[str, Any] = {"now": now, "me": actor.id, "solved_since": now - SOLVED_RECENTLY, **extra}
     if key is not None:
         params.update({f"k{i}": value for i, value in enumerate(key)})
@@ -209,7 +211,9 @@ def _run(desk: Desk, statement: Any, params: dict[str, Any]) -> list[QueueItem]:
     return [QueueItem(*row) for row in rows]
 
 
-def _walk(desk: Desk, view: View, params: dict[str, Any], steps: list[tuple[int | None, str]], limit: int) -> list[QueueItem]:
+def _walk(
+    desk: Desk, view: View, params: dict[str, Any], steps: list[tuple[int | None, str]], limit: int
+) -> list[QueueItem]:
     """Run ``steps`` (bucket, mode) in order in one read transaction until ``limit`` rows are read."""
     rows: list[Any] = []
     with desk.store.read() as session:
@@ -261,7 +265,9 @@ def page(
 
 def last_page(desk: Desk, actor: Actor, view: View, now: datetime, *, limit: int = 50) -> list[QueueItem]:
     """The last ``limit`` rows of the view, in view order."""
-    steps: list[tuple[int | None, str]] = [(None, "last")] if view is View.SOLVED else [(b, "last") for b in (3, 2, 1, 0)]
+    steps: list[tuple[int | None, str]] = (
+        [(None, "last")] if view is View.SOLVED else [(b, "last") for b in (3, 2, 1, 0)]
+    )
     rows = _walk(desk, view, _params(view, actor, now), steps, limit)
     rows.reverse()
     return rows
@@ -282,8 +288,7 @@ def _find_statement(view: View) -> Any:
 @lru_cache(maxsize=8)
 def _next_statement(bucket: int) -> Any:
     columns = _order(View.UNASSIGNED, bucket)
-    query = (select(_T.c.id).where(*_filter(View.UNASSIGNED), *_bucket(bucket))
-             .order_by(*columns).limit(1))
+    query = select(_T.c.id).where(*_filter(View.UNASSIGNED), *_bucket(bucket)).order_by(*columns).limit(1)
     return _hinted(query, View.UNASSIGNED)
 
 
@@ -331,5 +336,7 @@ def counts(desk: Desk, actor: Actor, now: datetime) -> dict[View, int]:
     params = _params(view=View.OPEN, actor=actor, now=now)
     with desk.store.read() as session:
         connection = session.connection()
-        return {view: int(connection.execute(_count_statement(view, None, False), params).scalar_one())
-                for view in View}
+        return {
+            view: int(connection.execute(_count_statement(view, None, False), params).scalar_one())
+            for view in View
+        }

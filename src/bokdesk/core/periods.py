@@ -92,7 +92,9 @@ def parse_day(value: str, what: str) -> date:
         raise ValidationError(f"{what} must be a date like 2026-11-24, not {value!r}.") from None
 
 
-def from_args(tz: ZoneInfo, now: datetime, first: str | None, last: str | None, default_days: int = 30) -> Period:
+def from_args(
+    tz: ZoneInfo, now: datetime, first: str | None, last: str | None, default_days: int = 30
+) -> Period:
     """The period of ``--from`` / ``--to`` (inclusive local dates); defaults: the last 30 days."""
     today = local_date(tz, now)
     end = parse_day(last, "--to") if last else today

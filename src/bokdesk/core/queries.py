@@ -37,7 +37,9 @@ def parse_view(value: str) -> View:
     try:
         return View(value)
     except ValueError:
-        raise ValidationError(f"Unknown view {value!r}; use one of: {', '.join(v.value for v in View)}.") from None
+        raise ValidationError(
+            f"Unknown view {value!r}; use one of: {', '.join(v.value for v in View)}."
+        ) from None
 
 
 ACTIVE = [s.value for s in ACTIVE_STATUSES]
@@ -57,7 +59,10 @@ def view_filter(view: View, actor: Actor, now: datetime) -> list[Any]:
         return [col(Ticket.status).in_(ACTIVE), col(Ticket.next_risk_at) <= now]
     if view is View.COMPLAINTS:
         return [col(Ticket.status).in_(ACTIVE), Ticket.category == Category.COMPLAINT.value]
-    return [col(Ticket.status).in_([Status.SOLVED.value, Status.CLOSED.value]), col(Ticket.solved_at) >= now - SOLVED_RECENTLY]
+    return [
+        col(Ticket.status).in_([Status.SOLVED.value, Status.CLOSED.value]),
+        col(Ticket.solved_at) >= now - SOLVED_RECENTLY,
+    ]
 
 
 def offered_to(actor: Actor) -> Any:
@@ -86,30 +91,40 @@ def view_order(view: View, now: datetime) -> list[Any]:
 
 def _row_query():  # type: ignore[no-untyped-def]
     assignee = aliased(Agent)
-    return select(
-        Ticket.id,
-        Ticket.subject,
-        Ticket.status,
-        Ticket.priority,
-        Ticket.channel,
-        Ticket.category,
-        Customer.name,
-        assignee.name,
-        Team.name,
-        Ticket.created_at,
-        Ticket.next_due_at,
-        Ticket.next_risk_at,
-        Ticket.complaint_due_at,
-        Ticket.version,
-    ).select_from(Ticket).join(Customer, Customer.id == Ticket.customer_id).join(
-        assignee, assignee.id == Ticket.assignee_id, isouter=True
-    ).join(Team, Team.id == Ticket.team_id, isouter=True)
+    return (
+        select(
+            Ticket.id,
+            Ticket.subject,
+            Ticket.status,
+            Ticket.priority,
+            Ticket.channel,
+            Ticket.category,
+            Customer.name,
+            assignee.name,
+            Team.name,
+            Ticket.created_at,
+            Ticket.next_due_at,
+            Ticket.next_risk_at,
+            Ticket.complaint_due_at,
+            Ticket.version,
+        )
+        .select_from(Ticket)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .join(assignee, assignee.id == Ticket.assignee_id, isouter=True)
+        .join(Team, Team.id == Ticket.team_id, isouter=True)
+    )
 
 
 def list_view(desk: Desk, actor: Actor, view: View, *, limit: int = 50, offset: int = 0) -> list[QueueRow]:
     """One page of a queue view, most urgent first."""
     now = desk.now()
-    query = _row_query().where(*view_filter(view, actor, now)).order_by(*view_order(view, now)).limit(limit).offset(offset)
+    query = (
+        _row_query()
+        .where(*view_filter(view, actor, now))
+        .order_by(*view_order(view, now))
+        .limit(limit)
+        .offset(offset)
+    )
     with desk.store.read() as session:
         return [QueueRow(*row) for row in session.exec(query).all()]
 
@@ -117,7 +132,9 @@ def list_view(desk: Desk, actor: Actor, view: View, *, limit: int = 50, offset: 
 def count_view(desk: Desk, actor: Actor, view: View) -> int:
     now = desk.now()
     with desk.store.read() as session:
-        return int(session.exec(select(func.count()).select_from(Ticket).where(*view_filter(view, actor, now))).one())
+        return int(
+            session.exec(select(func.count()).select_from(Ticket).where(*view_filter(view, actor, now))).one()
+        )
 
 
 @dataclass
@@ -158,10 +175,18 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
         raise NotFound(f"Ticket #{ticket_id} does not exist.")
     customer = session.get(Customer, ticket.customer_id)
     assert customer is not None
-    contacts = list(session.exec(select(CustomerContact).where(CustomerContact.customer_id == customer.id)).all())
-    merged = list(session.exec(select(Ticket.id).where(Ticket.parent_id == ticket_id, Ticket.link_kind == "merged")).all())
+    contacts = list(
+        session.exec(select(CustomerContact).where(CustomerContact.customer_id == customer.id)).all()
+    )
+    merged = list(
+        session.exec(
+            select(Ticket.id).where(Ticket.parent_id == ticket_id, Ticket.link_kind == "merged")
+        ).all()
+    )
     follow_ups = list(
-        session.exec(select(Ticket.id).where(Ticket.parent_id == ticket_id, Ticket.link_kind == "follow_up")).all()
+        session.exec(
+            select(Ticket.id).where(Ticket.parent_id == ticket_id, Ticket.link_kind == "follow_up")
+        ).all()
     )
     ticket_ids = [ticket_id, *merged]
     roster = session.exec(select(Agent)).all()
@@ -177,10 +202,14 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
             attachments.setdefault(att.message_id, []).append(att)
     messages = []
     for m in rows:
-        author = customer.name if m.author_customer_id is not None else agents.get(m.author_agent_id, "bokdesk")
+        author = (
+            customer.name if m.author_customer_id is not None else agents.get(m.author_agent_id, "bokdesk")
+        )
         messages.append(MessageView(m, author, attachments.get(m.id or 0, [])))
     events = list(
-        session.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)).all()
+        session.exec(
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+        ).all()
     )
     earlier = list(
         session.exec(
@@ -200,7 +229,11 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
             .limit(5)
         ).all()
     )
-    tags = list(session.exec(select(TicketTag.tag).where(TicketTag.ticket_id == ticket_id).order_by(TicketTag.tag)).all())
+    tags = list(
+        session.exec(
+            select(TicketTag.tag).where(TicketTag.ticket_id == ticket_id).order_by(TicketTag.tag)
+        ).all()
+    )
     return TicketDetail(
         ticket=ticket,
         customer=customer,
@@ -217,5 +250,3 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
         follow_ups=follow_ups,
         names={a.login: a.name for a in roster},
     )
-
-

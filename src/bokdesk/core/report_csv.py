@@ -17,18 +17,46 @@ def csv_header(dimension: str | None) -> list[str]:
         header.append(f"{name}_count")
         for clock in ("business", "calendar"):
             header += [f"{name}_{clock}_mean_s", f"{name}_{clock}_median_s", f"{name}_{clock}_p90_s"]
-    header += ["frt_targets", "frt_breached", "frt_compliance", "resolution_targets", "resolution_breached",
-               "resolution_compliance", "sla_compliance", "first_solved", "reopened", "reopen_rate",
-               "fcr_solved_inbound", "fcr", "fcr_rate", "transfers", "transfers_per_ticket", "nps_answers",
-               "promoters", "detractors", "nps", "csat_answers", "csat_satisfied", "csat_rate", "open", "at_risk",
-               "breached"]
+    header += [
+        "frt_targets",
+        "frt_breached",
+        "frt_compliance",
+        "resolution_targets",
+        "resolution_breached",
+        "resolution_compliance",
+        "sla_compliance",
+        "first_solved",
+        "reopened",
+        "reopen_rate",
+        "fcr_solved_inbound",
+        "fcr",
+        "fcr_rate",
+        "transfers",
+        "transfers_per_ticket",
+        "nps_answers",
+        "promoters",
+        "detractors",
+        "nps",
+        "csat_answers",
+        "csat_satisfied",
+        "csat_rate",
+        "open",
+        "at_risk",
+        "breached",
+    ]
     if dimension == "agent":
         header += ["login", "actions", "active_hours", "after_hours_actions", "after_hours_hours"]
     return header
 
 
-def csv_row(dimension: str | None, key: Any, label: str, figures: Any, backlog: tuple[int, int, int],
-            agent: tuple[str | None, Any] | None = None) -> list[Any]:
+def csv_row(
+    dimension: str | None,
+    key: Any,
+    label: str,
+    figures: Any,
+    backlog: tuple[int, int, int],
+    agent: tuple[str | None, Any] | None = None,
+) -> list[Any]:
     f = figures
     row: list[Any] = [dimension or "all", "" if key is None else key, label, f.received, f.solved]
     for name in DURATION_COLUMNS:
@@ -37,15 +65,40 @@ def csv_row(dimension: str | None, key: Any, label: str, figures: Any, backlog: 
         for clock in ("business", "calendar"):
             s = d.stats(clock)
             row += [_blank(s["mean"]), _blank(s["median"]), _blank(s["p90"])]
-    row += [f.frt_targets, f.frt_breached, _blank(f.frt_compliance), f.resolution_targets, f.resolution_breached,
-            _blank(f.resolution_compliance), _blank(f.sla_compliance), f.first_solved, f.reopened,
-            _blank(f.reopen_rate), f.fcr_base, f.fcr, _blank(f.fcr_rate), f.transfers, _blank(f.transfers_per_ticket),
-            f.nps_answers, f.promoters, f.detractors, _blank(f.nps), f.csat_answers, f.satisfied, _blank(f.csat),
-            *backlog]
+    row += [
+        f.frt_targets,
+        f.frt_breached,
+        _blank(f.frt_compliance),
+        f.resolution_targets,
+        f.resolution_breached,
+        _blank(f.resolution_compliance),
+        _blank(f.sla_compliance),
+        f.first_solved,
+        f.reopened,
+        _blank(f.reopen_rate),
+        f.fcr_base,
+        f.fcr,
+        _blank(f.fcr_rate),
+        f.transfers,
+        _blank(f.transfers_per_ticket),
+        f.nps_answers,
+        f.promoters,
+        f.detractors,
+        _blank(f.nps),
+        f.csat_answers,
+        f.satisfied,
+        _blank(f.csat),
+        *backlog,
+    ]
     if agent is not None:
         login, activity = agent
-        row += [login or "", activity.actions, activity.active_hours, activity.after_hours_actions,
-                activity.after_hours_hours]
+        row += [
+            login or "",
+            activity.actions,
+            activity.active_hours,
+            activity.after_hours_actions,
+            activity.after_hours_hours,
+        ]
     return row
 
 

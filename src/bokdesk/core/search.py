@@ -34,10 +34,14 @@ _WEIGHTS = (10.0, 1.0, 4.0)
 # PostgreSQL: ts_rank's weights in the order D (bodies), C (unused), B (customer), A (subject).
 _PG_WEIGHTS = f"{{{_WEIGHTS[1] / 10}, 0, {_WEIGHTS[2] / 10}, {_WEIGHTS[0] / 10}}}"
 # The letters bokdesk_fold (migration 0007) folds to ASCII; what is typed is folded the same way.
-FOLD_FROM = ("ąćęłńóśźżàáâãäåāăèéêëēėěìíîïīįòôõöøōőùúûüūůűýÿçčďğľĺňřšşťžđ"
-             "ĄĆĘŁŃÓŚŹŻÀÁÂÃÄÅĀĂÈÉÊËĒĖĚÌÍÎÏĪĮÒÔÕÖØŌŐÙÚÛÜŪŮŰÝŸÇČĎĞĽĹŇŘŠŞŤŽĐ")
-FOLD_TO = ("acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd"
-           "acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd")
+FOLD_FROM = (
+    "ąćęłńóśźżàáâãäåāăèéêëēėěìíîïīįòôõöøōőùúûüūůűýÿçčďğľĺňřšşťžđ"
+    "ĄĆĘŁŃÓŚŹŻÀÁÂÃÄÅĀĂÈÉÊËĒĖĚÌÍÎÏĪĮÒÔÕÖØŌŐÙÚÛÜŪŮŰÝŸÇČĎĞĽĹŇŘŠŞŤŽĐ"
+)
+FOLD_TO = (
+    "acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd"
+    "acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd"
+)
 _FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 _ALNUM = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -139,7 +143,8 @@ def _fts_ids(desk: Desk, typed: str, limit: int) -> tuple[list[int], bool]:
     if expression is None:
         return [], False
     return _newest_or_ranked(
-        desk, {"q": expression},
+        desk,
+        {"q": expression},
         "SELECT rowid FROM ticket_search WHERE ticket_search MATCH :q ORDER BY rowid DESC LIMIT :n",
         "SELECT rowid FROM ticket_search WHERE ticket_search MATCH :q "
         f"ORDER BY bm25(ticket_search, {_WEIGHTS[0]}, {_WEIGHTS[1]}, {_WEIGHTS[2]}), rowid DESC LIMIT :n",
@@ -152,7 +157,8 @@ def _pg_ids(desk: Desk, typed: str, limit: int) -> tuple[list[int], bool]:
     if expression is None:
         return [], False
     return _newest_or_ranked(
-        desk, {"q": expression, "w": _PG_WEIGHTS},
+        desk,
+        {"q": expression, "w": _PG_WEIGHTS},
         "SELECT ticket_id FROM ticket_search WHERE document @@ to_tsquery('simple', :q) "
         "ORDER BY ticket_id DESC LIMIT :n",
         "SELECT ticket_id FROM ticket_search WHERE ticket_id = ANY(:ids) "
@@ -161,8 +167,9 @@ def _pg_ids(desk: Desk, typed: str, limit: int) -> tuple[list[int], bool]:
     )
 
 
-def _newest_or_ranked(desk: Desk, params: dict[str, object], newest_sql: str, ranked_sql: str,
-                      limit: int) -> tuple[list[int], bool]:
+def _newest_or_ranked(
+    desk: Desk, params: dict[str, object], newest_sql: str, ranked_sql: str, limit: int
+) -> tuple[list[int], bool]:
     """The newest matches when there are more than RANK_LIMIT (ranking them all costs too much),
     else the matches ranked; ``ranked_sql`` may narrow itself to the matches found (``:ids``)."""
     with desk.store.read() as session:
@@ -189,7 +196,9 @@ def _like_ids(desk: Desk, typed: str, limit: int) -> list[int]:
                 func.lower(Ticket.subject).like(pattern, escape="\\"),
                 func.lower(Customer.name).like(pattern, escape="\\"),
                 Ticket.customer_id.in_(  # type: ignore[attr-defined]
-                    select(CustomerContact.customer_id).where(CustomerContact.normalized.like(pattern, escape="\\"))
+                    select(CustomerContact.customer_id).where(
+                        CustomerContact.normalized.like(pattern, escape="\\")
+                    )
                 ),
             )
         )

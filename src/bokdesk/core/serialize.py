@@ -74,7 +74,11 @@ def ticket_detail(detail: TicketDetail) -> dict[str, Any]:
         },
         "complaint": None
         if t.complaint_due_at is None
-        else {"due_at": iso(t.complaint_due_at), "decision": t.complaint_decision, "decided_at": iso(t.complaint_decided_at)},
+        else {
+            "due_at": iso(t.complaint_due_at),
+            "decision": t.complaint_decision,
+            "decided_at": iso(t.complaint_decided_at),
+        },
         "messages": [
             {
                 "id": m.message.id,
@@ -83,17 +87,34 @@ def ticket_detail(detail: TicketDetail) -> dict[str, Any]:
                 "author": m.author,
                 "created_at": iso(m.message.created_at),
                 "body": m.message.body,
-                "attachments": [{"filename": a.filename, "content_type": a.content_type, "size": a.size} for a in m.attachments],
+                "attachments": [
+                    {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+                    for a in m.attachments
+                ],
             }
             for m in detail.messages
         ],
         "history": [
-            {"at": iso(e.at), "actor": e.actor, "field": e.field, "from": e.old_value, "to": e.new_value, "note": e.note,
-             "note_code": e.note_code, "note_params": e.note_params}
+            {
+                "at": iso(e.at),
+                "actor": e.actor,
+                "field": e.field,
+                "from": e.old_value,
+                "to": e.new_value,
+                "note": e.note,
+                "note_code": e.note_code,
+                "note_params": e.note_params,
+            }
             for e in detail.events
         ],
         "surveys": [
-            {"nps": s.nps, "csat": s.csat, "comment": s.comment, "answered_at": iso(s.answered_at), "source": s.source}
+            {
+                "nps": s.nps,
+                "csat": s.csat,
+                "comment": s.comment,
+                "answered_at": iso(s.answered_at),
+                "source": s.source,
+            }
             for s in detail.surveys
         ],
     }

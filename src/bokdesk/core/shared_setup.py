@@ -117,12 +117,22 @@ def _open_nofollow(path: Path, directory: bool = False) -> int:
         return os.open(path, flags)
     except OSError as exc:
         if path.is_symlink():
-            raise SetupError(f"{path} is a symbolic link; refusing to follow it. Remove it or use the real path.") from None
+            raise SetupError(
+                f"{path} is a symbolic link; refusing to follow it. Remove it or use the real path."
+            ) from None
         raise SetupError(f"Cannot open {path}: {exc.strerror}.") from None
 
 
-def _fix(path: Path, gid: int, mode: int, report: SetupReport, check_only: bool, *, directory: bool = False,
-         owner: int | None = None) -> None:
+def _fix(
+    path: Path,
+    gid: int,
+    mode: int,
+    report: SetupReport,
+    check_only: bool,
+    *,
+    directory: bool = False,
+    owner: int | None = None,
+) -> None:
     """Give ``path`` the group and mode (and owner) it must have, through an O_NOFOLLOW descriptor."""
     fd = _open_nofollow(path, directory)
     try:
@@ -287,7 +297,7 @@ def config_text(db_path: Path, allow_as: bool | list[str]) -> str:
         f"path = {_toml_string(str(db_path))}\n\n"
         "[security]\n"
         "# Who may run `bokdesk --as NAME`: false, or the Unix logins of the service account whose\n"
-        "# SSH keys are bound to agents with command=\"bokdesk --as NAME\"; see the README.\n"
+        '# SSH keys are bound to agents with command="bokdesk --as NAME"; see the README.\n'
         f"allow_as = {_toml_allow_as(allow_as)}\n"
     )
 
@@ -308,8 +318,16 @@ def _toml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _site_config(config_path: Path, db_path: Path, gid: int, report: SetupReport, *, allow_as: bool | None,
-                 check_only: bool, is_root: bool) -> None:
+def _site_config(
+    config_path: Path,
+    db_path: Path,
+    gid: int,
+    report: SetupReport,
+    *,
+    allow_as: bool | None,
+    check_only: bool,
+    is_root: bool,
+) -> None:
     if config_path.is_symlink():
         raise SetupError(f"{config_path} is a symbolic link; refusing to follow it.")
     if not config_path.exists():
@@ -320,7 +338,9 @@ def _site_config(config_path: Path, db_path: Path, gid: int, report: SetupReport
         fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(config_text(db_path, _normal_allow_as(allow_as or False)))
-        report.done.append(f"{config_path}: written (allow_as = {_toml_allow_as(_normal_allow_as(allow_as or False))})")
+        report.done.append(
+            f"{config_path}: written (allow_as = {_toml_allow_as(_normal_allow_as(allow_as or False))})"
+        )
     else:
         try:
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
@@ -328,7 +348,9 @@ def _site_config(config_path: Path, db_path: Path, gid: int, report: SetupReport
             raise SetupError(f"{config_path} cannot be read as TOML ({exc}); fix or remove it.") from None
         database = data.get("database")
         security = data.get("security", {})
-        current_as = _normal_allow_as(security.get("allow_as", False) if isinstance(security, dict) else False)
+        current_as = _normal_allow_as(
+            security.get("allow_as", False) if isinstance(security, dict) else False
+        )
         if database is None:
             if check_only:
                 report.problems.append(f"{config_path}: no [database] path")

@@ -24,6 +24,7 @@ The rules, in one place:
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -88,7 +89,9 @@ class Block:
         if not 0 <= self.start < DAY_MINUTES:
             raise ShiftSpecError(f"A shift starts between 00:00 and 23:59, got minute {self.start}.")
         if not self.start < self.end <= self.start + DAY_MINUTES:
-            raise ShiftSpecError(f"{format_block(self)}: a shift ends after it starts and lasts at most 24 hours.")
+            raise ShiftSpecError(
+                f"{format_block(self)}: a shift ends after it starts and lasts at most 24 hours."
+            )
 
     @property
     def minutes(self) -> int:
@@ -217,9 +220,14 @@ class Rota:
         if aware:
             until = until and until.replace(tzinfo=UTC)
             next_start = next_start and next_start.replace(tzinfo=UTC)
-        return ShiftState(on_shift=until is not None, until=until, next_start=next_start,
-                          absence=self.absence_on(day), absent_until=self.absent_until(day),
-                          follows_desk=self.follows_desk)
+        return ShiftState(
+            on_shift=until is not None,
+            until=until,
+            next_start=next_start,
+            absence=self.absence_on(day),
+            absent_until=self.absent_until(day),
+            follows_desk=self.follows_desk,
+        )
 
     def on_shift(self, at: datetime) -> bool:
         """On shift at ``at`` (naive UTC or aware): a shift of that local day or the one before
@@ -232,8 +240,9 @@ class Rota:
     # ------------------------------------------------------------------ internals
 
     def _utc(self, day: date, minute: int) -> datetime:
-        local = datetime.combine(day + timedelta(days=minute // DAY_MINUTES),
-                                 time(minute % DAY_MINUTES // 60, minute % 60))
+        local = datetime.combine(
+            day + timedelta(days=minute // DAY_MINUTES), time(minute % DAY_MINUTES // 60, minute % 60)
+        )
         return self.calendar._local_to_utc(local)  # the calendar's DST convention, one place
 
     def _runs_from(self, day: date) -> Iterator[tuple[datetime, datetime]]:
@@ -255,15 +264,17 @@ class Rota:
 
 # Day names: English and Polish, full and short, written without diacritics for matching.
 _DAY_NAMES: dict[str, int] = {}
-for _i, _names in enumerate((
-    ("mon", "monday", "mo", "pn", "pon", "pond", "poniedzialek"),
-    ("tue", "tuesday", "tu", "tues", "wt", "wto", "wtorek"),
-    ("wed", "wednesday", "we", "sr", "sro", "sroda"),
-    ("thu", "thursday", "th", "thur", "thurs", "cz", "czw", "czwartek"),
-    ("fri", "friday", "fr", "pt", "pia", "piatek"),
-    ("sat", "saturday", "sa", "so", "sob", "sobota"),
-    ("sun", "sunday", "su", "nd", "ndz", "nie", "niedz", "niedziela"),
-)):
+for _i, _names in enumerate(
+    (
+        ("mon", "monday", "mo", "pn", "pon", "pond", "poniedzialek"),
+        ("tue", "tuesday", "tu", "tues", "wt", "wto", "wtorek"),
+        ("wed", "wednesday", "we", "sr", "sro", "sroda"),
+        ("thu", "thursday", "th", "thur", "thurs", "cz", "czw", "czwartek"),
+        ("fri", "friday", "fr", "pt", "pia", "piatek"),
+        ("sat", "saturday", "sa", "so", "sob", "sobota"),
+        ("sun", "sunday", "su", "nd", "ndz", "nie", "niedz", "niedziela"),
+    )
+):
     for _name in _names:
         _DAY_NAMES[_name] = _i
 
@@ -299,8 +310,12 @@ def _days(token: str, group: str) -> list[int]:
             b = _DAY_NAMES[last] if sep else a
         except KeyError:
             bad = first if first not in _DAY_NAMES else last
-            raise ShiftSpecError(f"Unknown day {bad!r} in {group!r}; use mon..sun or pon..niedz.", "unknown_day",
-                                 day=bad, group=group) from None
+            raise ShiftSpecError(
+                f"Unknown day {bad!r} in {group!r}; use mon..sun or pon..niedz.",
+                "unknown_day",
+                day=bad,
+                group=group,
+            ) from None
         out.extend((a + i) % 7 for i in range((b - a) % 7 + 1))
     return out
 
@@ -312,11 +327,19 @@ def _range(token: str, group: str) -> tuple[int, int]:
         start = _minute(match.group(1), end=False)
         end = _minute(match.group(2), end=True)
     if start is None or end is None:
-        raise ShiftSpecError(f"Bad hours {token!r} in {group!r}; write HH:MM-HH:MM, e.g. 08:00-16:00.", "bad_hours",
-                             hours=token, group=group)
+        raise ShiftSpecError(
+            f"Bad hours {token!r} in {group!r}; write HH:MM-HH:MM, e.g. 08:00-16:00.",
+            "bad_hours",
+            hours=token,
+            group=group,
+        )
     if end == start:
-        raise ShiftSpecError(f"Hours {token!r} in {group!r} start and end at the same time.", "same_time",
-                             hours=token, group=group)
+        raise ShiftSpecError(
+            f"Hours {token!r} in {group!r} start and end at the same time.",
+            "same_time",
+            hours=token,
+            group=group,
+        )
     if end <= start:
         end += DAY_MINUTES  # ends the next day
     return start, end
@@ -352,8 +375,11 @@ def parse_week(spec: str) -> tuple[Block, ...]:
                 ranges.append(_range(token, raw_group.strip()))
             else:
                 if ranges:
-                    raise ShiftSpecError(f"Days after hours in {group!r}; write the days first.", "days_after_hours",
-                                         group=group)
+                    raise ShiftSpecError(
+                        f"Days after hours in {group!r}; write the days first.",
+                        "days_after_hours",
+                        group=group,
+                    )
                 group_days.extend(_days(token.replace(".", ""), group))  # "pon.-pt." as the console shows it
         if group_days:
             days = group_days
@@ -369,8 +395,10 @@ def parse_week(spec: str) -> tuple[Block, ...]:
             week.setdefault(d, []).extend(ranges)
     blocks = [Block(d, a, b) for d, ranges in week.items() for a, b in ranges]
     if not blocks:
-        raise ShiftSpecError(f"No working hours in {spec.strip()!r}; to follow the desk's hours write \"desk\".",
-                             "no_working_hours")
+        raise ShiftSpecError(
+            f'No working hours in {spec.strip()!r}; to follow the desk\'s hours write "desk".',
+            "no_working_hours",
+        )
     return validate_week(blocks)
 
 
@@ -378,16 +406,24 @@ def validate_week(blocks: Iterable[Block]) -> tuple[Block, ...]:
     """Sorted blocks, refusing overlaps (also across midnight and from Sunday into Monday)."""
     ordered = sorted(set(blocks))
     spans = sorted((b.weekday * DAY_MINUTES + b.start, b.weekday * DAY_MINUTES + b.end, b) for b in ordered)
-    for (_, end, block), (start, _, nxt) in zip(spans, spans[1:]):
+    for (_, end, block), (start, _, nxt) in itertools.pairwise(spans):
         if start < end:
-            raise ShiftSpecError(f"Shifts overlap: {format_block(block)} and {format_block(nxt)}.", "overlap",
-                                 first=format_block(block), second=format_block(nxt))
+            raise ShiftSpecError(
+                f"Shifts overlap: {format_block(block)} and {format_block(nxt)}.",
+                "overlap",
+                first=format_block(block),
+                second=format_block(nxt),
+            )
     if len(spans) > 1:
         last_end, last = spans[-1][1], spans[-1][2]
         first_start, first = spans[0][0], spans[0][2]
         if last_end > WEEK_MINUTES + first_start:
-            raise ShiftSpecError(f"Shifts overlap: {format_block(last)} and {format_block(first)}.", "overlap",
-                                 first=format_block(last), second=format_block(first))
+            raise ShiftSpecError(
+                f"Shifts overlap: {format_block(last)} and {format_block(first)}.",
+                "overlap",
+                first=format_block(last),
+                second=format_block(first),
+            )
     return tuple(ordered)
 
 
@@ -396,11 +432,17 @@ def outside_hours(blocks: Iterable[Block], hours: dict[int, list[tuple[time, tim
 
     Allowed (a desk may staff a back office or an evening line), but worth saying: tickets are
     routed to the agent then while the desk's business clocks stand still."""
+
     def minutes(t: time, end: bool = False) -> int:
         return DAY_MINUTES if end and t == time(0) else t.hour * 60 + t.minute
 
-    return [b for b in blocks
-            if not any(minutes(a) <= b.start and b.end <= minutes(z, end=True) for a, z in hours.get(b.weekday, ()))]
+    return [
+        b
+        for b in blocks
+        if not any(
+            minutes(a) <= b.start and b.end <= minutes(z, end=True) for a, z in hours.get(b.weekday, ())
+        )
+    ]
 
 
 def format_block(block: Block) -> str:
@@ -435,7 +477,15 @@ def format_week(blocks: Iterable[Block], names: tuple[str, ...] = WEEKDAY_KEYS, 
 
 
 _DATE_DOTS = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_RELATIVE_DAYS = {"today": 0, "dzis": 0, "dzisiaj": 0, "tomorrow": 1, "jutro": 1, "yesterday": -1, "wczoraj": -1}
+_RELATIVE_DAYS = {
+    "today": 0,
+    "dzis": 0,
+    "dzisiaj": 0,
+    "tomorrow": 1,
+    "jutro": 1,
+    "yesterday": -1,
+    "wczoraj": -1,
+}
 
 
 def parse_day(text: str, today: date, what: str = "date") -> date:
@@ -449,8 +499,12 @@ def parse_day(text: str, today: date, what: str = "date") -> date:
             return date(int(dots.group(3)), int(dots.group(2)), int(dots.group(1)))
         return date.fromisoformat(value)
     except ValueError:
-        raise ShiftSpecError(f"{what} must be a date like 2026-11-23 or 23.11.2026, not {text!r}.", "bad_date",
-                             what=what, value=text) from None
+        raise ShiftSpecError(
+            f"{what} must be a date like 2026-11-23 or 23.11.2026, not {text!r}.",
+            "bad_date",
+            what=what,
+            value=text,
+        ) from None
 
 
 def _hhmm(minute: int, *, end: bool = False) -> str:

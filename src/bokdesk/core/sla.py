@@ -188,8 +188,9 @@ def uses_business_time(session: Session, ticket: Ticket) -> bool:
     return True if policy is None else policy.business_hours
 
 
-def pause_ended(session: Session, calendar: BusinessCalendar, ticket: Ticket, since: datetime | None,
-                now: datetime) -> None:
+def pause_ended(
+    session: Session, calendar: BusinessCalendar, ticket: Ticket, since: datetime | None, now: datetime
+) -> None:
     """A pause of the resolution clock (pending, or solved until a reopen) ended at ``now``."""
     if since is None:
         return
@@ -230,9 +231,13 @@ def pauses_from_events(events: list[TicketEvent]) -> list[Pause]:
         if e.field == "status" and e.new_value == "pending":
             if start is None:
                 start, reason = at, "pending"
-        elif e.field == "status" and start is not None and (
-            (reason == "pending" and e.old_value == "pending")
-            or (reason == "solved" and e.old_value == "solved" and e.new_value != "closed")
+        elif (
+            e.field == "status"
+            and start is not None
+            and (
+                (reason == "pending" and e.old_value == "pending")
+                or (reason == "solved" and e.old_value == "solved" and e.new_value != "closed")
+            )
         ):
             pauses.append(Pause(start, at, reason))
             start = None
@@ -244,8 +249,11 @@ def pauses_from_events(events: list[TicketEvent]) -> list[Pause]:
 
 
 def ticket_events(session: Session, ticket_id: int) -> list[TicketEvent]:
-    return list(session.exec(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)
-                             .order_by(col(TicketEvent.id))).all())
+    return list(
+        session.exec(
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(col(TicketEvent.id))
+        ).all()
+    )
 
 
 def pause_events(session: Session, ticket_ids: list[int]) -> dict[int, list[TicketEvent]]:
@@ -253,17 +261,24 @@ def pause_events(session: Session, ticket_ids: list[int]) -> dict[int, list[Tick
     query, by ticket, in id order."""
     out: dict[int, list[TicketEvent]] = {ticket_id: [] for ticket_id in ticket_ids}
     for start in range(0, len(ticket_ids), 500):
-        chunk = ticket_ids[start:start + 500]
-        rows = session.exec(select(TicketEvent).where(col(TicketEvent.ticket_id).in_(chunk),
-                                                      col(TicketEvent.field).in_(("status", "solved_at")))
-                            .order_by(col(TicketEvent.id))).all()
+        chunk = ticket_ids[start : start + 500]
+        rows = session.exec(
+            select(TicketEvent)
+            .where(col(TicketEvent.ticket_id).in_(chunk), col(TicketEvent.field).in_(("status", "solved_at")))
+            .order_by(col(TicketEvent.id))
+        ).all()
         for row in rows:
             out[row.ticket_id].append(row)
     return out
 
 
-def convert_pauses(session: Session, calendar: BusinessCalendar, ticket: Ticket, was_business: bool,
-                   events: list[TicketEvent] | None = None) -> None:
+def convert_pauses(
+    session: Session,
+    calendar: BusinessCalendar,
+    ticket: Ticket,
+    was_business: bool,
+    events: list[TicketEvent] | None = None,
+) -> None:
     """After a policy change, re-measure the finished pauses if the clock (business/calendar) changed
     (``events``: the ticket's history rows when the caller has read them already)."""
     business = uses_business_time(session, ticket)
@@ -291,11 +306,14 @@ def stamp_durations(calendar: BusinessCalendar, ticket: Ticket, now: datetime | 
     created = ticket.created_at
     ticket.pickup_secs, ticket.pickup_bsecs = _span(calendar, created, ticket.picked_up_at)
     ticket.frt_secs, ticket.frt_bsecs = _span(calendar, created, ticket.first_response_at)
-    ticket.first_resolution_secs, ticket.first_resolution_bsecs = _span(calendar, created, ticket.first_solved_at)
+    ticket.first_resolution_secs, ticket.first_resolution_bsecs = _span(
+        calendar, created, ticket.first_solved_at
+    )
     ticket.resolution_secs, ticket.resolution_bsecs = _span(calendar, created, ticket.solved_at)
     ticket.frt_breached = _breached(ticket.frt_due_at, frt_stop(ticket) or now, ticket.frt_breached)
-    ticket.resolution_breached = _breached(ticket.resolution_due_at, resolution_mark(ticket) or now,
-                                           ticket.resolution_breached)
+    ticket.resolution_breached = _breached(
+        ticket.resolution_due_at, resolution_mark(ticket) or now, ticket.resolution_breached
+    )
 
 
 def restore_figures(session: Session, calendar: BusinessCalendar, ticket_ids: list[int]) -> None:
@@ -304,7 +322,7 @@ def restore_figures(session: Session, calendar: BusinessCalendar, ticket_ids: li
     from . import credit
 
     for start in range(0, len(ticket_ids), 500):
-        chunk = ticket_ids[start:start + 500]
+        chunk = ticket_ids[start : start + 500]
         for ticket in session.exec(select(Ticket).where(col(Ticket.id).in_(chunk))).all():
             stamp_durations(calendar, ticket)
             session.add(ticket)

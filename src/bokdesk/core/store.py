@@ -264,7 +264,10 @@ class Store:
                 yield shared
             return
         try:
-            with self._gate.hold() if self._gate else nullcontext(), Session(self._write_engine, expire_on_commit=False) as session:
+            with (
+                self._gate.hold() if self._gate else nullcontext(),
+                Session(self._write_engine, expire_on_commit=False) as session,
+            ):
                 try:
                     yield session
                     session.commit()
@@ -291,10 +294,12 @@ class Store:
         if not self.is_postgres:
             return
         for table in tables:
-            session.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
-            ))
+            session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
+                )
+            )
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -366,7 +371,9 @@ def _busy_or_raise(exc: OperationalError) -> Exception:
     if "locked" in text or "busy" in text or "lock timeout" in text:
         return DatabaseError("The database stayed busy for 30 s; nothing was changed. Try again.")
     if "readonly" in text or "read-only" in text:
-        return DatabaseError("The database is read-only for you; ask the administrator for group write access.")
+        return DatabaseError(
+            "The database is read-only for you; ask the administrator for group write access."
+        )
     if "unable to open" in text:
         return DatabaseError("The database file cannot be opened; check its directory and permissions.")
     return exc
@@ -382,6 +389,8 @@ def check_directory(path: Path) -> None:
     if not directory.is_dir():
         raise DatabaseError(f"The directory {directory} does not exist; create it or choose another --db.")
     if not os.access(directory, os.W_OK | os.X_OK):
-        raise DatabaseError(f"The directory {directory} is not writable for you; SQLite needs it for its journal.")
+        raise DatabaseError(
+            f"The directory {directory} is not writable for you; SQLite needs it for its journal."
+        )
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise DatabaseError(f"{path} is not readable and writable for you; ask the administrator.")

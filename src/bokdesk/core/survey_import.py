@@ -64,8 +64,11 @@ class ImportResult:
     already: int
 
     def summary(self) -> str:
-        return (f"{self.imported} survey answer{'s' if self.imported != 1 else ''} imported"
-                + (f", {self.already} already imported before" if self.already else "") + ".")
+        return (
+            f"{self.imported} survey answer{'s' if self.imported != 1 else ''} imported"
+            + (f", {self.already} already imported before" if self.already else "")
+            + "."
+        )
 
 
 def read_text(path: Path) -> str:
@@ -75,7 +78,9 @@ def read_text(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError(f"{path} is neither UTF-8 nor Windows-1250 text.")  # pragma: no cover - cp1250 decodes most bytes
+    raise ValidationError(
+        f"{path} is neither UTF-8 nor Windows-1250 text."
+    )  # pragma: no cover - cp1250 decodes most bytes
 
 
 def parse(text: str, tz: Any) -> tuple[list[Answer], list[str]]:
@@ -144,7 +149,14 @@ def _score(text: str, low: int, high: int, what: str) -> int | None:
     return value
 
 
-_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+)
 
 
 def parse_time(text: str, tz: Any) -> datetime:
@@ -183,7 +195,9 @@ def _answer(row: list[str], columns: dict[str, int], line: int, tz: Any) -> Answ
     comment = _cell(row, columns, "comment") or None
     external = _cell(row, columns, "external_id")
     if not external:
-        digest = hashlib.sha256(repr((ticket, nps, csat, answered_at.isoformat(), comment)).encode()).hexdigest()
+        digest = hashlib.sha256(
+            repr((ticket, nps, csat, answered_at.isoformat(), comment)).encode()
+        ).hexdigest()
         external = "csv:" + digest[:32]
     if len(external) > 120:
         raise ValueError("external_id is longer than 120 characters")
@@ -199,14 +213,19 @@ def import_csv(desk: Desk, actor: Actor, path: Path) -> ImportResult:
         numbers = sorted({a.ticket for a in answers})
         existing_tickets: set[int] = set()
         for i in range(0, len(numbers), 500):
-            chunk = numbers[i:i + 500]
+            chunk = numbers[i : i + 500]
             existing_tickets |= set(session.exec(select(Ticket.id).where(col(Ticket.id).in_(chunk))).all())
         ids = [a.external_id for a in answers]
         known: set[str] = set()
         for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            known |= {x for x in session.exec(select(SurveyAnswer.external_id)
-                                              .where(col(SurveyAnswer.external_id).in_(chunk))).all() if x}
+            chunk = ids[i : i + 500]
+            known |= {
+                x
+                for x in session.exec(
+                    select(SurveyAnswer.external_id).where(col(SurveyAnswer.external_id).in_(chunk))
+                ).all()
+                if x
+            }
     for a in answers:
         if a.ticket not in existing_tickets:
             errors.append(f"line {a.line}: ticket #{a.ticket} does not exist")
@@ -216,14 +235,24 @@ def import_csv(desk: Desk, actor: Actor, path: Path) -> ImportResult:
         errors.sort(key=lambda e: int(e.split(":")[0].split()[1]))
         shown = "; ".join(errors[:MAX_ERRORS_SHOWN])
         more = f" (and {len(errors) - MAX_ERRORS_SHOWN} more)" if len(errors) > MAX_ERRORS_SHOWN else ""
-        raise ValidationError(f"Nothing was imported: {len(errors)} bad row{'s' if len(errors) != 1 else ''}: "
-                              f"{shown}{more}.")
+        raise ValidationError(
+            f"Nothing was imported: {len(errors)} bad row{'s' if len(errors) != 1 else ''}: {shown}{more}."
+        )
     fresh = [a for a in answers if a.external_id not in known]
     # History names the importer, but an import is not the importer's work on those tickets: the
     # rows carry no agent id, so activity figures (active hours, after-hours work) ignore them.
     importer = Actor(id=None, login=actor.login, name=f"{actor.name} (import)", role=actor.role)
     with desk.store.batch():
         for a in fresh:
-            surveys.record(desk, importer, a.ticket, nps=a.nps, csat=a.csat, comment=a.comment,
-                           answered_at=a.answered_at, source=SurveySource.IMPORT.value, external_id=a.external_id)
+            surveys.record(
+                desk,
+                importer,
+                a.ticket,
+                nps=a.nps,
+                csat=a.csat,
+                comment=a.comment,
+                answered_at=a.answered_at,
+                source=SurveySource.IMPORT.value,
+                external_id=a.external_id,
+            )
     return ImportResult(len(fresh), len(answers) - len(fresh))

@@ -97,7 +97,7 @@ def gate_for(url: str, timeout: float) -> WriteGate | None:
     prefix = "sqlite:///"
     if not url.startswith(prefix):
         return None
-    path = url[len(prefix):]
+    path = url[len(prefix) :]
     if not path or path == ":memory:" or path.startswith("file:"):
         return None
     return WriteGate(Path(path), timeout)

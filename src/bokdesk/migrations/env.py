@@ -11,7 +11,6 @@ if connection is None:  # pragma: no cover - bokdesk always passes a connection
     raise RuntimeError("bokdesk migrations run only through `bokdesk db upgrade`.")
 
 
-
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Leave the SQLite full-text index (created by hand in 0001) out of autogenerate."""
     return not (type_ == "table" and name is not None and name.startswith("ticket_search"))

@@ -70,7 +70,9 @@ class BokdeskApp(App[int]):
         self.ui_config = dict(ui or {})
         self.cursor_blink = cursor_blink
         self.live = live
-        self._interval = poll_interval if poll_interval is not None else self.ui_config.get("poll_interval", 0.75)
+        self._interval = (
+            poll_interval if poll_interval is not None else self.ui_config.get("poll_interval", 0.75)
+        )
         self.poll_interval = float(self._interval)
         self.desk_changed: Signal[LiveUpdate] = Signal(self, "desk-changed")
         self.locally_claimed: set[int] = set()
@@ -184,8 +186,14 @@ class BokdeskApp(App[int]):
         self._started = True
         self._poll_now(force=True)
         reports = self.actor.role.level >= Role.SUPERVISOR.level
-        self.set_timer(1.0, lambda: self.when_idle(lambda: self.run_worker(
-            lambda: _warm_up(reports), thread=True, group="warm-up", exit_on_error=False)))
+        self.set_timer(
+            1.0,
+            lambda: self.when_idle(
+                lambda: self.run_worker(
+                    lambda: _warm_up(reports), thread=True, group="warm-up", exit_on_error=False
+                )
+            ),
+        )
         self.set_timer(1.5, lambda: self.when_idle(self._prebuild_ticket_screen))
         if self.actor.role.level >= Role.ADMIN.level:
             self.set_timer(2.0, self._quarantine_reminder)
@@ -247,9 +255,17 @@ class BokdeskApp(App[int]):
 
         def done(waiting: int) -> None:
             if waiting:
-                notify(self, ngettext("{n} e-mail waits in the mail quarantine (f6).",
-                                      "{n} e-mails wait in the mail quarantine (f6).", waiting).format(n=waiting),
-                       title=_("Mail quarantine"), severity="warning", timeout=10)
+                notify(
+                    self,
+                    ngettext(
+                        "{n} e-mail waits in the mail quarantine (f6).",
+                        "{n} e-mails wait in the mail quarantine (f6).",
+                        waiting,
+                    ).format(n=waiting),
+                    title=_("Mail quarantine"),
+                    severity="warning",
+                    timeout=10,
+                )
 
         run_service(self, count, done=done, group="quarantine-count")
 
@@ -282,8 +298,9 @@ class BokdeskApp(App[int]):
             force, self._force_refresh = self._force_refresh, False
             if changed or force or now - self._last_full >= TICK.total_seconds():
                 self._last_full = now
-                update = LiveUpdate(kpi.compute(self.desk, self.actor), kpi.my_active(self.desk, self.actor),
-                                    changed or force)
+                update = LiveUpdate(
+                    kpi.compute(self.desk, self.actor), kpi.my_active(self.desk, self.actor), changed or force
+                )
                 self.call_from_thread(self._apply_update, update)
         except Exception:  # noqa: BLE001 - a failed poll is retried at the next one
             log.exception("live refresh failed")
@@ -349,8 +366,11 @@ class BokdeskApp(App[int]):
             self.when_ready(self.action_stats)
             return
         if not self._role_allows("app.stats"):
-            notify(self, _("The stats screen is for supervisors. Ask your supervisor for the figures you need."),
-                   title=_("Stats"))
+            notify(
+                self,
+                _("The stats screen is for supervisors. Ask your supervisor for the figures you need."),
+                title=_("Stats"),
+            )
             return
         try:
             from .screens.stats import StatsScreen
@@ -389,7 +409,9 @@ class BokdeskApp(App[int]):
         from textual.command import CommandPalette
 
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Type an action: take, reply…")))
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Type an action: take, reply…"))
+            )
 
     def _role_allows(self, binding_id: str | None) -> bool:
         """Whether the agent's role may use an app-wide action (``ROLE_NEEDED``): its action refuses
@@ -399,10 +421,15 @@ class BokdeskApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding: Binding = active.binding
-            if (not binding.description or binding.action in seen or not active.enabled
-                    or binding.action == "command_palette" or not self._role_allows(binding.id)):
+            if (
+                not binding.description
+                or binding.action in seen
+                or not active.enabled
+                or binding.action == "command_palette"
+                or not self._role_allows(binding.id)
+            ):
                 continue
             seen.add(binding.action)
             keys = self.get_key_display(binding)
@@ -411,11 +438,17 @@ class BokdeskApp(App[int]):
                 _("Key: {keys}").format(keys=keys),
                 partial(self.run_action, binding.action, active.node),
             )
-        yield SystemCommand(_("Change theme"), _("Choose the colours of the console"), self.action_change_theme)
-        yield SystemCommand(_("Show keys panel"), _("Keys of the current screen in a side panel"),
-                            self.action_show_help_panel)
-        yield SystemCommand(_("Save screenshot"), _("Save an SVG picture of the screen"),
-                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand(
+            _("Change theme"), _("Choose the colours of the console"), self.action_change_theme
+        )
+        yield SystemCommand(
+            _("Show keys panel"), _("Keys of the current screen in a side panel"), self.action_show_help_panel
+        )
+        yield SystemCommand(
+            _("Save screenshot"),
+            _("Save an SVG picture of the screen"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
         yield SystemCommand(_("Quit"), _("Close the console (drafts are kept)"), self.action_quit)
 
 

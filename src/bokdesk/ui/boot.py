@@ -31,7 +31,7 @@ _ACTIVE = f"t.{ACTIVE_SQL}"  # literal: the partial indexes' own WHERE (migratio
 _FILTERS = {
     View.MINE: f"{_ACTIVE} AND t.assignee_id = :me",
     View.UNASSIGNED: f"{_ACTIVE} AND t.assignee_id IS NULL"
-                     " AND (t.team_id IS NULL OR t.team_id = (SELECT team_id FROM agent WHERE agent.id = :me))",
+    " AND (t.team_id IS NULL OR t.team_id = (SELECT team_id FROM agent WHERE agent.id = :me))",
     View.OPEN: _ACTIVE,
     View.WAITING: f"{_ACTIVE} AND t.status IN ('pending', 'on_hold')",
     View.SLA: f"{_ACTIVE} AND t.next_risk_at <= :now",
@@ -42,7 +42,10 @@ _FILTERS = {
 _BUCKETS = (
     ("t.next_due_at < :now", "t.next_due_at, t.created_at, t.id"),
     ("t.next_due_at >= :now AND t.next_risk_at <= :now", "t.next_due_at, t.created_at, t.id"),
-    ("t.next_due_at >= :now AND (t.next_risk_at > :now OR t.next_risk_at IS NULL)", "t.next_due_at, t.created_at, t.id"),
+    (
+        "t.next_due_at >= :now AND (t.next_risk_at > :now OR t.next_risk_at IS NULL)",
+        "t.next_due_at, t.created_at, t.id",
+    ),
     ("t.next_due_at IS NULL", "t.created_at, t.id"),
 )
 _COLUMNS = (
@@ -84,7 +87,9 @@ def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=5)
 
 
-def first_page(connection: sqlite3.Connection, view: View, me: int | None, now: datetime, limit: int) -> list[QueueItem]:
+def first_page(
+    connection: sqlite3.Connection, view: View, me: int | None, now: datetime, limit: int
+) -> list[QueueItem]:
     """The first ``limit`` rows of a view, in the queue's order (bucket by bucket, no sort)."""
     if view is View.SOLVED:
         steps = [("1 = 1", "t.solved_at DESC, t.id DESC")]
@@ -93,13 +98,31 @@ def first_page(connection: sqlite3.Connection, view: View, me: int | None, now: 
     params = {"now": _stored(now), "me": me, "since": _stored(now - SOLVED_RECENTLY)}
     rows: list[QueueItem] = []
     for where, order in steps:
-        sql = (f"SELECT {_COLUMNS} FROM {_ticket(view)} {_JOINS} WHERE {_FILTERS[view]} AND {where} "
-               f"ORDER BY {order} LIMIT :limit")
+        sql = (
+            f"SELECT {_COLUMNS} FROM {_ticket(view)} {_JOINS} WHERE {_FILTERS[view]} AND {where} "
+            f"ORDER BY {order} LIMIT :limit"
+        )
         for r in connection.execute(sql, {**params, "limit": limit - len(rows)}):
-            rows.append(QueueItem(
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], _instant(r[9]),  # type: ignore[arg-type]
-                _instant(r[10]), _instant(r[11]), _instant(r[12]), r[13], _instant(r[14]), bool(r[15]),
-            ))
+            rows.append(
+                QueueItem(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    _instant(r[9]),  # type: ignore[arg-type]
+                    _instant(r[10]),
+                    _instant(r[11]),
+                    _instant(r[12]),
+                    r[13],
+                    _instant(r[14]),
+                    bool(r[15]),
+                )
+            )
         if len(rows) >= limit:
             break
     return rows
@@ -192,7 +215,8 @@ def probe(args: Namespace) -> Boot | None:
         if int(connection.execute("PRAGMA application_id").fetchone()[0]) != APPLICATION_ID:
             raise LookupError
         row = connection.execute(
-            "SELECT id, login, name, role, team_id, active FROM agent WHERE login = ?", (login_for(args, config),)
+            "SELECT id, login, name, role, team_id, active FROM agent WHERE login = ?",
+            (login_for(args, config),),
         ).fetchone()
         if row is None or not row[5]:
             raise LookupError
@@ -200,7 +224,8 @@ def probe(args: Namespace) -> Boot | None:
         connection.execute("SELECT id FROM ticket LIMIT 1").fetchall()
         indexes = connection.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
-            "('ix_ticket_active_due', 'ix_ticket_active_assignee')").fetchone()[0]
+            "('ix_ticket_active_due', 'ix_ticket_active_assignee')"
+        ).fetchone()[0]
         if indexes != 2:  # an older schema: the normal path says to run `bokdesk db upgrade`
             raise LookupError
     except (sqlite3.Error, LookupError, ValueError):

@@ -120,5 +120,11 @@ def console_driver(base: type[Driver]) -> type[Driver]:
     return ConsoleDriver
 
 
-__all__ = ["ConsoleDriver", "DEFAULT_ESCAPE_DELAY_MS", "apply_escape_delay", "console_driver", "escape_delay_ms",
-           "supported"]
+__all__ = [
+    "DEFAULT_ESCAPE_DELAY_MS",
+    "ConsoleDriver",
+    "apply_escape_delay",
+    "console_driver",
+    "escape_delay_ms",
+    "supported",
+]

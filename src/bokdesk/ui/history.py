@@ -66,9 +66,13 @@ def value(field: str, raw: str | None, tz: Any, names: Mapping[str, str] | None 
     return raw
 
 
-def line(event: TicketEvent, tz: Any, names: Mapping[str, str] | None = None, *, repeat_note: bool = True) -> Content:
+def line(
+    event: TicketEvent, tz: Any, names: Mapping[str, str] | None = None, *, repeat_note: bool = True
+) -> Content:
     parts: list[str | Content | tuple[str, str]] = [
-        (format_datetime(event.at, tz) + "  ", MUTED), safe_line(actor(event), "bold", limit=40), "  ",
+        (format_datetime(event.at, tz) + "  ", MUTED),
+        safe_line(actor(event), "bold", limit=40),
+        "  ",
         (labels.label("field", event.field), "$text-accent"),
     ]
     old, new = value(event.field, event.old_value, tz, names), value(event.field, event.new_value, tz, names)
@@ -81,7 +85,10 @@ def line(event: TicketEvent, tz: Any, names: Mapping[str, str] | None = None, *,
     if not repeat_note:  # said on the row before
         return assemble(*parts)
     if event.note_code:  # the desk's own words, in the agent's language
-        parts += ["  ", safe_line(say(event.note_code, event.note_params, event.note or ""), MUTED, limit=200)]
+        parts += [
+            "  ",
+            safe_line(say(event.note_code, event.note_params, event.note or ""), MUTED, limit=200),
+        ]
     elif event.note:  # someone's own words (or a row from before schema 0008), as written
         parts += ["  ", ("“", MUTED), safe_line(event.note, limit=200), ("”", MUTED)]
     return assemble(*parts)
@@ -93,8 +100,11 @@ def lines(events: Iterable[TicketEvent], tz: Any, names: Mapping[str, str] | Non
     result = [Content.styled(_("History (h closes)"), "bold")]
     previous: TicketEvent | None = None
     for event in events:
-        same = (previous is not None and event.note is not None and (event.note, event.at, event.actor)
-                == (previous.note, previous.at, previous.actor))
+        same = (
+            previous is not None
+            and event.note is not None
+            and (event.note, event.at, event.actor) == (previous.note, previous.at, previous.actor)
+        )
         result.append(line(event, tz, names, repeat_note=not same))
         previous = event
     return result

@@ -24,9 +24,19 @@ from textual.dom import DOMNode
 from ..i18n import N_, _
 
 
-def _b(key: str, action: str, description: str, binding_id: str, *, show: bool = True, priority: bool = False,
-       key_display: str | None = None) -> Binding:
-    return Binding(key, action, description, show=show, priority=priority, id=binding_id, key_display=key_display)
+def _b(
+    key: str,
+    action: str,
+    description: str,
+    binding_id: str,
+    *,
+    show: bool = True,
+    priority: bool = False,
+    key_display: str | None = None,
+) -> Binding:
+    return Binding(
+        key, action, description, show=show, priority=priority, id=binding_id, key_display=key_display
+    )
 
 
 APP: list[BindingType] = [
@@ -86,8 +96,13 @@ TICKET: list[BindingType] = [
     _b("h", "history", N_("History"), "ticket.history", show=False),
     _b("c", "customer_panel", N_("Customer panel"), "ticket.customer", show=False),
     _b("o", "quotes", N_("Quoted text"), "ticket.quotes", show=False),
-    _b("left_square_bracket", "neighbour(-1)", N_("Previous ticket"), "ticket.previous", show=False,
-       ),
+    _b(
+        "left_square_bracket",
+        "neighbour(-1)",
+        N_("Previous ticket"),
+        "ticket.previous",
+        show=False,
+    ),
     _b("right_square_bracket", "neighbour(1)", N_("Next ticket"), "ticket.next", show=False),
     _b("ctrl+r", "reload", N_("Reload"), "ticket.reload", show=False),
     _b("escape", "back", N_("Back"), "ticket.back", show=False),
@@ -161,8 +176,14 @@ STATS: list[BindingType] = [
     _b("c", "section('channels')", N_("Channels"), "stats.channels", show=False),
     _b("m", "section('complaints')", N_("Complaints"), "stats.complaints", show=False),
     _b("right_square_bracket", "metric(1)", N_("Next trend"), "stats.next_metric", key_display="]"),
-    _b("left_square_bracket", "metric(-1)", N_("Previous trend"), "stats.previous_metric", show=False,
-       key_display="["),
+    _b(
+        "left_square_bracket",
+        "metric(-1)",
+        N_("Previous trend"),
+        "stats.previous_metric",
+        show=False,
+        key_display="[",
+    ),
     _b("enter", "drill", N_("Tickets behind"), "stats.drill"),
     _b("e", "export", N_("Export CSV"), "stats.export"),
     _b("ctrl+r", "reload", N_("Reload"), "stats.reload", show=False),
@@ -190,7 +211,14 @@ ROTA: list[BindingType] = [
     _b("a", "add_absence", N_("Add absence"), "rota.absence"),
     _b("c", "cancel_absence", N_("Cancel absence"), "rota.cancel", show=False),
     _b("right_square_bracket", "week(1)", N_("Next week"), "rota.next_week", show=False, key_display="]"),
-    _b("left_square_bracket", "week(-1)", N_("Previous week"), "rota.previous_week", show=False, key_display="["),
+    _b(
+        "left_square_bracket",
+        "week(-1)",
+        N_("Previous week"),
+        "rota.previous_week",
+        show=False,
+        key_display="[",
+    ),
     _b("ctrl+r", "reload", N_("Reload"), "rota.reload", show=False),
     _b("escape", "back", N_("Back"), "rota.back"),
 ]
@@ -198,18 +226,58 @@ ROTA: list[BindingType] = [
 # Descriptions of Textual's own bindings (focus, clipboard, editing), translated where they are shown
 # (help, command palette); the footer does not show them.
 TEXTUAL_DESCRIPTIONS = (
-    N_("Focus Next"), N_("Focus Previous"), N_("Copy selected text"), N_("Cut selected text"),
-    N_("Paste text from the clipboard"), N_("Select all"), N_("Submit"), N_("Toggle"), N_("Show menu"),
-    N_("Select"), N_("First"), N_("Last"), N_("Page Up"), N_("Page Down"), N_("Go to start"), N_("Go to end"),
-    N_("Delete character left"), N_("Delete character right"), N_("Delete all to the right"),
-    N_("Move cursor left"), N_("Move cursor left a word"), N_("Select line start"), N_("Select line end"),
-    N_("Scroll Up"), N_("Scroll Down"), N_("Scroll Left"), N_("Scroll Right"), N_("Scroll Home"), N_("Scroll End"),
-    N_("Page Left"), N_("Page Right"),
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Copy selected text"),
+    N_("Cut selected text"),
+    N_("Paste text from the clipboard"),
+    N_("Select all"),
+    N_("Submit"),
+    N_("Toggle"),
+    N_("Show menu"),
+    N_("Select"),
+    N_("First"),
+    N_("Last"),
+    N_("Page Up"),
+    N_("Page Down"),
+    N_("Go to start"),
+    N_("Go to end"),
+    N_("Delete character left"),
+    N_("Delete character right"),
+    N_("Delete all to the right"),
+    N_("Move cursor left"),
+    N_("Move cursor left a word"),
+    N_("Select line start"),
+    N_("Select line end"),
+    N_("Scroll Up"),
+    N_("Scroll Down"),
+    N_("Scroll Left"),
+    N_("Scroll Right"),
+    N_("Scroll Home"),
+    N_("Scroll End"),
+    N_("Page Left"),
+    N_("Page Right"),
 )
 
 ALL: tuple[list[BindingType], ...] = (
-    APP, TABLE, QUEUE, SEARCH, TICKET, EDITOR, NEW_TICKET, CANNED, CANNED_FORM, PICKER, DIALOG, FORM_DIALOG, HELP,
-    STATS, STATS_TILE, STATS_DRILL, STATS_PERIOD, ROTA,
+    APP,
+    TABLE,
+    QUEUE,
+    SEARCH,
+    TICKET,
+    EDITOR,
+    NEW_TICKET,
+    CANNED,
+    CANNED_FORM,
+    PICKER,
+    DIALOG,
+    FORM_DIALOG,
+    HELP,
+    STATS,
+    STATS_TILE,
+    STATS_DRILL,
+    STATS_PERIOD,
+    ROTA,
 )
 
 
@@ -237,7 +305,7 @@ def keymap_from_config(section: Mapping[str, Any]) -> tuple[dict[str, str], list
         elif isinstance(keys, str) and keys.strip():
             keymap[binding_id] = keys.replace(" ", "")
         else:
-            problems.append(_("[keys] {id}: give the keys as a string, e.g. \"ctrl+g\"").format(id=binding_id))
+            problems.append(_('[keys] {id}: give the keys as a string, e.g. "ctrl+g"').format(id=binding_id))
     return keymap, problems
 
 
@@ -246,7 +314,11 @@ def translate_bindings(node: DOMNode) -> None:
     bindings_map = node._bindings  # noqa: SLF001 - per-instance copy made by DOMNode.__init__
     for key, bindings in list(bindings_map.key_to_bindings.items()):
         bindings_map.key_to_bindings[key] = [
-            replace(b, description=_(b.description) if b.description else "", tooltip=_(b.tooltip) if b.tooltip else "")
+            replace(
+                b,
+                description=_(b.description) if b.description else "",
+                tooltip=_(b.tooltip) if b.tooltip else "",
+            )
             for b in bindings
         ]
 

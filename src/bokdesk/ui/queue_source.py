@@ -46,8 +46,10 @@ def mark_failed_mail(desk: Desk, rows: list[QueueItem]) -> list[QueueItem]:
         failed = failed_tickets(session, [row.id for row in rows])
     if not failed and not any(row.mail_failed for row in rows):
         return rows
-    return [replace(row, mail_failed=row.id in failed) if row.mail_failed != (row.id in failed) else row
-            for row in rows]
+    return [
+        replace(row, mail_failed=row.id in failed) if row.mail_failed != (row.id in failed) else row
+        for row in rows
+    ]
 
 
 @dataclass
@@ -81,8 +83,9 @@ class ViewSource:
         return self._paging().last_page(self.desk, self.actor, self.view, self.now, limit=limit)
 
     def after(self, key: SortKey, limit: int, include: bool = False) -> list[QueueItem]:
-        return self._paging().page(self.desk, self.actor, self.view, self.now, after=key, limit=limit,
-                                   include=include)
+        return self._paging().page(
+            self.desk, self.actor, self.view, self.now, after=key, limit=limit, include=include
+        )
 
     def before(self, key: SortKey, limit: int) -> list[QueueItem]:
         return self._paging().page(self.desk, self.actor, self.view, self.now, before=key, limit=limit)

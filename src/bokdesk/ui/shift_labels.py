@@ -57,13 +57,21 @@ def when_text(at: datetime, tz: tzinfo, now: datetime) -> str:
     return format_datetime(at, tz)
 
 
-def state_label(state: str, tz: tzinfo, now: datetime, *, shift_until: datetime | None = None,
-                next_shift: datetime | None = None, absence_kind: str | None = None,
-                absent_until: date | None = None) -> Content:
+def state_label(
+    state: str,
+    tz: tzinfo,
+    now: datetime,
+    *,
+    shift_until: datetime | None = None,
+    next_shift: datetime | None = None,
+    absence_kind: str | None = None,
+    absent_until: date | None = None,
+) -> Content:
     """One agent's presence and rota now, as the assign dialog and the rota screen show it."""
     if state == "absent":
-        text = _("✕ {absence} until {day}").format(absence=absence_label(absence_kind),
-                                                    day=day_text(absent_until) if absent_until else "—")
+        text = _("✕ {absence} until {day}").format(
+            absence=absence_label(absence_kind), day=day_text(absent_until) if absent_until else "—"
+        )
         return Content.styled(text, "$text-error")
     label = {
         "available": (pgettext("agent presence", "● here"), "$text-success"),
@@ -72,12 +80,16 @@ def state_label(state: str, tz: tzinfo, now: datetime, *, shift_until: datetime 
     }.get(state, (pgettext("agent presence", "○ offline"), MUTED))
     if shift_until is not None and state != "off_shift":
         until = when_text(shift_until, tz, now)
-        text = _("until {time}").format(time=until) if state in ("available", "away") else \
-            _("shift until {time}").format(time=until)
+        text = (
+            _("until {time}").format(time=until)
+            if state in ("available", "away")
+            else _("shift until {time}").format(time=until)
+        )
         return assemble(label, GAP, ("· " + text, MUTED))
     if state == "off_shift" and next_shift is not None:
-        return assemble(label, GAP, ("· " + _("starts {time}").format(time=when_text(next_shift, tz, now)),
-                                                  MUTED))
+        return assemble(
+            label, GAP, ("· " + _("starts {time}").format(time=when_text(next_shift, tz, now)), MUTED)
+        )
     return assemble(label)
 
 
@@ -97,12 +109,21 @@ SPEC_ERRORS: dict[str, str] = {
 
 # The rota services' refusals (core/services/shifts.py), recognised by their shape.
 SERVICE_ERRORS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?P<name>.+) is already away (?P<first>\S+)\.\.(?P<last>\S+) \((?P<kind>\w+), #(?P<number>\d+)\); "
-                r"cancel that one first\."),
-     N_("{name} is already away {first} – {last} (#{number}); cancel that absence first.")),
-    (re.compile(r"An absence ends on or after its first day \(.*\)\."), N_("An absence ends on or after its first day.")),
-    (re.compile(r"An absence is at most (?P<days>\d+) days; record a longer one in parts\."),
-     N_("An absence is at most {days} days; record a longer one in parts.")),
+    (
+        re.compile(
+            r"(?P<name>.+) is already away (?P<first>\S+)\.\.(?P<last>\S+) \((?P<kind>\w+), #(?P<number>\d+)\); "
+            r"cancel that one first\."
+        ),
+        N_("{name} is already away {first} – {last} (#{number}); cancel that absence first."),
+    ),
+    (
+        re.compile(r"An absence ends on or after its first day \(.*\)\."),
+        N_("An absence ends on or after its first day."),
+    ),
+    (
+        re.compile(r"An absence is at most (?P<days>\d+) days; record a longer one in parts\."),
+        N_("An absence is at most {days} days; record a longer one in parts."),
+    ),
     (re.compile(r"No absence #(?P<number>\d+)\."), N_("Absence #{number} is no longer recorded.")),
     (re.compile(r"No agent with login (?P<login>.+)\."), N_("No agent with login {login}.")),
 ]
@@ -125,5 +146,13 @@ def say_rota_error(error: BokdeskError) -> str:
     return describe(error)
 
 
-__all__ = ["absence_label", "day_names", "day_text", "say_rota_error", "say_spec_error", "state_label", "week_text",
-           "when_text"]
+__all__ = [
+    "absence_label",
+    "day_names",
+    "day_text",
+    "say_rota_error",
+    "say_spec_error",
+    "state_label",
+    "week_text",
+    "when_text",
+]

@@ -17,7 +17,9 @@ _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 
 
 def actor_of(agent: Agent) -> Actor:
-    return Actor(id=agent.id, login=agent.login, name=agent.name, role=Role(agent.role), team_id=agent.team_id)
+    return Actor(
+        id=agent.id, login=agent.login, name=agent.name, role=Role(agent.role), team_id=agent.team_id
+    )
 
 
 def find_agent(desk: Desk, login: str) -> Agent | None:
@@ -31,7 +33,7 @@ def require_agent(desk: Desk, login: str) -> Actor:
     if agent is None:
         raise PermissionDenied(
             f"{login!r} is not an agent of this desk. Ask an administrator to run: "
-            f"bokdesk agent add {login} --name \"Your Name\""
+            f'bokdesk agent add {login} --name "Your Name"'
         )
     if not agent.active:
         raise PermissionDenied(f"{login!r} is no longer an active agent of this desk; ask an administrator.")
@@ -60,7 +62,9 @@ def ensure_team(desk: Desk, name: str, kind: str = TeamKind.OFFICE.value) -> Tea
     with desk.store.write() as session:
         team = session.exec(select(Team).where(Team.name == name)).first()
         if team is None:
-            team = Team(name=name, kind=kind, assignment_mode=AssignmentMode.MANUAL.value, created_at=desk.now())
+            team = Team(
+                name=name, kind=kind, assignment_mode=AssignmentMode.MANUAL.value, created_at=desk.now()
+            )
             session.add(team)
             session.flush()
         return team
@@ -101,15 +105,25 @@ def add_agent(
         )
         session.add(agent)
         session.flush()
-        audit.record(session, actor, desk.now(), "agent_added", login, None, role_value.value,
-                     f"{agent.name}" + (f", team {team}" if team else ""))
+        audit.record(
+            session,
+            actor,
+            desk.now(),
+            "agent_added",
+            login,
+            None,
+            role_value.value,
+            f"{agent.name}" + (f", team {team}" if team else ""),
+        )
         return agent
 
 
 def list_agents(desk: Desk) -> list[tuple[Agent, str | None]]:
     """All agents with their team names, by name."""
     with desk.store.read() as session:
-        rows = session.exec(select(Agent, Team.name).join(Team, Team.id == Agent.team_id, isouter=True).order_by(Agent.name)).all()
+        rows = session.exec(
+            select(Agent, Team.name).join(Team, Team.id == Agent.team_id, isouter=True).order_by(Agent.name)
+        ).all()
         return [(a, t) for a, t in rows]
 
 
@@ -200,7 +214,9 @@ def _keep_an_admin(session: Session, leaving: Agent) -> None:
         select(Agent.id).where(Agent.role == Role.ADMIN.value, Agent.active, Agent.id != leaving.id)
     ).first()
     if others is None:
-        raise ValidationError(f"{leaving.name} is the desk's last active admin; make someone else admin first.")
+        raise ValidationError(
+            f"{leaving.name} is the desk's last active admin; make someone else admin first."
+        )
 
 
 __all__ = [

@@ -36,6 +36,8 @@ from . import shifts
 
 # Tickets that count as an agent's current load in least-loaded mode.
 LOAD_STATUSES = (Status.NEW.value, Status.OPEN.value, Status.ON_HOLD.value)
+
+
 # "Online" has one definition, in core/online.py (also the KPI strip's and presence's).
 def mode_of(session: Session, team_id: int | None) -> AssignmentMode:
     if team_id is None:
@@ -76,7 +78,7 @@ def loads(session: Session, agent_ids: list[int]) -> dict[int, int]:
         .where(col(Ticket.assignee_id).in_(agent_ids), col(Ticket.status).in_(LOAD_STATUSES))
         .group_by(col(Ticket.assignee_id))
     ).all()
-    counts = {agent_id: 0 for agent_id in agent_ids}
+    counts = dict.fromkeys(agent_ids, 0)
     counts.update({int(a): int(n) for a, n in rows if a is not None})
     return counts
 
@@ -87,7 +89,9 @@ def _last_assigned_key(agent: Agent) -> tuple[int, datetime | None, int]:
     return (0 if stamp is None else 1, stamp, agent.id or 0)
 
 
-def choose(session: Session, desk: Desk, team_id: int, mode: AssignmentMode, now: datetime) -> tuple[Agent, Notice] | None:
+def choose(
+    session: Session, desk: Desk, team_id: int, mode: AssignmentMode, now: datetime
+) -> tuple[Agent, Notice] | None:
     """The agent the team's mode picks now, with the reason written into the history."""
     candidates = eligible_agents(session, desk, team_id, now)
     if not candidates or mode is AssignmentMode.MANUAL:
@@ -134,4 +138,12 @@ def auto_assign(session: Session, desk: Desk, ticket: Ticket) -> Agent | None:
     return agent
 
 
-__all__ = ["LOAD_STATUSES", "ONLINE_SECONDS", "auto_assign", "choose", "eligible_agents", "loads", "online_window"]
+__all__ = [
+    "LOAD_STATUSES",
+    "ONLINE_SECONDS",
+    "auto_assign",
+    "choose",
+    "eligible_agents",
+    "loads",
+    "online_window",
+]

@@ -15,7 +15,14 @@ from ..models import CannedResponse, Customer, Ticket
 from ..roles import Permission
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
-PLACEHOLDERS = ("customer_name", "customer_first_name", "agent_name", "ticket_number", "ticket_subject", "desk_name")
+PLACEHOLDERS = (
+    "customer_name",
+    "customer_first_name",
+    "agent_name",
+    "ticket_number",
+    "ticket_subject",
+    "desk_name",
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,9 @@ def _validate(data: CannedInput) -> None:
         raise ValidationError("A canned response needs a body.")
     unknown = {m.group(1) for m in PLACEHOLDER.finditer(data.body)} - set(PLACEHOLDERS)
     if unknown:
-        raise ValidationError(f"Unknown placeholder(s): {', '.join(sorted(unknown))}; use {', '.join(PLACEHOLDERS)}.")
+        raise ValidationError(
+            f"Unknown placeholder(s): {', '.join(sorted(unknown))}; use {', '.join(PLACEHOLDERS)}."
+        )
 
 
 def _may_edit(actor: Actor, row: CannedResponse | None, shared: bool) -> None:
@@ -67,7 +76,9 @@ def create(desk: Desk, actor: Actor, data: CannedInput) -> CannedResponse:
         return row
 
 
-def update(desk: Desk, actor: Actor, canned_id: int, data: CannedInput, *, expected_version: int | None = None) -> CannedResponse:
+def update(
+    desk: Desk, actor: Actor, canned_id: int, data: CannedInput, *, expected_version: int | None = None
+) -> CannedResponse:
     _validate(data)
     with desk.store.write() as session:
         row = session.get(CannedResponse, canned_id)
@@ -75,8 +86,15 @@ def update(desk: Desk, actor: Actor, canned_id: int, data: CannedInput, *, expec
             raise NotFound(f"Canned response #{canned_id} does not exist.")
         _may_edit(actor, row, data.shared)
         if expected_version is not None and row.version != expected_version:
-            raise StaleWrite(canned_id, "another agent", row.updated_at.strftime("%Y-%m-%d %H:%M UTC"), expected_version,
-                             row.version, changed_at=row.updated_at, what="Canned response")
+            raise StaleWrite(
+                canned_id,
+                "another agent",
+                row.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+                expected_version,
+                row.version,
+                changed_at=row.updated_at,
+                what="Canned response",
+            )
         row.title = data.title.strip()
         row.shortcut = data.shortcut.strip()
         row.body = data.body
@@ -100,7 +118,9 @@ def delete(desk: Desk, actor: Actor, canned_id: int) -> None:
 def visible(desk: Desk, actor: Actor, language: str | None = None) -> list[CannedResponse]:
     """Shared responses and the actor's own, most used first."""
     with desk.store.read() as session:
-        query = select(CannedResponse).where(or_(col(CannedResponse.owner_id).is_(None), CannedResponse.owner_id == actor.id))
+        query = select(CannedResponse).where(
+            or_(col(CannedResponse.owner_id).is_(None), CannedResponse.owner_id == actor.id)
+        )
         if language:
             query = query.where(CannedResponse.language == language)
         query = query.order_by(col(CannedResponse.usage_count).desc(), CannedResponse.title)
@@ -128,9 +148,14 @@ def values_for(desk: Desk, actor: Actor, ticket_id: int | None) -> dict[str, str
             raise NotFound(f"Ticket #{ticket_id} does not exist.")
         customer = session.get(Customer, ticket.customer_id)
         # A ticket without a subject (an e-mail that had none) is named by its number.
-        values.update(ticket_number=str(ticket.id), ticket_subject=subjects.shown(ticket.subject, f"#{ticket.id}"))
+        values.update(
+            ticket_number=str(ticket.id), ticket_subject=subjects.shown(ticket.subject, f"#{ticket.id}")
+        )
         if customer is not None:
-            values.update(customer_name=customer.name, customer_first_name=customer.name.split()[0] if customer.name.split() else "")
+            values.update(
+                customer_name=customer.name,
+                customer_first_name=customer.name.split()[0] if customer.name.split() else "",
+            )
     return values
 
 

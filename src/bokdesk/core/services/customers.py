@@ -13,7 +13,9 @@ from ..enums import ContactKind
 from ..errors import NotFound, ValidationError
 from ..models import Customer, CustomerContact
 
-_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 def ascii_email(value: str) -> str:
@@ -78,11 +80,15 @@ def find_by_contact(session: Session, kind: ContactKind, normalized: str) -> Cus
     return row
 
 
-def add_contact(session: Session, customer: Customer, kind: ContactKind, value: str) -> CustomerContact | None:
+def add_contact(
+    session: Session, customer: Customer, kind: ContactKind, value: str
+) -> CustomerContact | None:
     """Attach a contact unless the customer already has it; refuse one owned by someone else."""
     normalized = normalize_email(value) if kind is ContactKind.EMAIL else normalize_phone(value)
     existing = session.exec(
-        select(CustomerContact).where(CustomerContact.kind == kind.value, CustomerContact.normalized == normalized)
+        select(CustomerContact).where(
+            CustomerContact.kind == kind.value, CustomerContact.normalized == normalized
+        )
     ).first()
     if existing is not None:
         if existing.customer_id != customer.id:
@@ -109,16 +115,24 @@ def resolve_customer(session: Session, desk: Desk, spec: CustomerSpec) -> Custom
     if customer is None and phone:
         customer = find_by_contact(session, ContactKind.PHONE, phone)
     if customer is None and not email and not phone and spec.name:
-        matches = session.exec(select(Customer).where(func.lower(Customer.name) == spec.name.strip().lower())).all()
+        matches = session.exec(
+            select(Customer).where(func.lower(Customer.name) == spec.name.strip().lower())
+        ).all()
         if len(matches) == 1:
             customer = matches[0]
     if customer is None:
         name = (spec.name or "").strip() or (spec.email or spec.phone or "").strip()
         if not name:
-            raise ValidationError("A ticket needs a customer: give a name, an e-mail address or a phone number.")
+            raise ValidationError(
+                "A ticket needs a customer: give a name, an e-mail address or a phone number."
+            )
         now = desk.now()
         customer = Customer(
-            name=name[:200], company=spec.company, language=spec.language or "pl", created_at=now, updated_at=now
+            name=name[:200],
+            company=spec.company,
+            language=spec.language or "pl",
+            created_at=now,
+            updated_at=now,
         )
         session.add(customer)
         session.flush()
@@ -129,7 +143,9 @@ def resolve_customer(session: Session, desk: Desk, spec: CustomerSpec) -> Custom
     return customer
 
 
-def create_customer(desk: Desk, actor: Actor, spec: CustomerSpec, *, vip: bool = False, notes: str = "") -> Customer:
+def create_customer(
+    desk: Desk, actor: Actor, spec: CustomerSpec, *, vip: bool = False, notes: str = ""
+) -> Customer:
     """Create a customer with its contacts (refused when a contact already belongs to someone)."""
     if not (spec.name or "").strip():
         raise ValidationError("A customer needs a name.")
@@ -174,7 +190,9 @@ def lookup_customers(desk: Desk, text: str, limit: int = 10) -> list[tuple[Custo
         result = []
         for customer_id in ids:
             customer = session.get(Customer, customer_id)
-            contacts = session.exec(select(CustomerContact).where(CustomerContact.customer_id == customer_id)).all()
+            contacts = session.exec(
+                select(CustomerContact).where(CustomerContact.customer_id == customer_id)
+            ).all()
             result.append((customer, list(contacts)))
         return result
 

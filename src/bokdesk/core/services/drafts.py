@@ -8,7 +8,9 @@ from ..desk import Actor, Desk
 from ..models import Draft
 
 
-def save(desk: Desk, actor: Actor, ticket_id: int, kind: str, body: str, base_version: int | None = None) -> None:
+def save(
+    desk: Desk, actor: Actor, ticket_id: int, kind: str, body: str, base_version: int | None = None
+) -> None:
     """Upsert the draft; an empty body deletes it."""
     if actor.id is None:
         return
@@ -21,8 +23,14 @@ def save(desk: Desk, actor: Actor, ticket_id: int, kind: str, body: str, base_ve
                 session.delete(row)
             return
         if row is None:
-            row = Draft(ticket_id=ticket_id, agent_id=actor.id, kind=kind, body=body, base_version=base_version,
-                        updated_at=desk.now())
+            row = Draft(
+                ticket_id=ticket_id,
+                agent_id=actor.id,
+                kind=kind,
+                body=body,
+                base_version=base_version,
+                updated_at=desk.now(),
+            )
             session.add(row)
         else:
             row.body = body
@@ -40,7 +48,9 @@ def load(desk: Desk, actor: Actor, ticket_id: int, kind: str) -> Draft | None:
 
 def for_ticket(desk: Desk, actor: Actor, ticket_id: int) -> list[Draft]:
     with desk.store.read() as session:
-        return list(session.exec(select(Draft).where(Draft.ticket_id == ticket_id, Draft.agent_id == actor.id)).all())
+        return list(
+            session.exec(select(Draft).where(Draft.ticket_id == ticket_id, Draft.agent_id == actor.id)).all()
+        )
 
 
 def discard(desk: Desk, actor: Actor, ticket_id: int, kind: str) -> None:

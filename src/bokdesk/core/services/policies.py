@@ -49,7 +49,9 @@ def _minutes(value: int | None, what: str) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_TARGET_MINUTES:
-        raise ValidationError(f"The {what} target must be a whole number of minutes from 1 to {MAX_TARGET_MINUTES}.")
+        raise ValidationError(
+            f"The {what} target must be a whole number of minutes from 1 to {MAX_TARGET_MINUTES}."
+        )
     return value
 
 
@@ -57,7 +59,9 @@ def _check(data: PolicyInput) -> tuple[str, str | None]:
     try:
         priority = Priority(data.priority).value
     except ValueError:
-        raise ValidationError(f"Unknown priority {data.priority!r}; use low, normal, high or urgent.") from None
+        raise ValidationError(
+            f"Unknown priority {data.priority!r}; use low, normal, high or urgent."
+        ) from None
     category = None
     if data.category:
         try:
@@ -92,27 +96,33 @@ def _describe(row: SlaPolicy | None) -> str | None:
 
 def _policy_row(session: Session, priority: str, category: str | None) -> SlaPolicy | None:
     query = select(SlaPolicy).where(SlaPolicy.priority == priority)
-    query = query.where(col(SlaPolicy.category).is_(None) if category is None else SlaPolicy.category == category)
+    query = query.where(
+        col(SlaPolicy.category).is_(None) if category is None else SlaPolicy.category == category
+    )
     return session.exec(query).first()
 
 
 def _governed(session: Session, priority: str, category: str | None) -> list[tuple[Ticket, bool]]:
     """The open tickets a policy for (priority, category) governs, each with whether its clock is
     business time under the policies as they are now (before the change)."""
-    query = select(Ticket).where(Ticket.priority == priority,
-                                 col(Ticket.status).in_([s.value for s in ACTIVE_STATUSES]))
+    query = select(Ticket).where(
+        Ticket.priority == priority, col(Ticket.status).in_([s.value for s in ACTIVE_STATUSES])
+    )
     if category is not None:
         query = query.where(Ticket.category == category)
     else:  # the general policy: not the categories that have their own
-        specific = select(SlaPolicy.category).where(SlaPolicy.priority == priority,
-                                                    col(SlaPolicy.category).is_not(None))
+        specific = select(SlaPolicy.category).where(
+            SlaPolicy.priority == priority, col(SlaPolicy.category).is_not(None)
+        )
         query = query.where(col(Ticket.category).not_in(specific))
     tickets = session.exec(query.order_by(col(Ticket.id))).all()
     with sla.policies_cached(session):
         return [(t, sla.uses_business_time(session, t)) for t in tickets]
 
 
-def _recompute(session: Session, desk: Desk, actor: Actor, governed: list[tuple[Ticket, bool]], what: str) -> int:
+def _recompute(
+    session: Session, desk: Desk, actor: Actor, governed: list[tuple[Ticket, bool]], what: str
+) -> int:
     """Recompute the due times of the governed tickets under the changed policy; a ``due`` history
     row for each ticket whose due times moved. Returns how many moved."""
     now = desk.now()
@@ -120,10 +130,14 @@ def _recompute(session: Session, desk: Desk, actor: Actor, governed: list[tuple[
     with sla.policies_cached(session), session.no_autoflush:
         # Tickets whose clock changes (business <-> calendar) re-measure their pauses from history:
         # their rows in one query, not one per ticket.
-        clock_changes = [t.id for t, was_business in governed if sla.uses_business_time(session, t) != was_business]
+        clock_changes = [
+            t.id for t, was_business in governed if sla.uses_business_time(session, t) != was_business
+        ]
         events = sla.pause_events(session, clock_changes) if clock_changes else {}  # type: ignore[arg-type]
         for ticket, was_business in governed:
-            moved += _recompute_one(session, desk, actor, ticket, was_business, what, now, events.get(ticket.id))
+            moved += _recompute_one(
+                session, desk, actor, ticket, was_business, what, now, events.get(ticket.id)
+            )
     return moved
 
 
@@ -135,8 +149,16 @@ def _policy_note(what: str) -> Notice:
     return Notice("due_for_policy", {"priority": priority})
 
 
-def _recompute_one(session: Session, desk: Desk, actor: Actor, ticket: Ticket, was_business: bool, what: str,
-                   now: datetime, events: list[TicketEvent] | None) -> int:
+def _recompute_one(
+    session: Session,
+    desk: Desk,
+    actor: Actor,
+    ticket: Ticket,
+    was_business: bool,
+    what: str,
+    now: datetime,
+    events: list[TicketEvent] | None,
+) -> int:
     """One ticket of ``_recompute``: 1 if its due times moved, else 0."""
     before = (ticket.frt_due_at, ticket.resolution_due_at, ticket.next_due_at, ticket.next_risk_at)
     sla.convert_pauses(session, desk.calendar, ticket, was_business, events)
@@ -150,8 +172,16 @@ def _recompute_one(session: Session, desk: Desk, actor: Actor, ticket: Ticket, w
     ticket.version += 1
     ticket.updated_at = now
     session.add(ticket)
-    history.record(session, ticket.id, actor, now, "due", before[2], ticket.next_due_at,  # type: ignore[arg-type]
-                   _policy_note(what))
+    history.record(
+        session,
+        ticket.id,
+        actor,
+        now,
+        "due",
+        before[2],
+        ticket.next_due_at,  # type: ignore[arg-type]
+        _policy_note(what),
+    )
     return 1
 
 
@@ -173,8 +203,16 @@ def set_policy(desk: Desk, actor: Actor, data: PolicyInput) -> SlaPolicy:
         session.add(row)
         session.flush()
         moved = _recompute(session, desk, actor, governed, what)
-        audit.record(session, actor, desk.now(), "sla_policy", what, old, _describe(row),
-                     f"due times recomputed on {moved} open ticket(s)")
+        audit.record(
+            session,
+            actor,
+            desk.now(),
+            "sla_policy",
+            what,
+            old,
+            _describe(row),
+            f"due times recomputed on {moved} open ticket(s)",
+        )
         return row
 
 
@@ -193,8 +231,16 @@ def delete_policy(desk: Desk, actor: Actor, priority: str, category: str | None 
         session.delete(row)
         session.flush()
         moved = _recompute(session, desk, actor, governed, what)
-        audit.record(session, actor, desk.now(), "sla_policy", what, old, None,
-                     f"deleted; due times recomputed on {moved} open ticket(s)")
+        audit.record(
+            session,
+            actor,
+            desk.now(),
+            "sla_policy",
+            what,
+            old,
+            None,
+            f"deleted; due times recomputed on {moved} open ticket(s)",
+        )
 
 
 def set_assignment_mode(desk: Desk, actor: Actor, team_name: str, mode: str) -> Team:
@@ -210,7 +256,9 @@ def set_assignment_mode(desk: Desk, actor: Actor, team_name: str, mode: str) -> 
         if team is None:
             raise NotFound(f"Team {team_name!r} does not exist.")
         if team.assignment_mode != value.value:
-            audit.record(session, actor, desk.now(), "assignment_mode", team.name, team.assignment_mode, value.value)
+            audit.record(
+                session, actor, desk.now(), "assignment_mode", team.name, team.assignment_mode, value.value
+            )
         team.assignment_mode = value.value
         session.add(team)
         return team
@@ -231,7 +279,9 @@ def set_setting(desk: Desk, actor: Actor, key: str, value: str) -> None:
     with desk.store.write() as session:
         row = session.get(Setting, key)
         if row is None or row.value != value:
-            audit.record(session, actor, desk.now(), "setting", key, None if row is None else row.value, value)
+            audit.record(
+                session, actor, desk.now(), "setting", key, None if row is None else row.value, value
+            )
         if row is None:
             session.add(Setting(key=key, value=value))
         else:

@@ -55,8 +55,11 @@ class Activity(StrEnum):
 
 # Writers before readers when several colleagues have a ticket open.
 _ACTIVITY_ORDER = {Activity.REPLYING.value: 0, Activity.NOTING.value: 1, Activity.VIEWING.value: 2}
-_VERBS = {Activity.REPLYING.value: "is replying", Activity.NOTING.value: "is writing a note",
-          Activity.VIEWING.value: "is viewing"}
+_VERBS = {
+    Activity.REPLYING.value: "is replying",
+    Activity.NOTING.value: "is writing a note",
+    Activity.VIEWING.value: "is viewing",
+}
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ class ChangeReport:
 
     @property
     def safe_to_send(self) -> bool:
-        """"Send anyway" is safe when no colleague answered the customer and the ticket is not closed."""
+        """ "Send anyway" is safe when no colleague answered the customer and the ticket is not closed."""
         return not self.other_replies and self.status != Status.CLOSED.value
 
 
@@ -245,7 +248,7 @@ def viewers_by_ticket(desk: Desk, actor: Actor, ticket_ids: list[int]) -> dict[i
 
 
 def summary(viewers: list[Viewer]) -> str:
-    """"Ania Nowak is replying; Kasia Zielińska is viewing" (English; empty when alone)."""
+    """ "Ania Nowak is replying; Kasia Zielińska is viewing" (English; empty when alone)."""
     return "; ".join(v.sentence for v in viewers)
 
 
@@ -293,9 +296,14 @@ def online(desk: Desk, *, include_offline: bool = True) -> list[AgentPresence]:
 def _rota_fields(state: ShiftState | None) -> dict[str, Any]:
     if state is None:
         return {}
-    return {"on_shift": state.on_shift, "shift_until": state.until, "next_shift": state.next_start,
-            "absence_kind": state.absence.kind if state.absence else None, "absent_until": state.absent_until,
-            "follows_desk": state.follows_desk}
+    return {
+        "on_shift": state.on_shift,
+        "shift_until": state.until,
+        "next_shift": state.next_start,
+        "absence_kind": state.absence.kind if state.absence else None,
+        "absent_until": state.absent_until,
+        "follows_desk": state.follows_desk,
+    }
 
 
 def available_count(desk: Desk, team_id: int | None = None) -> int:
@@ -315,7 +323,10 @@ def watch(desk: Desk, actor: Actor, ticket_id: int) -> TicketWatch:
             raise NotFound(f"Ticket #{ticket_id} does not exist.")
         assignee = session.get(Agent, ticket.assignee_id) if ticket.assignee_id else None
         last = session.exec(
-            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(col(TicketEvent.id).desc()).limit(1)
+            select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket_id)
+            .order_by(col(TicketEvent.id).desc())
+            .limit(1)
         ).first()
         return TicketWatch(
             ticket_id=ticket_id,
@@ -330,7 +341,9 @@ def watch(desk: Desk, actor: Actor, ticket_id: int) -> TicketWatch:
         )
 
 
-def changes_since(desk: Desk, actor: Actor, ticket_id: int, base_version: int, since: datetime) -> ChangeReport:
+def changes_since(
+    desk: Desk, actor: Actor, ticket_id: int, base_version: int, since: datetime
+) -> ChangeReport:
     """What others changed since the actor loaded the ticket (at version ``base_version``, time ``since``).
 
     The detail view calls this after a ``StaleWrite`` to offer: reload (the draft stays), keep
@@ -349,7 +362,9 @@ def changes_since(desk: Desk, actor: Actor, ticket_id: int, base_version: int, s
         )
         messages = list(
             session.exec(
-                select(Message).where(Message.ticket_id == ticket_id, col(Message.created_at) > since).order_by(Message.id)
+                select(Message)
+                .where(Message.ticket_id == ticket_id, col(Message.created_at) > since)
+                .order_by(Message.id)
             ).all()
         )
         assignee = session.get(Agent, ticket.assignee_id) if ticket.assignee_id else None
@@ -362,12 +377,16 @@ def changes_since(desk: Desk, actor: Actor, ticket_id: int, base_version: int, s
     customer = [m for m in messages if m.kind == MessageKind.CUSTOMER.value]
     reasons = []
     for m in other_replies:
-        reasons.append(f"{names.get(m.author_agent_id, 'a colleague')} answered the customer at {_hhmm(m.created_at)}.")
+        reasons.append(
+            f"{names.get(m.author_agent_id, 'a colleague')} answered the customer at {_hhmm(m.created_at)}."
+        )
     for m in customer:
         reasons.append(f"The customer wrote again at {_hhmm(m.created_at)}.")
     for e in events:
         if e.field in ("status", "assignee", "team", "priority"):
-            reasons.append(f"{e.actor} changed {e.field} from {e.old_value or '-'} to {e.new_value or '-'} at {_hhmm(e.at)}.")
+            reasons.append(
+                f"{e.actor} changed {e.field} from {e.old_value or '-'} to {e.new_value or '-'} at {_hhmm(e.at)}."
+            )
     if ticket.status == Status.CLOSED.value:
         reasons.append("The ticket is closed; a new message needs a follow-up ticket.")
     return ChangeReport(
@@ -388,11 +407,11 @@ def _hhmm(value: datetime) -> str:
 
 
 __all__ = [
+    "REFRESH_SECONDS",
+    "TTL_SECONDS",
     "Activity",
     "AgentPresence",
     "ChangeReport",
-    "REFRESH_SECONDS",
-    "TTL_SECONDS",
     "TicketWatch",
     "Viewer",
     "available_count",

@@ -36,7 +36,19 @@ def roster(desk: Desk) -> list[RosterEntry]:
     people = presence.online(desk)
     with desk.store.read() as session:
         load = assignment.loads(session, [p.agent_id for p in people])
-    return [RosterEntry(p.agent_id, p.name, p.team, p.team_id, p.state, load.get(p.agent_id, 0),
-                        shift_until=p.shift_until if p.on_shift else None, next_shift=p.next_shift,
-                        absence_kind=p.absence_kind, absent_until=p.absent_until, follows_desk=p.follows_desk)
-            for p in people]
+    return [
+        RosterEntry(
+            p.agent_id,
+            p.name,
+            p.team,
+            p.team_id,
+            p.state,
+            load.get(p.agent_id, 0),
+            shift_until=p.shift_until if p.on_shift else None,
+            next_shift=p.next_shift,
+            absence_kind=p.absence_kind,
+            absent_until=p.absent_until,
+            follows_desk=p.follows_desk,
+        )
+        for p in people
+    ]

@@ -60,9 +60,17 @@ class AbsenceEntry:
     def to_json(self) -> dict[str, object]:
         from ..clock import iso
 
-        return {"id": self.id, "login": self.login, "name": self.name, "first_day": self.first_day.isoformat(),
-                "last_day": self.last_day.isoformat(), "kind": self.kind, "note": self.note,
-                "recorded_by": self.recorded_by, "recorded_at": iso(self.recorded_at)}
+        return {
+            "id": self.id,
+            "login": self.login,
+            "name": self.name,
+            "first_day": self.first_day.isoformat(),
+            "last_day": self.last_day.isoformat(),
+            "kind": self.kind,
+            "note": self.note,
+            "recorded_by": self.recorded_by,
+            "recorded_at": iso(self.recorded_at),
+        }
 
 
 @dataclass(frozen=True)
@@ -106,16 +114,26 @@ def load_rotas(session: Session, desk: Desk, agent_ids: list[int], day: date) ->
     # new ticket, for every candidate of the team.
     blocks: dict[int, list[Block]] = {a: [] for a in agent_ids}
     for agent_id, weekday, start, end in session.exec(
-        select(AgentShift.agent_id, AgentShift.weekday, AgentShift.start_minute, AgentShift.end_minute)
-        .where(col(AgentShift.agent_id).in_(agent_ids))
+        select(AgentShift.agent_id, AgentShift.weekday, AgentShift.start_minute, AgentShift.end_minute).where(
+            col(AgentShift.agent_id).in_(agent_ids)
+        )
     ).all():
         blocks[agent_id].append(Block(weekday, start, end))
     absences: dict[int, list[Absence]] = {a: [] for a in agent_ids}
     for agent_id, first, last, kind, note, absence_id in session.exec(
-        select(AgentAbsence.agent_id, AgentAbsence.first_day, AgentAbsence.last_day, AgentAbsence.kind,
-               AgentAbsence.note, AgentAbsence.id)
-        .where(col(AgentAbsence.agent_id).in_(agent_ids), col(AgentAbsence.last_day) >= day - _BEFORE,
-               col(AgentAbsence.first_day) <= day + _AHEAD)
+        select(
+            AgentAbsence.agent_id,
+            AgentAbsence.first_day,
+            AgentAbsence.last_day,
+            AgentAbsence.kind,
+            AgentAbsence.note,
+            AgentAbsence.id,
+        )
+        .where(
+            col(AgentAbsence.agent_id).in_(agent_ids),
+            col(AgentAbsence.last_day) >= day - _BEFORE,
+            col(AgentAbsence.first_day) <= day + _AHEAD,
+        )
         .order_by(col(AgentAbsence.first_day), col(AgentAbsence.id))
     ).all():
         absences[agent_id].append(Absence(first, last, kind, note, absence_id))
@@ -141,8 +159,12 @@ def rota_of_desk(desk: Desk, day: date | None = None, *, login: str | None = Non
     """Active agents by name, each with their timetable and the absences around ``day`` (today)."""
     day = day or local_day(desk.calendar, desk.now())
     with desk.store.read() as session:
-        query = (select(Agent, Team.name).join(Team, Team.id == Agent.team_id, isouter=True)
-                 .where(col(Agent.active).is_(True)).order_by(Agent.name, Agent.id))
+        query = (
+            select(Agent, Team.name)
+            .join(Team, Team.id == Agent.team_id, isouter=True)
+            .where(col(Agent.active).is_(True))
+            .order_by(Agent.name, Agent.id)
+        )
         if login is not None:
             query = query.where(Agent.login == login)
         rows = session.exec(query).all()
@@ -150,8 +172,10 @@ def rota_of_desk(desk: Desk, day: date | None = None, *, login: str | None = Non
             _agent(session, login)  # says "no agent" rather than printing an empty rota
             raise ValidationError(f"{login!r} is not an active agent.")
         rotas = load_rotas(session, desk, [a.id for a, _ in rows if a.id is not None], day)
-    return [AgentRota(a.id, a.login, a.name, a.role, team, a.team_id, rotas[a.id])  # type: ignore[index,arg-type]
-            for a, team in rows]
+    return [
+        AgentRota(a.id, a.login, a.name, a.role, team, a.team_id, rotas[a.id])  # type: ignore[index,arg-type]
+        for a, team in rows
+    ]
 
 
 def set_week(desk: Desk, actor: Actor, login: str, week: str | Iterable[Block]) -> tuple[Block, ...]:
@@ -170,8 +194,14 @@ def set_week(desk: Desk, actor: Actor, login: str, week: str | Iterable[Block]) 
             return blocks
         session.exec(delete(AgentShift).where(col(AgentShift.agent_id) == agent.id))  # type: ignore[call-overload]
         for b in blocks:
-            session.add(AgentShift(agent_id=agent.id, weekday=b.weekday, start_minute=b.start,  # type: ignore[arg-type]
-                                   end_minute=b.end))
+            session.add(
+                AgentShift(
+                    agent_id=agent.id,
+                    weekday=b.weekday,
+                    start_minute=b.start,  # type: ignore[arg-type]
+                    end_minute=b.end,
+                )
+            )
         audit.record(session, actor, desk.now(), "shifts", login, before, after)
     return blocks
 
@@ -184,8 +214,15 @@ def _kind(kind: str) -> str:
         raise ValidationError(f"Unknown absence kind {kind!r}; use one of: {allowed}.") from None
 
 
-def add_absence(desk: Desk, actor: Actor, login: str, first_day: date, last_day: date | None = None,
-                kind: str = AbsenceKind.LEAVE.value, note: str | None = None) -> AbsenceEntry:
+def add_absence(
+    desk: Desk,
+    actor: Actor,
+    login: str,
+    first_day: date,
+    last_day: date | None = None,
+    kind: str = AbsenceKind.LEAVE.value,
+    note: str | None = None,
+) -> AbsenceEntry:
     """Record that an agent is away from ``first_day`` to ``last_day`` (the same day if omitted)."""
     _require_rota_editor(actor)
     last_day = last_day or first_day
@@ -198,19 +235,33 @@ def add_absence(desk: Desk, actor: Actor, login: str, first_day: date, last_day:
     with desk.store.write() as session:
         agent = _agent(session, login)
         clash = session.exec(
-            select(AgentAbsence).where(AgentAbsence.agent_id == agent.id, col(AgentAbsence.first_day) <= last_day,
-                                       col(AgentAbsence.last_day) >= first_day)
+            select(AgentAbsence).where(
+                AgentAbsence.agent_id == agent.id,
+                col(AgentAbsence.first_day) <= last_day,
+                col(AgentAbsence.last_day) >= first_day,
+            )
         ).first()
         if clash is not None:
             raise ValidationError(
                 f"{agent.name} is already away {clash.first_day}..{clash.last_day} ({clash.kind}, #{clash.id}); "
-                f"cancel that one first.")
+                f"cancel that one first."
+            )
         now = desk.now()
-        row = AgentAbsence(agent_id=agent.id, first_day=first_day, last_day=last_day, kind=value,  # type: ignore[arg-type]
-                           note=note, recorded_by_id=actor.id, recorded_by=actor.name, recorded_at=now)
+        row = AgentAbsence(
+            agent_id=agent.id,
+            first_day=first_day,
+            last_day=last_day,
+            kind=value,  # type: ignore[arg-type]
+            note=note,
+            recorded_by_id=actor.id,
+            recorded_by=actor.name,
+            recorded_at=now,
+        )
         session.add(row)
         session.flush()
-        audit.record(session, actor, now, "absence_added", login, None, f"{first_day}..{last_day} {value}", note)
+        audit.record(
+            session, actor, now, "absence_added", login, None, f"{first_day}..{last_day} {value}", note
+        )
         return _entry(row, agent)
 
 
@@ -225,13 +276,22 @@ def cancel_absence(desk: Desk, actor: Actor, absence_id: int) -> AbsenceEntry:
         assert agent is not None
         entry = _entry(row, agent)
         session.delete(row)
-        audit.record(session, actor, desk.now(), "absence_cancelled", agent.login,
-                     f"{row.first_day}..{row.last_day} {row.kind}", None, row.note)
+        audit.record(
+            session,
+            actor,
+            desk.now(),
+            "absence_cancelled",
+            agent.login,
+            f"{row.first_day}..{row.last_day} {row.kind}",
+            None,
+            row.note,
+        )
         return entry
 
 
-def list_absences(desk: Desk, *, first_day: date | None = None, last_day: date | None = None,
-                  login: str | None = None) -> list[AbsenceEntry]:
+def list_absences(
+    desk: Desk, *, first_day: date | None = None, last_day: date | None = None, login: str | None = None
+) -> list[AbsenceEntry]:
     """Absences touching [first_day, last_day] (either end open), by first day."""
     query = select(AgentAbsence, Agent).join(Agent, col(Agent.id) == AgentAbsence.agent_id)
     if first_day is not None:
@@ -248,8 +308,18 @@ def list_absences(desk: Desk, *, first_day: date | None = None, last_day: date |
 
 
 def _entry(row: AgentAbsence, agent: Agent) -> AbsenceEntry:
-    return AbsenceEntry(row.id, agent.id, agent.login, agent.name, row.first_day, row.last_day,  # type: ignore[arg-type]
-                        row.kind, row.note, row.recorded_by, row.recorded_at)
+    return AbsenceEntry(
+        row.id,
+        agent.id,
+        agent.login,
+        agent.name,
+        row.first_day,
+        row.last_day,  # type: ignore[arg-type]
+        row.kind,
+        row.note,
+        row.recorded_by,
+        row.recorded_at,
+    )
 
 
 __all__ = [

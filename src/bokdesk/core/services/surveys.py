@@ -42,7 +42,9 @@ def record(
         if ticket is None:
             raise NotFound(f"Ticket #{ticket_id} does not exist.")
         if external_id is not None:
-            existing = session.exec(select(SurveyAnswer).where(SurveyAnswer.external_id == external_id)).first()
+            existing = session.exec(
+                select(SurveyAnswer).where(SurveyAnswer.external_id == external_id)
+            ).first()
             if existing is not None:
                 return existing
         now = desk.now()
@@ -57,7 +59,11 @@ def record(
             external_id=external_id,
         )
         session.add(answer)
-        summary = ", ".join(p for p in (f"NPS {nps}" if nps is not None else "", f"CSAT {csat}" if csat is not None else "") if p)
+        summary = ", ".join(
+            p
+            for p in (f"NPS {nps}" if nps is not None else "", f"CSAT {csat}" if csat is not None else "")
+            if p
+        )
         history.record(session, ticket_id, actor, now, "survey", None, summary, comment)
         session.flush()
         return answer

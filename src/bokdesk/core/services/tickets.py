@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+from ...channels.outbox import enqueue_reply  # imported here, not inside the reply's write lock
 from .. import history, roles, sla
 from ..desk import Actor, Desk
 from ..enums import (
@@ -31,7 +32,6 @@ from ..models import Agent, Message, Team, Ticket, TicketEvent, TicketTag
 from ..notices import Notice
 from ..paging import next_offered
 from ..roles import Permission
-from ...channels.outbox import enqueue_reply  # imported here, not inside the reply's write lock
 from . import assignment
 from .customers import CustomerSpec, resolve_customer
 
@@ -83,7 +83,9 @@ def load_for_write(session: Session, ticket_id: int, expected_version: int | Non
         ).first()
         by = last.actor if last else "someone"
         at = last.at.strftime("%Y-%m-%d %H:%M UTC") if last else "an unknown time"
-        raise StaleWrite(ticket_id, by, at, expected_version, ticket.version, changed_at=last.at if last else None)
+        raise StaleWrite(
+            ticket_id, by, at, expected_version, ticket.version, changed_at=last.at if last else None
+        )
     return ticket
 
 
@@ -100,8 +102,15 @@ def _pick_up(session: Session, ticket: Ticket, actor: Actor, now: datetime) -> N
         history.record(session, ticket.id, actor, now, "picked_up_at", None, now)  # type: ignore[arg-type]
 
 
-def _set(session: Session, ticket: Ticket, actor: Actor, now: datetime, field: str, value: object,
-         note: str | Notice | None = None) -> None:
+def _set(
+    session: Session,
+    ticket: Ticket,
+    actor: Actor,
+    now: datetime,
+    field: str,
+    value: object,
+    note: str | Notice | None = None,
+) -> None:
     old = getattr(ticket, field)
     if old == value:
         return
@@ -155,7 +164,9 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
     """Open a ticket. A phone call or walk-in typed by an agent is theirs and already answered."""
     # A customer's e-mail may come without a subject (stored empty, said at display:
     # core/subjects.py); an agent always types one.
-    subject = _clean_subject(new.subject, required=not (actor.id is None and new.channel == Channel.EMAIL.value))
+    subject = _clean_subject(
+        new.subject, required=not (actor.id is None and new.channel == Channel.EMAIL.value)
+    )
     channel = _enum(Channel, new.channel, "channel")
     category = _enum(Category, new.category, "category")
     priority = _enum(Priority, new.priority, "priority")
@@ -198,7 +209,11 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         session.flush()
         history.record(session, ticket.id, actor, now, "created", None, channel.value)  # type: ignore[arg-type]
         if body.strip():
-            kind = MessageKind.CALL if live else (MessageKind.REPLY if direction is Direction.OUTBOUND else MessageKind.CUSTOMER)
+            kind = (
+                MessageKind.CALL
+                if live
+                else (MessageKind.REPLY if direction is Direction.OUTBOUND else MessageKind.CUSTOMER)
+            )
             message = Message(
                 ticket_id=ticket.id,  # type: ignore[arg-type]
                 kind=kind.value,
@@ -229,7 +244,9 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         if not new.solved_on_first_contact:
             assignment.auto_assign(session, desk, ticket)
         if new.solved_on_first_contact:
-            _set(session, ticket, actor, now, "status", Status.SOLVED.value, Notice("solved_on_first_contact"))
+            _set(
+                session, ticket, actor, now, "status", Status.SOLVED.value, Notice("solved_on_first_contact")
+            )
             _solve(session, ticket, actor, created)
         sla.stamp_durations(desk.calendar, ticket)
         session.flush()
@@ -326,7 +343,9 @@ def assign(
         new_assignee = agent.id if agent else None
         if new_assignee == ticket.assignee_id and team_id == ticket.team_id:
             return ticket
-        is_transfer = ticket.assignee_id is not None or (ticket.team_id is not None and ticket.team_id != team_id)
+        is_transfer = ticket.assignee_id is not None or (
+            ticket.team_id is not None and ticket.team_id != team_id
+        )
         note = (note or "").strip()
         if is_transfer and new_assignee != actor.id and not note:
             raise ValidationError("A transfer needs a handover note, so nobody asks the customer again.")
@@ -340,8 +359,15 @@ def assign(
             if ticket.status == Status.NEW.value:
                 _set(session, ticket, actor, now, "status", Status.OPEN.value)
         if note:  # the agent's own words; who it went to is in the history rows above
-            session.add(Message(ticket_id=ticket_id, kind=MessageKind.HANDOVER.value, author_agent_id=actor.id,
-                                body=note, created_at=now))
+            session.add(
+                Message(
+                    ticket_id=ticket_id,
+                    kind=MessageKind.HANDOVER.value,
+                    author_agent_id=actor.id,
+                    body=note,
+                    created_at=now,
+                )
+            )
         touch(desk, ticket, now)
         return ticket
 
@@ -359,7 +385,15 @@ def reply(
 ) -> Message:
     """A public reply to the customer; stops the first-response clock (and may decide a complaint)."""
     return _public_response(
-        desk, actor, ticket_id, body, MessageKind.REPLY, expected_version, set_status, complaint_decision, decision_reason
+        desk,
+        actor,
+        ticket_id,
+        body,
+        MessageKind.REPLY,
+        expected_version,
+        set_status,
+        complaint_decision,
+        decision_reason,
     )
 
 
@@ -373,7 +407,9 @@ def log_call(
     set_status: str | None = None,
 ) -> Message:
     """A logged phone call or conversation with the customer; counts as a public response."""
-    return _public_response(desk, actor, ticket_id, body, MessageKind.CALL, expected_version, set_status, None, None)
+    return _public_response(
+        desk, actor, ticket_id, body, MessageKind.CALL, expected_version, set_status, None, None
+    )
 
 
 def _public_response(
@@ -429,15 +465,22 @@ def _public_response(
         return message
 
 
-def add_note(desk: Desk, actor: Actor, ticket_id: int, body: str, *, expected_version: int | None = None) -> Message:
+def add_note(
+    desk: Desk, actor: Actor, ticket_id: int, body: str, *, expected_version: int | None = None
+) -> Message:
     """An internal note: visible to agents only, does not count as a response."""
     _require_agent(actor)
     text = _clean_body(body, "The note")
     with desk.store.write() as session:
         ticket = load_for_write(session, ticket_id, expected_version)
         now = desk.now()
-        message = Message(ticket_id=ticket_id, kind=MessageKind.NOTE.value, author_agent_id=actor.id, body=text,
-                          created_at=now)
+        message = Message(
+            ticket_id=ticket_id,
+            kind=MessageKind.NOTE.value,
+            author_agent_id=actor.id,
+            body=text,
+            created_at=now,
+        )
         session.add(message)
         history.record(session, ticket_id, actor, now, "note", None, None)
         touch(desk, ticket, now)
@@ -498,8 +541,16 @@ def add_customer_message(
                 ticket.complaint_due_at = sla.complaint_due(desk.calendar, at, desk.complaint_days)
             session.add(ticket)
             session.flush()
-            history.record(session, ticket.id, actor, now, "created", None, ticket.channel,
-                           Notice("follow_up_of", {"ticket": parent.id}))  # type: ignore[arg-type]
+            history.record(
+                session,
+                ticket.id,
+                actor,
+                now,
+                "created",
+                None,
+                ticket.channel,
+                Notice("follow_up_of", {"ticket": parent.id}),
+            )  # type: ignore[arg-type]
             history.record(session, parent.id, actor, now, "follow_up", None, ticket.id)  # type: ignore[arg-type]
             follow_up_of = parent.id
             sla.apply_policy(session, desk.calendar, ticket)
@@ -535,7 +586,13 @@ def add_customer_message(
 
 
 def set_status(
-    desk: Desk, actor: Actor, ticket_id: int, status: str, *, expected_version: int | None = None, note: str | None = None
+    desk: Desk,
+    actor: Actor,
+    ticket_id: int,
+    status: str,
+    *,
+    expected_version: int | None = None,
+    note: str | None = None,
 ) -> Ticket:
     """Move a ticket to another status, as the workflow allows."""
     _require_agent(actor)
@@ -556,7 +613,13 @@ def solve(desk: Desk, actor: Actor, ticket_id: int, *, expected_version: int | N
 
 
 def _change_status(
-    session: Session, desk: Desk, ticket: Ticket, actor: Actor, target: Status, now: datetime, note: str | None = None
+    session: Session,
+    desk: Desk,
+    ticket: Ticket,
+    actor: Actor,
+    target: Status,
+    now: datetime,
+    note: str | None = None,
 ) -> None:
     current = Status(ticket.status)
     if target not in TRANSITIONS[current]:
@@ -598,17 +661,25 @@ def _leave_pending(session: Session, desk: Desk, ticket: Ticket, now: datetime) 
     ticket.pending_since = None
 
 
-def set_priority(desk: Desk, actor: Actor, ticket_id: int, priority: str, *, expected_version: int | None = None) -> Ticket:
+def set_priority(
+    desk: Desk, actor: Actor, ticket_id: int, priority: str, *, expected_version: int | None = None
+) -> Ticket:
     """Change the priority; due times are recomputed from ``created_at`` under the new policy."""
     value = _enum(Priority, priority, "priority")
 
     def note_due(session: Session, ticket: Ticket, now: datetime) -> None:
-        history.record(session, ticket_id, actor, now, "due", None, ticket.next_due_at, Notice("due_for_priority"))
+        history.record(
+            session, ticket_id, actor, now, "due", None, ticket.next_due_at, Notice("due_for_priority")
+        )
 
-    return _set_policy_field(desk, actor, ticket_id, "priority", value.value, expected_version, after=note_due)
+    return _set_policy_field(
+        desk, actor, ticket_id, "priority", value.value, expected_version, after=note_due
+    )
 
 
-def set_category(desk: Desk, actor: Actor, ticket_id: int, category: str, *, expected_version: int | None = None) -> Ticket:
+def set_category(
+    desk: Desk, actor: Actor, ticket_id: int, category: str, *, expected_version: int | None = None
+) -> Ticket:
     """Change the category; a complaint gets its statutory deadline from receipt."""
     value = _enum(Category, category, "category")
 
@@ -616,7 +687,9 @@ def set_category(desk: Desk, actor: Actor, ticket_id: int, category: str, *, exp
         if value is Category.COMPLAINT and ticket.complaint_due_at is None:
             ticket.complaint_due_at = sla.complaint_due(desk.calendar, ticket.created_at, desk.complaint_days)
 
-    return _set_policy_field(desk, actor, ticket_id, "category", value.value, expected_version, before=complaint_deadline)
+    return _set_policy_field(
+        desk, actor, ticket_id, "category", value.value, expected_version, before=complaint_deadline
+    )
 
 
 PolicyHook = Callable[[Session, Ticket, datetime], None]
@@ -669,7 +742,12 @@ def _clean_tags(tags: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def set_tags(
-    desk: Desk, actor: Actor, ticket_id: int, *, add: list[str] = (), remove: list[str] = (),  # type: ignore[assignment]
+    desk: Desk,
+    actor: Actor,
+    ticket_id: int,
+    *,
+    add: list[str] = (),
+    remove: list[str] = (),  # type: ignore[assignment]
     expected_version: int | None = None,
 ) -> list[str]:
     """Add and remove tags; returns the ticket's tags afterwards."""
@@ -716,15 +794,32 @@ def merge(desk: Desk, actor: Actor, source_id: int, target_id: int, *, note: str
             if source.solved_at is None:
                 source.solved_at = now
                 source.first_solved_at = source.first_solved_at or now
-            _set(session, source, actor, now, "status", Status.CLOSED.value,
-                 Notice("history_merged_into", {"ticket": target_id}))
+            _set(
+                session,
+                source,
+                actor,
+                now,
+                "status",
+                Status.CLOSED.value,
+                Notice("history_merged_into", {"ticket": target_id}),
+            )
             source.closed_at = now
             source.next_due_at = source.next_risk_at = None
-        for on, notice in ((source_id, Notice("merged_into", {"ticket": target_id, "note": note or ""})),
-                           (target_id, Notice("merged_from", {"ticket": source_id, "note": note or ""}))):
-            session.add(Message(ticket_id=on, kind=MessageKind.SYSTEM.value, author_agent_id=actor.id,
-                                body=notice.english(), created_at=now, notice_code=notice.code,
-                                notice_params=notice.dumps()))
+        for on, notice in (
+            (source_id, Notice("merged_into", {"ticket": target_id, "note": note or ""})),
+            (target_id, Notice("merged_from", {"ticket": source_id, "note": note or ""})),
+        ):
+            session.add(
+                Message(
+                    ticket_id=on,
+                    kind=MessageKind.SYSTEM.value,
+                    author_agent_id=actor.id,
+                    body=notice.english(),
+                    created_at=now,
+                    notice_code=notice.code,
+                    notice_params=notice.dumps(),
+                )
+            )
         history.record(session, target_id, actor, now, "merged", None, source_id, note or None)
         touch(desk, source, now)
         touch(desk, target, now)
@@ -734,5 +829,3 @@ def merge(desk: Desk, actor: Actor, source_id: int, target_id: int, *, note: str
 def _require_agent(actor: Actor) -> None:
     if actor.id is None:
         raise ValidationError("This action needs an agent; run it as a known agent.")
-
-

@@ -34,17 +34,40 @@ OLD_INDEXES = {
     "ix_ticket_m_pickup": ["picked_up_at", "dims_code", "pickup_secs", "pickup_bsecs"],
     "ix_ticket_m_frt": ["first_response_at", "dims_code", "metric_bits", "frt_secs", "frt_bsecs"],
     "ix_ticket_m_solved": ["solved_at", "dims_code", "metric_bits", "resolution_secs", "resolution_bsecs"],
-    "ix_ticket_m_first_solved": ["first_solved_at", "dims_code", "metric_bits", "first_resolution_secs",
-                                 "first_resolution_bsecs"],
+    "ix_ticket_m_first_solved": [
+        "first_solved_at",
+        "dims_code",
+        "metric_bits",
+        "first_resolution_secs",
+        "first_resolution_bsecs",
+    ],
 }
 NEW_INDEXES = {
     "ix_ticket_m_pickup": ["picked_up_at", "dims_code", "picked_up_by_id", "pickup_secs", "pickup_bsecs"],
-    "ix_ticket_m_frt": ["first_response_at", "dims_code", "first_responder_id", "metric_bits", "frt_secs",
-                        "frt_bsecs"],
-    "ix_ticket_m_solved": ["solved_at", "dims_code", "solver_id", "metric_bits", "resolution_secs",
-                           "resolution_bsecs"],
-    "ix_ticket_m_first_solved": ["first_solved_at", "dims_code", "first_solver_id", "metric_bits",
-                                 "first_resolution_secs", "first_resolution_bsecs"],
+    "ix_ticket_m_frt": [
+        "first_response_at",
+        "dims_code",
+        "first_responder_id",
+        "metric_bits",
+        "frt_secs",
+        "frt_bsecs",
+    ],
+    "ix_ticket_m_solved": [
+        "solved_at",
+        "dims_code",
+        "solver_id",
+        "metric_bits",
+        "resolution_secs",
+        "resolution_bsecs",
+    ],
+    "ix_ticket_m_first_solved": [
+        "first_solved_at",
+        "dims_code",
+        "first_solver_id",
+        "metric_bits",
+        "first_resolution_secs",
+        "first_resolution_bsecs",
+    ],
 }
 
 
@@ -74,9 +97,12 @@ def upgrade() -> None:
         assignments.append(
             f"{column} = CASE WHEN {stamp} IS NULL THEN NULL ELSE ("
             f"SELECT e.agent_id FROM ticketevent e WHERE e.ticket_id = ticket.id AND e.field = '{event_field}'"
-            f" AND e.agent_id IS NOT NULL ORDER BY e.at {order}, e.id {order} LIMIT 1) END")
-    op.execute("UPDATE ticket SET " + ", ".join(assignments) + " WHERE picked_up_at IS NOT NULL"
-               " OR first_response_at IS NOT NULL OR first_solved_at IS NOT NULL")
+            f" AND e.agent_id IS NOT NULL ORDER BY e.at {order}, e.id {order} LIMIT 1) END"
+        )
+    op.execute(
+        "UPDATE ticket SET " + ", ".join(assignments) + " WHERE picked_up_at IS NOT NULL"
+        " OR first_response_at IS NOT NULL OR first_solved_at IS NOT NULL"
+    )
     for name, columns in NEW_INDEXES.items():
         op.drop_index(name, table_name="ticket")
         op.create_index(name, "ticket", columns, unique=False)

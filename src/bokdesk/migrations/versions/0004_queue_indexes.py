@@ -34,16 +34,32 @@ depends_on = None
 
 ACTIVE = "status IN ('new', 'open', 'pending', 'on_hold')"
 INDEXES = {
-    "ix_ticket_active_due": ["next_due_at", "created_at", "id", "next_risk_at", "assignee_id", "category", "status"],
-    "ix_ticket_active_assignee": ["assignee_id", "next_due_at", "created_at", "id", "next_risk_at", "category",
-                                  "status"],
+    "ix_ticket_active_due": [
+        "next_due_at",
+        "created_at",
+        "id",
+        "next_risk_at",
+        "assignee_id",
+        "category",
+        "status",
+    ],
+    "ix_ticket_active_assignee": [
+        "assignee_id",
+        "next_due_at",
+        "created_at",
+        "id",
+        "next_risk_at",
+        "category",
+        "status",
+    ],
 }
 
 
 def upgrade() -> None:
     for name, columns in INDEXES.items():
-        op.create_index(name, "ticket", columns, unique=False, sqlite_where=text(ACTIVE),
-                        postgresql_where=text(ACTIVE))
+        op.create_index(
+            name, "ticket", columns, unique=False, sqlite_where=text(ACTIVE), postgresql_where=text(ACTIVE)
+        )
 
 
 def downgrade() -> None:

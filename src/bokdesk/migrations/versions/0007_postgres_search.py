@@ -27,10 +27,14 @@ depends_on = None
 
 # The letters folded to ASCII; core/search.py folds what is typed with the same table (a test
 # checks the two agree).
-FOLD_FROM = ("ąćęłńóśźżàáâãäåāăèéêëēėěìíîïīįòôõöøōőùúûüūůűýÿçčďğľĺňřšşťžđ"
-             "ĄĆĘŁŃÓŚŹŻÀÁÂÃÄÅĀĂÈÉÊËĒĖĚÌÍÎÏĪĮÒÔÕÖØŌŐÙÚÛÜŪŮŰÝŸÇČĎĞĽĹŇŘŠŞŤŽĐ")
-FOLD_TO = ("acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd"
-           "acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd")
+FOLD_FROM = (
+    "ąćęłńóśźżàáâãäåāăèéêëēėěìíîïīįòôõöøōőùúûüūůűýÿçčďğľĺňřšşťžđ"
+    "ĄĆĘŁŃÓŚŹŻÀÁÂÃÄÅĀĂÈÉÊËĒĖĚÌÍÎÏĪĮÒÔÕÖØŌŐÙÚÛÜŪŮŰÝŸÇČĎĞĽĹŇŘŠŞŤŽĐ"
+)
+FOLD_TO = (
+    "acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd"
+    "acelnoszzaaaaaaaaeeeeeeeiiiiiiooooooouuuuuuuyyccdgllnrsstzd"
+)
 BODY_LIMIT = 250_000
 
 STATEMENTS = (
@@ -131,12 +135,22 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("DROP TABLE IF EXISTS ticket_search")
-    for trigger, table in (("ticket_search_ai", "ticket"), ("ticket_search_au", "ticket"),
-                           ("ticket_search_message_ai", "message"), ("ticket_search_customer_au", "customer"),
-                           ("ticket_search_contact_ai", "customercontact"),
-                           ("ticket_search_contact_ad", "customercontact")):
+    for trigger, table in (
+        ("ticket_search_ai", "ticket"),
+        ("ticket_search_au", "ticket"),
+        ("ticket_search_message_ai", "message"),
+        ("ticket_search_customer_au", "customer"),
+        ("ticket_search_contact_ai", "customercontact"),
+        ("ticket_search_contact_ad", "customercontact"),
+    ):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-    for function in ("bokdesk_search_ticket()", "bokdesk_search_message()", "bokdesk_search_customer()",
-                     "bokdesk_search_contact()", "bokdesk_search_refresh_customer(integer)",
-                     "bokdesk_customer_text(integer)", "bokdesk_fold(text)"):
+    for function in (
+        "bokdesk_search_ticket()",
+        "bokdesk_search_message()",
+        "bokdesk_search_customer()",
+        "bokdesk_search_contact()",
+        "bokdesk_search_refresh_customer(integer)",
+        "bokdesk_customer_text(integer)",
+        "bokdesk_fold(text)",
+    ):
         op.execute(f"DROP FUNCTION IF EXISTS {function}")

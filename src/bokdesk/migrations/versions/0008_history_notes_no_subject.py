@@ -34,11 +34,15 @@ def upgrade() -> None:
     op.add_column("ticketevent", sa.Column("note_params", sa.Text(), nullable=True))
     # The search index follows the ticket's subject through its update trigger.
     op.execute(sa.text("UPDATE ticket SET subject = '' WHERE subject = :p").bindparams(p=PLACEHOLDER))
-    op.execute(sa.text("UPDATE message SET email_subject = '' WHERE email_subject = :p").bindparams(p=PLACEHOLDER))
+    op.execute(
+        sa.text("UPDATE message SET email_subject = '' WHERE email_subject = :p").bindparams(p=PLACEHOLDER)
+    )
 
 
 def downgrade() -> None:
-    op.execute(sa.text("UPDATE message SET email_subject = :p WHERE email_subject = ''").bindparams(p=PLACEHOLDER))
+    op.execute(
+        sa.text("UPDATE message SET email_subject = :p WHERE email_subject = ''").bindparams(p=PLACEHOLDER)
+    )
     op.execute(sa.text("UPDATE ticket SET subject = :p WHERE subject = ''").bindparams(p=PLACEHOLDER))
     op.drop_column("ticketevent", "note_params")
     op.drop_column("ticketevent", "note_code")

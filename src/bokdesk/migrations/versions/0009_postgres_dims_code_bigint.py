@@ -29,7 +29,10 @@ _REST = (
     " WHEN 'incident' THEN 5 WHEN 'feedback' THEN 6 ELSE 0 END) * 16"
     " + (CASE priority WHEN 'low' THEN 1 WHEN 'normal' THEN 2 WHEN 'high' THEN 3 WHEN 'urgent' THEN 4 ELSE 0 END)"
 )
-BIGINT_DIMS_CODE = "CAST(coalesce(assignee_id, 0) AS bigint) * 268435456 + CAST(coalesce(team_id, 0) AS bigint) * 4096" + _REST
+BIGINT_DIMS_CODE = (
+    "CAST(coalesce(assignee_id, 0) AS bigint) * 268435456 + CAST(coalesce(team_id, 0) AS bigint) * 4096"
+    + _REST
+)
 OLD_DIMS_CODE = "coalesce(assignee_id, 0) * 268435456 + coalesce(team_id, 0) * 4096" + _REST
 
 
@@ -37,11 +40,17 @@ def _recompute(expression: str) -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return  # SQLite computes in 64 bits already
-    indexes = [row[0] for row in bind.exec_driver_sql(
-        "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'ticket' "
-        "AND strpos(indexdef, 'dims_code') > 0 ORDER BY indexname")]
+    indexes = [
+        row[0]
+        for row in bind.exec_driver_sql(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'ticket' "
+            "AND strpos(indexdef, 'dims_code') > 0 ORDER BY indexname"
+        )
+    ]
     bind.exec_driver_sql("ALTER TABLE ticket DROP COLUMN dims_code")  # its indexes go with it
-    bind.exec_driver_sql(f"ALTER TABLE ticket ADD COLUMN dims_code bigint GENERATED ALWAYS AS ({expression}) STORED")
+    bind.exec_driver_sql(
+        f"ALTER TABLE ticket ADD COLUMN dims_code bigint GENERATED ALWAYS AS ({expression}) STORED"
+    )
     for definition in indexes:
         bind.exec_driver_sql(definition)
 

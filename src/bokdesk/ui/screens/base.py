@@ -51,7 +51,13 @@ class DeskScreen(Screen[T]):
         drops a run's leading spaces would otherwise run the title into the next word
         ("#530Aplikacja", "StatsAnna")."""
         top = self.query_one(TopBar)
-        parts = [(part, SEPARATOR) if isinstance(part, str) and part and not part.strip() else part for part in left]
+        parts = [
+            (part, SEPARATOR) if isinstance(part, str) and part and not part.strip() else part
+            for part in left
+        ]
         top.left = assemble(("bokdesk", "bold $text-accent"), ("  ", SEPARATOR), *parts, (" ", SEPARATOR))
-        top.right = assemble(safe_line(self.actor.name), (" ", SEPARATOR),
-                             (f"({labels.role(self.actor.role.value)})", "$text-muted"))
+        top.right = assemble(
+            safe_line(self.actor.name),
+            (" ", SEPARATOR),
+            (f"({labels.role(self.actor.role.value)})", "$text-muted"),
+        )

@@ -55,8 +55,18 @@ def _rows(desk: Any, actor: Any) -> list[CannedRow]:
     from ...core.services import canned
 
     return [
-        CannedRow(r.id, r.title, r.shortcut, r.body, r.category, r.language, r.owner_id is None,
-                  r.owner_id == actor.id, r.usage_count, r.version)
+        CannedRow(
+            r.id,
+            r.title,
+            r.shortcut,
+            r.body,
+            r.category,
+            r.language,
+            r.owner_id is None,
+            r.owner_id == actor.id,
+            r.usage_count,
+            r.version,
+        )
         for r in canned.visible(desk, actor)
         if r.id is not None
     ]
@@ -77,8 +87,11 @@ def rank(rows: list[CannedRow], query: str, language: str | None = None) -> list
     for row in rows:
         # Fuzzy on the title and the shortcut; the body only where it contains what was typed (a fuzzy
         # match over a whole paragraph finds almost any few letters and would bury the right answer).
-        score = max(matcher.match(row.title), matcher.match(row.shortcut) * 1.1,
-                    0.5 if needle in _fold(row.body) else 0.0)
+        score = max(
+            matcher.match(row.title),
+            matcher.match(row.shortcut) * 1.1,
+            0.5 if needle in _fold(row.body) else 0.0,
+        )
         if score > 0:
             bonus = 0.05 if language is not None and row.language == language else 0.0
             scored.append((score + bonus + min(row.usage, 100) / 10_000, row))
@@ -101,12 +114,22 @@ def _row_label(row: CannedRow, *, two_lines: bool = False) -> Content:
     used = _("used {n}×").format(n=row.usage)
     if two_lines:
         return assemble(
-            safe_line(row.title, "bold", limit=40), "  ", ("/" + row.shortcut, "$text-accent"), "\n  ",
+            safe_line(row.title, "bold", limit=40),
+            "  ",
+            ("/" + row.shortcut, "$text-accent"),
+            "\n  ",
             (f"{row.language.upper()} · {scope} · {used}", "$text-muted"),
         )
     return assemble(
-        safe_line(row.title, "bold", limit=40), "  ", ("/" + row.shortcut, "$text-accent"), "  ",
-        (row.language.upper(), "$text-muted"), " ", (scope, "$text-muted"), " ", (used, "$text-muted"),
+        safe_line(row.title, "bold", limit=40),
+        "  ",
+        ("/" + row.shortcut, "$text-accent"),
+        "  ",
+        (row.language.upper(), "$text-muted"),
+        " ",
+        (scope, "$text-muted"),
+        " ",
+        (used, "$text-muted"),
     )
 
 
@@ -163,7 +186,9 @@ class CannedScreen(DeskScreen[None]):
         self.reload()
 
     def _top(self) -> None:
-        language = labels.label("language", self.language_filter) if self.language_filter else _("all languages")
+        language = (
+            labels.label("language", self.language_filter) if self.language_filter else _("all languages")
+        )
         self.set_top((_("Canned responses"), "bold"), "  ", (language, "$text-muted"))
 
     def reload(self, select_id: int | None = None) -> None:
@@ -213,15 +238,34 @@ class CannedScreen(DeskScreen[None]):
             preview.update("")
             return
         scope = _("shared with the desk") if row.shared else _("personal")
-        meta.update(Content("\n").join([
-            assemble(safe_line(row.title, "bold")),
-            assemble((_("Shortcut") + " ", "$text-muted"), ("/" + row.shortcut, "$text-accent"), "   ",
-                     (_("Language") + " ", "$text-muted"), labels.label("language", row.language), "   ",
-                     (_("Category") + " ", "$text-muted"), labels.category(row.category) if row.category else "—"),
-            assemble((scope, "$text-muted"), "   ", (_("used {n}×").format(n=row.usage), "$text-muted")),
-            assemble((_("Preview for ticket #{number}").format(number=self.sample_ticket)
-                      if self.sample_ticket else _("Preview"), "bold $text-muted")),
-        ]))
+        meta.update(
+            Content("\n").join(
+                [
+                    assemble(safe_line(row.title, "bold")),
+                    assemble(
+                        (_("Shortcut") + " ", "$text-muted"),
+                        ("/" + row.shortcut, "$text-accent"),
+                        "   ",
+                        (_("Language") + " ", "$text-muted"),
+                        labels.label("language", row.language),
+                        "   ",
+                        (_("Category") + " ", "$text-muted"),
+                        labels.category(row.category) if row.category else "—",
+                    ),
+                    assemble(
+                        (scope, "$text-muted"), "   ", (_("used {n}×").format(n=row.usage), "$text-muted")
+                    ),
+                    assemble(
+                        (
+                            _("Preview for ticket #{number}").format(number=self.sample_ticket)
+                            if self.sample_ticket
+                            else _("Preview"),
+                            "bold $text-muted",
+                        )
+                    ),
+                ]
+            )
+        )
         preview.update(safe(render(row.body, self.values)))
 
     @on(OptionList.OptionHighlighted, "#canned-list")
@@ -257,8 +301,11 @@ class CannedScreen(DeskScreen[None]):
         if row is None:
             return
         if row.shared and self.actor.role.level < Role.SUPERVISOR.level:
-            notify(self.app, _("Shared responses are edited by supervisors; you can make a personal copy with n."),
-                   severity="warning")
+            notify(
+                self.app,
+                _("Shared responses are edited by supervisors; you can make a personal copy with n."),
+                severity="warning",
+            )
             return
         self._open_form(row)
 
@@ -286,8 +333,15 @@ class CannedScreen(DeskScreen[None]):
 
             run_service(self.app, lambda: canned.delete(desk, actor, row.id), done=done, group="canned-write")
 
-        self.app.push_screen(ConfirmDialog(_("Delete this canned response?"), safe_line(row.title, "bold"),
-                                           yes=_("Delete it"), no=_("Keep it")), confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Delete this canned response?"),
+                safe_line(row.title, "bold"),
+                yes=_("Delete it"),
+                no=_("Keep it"),
+            ),
+            confirmed,
+        )
 
     def action_back(self) -> None:
         if self.focused is self.query_one("#canned-search") and self.query_one("#canned-search", Input).value:
@@ -319,21 +373,43 @@ class CannedForm(ModalScreen[int]):
                     yield Input(row.title if row else "", id="title", compact=True)
                 with Vertical(classes="narrow"):
                     yield Label(_("Shortcut (a-z, 0-9, -)"), classes="field-label")
-                    yield Input(row.shortcut if row else "", id="shortcut", restrict=r"[a-z0-9_-]*", max_length=40, compact=True)
+                    yield Input(
+                        row.shortcut if row else "",
+                        id="shortcut",
+                        restrict=r"[a-z0-9_-]*",
+                        max_length=40,
+                        compact=True,
+                    )
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield Label(_("Category"), classes="field-label")
-                    yield Select(categories, value=(row.category or "") if row else "", allow_blank=False,
-                                 id="category", compact=True)
+                    yield Select(
+                        categories,
+                        value=(row.category or "") if row else "",
+                        allow_blank=False,
+                        id="category",
+                        compact=True,
+                    )
                 with Vertical():
                     yield Label(_("Language"), classes="field-label")
-                    yield Select([(labels.label("language", "pl"), "pl"), (labels.label("language", "en"), "en")],
-                                 value=row.language if row else "pl", allow_blank=False, id="language", compact=True)
+                    yield Select(
+                        [(labels.label("language", "pl"), "pl"), (labels.label("language", "en"), "en")],
+                        value=row.language if row else "pl",
+                        allow_blank=False,
+                        id="language",
+                        compact=True,
+                    )
                 with Vertical():
                     yield Label(_("Who sees it"), classes="field-label")
-                    yield Checkbox(_("Shared with the desk"), value=row.shared if row else supervisor,
-                                   id="shared", disabled=not supervisor)
-            yield Label(_("Text; placeholders:") + " " + PLACEHOLDER_HELP, classes="field-label", markup=False)
+                    yield Checkbox(
+                        _("Shared with the desk"),
+                        value=row.shared if row else supervisor,
+                        id="shared",
+                        disabled=not supervisor,
+                    )
+            yield Label(
+                _("Text; placeholders:") + " " + PLACEHOLDER_HELP, classes="field-label", markup=False
+            )
             yield TextArea(row.body if row else "", id="body", soft_wrap=True, show_line_numbers=False)
             yield Label(_("Ctrl+S saves · Esc cancels"), classes="dialog-hint")
 
@@ -393,7 +469,11 @@ class CannedPicker(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box", classes="wide"):
             yield Label(_("Insert a canned response"), id="dialog-title")
-            yield Input(placeholder=_("Type a few letters of its title, shortcut or text"), id="picker-search", compact=True)
+            yield Input(
+                placeholder=_("Type a few letters of its title, shortcut or text"),
+                id="picker-search",
+                compact=True,
+            )
             yield OptionList(id="picker-list")
             yield VerticalScroll(Static(id="picker-preview"), id="picker-preview-scroll")
             yield Label(_("Enter inserts · ↑↓ choose · Esc cancels"), classes="dialog-hint")
@@ -467,8 +547,12 @@ class CannedPicker(ModalScreen[str]):
 
         app: Any = self.app
         ticket_id = self.ticket_id
-        run_service(app, lambda: canned.use(app.desk, app.actor, row.id, ticket_id), done=self.dismiss,
-                    group="canned-use")
+        run_service(
+            app,
+            lambda: canned.use(app.desk, app.actor, row.id, ticket_id),
+            done=self.dismiss,
+            group="canned-use",
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -41,8 +41,14 @@ class Dialog(ModalScreen[T], Generic[T]):
 class ChoiceDialog(Dialog[T]):
     """Pick one of a few options (Enter or click); the first letter keys are not bound on purpose."""
 
-    def __init__(self, title: str, options: Sequence[tuple[T, str | Content]], *, text: str | Content = "",
-                 current: T | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        options: Sequence[tuple[T, str | Content]],
+        *,
+        text: str | Content = "",
+        current: T | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.text = text
@@ -53,7 +59,9 @@ class ChoiceDialog(Dialog[T]):
         with Vertical(id="dialog-box"):
             yield Label(safe_line(self.title_text), id="dialog-title")
             if self.text:
-                yield Static(self.text if isinstance(self.text, Content) else safe(self.text), classes="dialog-text")
+                yield Static(
+                    self.text if isinstance(self.text, Content) else safe(self.text), classes="dialog-text"
+                )
             prompts = [
                 Option(label if isinstance(label, Content) else safe_line(label), id=str(index))
                 for index, (_value, label) in enumerate(self.options)
@@ -73,7 +81,9 @@ class ChoiceDialog(Dialog[T]):
 
 
 class ConfirmDialog(ChoiceDialog[bool]):
-    def __init__(self, title: str, text: str | Content = "", *, yes: str | None = None, no: str | None = None) -> None:
+    def __init__(
+        self, title: str, text: str | Content = "", *, yes: str | None = None, no: str | None = None
+    ) -> None:
         super().__init__(title, [(True, yes or _("Yes")), (False, no or _("No"))], text=text)
 
 
@@ -89,8 +99,15 @@ class AssignDialog(Dialog[Assignment]):
 
     BINDINGS = keymap.FORM_DIALOG
 
-    def __init__(self, agents: Sequence[RosterEntry], teams: Sequence[tuple[int, str]],
-                 *, current_agent: int | None, needs_note: bool, me: int | None = None) -> None:
+    def __init__(
+        self,
+        agents: Sequence[RosterEntry],
+        teams: Sequence[tuple[int, str]],
+        *,
+        current_agent: int | None,
+        needs_note: bool,
+        me: int | None = None,
+    ) -> None:
         super().__init__()
         self.me = me
         self.agents = list(agents)
@@ -106,7 +123,8 @@ class AssignDialog(Dialog[Assignment]):
             yield OptionList(id="targets")
             yield Label(
                 _("Handover note (required for a transfer: what was done, what the customer needs)")
-                if self.needs_note else _("Note (optional)"),
+                if self.needs_note
+                else _("Note (optional)"),
                 classes="field-label",
             )
             yield TextArea(id="note", soft_wrap=True, show_line_numbers=False)
@@ -172,8 +190,11 @@ class AssignDialog(Dialog[Assignment]):
         note = self.query_one(TextArea).text.strip()
         taking_it_myself = kind == "agent" and agent_id is not None and agent_id == self.me
         if self.needs_note and not note and not taking_it_myself:
-            self.notify(_("A transfer needs a handover note, so nobody asks the customer again."),
-                        severity="warning", markup=False)
+            self.notify(
+                _("A transfer needs a handover note, so nobody asks the customer again."),
+                severity="warning",
+                markup=False,
+            )
             self.query_one(TextArea).focus()
             return
         self.dismiss(Assignment(agent_id if kind == "agent" else None, team_id, note))
@@ -225,7 +246,9 @@ class SurveyDialog(Dialog[SurveyAnswerInput]):
             self.notify(_("Scores are whole numbers."), severity="warning", markup=False)
             return
         if nps is None and csat is None:
-            self.notify(_("Give an NPS score (0-10) or a CSAT score (1-5)."), severity="warning", markup=False)
+            self.notify(
+                _("Give an NPS score (0-10) or a CSAT score (1-5)."), severity="warning", markup=False
+            )
             return
         self.dismiss(SurveyAnswerInput(nps, csat, self.query_one("#comment", Input).value.strip()))
 
@@ -239,19 +262,27 @@ class ConflictDialog(ChoiceDialog[str]):
             ("keep", _("Keep my draft and go on writing")),
         ]
         text = assemble(
-            safe_line(message), "\n\n",
+            safe_line(message),
+            "\n\n",
             (_("Your text is saved as a draft and is not lost.") if has_text else "", "$text-muted"),
         )
         super().__init__(_("Someone else changed this ticket"), options, text=text)
 
 
 def presence_label(entry: RosterEntry, tz: tzinfo, now: datetime) -> Content:
-    """"● here · until 16:00 · 3 in work": whether the agent is around (and on shift until when, or
+    """ "● here · until 16:00 · 3 in work": whether the agent is around (and on shift until when, or
     off shift until when, or absent until which day), and how much they already carry."""
     from ..shift_labels import state_label
 
-    state = state_label(entry.state, tz, now, shift_until=entry.shift_until, next_shift=entry.next_shift,
-                        absence_kind=entry.absence_kind, absent_until=entry.absent_until)
+    state = state_label(
+        entry.state,
+        tz,
+        now,
+        shift_until=entry.shift_until,
+        next_shift=entry.next_shift,
+        absence_kind=entry.absence_kind,
+        absent_until=entry.absent_until,
+    )
     load = ngettext("{n} ticket in work", "{n} tickets in work", entry.load).format(n=entry.load)
     return assemble(state, GAP, ("· " + load, "$text-muted"))
 

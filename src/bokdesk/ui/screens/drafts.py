@@ -48,10 +48,19 @@ class DraftsScreen(ChoiceDialog[int]):
 
         tz = self.app.desk.calendar.tz  # type: ignore[attr-defined]
         self.options = [
-            (ticket_id, assemble((f"#{ticket_id} ", "bold $text-accent"), safe_line(labels.subject(subject), "bold", limit=50), "  ",
-                                 (labels.label("message", kind), "$text-warning"), "  ",
-                                 (format_datetime(at, tz), "$text-muted"), "\n   ",
-                                 (one_line(body, 60), "$text-muted")))
+            (
+                ticket_id,
+                assemble(
+                    (f"#{ticket_id} ", "bold $text-accent"),
+                    safe_line(labels.subject(subject), "bold", limit=50),
+                    "  ",
+                    (labels.label("message", kind), "$text-warning"),
+                    "  ",
+                    (format_datetime(at, tz), "$text-muted"),
+                    "\n   ",
+                    (one_line(body, 60), "$text-muted"),
+                ),
+            )
             for ticket_id, subject, kind, at, body in rows
         ]
         listing = self.query_one(OptionList)

@@ -9,15 +9,15 @@ ticket is opened again. ``Ctrl+T`` inserts a canned response with its placeholde
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from dataclasses import dataclass
 from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select, TextArea
@@ -77,8 +77,17 @@ class DraftKeeper:
         self._generation[key] = self._generation.get(key, 0) + 1
         return self._generation[key]
 
-    def save(self, desk: Any, actor: Any, ticket_id: int, kind: str, text: str, base: int | None,
-             generation: int, sequence: int) -> None:
+    def save(
+        self,
+        desk: Any,
+        actor: Any,
+        ticket_id: int,
+        kind: str,
+        text: str,
+        base: int | None,
+        generation: int,
+        sequence: int,
+    ) -> None:
         """In a thread: store the draft unless a send started since, or a newer save was written."""
         from ...core.services import drafts
 
@@ -89,8 +98,9 @@ class DraftKeeper:
             drafts.save(desk, actor, ticket_id, kind, text, base)
             self._written[key] = sequence
 
-    def settle(self, desk: Any, actor: Any, ticket_id: int, kind: str, *, sent: bool, text: str,
-               base: int | None) -> None:
+    def settle(
+        self, desk: Any, actor: Any, ticket_id: int, kind: str, *, sent: bool, text: str, base: int | None
+    ) -> None:
         """In the send's thread: the draft is gone if it was sent, else it holds what was typed."""
         from ...core.services import drafts
 
@@ -163,11 +173,15 @@ class Composer(Vertical):
         yield TextArea(id="composer-text", soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
         with Horizontal(id="composer-options"):
             yield Label(_("After sending:"), classes="option-label", id="status-label")
-            yield Select[str]([(_("status unchanged"), "")], id="status-after", allow_blank=False, compact=True)
+            yield Select[str](
+                [(_("status unchanged"), "")], id="status-after", allow_blank=False, compact=True
+            )
             yield Label(_("Complaint decision:"), classes="option-label", id="decision-label")
             yield Select[str]([(_("no decision yet"), "")], id="decision", allow_blank=False, compact=True)
             yield Input(placeholder=_("reason (required when rejected)"), id="reason", compact=True)
-        yield Label(_("Ctrl+S send · Ctrl+T canned response · Esc close (the draft is kept)"), id="composer-hint")
+        yield Label(
+            _("Ctrl+S send · Ctrl+T canned response · Esc close (the draft is kept)"), id="composer-hint"
+        )
 
     def on_mount(self) -> None:
         self.query_one(TextArea).cursor_blink = getattr(self.app, "cursor_blink", True)
@@ -181,8 +195,18 @@ class Composer(Vertical):
     def text(self) -> str:
         return self.area.text
 
-    def open(self, ticket_id: int, kind: str, base_version: int, *, customer: str, complaint: bool,
-             undecided: bool, status: str, draft: Any = None) -> None:
+    def open(
+        self,
+        ticket_id: int,
+        kind: str,
+        base_version: int,
+        *,
+        customer: str,
+        complaint: bool,
+        undecided: bool,
+        status: str,
+        draft: Any = None,
+    ) -> None:
         """Show the editor for ``kind``; ``draft`` (a stored Draft) restores earlier text."""
         self.ticket_id, self.kind = ticket_id, kind
         self.is_complaint = complaint and undecided and kind == "reply"
@@ -191,7 +215,9 @@ class Composer(Vertical):
             "note": _("Internal note (only agents see it)"),
             "call": _("Call log with {customer}").format(customer=customer),
         }[kind]
-        style = {"reply": "bold $text-success", "note": "bold $text-warning", "call": "bold $text-primary"}[kind]
+        style = {"reply": "bold $text-success", "note": "bold $text-warning", "call": "bold $text-primary"}[
+            kind
+        ]
         text = ""
         self.base_version = base_version
         if draft is not None and draft.body.strip():
@@ -238,16 +264,19 @@ class Composer(Vertical):
         public = kind in ("reply", "call")
         status_select = self.query_one("#status-after", Select)
         options = [(_("status unchanged"), "")]
-        for value in ("pending", "on_hold", "solved"):
-            if value != status:
-                options.append((labels.status(value), value))
+        options += [(labels.status(v), v) for v in ("pending", "on_hold", "solved") if v != status]
         status_select.set_options(options)
         status_select.value = ""
         for widget_id in ("#status-label", "#status-after"):
             self.query_one(widget_id).display = public
         decision = self.query_one("#decision", Select)
-        decision.set_options([(_("no decision yet"), ""), (labels.label("decision", "accepted"), "accepted"),
-                              (labels.label("decision", "rejected"), "rejected")])
+        decision.set_options(
+            [
+                (_("no decision yet"), ""),
+                (labels.label("decision", "accepted"), "accepted"),
+                (labels.label("decision", "rejected"), "rejected"),
+            ]
+        )
         decision.value = ""
         for widget_id in ("#decision-label", "#decision", "#reason"):
             self.query_one(widget_id).display = self.is_complaint
@@ -285,8 +314,11 @@ class Composer(Vertical):
         ticket_id, kind, base = self.ticket_id, self.kind, self.base_version
         generation, sequence = KEEPER.generation(ticket_id, kind), KEEPER.ticket()
         KEEPER.remember(app.desk, ticket_id, kind, text, base)
-        run_service(app, lambda: KEEPER.save(app.desk, app.actor, ticket_id, kind, text, base, generation, sequence),
-                    group="draft")
+        run_service(
+            app,
+            lambda: KEEPER.save(app.desk, app.actor, ticket_id, kind, text, base, generation, sequence),
+            group="draft",
+        )
 
     def mark_sent(self) -> None:
         """After a successful send: the draft is gone, nothing more to save."""
@@ -317,8 +349,18 @@ class Composer(Vertical):
         KEEPER.start_send(self.ticket_id, self.kind)  # the send itself keeps or drops the draft
         self._saved_text = body
         self.sending = True
-        self.post_message(self.Send(Outgoing(self.kind, body, self.base_version, str(status or "") or None,
-                                             str(decision or "") or None, reason or None)))
+        self.post_message(
+            self.Send(
+                Outgoing(
+                    self.kind,
+                    body,
+                    self.base_version,
+                    str(status or "") or None,
+                    str(decision or "") or None,
+                    reason or None,
+                )
+            )
+        )
 
     def action_canned(self) -> None:
         from .canned import CannedPicker

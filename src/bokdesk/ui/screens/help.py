@@ -20,7 +20,7 @@ def key_lines(screen: Screen[Any]) -> tuple[list[tuple[str, str]], list[tuple[st
     here: dict[str, list[str]] = {}
     everywhere: dict[str, list[str]] = {}
     order: list[tuple[bool, str]] = []
-    for _key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding = active.binding
         if not binding.description or binding.system:
             continue
@@ -51,8 +51,11 @@ class HelpScreen(ModalScreen[None]):
             yield Label(_("Keys"), id="dialog-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(self._content(), id="help-text")
-            yield Label(_("Esc closes · keys can be changed in the [keys] section of the config"),
-                        classes="dialog-hint", markup=False)
+            yield Label(
+                _("Esc closes · keys can be changed in the [keys] section of the config"),
+                classes="dialog-hint",
+                markup=False,
+            )
 
     def _content(self) -> Content:
         lines: list[Content] = []
@@ -70,8 +73,12 @@ class HelpScreen(ModalScreen[None]):
         block(_("Everywhere"), self.shared)
         lines.append(Content.styled(_("Colours"), "bold $text-accent"))
         lines.append(Content.assemble(("■ ", "$text-success"), _("SLA target met in time so far")))
-        lines.append(Content.assemble(("■ ", "$text-warning"), _("at risk: less than 20 % of the target (or one business "
-                                                            "hour) left")))
+        lines.append(
+            Content.assemble(
+                ("■ ", "$text-warning"),
+                _("at risk: less than 20 % of the target (or one business hour) left"),
+            )
+        )
         lines.append(Content.assemble(("■ ", "$text-error"), _("breached: the target has passed")))
         lines.append(Content.assemble(("‼ ! ↓ ", "bold"), _("priority urgent, high, low (narrow screens)")))
         lines.append(Content.assemble(("★ ", "bold $text-accent"), _("VIP customer")))

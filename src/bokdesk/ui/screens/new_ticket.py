@@ -76,18 +76,39 @@ class NewTicketScreen(DeskScreen[Created]):
             with Horizontal(classes="form-row"):
                 with Vertical():
                     yield Label(_("Channel"), classes="field-label")
-                    yield Select([(labels.channel(c.value), c.value) for c in Channel], value=self.channel,
-                                 allow_blank=False, id="channel", compact=True)
+                    yield Select(
+                        [(labels.channel(c.value), c.value) for c in Channel],
+                        value=self.channel,
+                        allow_blank=False,
+                        id="channel",
+                        compact=True,
+                    )
                 with Vertical():
                     yield Label(_("Category"), classes="field-label")
-                    yield Select([(labels.category(c.value), c.value) for c in Category], value="question",
-                                 allow_blank=False, id="category", compact=True)
+                    yield Select(
+                        [(labels.category(c.value), c.value) for c in Category],
+                        value="question",
+                        allow_blank=False,
+                        id="category",
+                        compact=True,
+                    )
                 with Vertical():
                     yield Label(_("Priority"), classes="field-label")
-                    yield Select([(labels.priority(p.value), p.value) for p in Priority], value="normal",
-                                 allow_blank=False, id="priority", compact=True)
-            yield Label(_("Customer: type a name, an e-mail address or a phone number"), classes="field-label")
-            yield Input(id="customer-search", placeholder=_("e.g. Kowalska, jan@example.pl, 600 100 200"), compact=True)
+                    yield Select(
+                        [(labels.priority(p.value), p.value) for p in Priority],
+                        value="normal",
+                        allow_blank=False,
+                        id="priority",
+                        compact=True,
+                    )
+            yield Label(
+                _("Customer: type a name, an e-mail address or a phone number"), classes="field-label"
+            )
+            yield Input(
+                id="customer-search",
+                placeholder=_("e.g. Kowalska, jan@example.pl, 600 100 200"),
+                compact=True,
+            )
             yield OptionList(id="customer-matches")
             yield Static(id="customer-chosen")
             with Horizontal(id="new-customer", classes="form-row"):
@@ -128,7 +149,8 @@ class NewTicketScreen(DeskScreen[Created]):
         channel = str(self.query_one("#channel", Select).value)
         live = channel in LIVE
         self.query_one("#message-label", Label).update(
-            _("What was said (the call log; it counts as the first response)") if live
+            _("What was said (the call log; it counts as the first response)")
+            if live
             else _("The customer's message")
         )
         self.query_one("#solved").display = live
@@ -170,12 +192,26 @@ class NewTicketScreen(DeskScreen[Created]):
         listing = self.query_one("#customer-matches", OptionList)
         listing.clear_options()
         for match in self.matches:
-            listing.add_option(Option(assemble(
-                safe_line(match.name, "bold"), ("  ★ VIP" if match.vip else "", "$text-accent"), "  ",
-                (one_line(match.contacts, 80), "$text-muted"))))
+            listing.add_option(
+                Option(
+                    assemble(
+                        safe_line(match.name, "bold"),
+                        ("  ★ VIP" if match.vip else "", "$text-accent"),
+                        "  ",
+                        (one_line(match.contacts, 80), "$text-muted"),
+                    )
+                )
+            )
         if text:
-            listing.add_option(Option(assemble(("+ ", "bold $text-success"), _("New customer:") + " ",
-                                               safe_line(text, "bold", limit=60))))
+            listing.add_option(
+                Option(
+                    assemble(
+                        ("+ ", "bold $text-success"),
+                        _("New customer:") + " ",
+                        safe_line(text, "bold", limit=60),
+                    )
+                )
+            )
         listing.display = bool(text)
         if text:
             listing.highlighted = 0
@@ -209,12 +245,21 @@ class NewTicketScreen(DeskScreen[Created]):
         chosen = self.query_one("#customer-chosen", Static)
         self.query_one("#new-customer").display = self.new_customer
         if self.customer is not None:
-            chosen.update(assemble(("✓ ", "bold $text-success"), safe_line(self.customer.name, "bold"),
-                                   ("  ★ VIP" if self.customer.vip else "", "bold $text-accent"), "  ",
-                                   (one_line(self.customer.contacts, 80), "$text-muted")))
+            chosen.update(
+                assemble(
+                    ("✓ ", "bold $text-success"),
+                    safe_line(self.customer.name, "bold"),
+                    ("  ★ VIP" if self.customer.vip else "", "bold $text-accent"),
+                    "  ",
+                    (one_line(self.customer.contacts, 80), "$text-muted"),
+                )
+            )
         elif self.new_customer:
-            chosen.update(Content.styled(_("A new customer: fill in what you know (a name, or an e-mail or phone)."),
-                                         "$text-muted"))
+            chosen.update(
+                Content.styled(
+                    _("A new customer: fill in what you know (a name, or an e-mail or phone)."), "$text-muted"
+                )
+            )
         else:
             chosen.update(Content.styled(_("No customer chosen yet."), "$text-muted"))
 
@@ -235,7 +280,11 @@ class NewTicketScreen(DeskScreen[Created]):
             email = self.query_one("#new-email", Input).value.strip()
             phone = self.query_one("#new-phone", Input).value.strip()
             if not (name or email or phone):
-                notify(self.app, _("Give the new customer a name, an e-mail or a phone number."), severity="warning")
+                notify(
+                    self.app,
+                    _("Give the new customer a name, an e-mail or a phone number."),
+                    severity="warning",
+                )
                 self.query_one("#new-name").focus()
                 return
             spec = CustomerSpec(name=name or None, email=email or None, phone=phone or None)
@@ -267,8 +316,11 @@ class NewTicketScreen(DeskScreen[Created]):
         def done(ticket_id: int) -> None:
             self._busy = False
             app.locally_claimed.add(ticket_id)  # type: ignore[attr-defined]
-            message = (_("Ticket #{number} created and solved on first contact") if solved
-                       else _("Ticket #{number} created")).format(number=ticket_id)
+            message = (
+                _("Ticket #{number} created and solved on first contact")
+                if solved
+                else _("Ticket #{number} created")
+            ).format(number=ticket_id)
             notify(app, message, title=_("New ticket"))
             self.dismiss(Created(ticket_id, solved))
 

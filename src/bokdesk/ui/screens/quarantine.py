@@ -101,16 +101,26 @@ class QuarantineScreen(DeskScreen[None]):
         options = []
         for entry in entries:
             state = (_("dealt with"), MUTED) if entry.resolved else (_("waiting"), "bold $text-warning")
-            first = assemble((f"#{entry.id}  ", "bold $text-accent"), (format_datetime(entry.received_at, tz), MUTED),
-                             "  ", state, "  ", safe_line(entry.sender or _("(no sender)"), limit=40))
+            first = assemble(
+                (f"#{entry.id}  ", "bold $text-accent"),
+                (format_datetime(entry.received_at, tz), MUTED),
+                "  ",
+                state,
+                "  ",
+                safe_line(entry.sender or _("(no sender)"), limit=40),
+            )
             second = assemble("   ", safe_line(entry.subject or _("(no subject)"), "bold", limit=60))
             third = assemble("   ", safe_line(say_notice(entry.reason_notice, entry.reason), MUTED, limit=70))
             options.append(Option(Content("\n").join([first, second, third]), id=str(entry.id)))
         listing.add_options(options)
         waiting = sum(1 for e in entries if not e.resolved)
-        summary = ngettext("{n} e-mail waits for an admin", "{n} e-mails wait for an admin", waiting).format(n=waiting)
+        summary = ngettext("{n} e-mail waits for an admin", "{n} e-mails wait for an admin", waiting).format(
+            n=waiting
+        )
         scope = _("showing all, also what was dealt with") if self.show_all else _("showing what waits")
-        self.query_one("#quarantine-summary", Static).update(assemble((summary, "bold"), "   ", (scope, MUTED)))
+        self.query_one("#quarantine-summary", Static).update(
+            assemble((summary, "bold"), "   ", (scope, MUTED))
+        )
         if entries:
             # The same e-mail stays selected (by number, not by place: the list may have grown).
             ids = [e.id for e in entries]
@@ -118,7 +128,8 @@ class QuarantineScreen(DeskScreen[None]):
             self._highlighted()  # the details of what is selected now, even at the same place
         else:
             self.query_one("#quarantine-text", Static).update(
-                Content.styled(_("Nothing in the quarantine: every e-mail was filed."), MUTED))
+                Content.styled(_("Nothing in the quarantine: every e-mail was filed."), MUTED)
+            )
 
     def _selected(self) -> Any | None:
         listing = self.query_one("#quarantine-list", OptionList)
@@ -138,21 +149,35 @@ class QuarantineScreen(DeskScreen[None]):
 
             return bytes(get_entry(desk, actor, entry.id).raw[:RAW_PREVIEW])
 
-        run_service(self.app, read, done=lambda raw: self._detail(entry, raw), group="quarantine-detail",
-                    exclusive=True)
+        run_service(
+            self.app,
+            read,
+            done=lambda raw: self._detail(entry, raw),
+            group="quarantine-detail",
+            exclusive=True,
+        )
 
     def _detail(self, entry: Any, raw: bytes) -> None:
         if self._selected() is not entry:
             return
         tz = self.desk.calendar.tz
         lines = [
-            assemble((f"#{entry.id}  ", "bold $text-accent"), safe_line(entry.subject or _("(no subject)"), "bold")),
+            assemble(
+                (f"#{entry.id}  ", "bold $text-accent"), safe_line(entry.subject or _("(no subject)"), "bold")
+            ),
             assemble((_("From") + " ", MUTED), safe_line(entry.sender or _("(no sender)"))),
-            assemble((_("Received") + " ", MUTED), format_datetime(entry.received_at, tz), "   ",
-                     (_("Size") + " ", MUTED), _size(entry.size)),
+            assemble(
+                (_("Received") + " ", MUTED),
+                format_datetime(entry.received_at, tz),
+                "   ",
+                (_("Size") + " ", MUTED),
+                _size(entry.size),
+            ),
             assemble((_("Source") + " ", MUTED), safe_line(entry.source, limit=200)),
-            assemble((_("Reason") + " ", MUTED), safe_line(say_notice(entry.reason_notice, entry.reason), "bold",
-                                                          limit=1000)),
+            assemble(
+                (_("Reason") + " ", MUTED),
+                safe_line(say_notice(entry.reason_notice, entry.reason), "bold", limit=1000),
+            ),
             Content(""),
             safe(raw.decode("utf-8", "replace"), MUTED),
         ]
@@ -173,11 +198,23 @@ class QuarantineScreen(DeskScreen[None]):
 
         def done(result: Any) -> None:
             if result.ticket_id is not None and result.outcome.value != "quarantined":
-                notify(self.app, _("E-mail #{number} filed on ticket #{ticket}.").format(
-                    number=entry.id, ticket=result.ticket_id), title=_("Mail quarantine"))
+                notify(
+                    self.app,
+                    _("E-mail #{number} filed on ticket #{ticket}.").format(
+                        number=entry.id, ticket=result.ticket_id
+                    ),
+                    title=_("Mail quarantine"),
+                )
             else:
-                notify(self.app, _("E-mail #{number} could not be filed: {reason}").format(
-                    number=entry.id, reason=say_notice(result.notice, result.detail)), title=_("Mail quarantine"), severity="warning", timeout=10)
+                notify(
+                    self.app,
+                    _("E-mail #{number} could not be filed: {reason}").format(
+                        number=entry.id, reason=say_notice(result.notice, result.detail)
+                    ),
+                    title=_("Mail quarantine"),
+                    severity="warning",
+                    timeout=10,
+                )
             self.load()
             self.app.request_refresh()  # type: ignore[attr-defined]
 
@@ -195,16 +232,29 @@ class QuarantineScreen(DeskScreen[None]):
             from ...channels.quarantine import dismiss
 
             def done(_result: None) -> None:
-                notify(self.app, _("E-mail #{number} marked as dealt with.").format(number=entry.id),
-                       title=_("Mail quarantine"))
+                notify(
+                    self.app,
+                    _("E-mail #{number} marked as dealt with.").format(number=entry.id),
+                    title=_("Mail quarantine"),
+                )
                 self.load()
 
             run_service(self.app, lambda: dismiss(desk, actor, entry.id), done=done, group="quarantine-write")
 
-        text = assemble(safe_line(entry.sender or _("(no sender)"), limit=60), ": ",
-                        safe_line(entry.subject or _("(no subject)"), limit=60))
-        self.app.push_screen(ConfirmDialog(_("Mark e-mail #{number} as dealt with? It stays listed under "
-                                             "“Show all”.").format(number=entry.id), text), chosen)
+        text = assemble(
+            safe_line(entry.sender or _("(no sender)"), limit=60),
+            ": ",
+            safe_line(entry.subject or _("(no subject)"), limit=60),
+        )
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Mark e-mail #{number} as dealt with? It stays listed under “Show all”.").format(
+                    number=entry.id
+                ),
+                text,
+            ),
+            chosen,
+        )
 
     def action_show_all(self) -> None:
         self.show_all = not self.show_all

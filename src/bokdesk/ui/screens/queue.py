@@ -99,9 +99,16 @@ class QueueScreen(DeskScreen[None]):
 
         def found(rows: list[Any]) -> None:
             if rows:
-                notify(self.app, ngettext("You have {n} unsent draft. Press d to continue it.",
-                                          "You have {n} unsent drafts. Press d to continue them.",
-                                          len(rows)).format(n=len(rows)), title=_("Drafts"), timeout=10)
+                notify(
+                    self.app,
+                    ngettext(
+                        "You have {n} unsent draft. Press d to continue it.",
+                        "You have {n} unsent drafts. Press d to continue them.",
+                        len(rows),
+                    ).format(n=len(rows)),
+                    title=_("Drafts"),
+                    timeout=10,
+                )
 
         run_service(self.app, lambda: unsent(desk, actor), done=found, group="drafts")
 
@@ -168,7 +175,6 @@ class QueueScreen(DeskScreen[None]):
 
     @on(QueueTable.Highlighted)
     def _highlighted(self, event: QueueTable.Highlighted) -> None:
-        source = event.table.source
         if event.total is not None and not event.table.busy and not self._shown:
             self._shown = True
             self.call_after_refresh(self._first_shown)
@@ -194,7 +200,9 @@ class QueueScreen(DeskScreen[None]):
         where = ""
         if total is not None:
             where = (
-                f"{format_number(position + 1)}/{format_number(total)}" if position is not None and total else "0/0"
+                f"{format_number(position + 1)}/{format_number(total)}"
+                if position is not None and total
+                else "0/0"
             )
         self.set_top((title, "bold"), "  ", (where, "$text-muted"))
 
@@ -276,8 +284,13 @@ class QueueScreen(DeskScreen[None]):
             if text and isinstance(source, SearchSource):
                 tabs.current = None
                 hint = _("(the newest; type more to narrow)") if source.broad else ""
-                tabs.note = assemble((_("search:"), "$text-muted"), " ", safe_line(text, "bold", limit=40),
-                                     " ", (hint, "$text-muted"))
+                tabs.note = assemble(
+                    (_("search:"), "$text-muted"),
+                    " ",
+                    safe_line(text, "bold", limit=40),
+                    " ",
+                    (hint, "$text-muted"),
+                )
             if self._search_again:
                 self._search_again = False
                 self._run_search()
@@ -331,15 +344,22 @@ class QueueScreen(DeskScreen[None]):
 
         def done(ticket: Any) -> None:
             app.locally_claimed.add(row.id)  # type: ignore[attr-defined]
-            notify(app, _("#{number} {subject}").format(number=row.id, subject=labels.subject(row.subject)),
-                   title=_("Taken: it is yours now"))
+            notify(
+                app,
+                _("#{number} {subject}").format(number=row.id, subject=labels.subject(row.subject)),
+                title=_("Taken: it is yours now"),
+            )
             self.reload()
             app.request_refresh()  # type: ignore[attr-defined]
 
         def failed(error: BokdeskError) -> None:
             if isinstance(error, AlreadyTaken):
-                notify(app, _("#{number} was already taken by {name}.").format(number=row.id, name=error.by_name),
-                       title=_("Too late"), severity="warning")
+                notify(
+                    app,
+                    _("#{number} was already taken by {name}.").format(number=row.id, name=error.by_name),
+                    title=_("Too late"),
+                    severity="warning",
+                )
                 self.reload()
             else:
                 show_error(app, error)
@@ -357,8 +377,11 @@ class QueueScreen(DeskScreen[None]):
 
         def done(ticket: Any) -> None:
             if ticket is None:
-                message = (_("Nobody is waiting for your team right now.") if actor.team_id is not None
-                           else _("No ticket of no team is waiting right now; a team's tickets wait for its agents."))
+                message = (
+                    _("Nobody is waiting for your team right now.")
+                    if actor.team_id is not None
+                    else _("No ticket of no team is waiting right now; a team's tickets wait for its agents.")
+                )
                 notify(app, message, title=_("Take next"))
                 return
             app.locally_claimed.add(ticket.id)  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -85,8 +85,11 @@ def read_rota(desk: Any) -> RotaData:
 
 def desk_blocks(desk: Any) -> tuple[Block, ...]:
     """The desk's opening hours as a week of blocks (what an agent without a timetable follows)."""
-    return tuple(Block(wd, start.hour * 60 + start.minute, (end.hour * 60 + end.minute) or 1440)
-                 for wd, intervals in sorted(desk.calendar.hours.items()) for start, end in intervals)
+    return tuple(
+        Block(wd, start.hour * 60 + start.minute, (end.hour * 60 + end.minute) or 1440)
+        for wd, intervals in sorted(desk.calendar.hours.items())
+        for start, end in intervals
+    )
 
 
 def _cell(content: Content | str, width: int) -> Content:
@@ -104,8 +107,9 @@ def hours_text(spans: tuple[tuple[datetime, datetime], ...], tz: Any) -> str:
     """``08:00–12:00 13:00–17:00`` for the shifts of a day (naive UTC pairs)."""
     from datetime import UTC
 
-    return " ".join(f"{format_time(a.replace(tzinfo=UTC), tz)}–{format_time(b.replace(tzinfo=UTC), tz)}"
-                    for a, b in spans)
+    return " ".join(
+        f"{format_time(a.replace(tzinfo=UTC), tz)}–{format_time(b.replace(tzinfo=UTC), tz)}" for a, b in spans
+    )
 
 
 class RotaScreen(DeskScreen[None]):
@@ -195,31 +199,54 @@ class RotaScreen(DeskScreen[None]):
         tz = self.desk.calendar.tz
         on_now = sum(1 for line in data.lines if line.agent.rota.state(data.now).on_shift)
         away = sum(1 for line in data.lines if line.agent.rota.absence_on(data.today) is not None)
-        summary = [(format_date(data.now, tz, fmt="full"), "bold"), (GAP, SEPARATOR),
-                   (ngettext("{n} of {total} agent on shift now", "{n} of {total} agents on shift now",
-                             len(data.lines)).format(n=on_now, total=len(data.lines)), "")]
+        summary = [
+            (format_date(data.now, tz, fmt="full"), "bold"),
+            (GAP, SEPARATOR),
+            (
+                ngettext(
+                    "{n} of {total} agent on shift now", "{n} of {total} agents on shift now", len(data.lines)
+                ).format(n=on_now, total=len(data.lines)),
+                "",
+            ),
+        ]
         if away:
-            summary += [(GAP, SEPARATOR), (ngettext("{n} away today", "{n} away today", away).format(n=away),
-                                                  "$text-warning")]
+            summary += [
+                (GAP, SEPARATOR),
+                (ngettext("{n} away today", "{n} away today", away).format(n=away), "$text-warning"),
+            ]
         self.query_one("#rota-summary", Static).update(assemble(*summary))
         keys = ["name", "team", "now", "today", "load", "week"] if wide else ["name", "now", "today", "load"]
-        titles = {"name": _("Agent"), "team": _("Team"), "now": _("Now"), "today": _("Today"), "load": _("In work"),
-                  "week": _("Week")}
+        titles = {
+            "name": _("Agent"),
+            "team": _("Team"),
+            "now": _("Now"),
+            "today": _("Today"),
+            "load": _("In work"),
+            "week": _("Week"),
+        }
         rows = [self._cells(line, data) for line in data.lines]
-        columns = self._columns(width, keys, [Content(titles[k]) for k in keys], [[r[k] for k in keys] for r in rows])
+        columns = self._columns(
+            width, keys, [Content(titles[k]) for k in keys], [[r[k] for k in keys] for r in rows]
+        )
         self.query_one("#rota-header", Static).update(_row([_cell(titles[k], columns[k]) for k in keys]))
         listing.clear_options()
-        listing.add_options([Option(_row([_cell(r[k], columns[k]) for k in keys]), id=str(line.agent.agent_id))
-                             for r, line in zip(rows, data.lines, strict=True)])
+        listing.add_options(
+            [
+                Option(_row([_cell(r[k], columns[k]) for k in keys]), id=str(line.agent.agent_id))
+                for r, line in zip(rows, data.lines, strict=True)
+            ]
+        )
         ids = [line.agent.agent_id for line in data.lines]
         if ids:
             listing.highlighted = ids.index(before) if before in ids else 0
         self._detail()
 
     # The most each column takes; each takes what its widest cell needs, the week the rest.
-    CAPS = {"name": 22, "team": 16, "now": 36, "today": 24, "load": 8}
+    CAPS: ClassVar[dict[str, int]] = {"name": 22, "team": 16, "now": 36, "today": 24, "load": 8}
 
-    def _columns(self, width: int, keys: list[str], header: list[Content], rows: list[list[Content]]) -> dict[str, int]:
+    def _columns(
+        self, width: int, keys: list[str], header: list[Content], rows: list[list[Content]]
+    ) -> dict[str, int]:
         inner = width - 2 - len(GAP) * (len(keys) - 1)
         columns = {}
         for i, key in enumerate(keys):
@@ -236,14 +263,26 @@ class RotaScreen(DeskScreen[None]):
         agent, entry = line.agent, line.presence
         tz = self.desk.calendar.tz
         if entry is not None:
-            now = state_label(entry.state, tz, data.now, shift_until=entry.shift_until, next_shift=entry.next_shift,
-                              absence_kind=entry.absence_kind, absent_until=entry.absent_until)
+            now = state_label(
+                entry.state,
+                tz,
+                data.now,
+                shift_until=entry.shift_until,
+                next_shift=entry.next_shift,
+                absence_kind=entry.absence_kind,
+                absent_until=entry.absent_until,
+            )
         else:
             now = Content("—")
         week = week_text(agent.rota.blocks)
-        return {"name": safe_line(agent.name, "bold"), "team": safe_line(agent.team or "—", MUTED), "now": now,
-                "today": self._today(agent, data), "load": Content(str(entry.load if entry else 0)),
-                "week": Content.styled(week, MUTED if agent.rota.follows_desk else "")}
+        return {
+            "name": safe_line(agent.name, "bold"),
+            "team": safe_line(agent.team or "—", MUTED),
+            "now": now,
+            "today": self._today(agent, data),
+            "load": Content(str(entry.load if entry else 0)),
+            "week": Content.styled(week, MUTED if agent.rota.follows_desk else ""),
+        }
 
     def _today(self, agent: Any, data: RotaData) -> Content:
         rota, day = agent.rota, data.today
@@ -277,11 +316,24 @@ class RotaScreen(DeskScreen[None]):
             text.update(Content.styled(_("No active agents."), MUTED))
             return
         agent, rota, cal = line.agent, line.agent.rota, self.desk.calendar
-        out = [assemble(safe_line(agent.name, "bold"), (GAP, SEPARATOR), (labels.role(agent.role), MUTED),
-                        (GAP, SEPARATOR), safe_line(agent.team or "", MUTED))]
+        out = [
+            assemble(
+                safe_line(agent.name, "bold"),
+                (GAP, SEPARATOR),
+                (labels.role(agent.role), MUTED),
+                (GAP, SEPARATOR),
+                safe_line(agent.team or "", MUTED),
+            )
+        ]
         if rota.follows_desk:
-            out.append(assemble((_("No timetable of their own: follows the desk's opening hours"), MUTED),
-                                " (", week_text(data.desk_blocks), ")"))
+            out.append(
+                assemble(
+                    (_("No timetable of their own: follows the desk's opening hours"), MUTED),
+                    " (",
+                    week_text(data.desk_blocks),
+                    ")",
+                )
+            )
         else:
             out.append(assemble((_("Week") + " ", MUTED), week_text(rota.blocks)))
         out.append(Content(""))
@@ -299,36 +351,58 @@ class RotaScreen(DeskScreen[None]):
             elif spans:
                 what = Content(hours_text(spans, cal.tz))
             elif holiday or day in cal.extra_days_off:
-                what = Content.styled(_("holiday: {name}").format(name=holiday) if holiday else _("the desk's day off"),
-                                      MUTED)
+                what = Content.styled(
+                    _("holiday: {name}").format(name=holiday) if holiday else _("the desk's day off"), MUTED
+                )
             else:
                 what = Content.styled(_("day off"), MUTED)
             style = "bold" if day == data.today else ""
             mark = ((GAP, SEPARATOR), ("◂ " + _("today"), "$text-accent")) if day == data.today else ()
-            out.append(_row([_cell(Content.styled(names[day.weekday()], style), 6),
-                             _cell(Content.styled(day_text(day), style), 10), assemble(what, *mark)]))
+            out.append(
+                _row(
+                    [
+                        _cell(Content.styled(names[day.weekday()], style), 6),
+                        _cell(Content.styled(day_text(day), style), 10),
+                        assemble(what, *mark),
+                    ]
+                )
+            )
         upcoming = [a for a in rota.absences if a.last_day >= data.today]
         if upcoming:
             out += [Content(""), Content.styled(_("Absences"), "bold")]
             for a in upcoming:
-                out.append(assemble((f"#{a.id}  ", "$text-accent"), absence_label(a.kind), "  ",
-                                    f"{day_text(a.first_day)} – {day_text(a.last_day)}",
-                                    (GAP, SEPARATOR) if a.note else "", safe_line(a.note or "", MUTED, limit=80)))
+                out.append(
+                    assemble(
+                        (f"#{a.id}  ", "$text-accent"),
+                        absence_label(a.kind),
+                        "  ",
+                        f"{day_text(a.first_day)} – {day_text(a.last_day)}",
+                        (GAP, SEPARATOR) if a.note else "",
+                        safe_line(a.note or "", MUTED, limit=80),
+                    )
+                )
         out.append(Content(""))
         if self.can_edit:
-            out.append(Content.styled(_("e edits the week · a adds an absence · c cancels the next absence"), MUTED))
+            out.append(
+                Content.styled(_("e edits the week · a adds an absence · c cancels the next absence"), MUTED)
+            )
         else:
-            out.append(Content.styled(_("Supervisors change the rota here or with: bokdesk agent shift set {login} "
-                                        "\"mon-fri 08:00-16:00\"").format(login=agent.login), MUTED))
+            out.append(
+                Content.styled(
+                    _(
+                        "Supervisors change the rota here or with: bokdesk agent shift set {login} "
+                        '"mon-fri 08:00-16:00"'
+                    ).format(login=agent.login),
+                    MUTED,
+                )
+            )
         text.update(Content("\n").join(out))
 
     # ------------------------------------------------------------------ changes (supervisors)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The keys that change the rota are not offered to agents (the detail says who can)."""
-        if action in ("edit_week", "add_absence", "cancel_absence") and not self.can_edit:
-            return False
-        return True
+        return not (action in ("edit_week", "add_absence", "cancel_absence") and not self.can_edit)
 
     def _editable(self) -> RotaLine | None:
         if not self.can_edit:
@@ -360,8 +434,10 @@ class RotaScreen(DeskScreen[None]):
             message = _("The week of {name} is saved.").format(name=agent.name)
             outside = outside_hours(blocks, desk.calendar.hours)
             if outside:  # allowed (an evening line, a back office), but worth knowing
-                message += " " + _("Outside the desk's opening hours: {hours}; new tickets are routed to them then, "
-                                   "while the SLA clocks stand still.").format(hours=week_text(outside))
+                message += " " + _(
+                    "Outside the desk's opening hours: {hours}; new tickets are routed to them then, "
+                    "while the SLA clocks stand still."
+                ).format(hours=week_text(outside))
             self._write(lambda: shifts.set_week(desk, actor, agent.login, blocks), message, agent.agent_id)
 
         self.app.push_screen(WeekDialog(agent.name, agent.rota.blocks), chosen)
@@ -377,9 +453,13 @@ class RotaScreen(DeskScreen[None]):
                 return
             from ...core.services import shifts
 
-            self._write(lambda: shifts.add_absence(desk, actor, agent.login, absence.first_day, absence.last_day,
-                                                   absence.kind, absence.note),
-                        _("The absence of {name} is recorded.").format(name=agent.name), agent.agent_id)
+            self._write(
+                lambda: shifts.add_absence(
+                    desk, actor, agent.login, absence.first_day, absence.last_day, absence.kind, absence.note
+                ),
+                _("The absence of {name} is recorded.").format(name=agent.name),
+                agent.agent_id,
+            )
 
         self.app.push_screen(AbsenceDialog(agent.name, self.data.today), chosen)
 
@@ -390,7 +470,9 @@ class RotaScreen(DeskScreen[None]):
         today = self.data.today
         upcoming = [a for a in line.agent.rota.absences if a.last_day >= today]
         if not upcoming:
-            notify(self.app, _("{name} has no absence to cancel.").format(name=line.agent.name), title=_("Rota"))
+            notify(
+                self.app, _("{name} has no absence to cancel.").format(name=line.agent.name), title=_("Rota")
+            )
             return
         absence, agent, desk, actor = upcoming[0], line.agent, self.desk, self.actor
 
@@ -399,11 +481,19 @@ class RotaScreen(DeskScreen[None]):
                 return
             from ...core.services import shifts
 
-            self._write(lambda: shifts.cancel_absence(desk, actor, absence.id),  # type: ignore[arg-type]
-                        _("The absence is cancelled."), agent.agent_id)
+            self._write(
+                lambda: shifts.cancel_absence(desk, actor, absence.id),  # type: ignore[arg-type]
+                _("The absence is cancelled."),
+                agent.agent_id,
+            )
 
-        text = assemble(safe_line(agent.name, "bold"), (GAP, SEPARATOR), absence_label(absence.kind), GAP,
-                        f"{day_text(absence.first_day)} – {day_text(absence.last_day)}")
+        text = assemble(
+            safe_line(agent.name, "bold"),
+            (GAP, SEPARATOR),
+            absence_label(absence.kind),
+            GAP,
+            f"{day_text(absence.first_day)} – {day_text(absence.last_day)}",
+        )
         self.app.push_screen(ConfirmDialog(_("Cancel this absence?"), text), chosen)
 
     def action_week(self, step: int) -> None:
@@ -436,12 +526,21 @@ class WeekDialog(Dialog[tuple[Block, ...]]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box", classes="wide"):
             yield Label(assemble(_("Week of") + " ", safe_line(self.agent_name)), id="dialog-title")
-            yield Input(value=format_week(self.blocks) if self.blocks else "", id="week", compact=True,
-                        placeholder=_("desk: follow the desk's opening hours"))
+            yield Input(
+                value=format_week(self.blocks) if self.blocks else "",
+                id="week",
+                compact=True,
+                placeholder=_("desk: follow the desk's opening hours"),
+            )
             yield Static(id="week-error", classes="dialog-text")
-            yield Label(_("Days mon..sun or pon..niedz, then hours: mon-fri 08:00-16:00, sat 9-13. A split shift: "
-                          "mon 8-12 13-17. 22-6 ends the next day. Empty or “desk”: the desk's opening hours. "
-                          "Public holidays are off for everyone."), classes="dialog-text")
+            yield Label(
+                _(
+                    "Days mon..sun or pon..niedz, then hours: mon-fri 08:00-16:00, sat 9-13. A split shift: "
+                    "mon 8-12 13-17. 22-6 ends the next day. Empty or “desk”: the desk's opening hours. "
+                    "Public holidays are off for everyone."
+                ),
+                classes="dialog-text",
+            )
             yield Label(_("Ctrl+S saves · Esc cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:

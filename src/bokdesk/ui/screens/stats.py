@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from textual import on, work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
@@ -38,12 +37,13 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
+from textual.worker import get_current_worker
 
 from ...core import metrics, periods
 from ...core.desk import Actor, Desk
 from ...core.errors import BokdeskError, PermissionDenied
-from ...core.periods import Period, PeriodKind
 from ...core.explain import format_hours
+from ...core.periods import Period, PeriodKind
 from ...i18n import N_, _, format_date, format_number, format_time, pgettext
 from .. import keymap, labels
 from ..safe_text import SEPARATOR, assemble, notify, one_line, safe_line
@@ -72,7 +72,7 @@ def _tab(key: str, title: str) -> Content:
     at = title.lower().find(key.lower()) if len(key) == 1 else -1
     if at < 0:
         return Content.assemble(title, " ", (key, "underline"))
-    return Content.assemble(title[:at], (title[at], "underline"), title[at + 1:])
+    return Content.assemble(title[:at], (title[at], "underline"), title[at + 1 :])
 
 
 def _compact(d: metrics.Durations) -> str:
@@ -139,8 +139,11 @@ def _duration_tile(d: metrics.Durations, trend: tuple[float | None, ...]) -> Til
     if d.count == 0:
         return TileData("—", _("no tickets"), trend)
     p90, average = _dur(s["p90"]), _dur(s["mean"])
-    return TileData(_dur(s["median"]), (_("p90 {p90} · mean {mean}").format(p90=p90, mean=average),
-                                        _("p90 {p90}").format(p90=p90)), trend)
+    return TileData(
+        _dur(s["median"]),
+        (_("p90 {p90} · mean {mean}").format(p90=p90, mean=average), _("p90 {p90}").format(p90=p90)),
+        trend,
+    )
 
 
 def tile_data(report: metrics.Report, weeks: list[metrics.WeekFigures]) -> dict[str, TileData]:
@@ -157,37 +160,64 @@ def tile_data(report: metrics.Report, weeks: list[metrics.WeekFigures]) -> dict[
     complaints = report.complaints
     soonest = complaints.open[0].days_left if complaints.open else None
     return {
-        "received": TileData(format_number(t.received), _("solved {n}").format(n=format_number(t.solved)),
-                             trend(lambda f: f.received)),
+        "received": TileData(
+            format_number(t.received),
+            _("solved {n}").format(n=format_number(t.solved)),
+            trend(lambda f: f.received),
+        ),
         "pickup": _duration_tile(t.pickup, trend(median_of("pickup"))),
         "first_response": _duration_tile(t.first_response, trend(median_of("first_response"))),
         "resolution": _duration_tile(t.resolution, trend(median_of("resolution"))),
-        "sla": TileData(percent(t.sla_compliance),
-                        (_("first response {frt} · resolution {res}").format(frt=percent(t.frt_compliance, 0),
-                                                                             res=percent(t.resolution_compliance, 0)),
-                         _("FRT {frt} · res. {res}").format(frt=percent(t.frt_compliance, 0),
-                                                           res=percent(t.resolution_compliance, 0)),
-                         _("FRT {frt}").format(frt=percent(t.frt_compliance, 0))),
-                        trend(lambda f: f.sla_compliance),
-                        "bold" if t.sla_compliance is None or t.sla_compliance >= 0.9 else "bold $text-warning"),
-        "nps": TileData(signed(t.nps), (_("{n} answers · CSAT {csat}").format(n=format_number(t.nps_answers),
-                                                                            csat=percent(t.csat, 0)),
-                                        _("{n} answers").format(n=format_number(t.nps_answers))),
-                        trend(lambda f: f.nps)),
-        "backlog": TileData(format_number(backlog.total),
-                            (_("unassigned {u} · at risk {r} · late {b}").format(
-                                u=format_number(backlog.unassigned), r=format_number(backlog.at_risk),
-                                b=format_number(backlog.breached)),
-                             _("unass. {u} · late {b}").format(u=format_number(backlog.unassigned),
-                                                               b=format_number(backlog.breached)),
-                             _("late {b}").format(b=format_number(backlog.breached))),
-                            (), "bold $text-error" if backlog.breached else "bold"),
-        "complaints": TileData(format_number(complaints.open_total),
-                               _("overdue {n}").format(n=format_number(complaints.overdue)) if complaints.overdue
-                               else (_("next due in {days} d").format(days=soonest) if soonest is not None
-                                     else _("none open")),
-                               (), "bold $text-error" if complaints.overdue else
-                               ("bold $text-warning" if soonest is not None and soonest <= 3 else "bold")),
+        "sla": TileData(
+            percent(t.sla_compliance),
+            (
+                _("first response {frt} · resolution {res}").format(
+                    frt=percent(t.frt_compliance, 0), res=percent(t.resolution_compliance, 0)
+                ),
+                _("FRT {frt} · res. {res}").format(
+                    frt=percent(t.frt_compliance, 0), res=percent(t.resolution_compliance, 0)
+                ),
+                _("FRT {frt}").format(frt=percent(t.frt_compliance, 0)),
+            ),
+            trend(lambda f: f.sla_compliance),
+            "bold" if t.sla_compliance is None or t.sla_compliance >= 0.9 else "bold $text-warning",
+        ),
+        "nps": TileData(
+            signed(t.nps),
+            (
+                _("{n} answers · CSAT {csat}").format(
+                    n=format_number(t.nps_answers), csat=percent(t.csat, 0)
+                ),
+                _("{n} answers").format(n=format_number(t.nps_answers)),
+            ),
+            trend(lambda f: f.nps),
+        ),
+        "backlog": TileData(
+            format_number(backlog.total),
+            (
+                _("unassigned {u} · at risk {r} · late {b}").format(
+                    u=format_number(backlog.unassigned),
+                    r=format_number(backlog.at_risk),
+                    b=format_number(backlog.breached),
+                ),
+                _("unass. {u} · late {b}").format(
+                    u=format_number(backlog.unassigned), b=format_number(backlog.breached)
+                ),
+                _("late {b}").format(b=format_number(backlog.breached)),
+            ),
+            (),
+            "bold $text-error" if backlog.breached else "bold",
+        ),
+        "complaints": TileData(
+            format_number(complaints.open_total),
+            _("overdue {n}").format(n=format_number(complaints.overdue))
+            if complaints.overdue
+            else (_("next due in {days} d").format(days=soonest) if soonest is not None else _("none open")),
+            (),
+            "bold $text-error"
+            if complaints.overdue
+            else ("bold $text-warning" if soonest is not None and soonest <= 3 else "bold"),
+        ),
     }
 
 
@@ -219,8 +249,16 @@ def secondary_line(report: metrics.Report) -> Content:
         if pieces:
             pieces.append(("  ", ""))
         pieces += [(name + " ", "$text-muted"), (value, "bold")]
-    pieces.append(("\n" + _("Medians on the business clock; each figure counts on the day its clock stopped. "
-                            "FCR: solved with one response and no transfer."), "$text-muted"))
+    pieces.append(
+        (
+            "\n"
+            + _(
+                "Medians on the business clock; each figure counts on the day its clock stopped. "
+                "FCR: solved with one response and no transfer."
+            ),
+            "$text-muted",
+        )
+    )
     return Content.assemble(*pieces)
 
 
@@ -236,19 +274,38 @@ def overview_lists(report: metrics.Report, tz: Any) -> Content:
     number_width = max([len(n) + 1 for n in numbers] + [7])  # ticket numbers grow to 7 digits
     days_width = max([len(d) + 1 for d in days] + [5])  # and overdue days to -351 d
     for c, number, left in zip(complaints, numbers, days, strict=True):
-        style = "bold $text-error" if c.days_left < 0 else ("bold $text-warning" if c.days_left <= 3 else "bold")
-        pieces += [(number.ljust(number_width), "$text-muted"), (left.rjust(days_width), style),
-                   "  ", one_line(labels.subject(c.subject), 40).ljust(40), "  ", (one_line(c.assignee or "—", 24), "$text-muted"),
-                   "\n"]
+        style = (
+            "bold $text-error" if c.days_left < 0 else ("bold $text-warning" if c.days_left <= 3 else "bold")
+        )
+        pieces += [
+            (number.ljust(number_width), "$text-muted"),
+            (left.rjust(days_width), style),
+            "  ",
+            one_line(labels.subject(c.subject), 40).ljust(40),
+            "  ",
+            (one_line(c.assignee or "—", 24), "$text-muted"),
+            "\n",
+        ]
     pieces += ["\n", (_("Open tickets per agent"), "bold"), "\n"]
     agents = [r for r in report.breakdowns.get("agent", []) if r.key is not None and r.open]
     agents.sort(key=lambda r: (-r.open, -r.breached, r.label))
     for r in agents[:6]:
         activity = r.activity or metrics.Activity()
-        pieces += [(format_number(r.open).rjust(4), "bold"), "  ", one_line(r.label, 24).ljust(24), "  ",
-                   (_("late {b} · active {h} h, after hours {a} h").format(
-                       b=format_number(r.breached), h=format_number(activity.active_hours),
-                       a=format_number(activity.after_hours_hours)), "$text-muted"), "\n"]
+        pieces += [
+            (format_number(r.open).rjust(4), "bold"),
+            "  ",
+            one_line(r.label, 24).ljust(24),
+            "  ",
+            (
+                _("late {b} · active {h} h, after hours {a} h").format(
+                    b=format_number(r.breached),
+                    h=format_number(activity.active_hours),
+                    a=format_number(activity.after_hours_hours),
+                ),
+                "$text-muted",
+            ),
+            "\n",
+        ]
     return assemble(*pieces)
 
 
@@ -262,22 +319,35 @@ def trend_series(name: str, weeks: list[metrics.WeekFigures]) -> Series:
     figures = [w.figures for w in weeks]
     if name == "received":
         values: list[float | None] = [f.received for f in figures]
-        return series_of(_("Received per week"), labels_, values, [format_number(f.received) for f in figures])
+        return series_of(
+            _("Received per week"), labels_, values, [format_number(f.received) for f in figures]
+        )
     if name in ("pickup", "first_response", "resolution"):
-        title = {"pickup": _("Pickup time per week (median, business clock)"),
-                 "first_response": _("First response time per week (median, business clock)"),
-                 "resolution": _("Resolution time per week (median, business clock)")}[name]
+        title = {
+            "pickup": _("Pickup time per week (median, business clock)"),
+            "first_response": _("First response time per week (median, business clock)"),
+            "resolution": _("Resolution time per week (median, business clock)"),
+        }[name]
         medians = [f.duration(name).stats("business")["median"] for f in figures]
         return series_of(title, labels_, medians, [_dur(m) for m in medians])
     if name == "sla":
         rates = [f.sla_compliance for f in figures]
-        return series_of(_("SLA compliance per week"), labels_, rates, [percent(r) for r in rates],
-                         _("Targets met / targets decided in the week"))
+        return series_of(
+            _("SLA compliance per week"),
+            labels_,
+            rates,
+            [percent(r) for r in rates],
+            _("Targets met / targets decided in the week"),
+        )
     scores = [f.nps for f in figures]
     shifted: list[float | None] = [None if s is None else s + 100 for s in scores]
-    return series_of(_("NPS per week"), labels_, shifted,
-                     [f"{signed(s)} ({format_number(f.nps_answers)})" for s, f in zip(scores, figures, strict=True)],
-                     _("Bars from −100 to +100; answers in brackets"))
+    return series_of(
+        _("NPS per week"),
+        labels_,
+        shifted,
+        [f"{signed(s)} ({format_number(f.nps_answers)})" for s, f in zip(scores, figures, strict=True)],
+        _("Bars from −100 to +100; answers in brackets"),
+    )
 
 
 # ---------------------------------------------------------------------- dialogs
@@ -382,8 +452,11 @@ class StatsScreen(DeskScreen[None]):
                 with VerticalScroll(id="trends-scroll"):
                     yield BarChart(id="trend-chart")
                     yield Static(id="trend-hint")
-            for pane, key, title in (("agents", "a", _("Agents")), ("teams", "t", _("Teams")),
-                                     ("channels", "c", _("Channels"))):
+            for pane, key, title in (
+                ("agents", "a", _("Agents")),
+                ("teams", "t", _("Teams")),
+                ("channels", "c", _("Channels")),
+            ):
                 with TabPane(_tab(self._key(pane, key), title), id=pane):
                     yield DataTable(id=f"table-{pane}", cursor_type="row", zebra_stripes=True)
             with TabPane(_tab(self._key("complaints", "m"), _("Complaints")), id="complaints"):
@@ -414,8 +487,13 @@ class StatsScreen(DeskScreen[None]):
         """Read the figures again if the desk changed, unless a read is running (its end calls
         this again), another screen is on top (resuming calls it), or the last read is too recent
         (a timer calls it when it is not)."""
-        if not self._stale or self._reading or not self._seen() or self.period is None \
-                or (self.loaded is not None and self.loaded.refused is not None):
+        if (
+            not self._stale
+            or self._reading
+            or not self._seen()
+            or self.period is None
+            or (self.loaded is not None and self.loaded.refused is not None)
+        ):
             return
         wait = self._last_read + self.refresh_every - time.monotonic()
         if wait > 0:
@@ -491,8 +569,9 @@ class StatsScreen(DeskScreen[None]):
         is ready: tiles, then tables, then trends."""
         worker = get_current_worker()
         try:
-            stages = metrics.report_stages(self.desk, self.actor, period, by=tuple(TABLES.values()), weeks=weeks,
-                                           tiles_first=True)
+            stages = metrics.report_stages(
+                self.desk, self.actor, period, by=tuple(TABLES.values()), weeks=weeks, tiles_first=True
+            )
             for number, report in enumerate(stages, start=1):
                 if worker.is_cancelled:
                     return
@@ -557,8 +636,11 @@ class StatsScreen(DeskScreen[None]):
         self.query_one("#stats-period").display = False
         refused = self.query_one("#stats-refused", Static)
         refused.display = True
-        refused.update(assemble((_("The stats screen is for supervisors and admins."), "bold"), "\n\n",
-                                safe_line(message)))
+        refused.update(
+            assemble(
+                (_("The stats screen is for supervisors and admins."), "bold"), "\n\n", safe_line(message)
+            )
+        )
 
     # ------------------------------------------------------------------ filling
 
@@ -571,7 +653,9 @@ class StatsScreen(DeskScreen[None]):
             tile.trend_ready = bool(self.trends.weeks)
             tile.data = data[key]
         self.query_one("#secondary", Static).update(secondary_line(self.loaded.report))
-        self.query_one("#overview-lists", Static).update(overview_lists(self.loaded.report, self.desk.calendar.tz))
+        self.query_one("#overview-lists", Static).update(
+            overview_lists(self.loaded.report, self.desk.calendar.tz)
+        )
 
     def _fill_trend(self) -> None:
         chart = self.query_one("#trend-chart", BarChart)
@@ -580,8 +664,9 @@ class StatsScreen(DeskScreen[None]):
         chart.series = trend_series(TRENDS[self.metric], self.trends.weeks)
         names = [_("volume"), _("pickup"), _("first response"), _("resolution"), _("SLA"), _("NPS")]
         shown = [(f"[{n}]" if i == self.metric else n) for i, n in enumerate(names)]
-        self.query_one("#trend-hint", Static).update(Content.assemble(
-            (_("] next, [ previous: ") + " · ".join(shown), "$text-muted")))
+        self.query_one("#trend-hint", Static).update(
+            Content.assemble((_("] next, [ previous: ") + " · ".join(shown), "$text-muted"))
+        )
 
     def _fill_table(self, pane: str, dimension: str) -> None:
         assert self.loaded is not None and self.loaded.report is not None
@@ -595,8 +680,13 @@ class StatsScreen(DeskScreen[None]):
         rows: list[tuple[str, list[Content]]] = []
         for row in self.loaded.report.breakdowns[dimension]:
             f = row.figures
-            if dimension == "agent" and f.solved == 0 and row.open == 0 and row.activity is not None \
-                    and row.activity.actions == 0:
+            if (
+                dimension == "agent"
+                and f.solved == 0
+                and row.open == 0
+                and row.activity is not None
+                and row.activity.actions == 0
+            ):
                 continue  # agents who did nothing in the period
             name = row.label if dimension != "channel" else labels.label("channel", str(row.key))
             if row.key is None:
@@ -607,13 +697,21 @@ class StatsScreen(DeskScreen[None]):
                 Content(format_number(f.solved)),
             ]
             if row.activity is not None:
-                cells += [Content(format_number(row.activity.active_hours)),
-                          Content.styled(format_number(row.activity.after_hours_hours),
-                                         "$text-warning" if row.activity.after_hours_hours else "")]
+                cells += [
+                    Content(format_number(row.activity.active_hours)),
+                    Content.styled(
+                        format_number(row.activity.after_hours_hours),
+                        "$text-warning" if row.activity.after_hours_hours else "",
+                    ),
+                ]
             cells += [
-                Content(_compact(f.pickup)), Content(_compact(f.first_response)), Content(_compact(f.resolution)),
-                Content(percent(f.sla_compliance, 0)), Content(percent(f.reopen_rate, 0)),
-                Content(percent(f.fcr_rate, 0)), Content(signed(f.nps)),
+                Content(_compact(f.pickup)),
+                Content(_compact(f.first_response)),
+                Content(_compact(f.resolution)),
+                Content(percent(f.sla_compliance, 0)),
+                Content(percent(f.reopen_rate, 0)),
+                Content(percent(f.fcr_rate, 0)),
+                Content(signed(f.nps)),
             ]
             rows.append((repr(row.key), cells))
         _fill(table, columns, rows)
@@ -625,11 +723,24 @@ class StatsScreen(DeskScreen[None]):
         tz = self.desk.calendar.tz
         rows: list[tuple[str, list[Content]]] = []
         for c in complaints.open:
-            style = "bold $text-error" if c.days_left < 0 else ("bold $text-warning" if c.days_left <= 3 else "bold")
-            rows.append((str(c.number), [
-                Content(str(c.number)), Content.styled(str(c.days_left), style),
-                Content(format_date(c.due_at - _ONE_SECOND, tz)), safe_line(labels.subject(c.subject), limit=40),
-                Content(labels.label("status", c.status)), safe_line(c.assignee or "—", limit=20)]))
+            style = (
+                "bold $text-error"
+                if c.days_left < 0
+                else ("bold $text-warning" if c.days_left <= 3 else "bold")
+            )
+            rows.append(
+                (
+                    str(c.number),
+                    [
+                        Content(str(c.number)),
+                        Content.styled(str(c.days_left), style),
+                        Content(format_date(c.due_at - _ONE_SECOND, tz)),
+                        safe_line(labels.subject(c.subject), limit=40),
+                        Content(labels.label("status", c.status)),
+                        safe_line(c.assignee or "—", limit=20),
+                    ],
+                )
+            )
         _fill(table, ["#", _("Days left"), _("Due"), _("Subject"), _("Status"), _("Assignee")], rows)
         if complaints.closed_without_decision:
             self.notify_once_closed(complaints.closed_without_decision)
@@ -638,8 +749,12 @@ class StatsScreen(DeskScreen[None]):
         if getattr(self, "_told_closed", False):
             return
         self._told_closed = True
-        notify(self.app, _("{n} complaints were solved or closed without a recorded decision.").format(
-            n=format_number(n)), severity="warning", timeout=8)
+        notify(
+            self.app,
+            _("{n} complaints were solved or closed without a recorded decision.").format(n=format_number(n)),
+            severity="warning",
+            timeout=8,
+        )
 
     # ------------------------------------------------------------------ actions
 
@@ -709,8 +824,12 @@ class StatsScreen(DeskScreen[None]):
                 key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
                 self._open_ticket(int(key or 0))
             return
-        if pane not in TABLES or self.loaded is None or self.loaded.report is None \
-                or TABLES[pane] not in self.loaded.report.breakdowns:
+        if (
+            pane not in TABLES
+            or self.loaded is None
+            or self.loaded.report is None
+            or TABLES[pane] not in self.loaded.report.breakdowns
+        ):
             return  # the tables are still being read
         dimension = TABLES[pane]
         table = self.query_one(f"#table-{pane}", DataTable)
@@ -733,7 +852,9 @@ class StatsScreen(DeskScreen[None]):
                 title = dict(options)[figure]
                 self._drill(figure, dimension, row.key, f"{row.label} · {title}")
 
-        self.app.push_screen(ChoiceDialog(_("Which tickets of {name}?").format(name=row.label), options), chosen)
+        self.app.push_screen(
+            ChoiceDialog(_("Which tickets of {name}?").format(name=row.label), options), chosen
+        )
 
     def _drill(self, figure: str, dimension: str | None, value: Any, title: str) -> None:
         assert self.period is not None
@@ -756,8 +877,12 @@ class StatsScreen(DeskScreen[None]):
         try:
             path = export_csv(pane, report, weeks)
         except OSError as exc:
-            self.app.call_from_thread(notify, self.app, _("Could not write the file: {error}").format(
-                error=exc.strerror or str(exc)), severity="error")
+            self.app.call_from_thread(
+                notify,
+                self.app,
+                _("Could not write the file: {error}").format(error=exc.strerror or str(exc)),
+                severity="error",
+            )
             return
         self.app.call_from_thread(notify, self.app, str(path), title=_("Exported"), timeout=10)
 
@@ -777,14 +902,27 @@ def export_csv(pane: str, report: metrics.Report, weeks: list[metrics.WeekFigure
     if pane in TABLES:
         header, rows = table_rows(report, TABLES[pane])
     elif pane == "trends":
-        header = ["week", "from"] + csv_header(None)[3:]
-        rows = [[w.week.label, w.week.monday.isoformat(), *csv_row(None, None, "", w.figures, (0, 0, 0))[3:-3]]
-                for w in weeks]
+        header = ["week", "from", *csv_header(None)[3:]]
+        rows = [
+            [w.week.label, w.week.monday.isoformat(), *csv_row(None, None, "", w.figures, (0, 0, 0))[3:-3]]
+            for w in weeks
+        ]
         header = header[:-3]
     elif pane == "complaints":
         header = ["number", "days_left", "due_at", "received_at", "status", "assignee", "team", "subject"]
-        rows = [[c.number, c.days_left, c.due_at.isoformat(), c.received_at.isoformat(), c.status, c.assignee or "",
-                 c.team or "", c.subject] for c in report.complaints.open]
+        rows = [
+            [
+                c.number,
+                c.days_left,
+                c.due_at.isoformat(),
+                c.received_at.isoformat(),
+                c.status,
+                c.assignee or "",
+                c.team or "",
+                c.subject,
+            ]
+            for c in report.complaints.open
+        ]
     else:
         header, rows = table_rows(report, None)
     tmp = path.with_name(path.name + ".partial")
@@ -829,8 +967,15 @@ class DrillScreen(DeskScreen[None]):
     @work(thread=True, exclusive=True, group="stats-drill", exit_on_error=False)
     def _load(self) -> None:
         try:
-            rows = metrics.drill_down(self.desk, self.actor, self.figure, self.period, dimension=self.dimension,
-                                      value=self.value, limit=1000)
+            rows = metrics.drill_down(
+                self.desk,
+                self.actor,
+                self.figure,
+                self.period,
+                dimension=self.dimension,
+                value=self.value,
+                limit=1000,
+            )
         except BokdeskError as exc:
             self.app.call_from_thread(notify, self.app, str(exc), severity="error")
             return
@@ -843,18 +988,39 @@ class DrillScreen(DeskScreen[None]):
     def _show(self, rows: list[metrics.DrillRow]) -> None:
         self.rows = rows
         tz = self.desk.calendar.tz
-        self.query_one("#drill-title", Static).update(Content.assemble(  # the count first: 80 columns cut the end
-            (pgettext("tickets count", "{n} tickets").format(n=format_number(len(rows)))
-             + (" " + _("(the first 1000)") if len(rows) >= 1000 else ""), "$text-muted"), ("  ", SEPARATOR),
-            (safe_line(self.title_text))))  # the gap a run of its own (SVG screenshots keep it)
-        cells = [(str(r.number), [
-            Content(str(r.number)),
-            Content.styled(format_hours(r.seconds, compact=True) if r.seconds is not None else "—",
-                           "bold $text-error" if r.breached else ""),
-            Content(format_date(r.at, tz) if r.at else "—"), Content(labels.label("status", r.status)),
-            safe_line(r.assignee or "—", limit=18), safe_line(labels.subject(r.subject), limit=44)]) for r in rows]
-        _fill(self.query_one("#drill-table", DataTable),
-              ["#", _("Time"), _("When"), _("Status"), _("Assignee"), _("Subject")], cells)
+        self.query_one("#drill-title", Static).update(
+            Content.assemble(  # the count first: 80 columns cut the end
+                (
+                    pgettext("tickets count", "{n} tickets").format(n=format_number(len(rows)))
+                    + (" " + _("(the first 1000)") if len(rows) >= 1000 else ""),
+                    "$text-muted",
+                ),
+                ("  ", SEPARATOR),
+                (safe_line(self.title_text)),
+            )
+        )  # the gap a run of its own (SVG screenshots keep it)
+        cells = [
+            (
+                str(r.number),
+                [
+                    Content(str(r.number)),
+                    Content.styled(
+                        format_hours(r.seconds, compact=True) if r.seconds is not None else "—",
+                        "bold $text-error" if r.breached else "",
+                    ),
+                    Content(format_date(r.at, tz) if r.at else "—"),
+                    Content(labels.label("status", r.status)),
+                    safe_line(r.assignee or "—", limit=18),
+                    safe_line(labels.subject(r.subject), limit=44),
+                ],
+            )
+            for r in rows
+        ]
+        _fill(
+            self.query_one("#drill-table", DataTable),
+            ["#", _("Time"), _("When"), _("Status"), _("Assignee"), _("Subject")],
+            cells,
+        )
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -880,22 +1046,46 @@ class DrillScreen(DeskScreen[None]):
             path = directory / name
             with path.open("w", encoding="utf-8", newline="") as fh:
                 writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow(["number", "subject", "status", "priority", "channel", "assignee", "at", "seconds",
-                                 "breached"])
+                writer.writerow(
+                    [
+                        "number",
+                        "subject",
+                        "status",
+                        "priority",
+                        "channel",
+                        "assignee",
+                        "at",
+                        "seconds",
+                        "breached",
+                    ]
+                )
                 for r in rows:
-                    writer.writerow([r.number, r.subject, r.status, r.priority, r.channel, r.assignee or "",
-                                     r.at.isoformat() if r.at else "", "" if r.seconds is None else r.seconds,
-                                     "" if r.breached is None else int(r.breached)])
+                    writer.writerow(
+                        [
+                            r.number,
+                            r.subject,
+                            r.status,
+                            r.priority,
+                            r.channel,
+                            r.assignee or "",
+                            r.at.isoformat() if r.at else "",
+                            "" if r.seconds is None else r.seconds,
+                            "" if r.breached is None else int(r.breached),
+                        ]
+                    )
             return path
 
         from ..tasks import run_service
 
-        run_service(self.app, write, done=lambda path: notify(self.app, str(path), title=_("Exported"), timeout=10),
-                    group="stats-export")
+        run_service(
+            self.app,
+            write,
+            done=lambda path: notify(self.app, str(path), title=_("Exported"), timeout=10),
+            group="stats-export",
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
 
 
 __all__ = ["DrillScreen", "StatsScreen", "export_csv", "tile_data", "trend_series"]
-

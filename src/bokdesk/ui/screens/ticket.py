@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -64,7 +64,7 @@ class TicketScreen(DeskScreen[None]):
     CSS_PATH = "ticket.tcss"
     BINDINGS = keymap.TICKET
     AUTO_FOCUS = "#conversation"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, ticket_id: int = 0, *, neighbours: Neighbours | None = None) -> None:
         """One screen serves every ticket (the app keeps it installed): ``show`` switches tickets."""
@@ -129,8 +129,13 @@ class TicketScreen(DeskScreen[None]):
         if self.ticket_id and self._rehearsal is None:
             self._leave(self.ticket_id)
 
-    def show(self, ticket_id: int, *, neighbours: Neighbours | None = None,
-             present: Callable[[], object] | None = None) -> None:
+    def show(
+        self,
+        ticket_id: int,
+        *,
+        neighbours: Neighbours | None = None,
+        present: Callable[[], object] | None = None,
+    ) -> None:
         """Show another ticket on this screen (reused: opening a ticket mounts nothing new).
 
         The ticket is read first and the screen filled while the old content (or the queue) is
@@ -289,7 +294,9 @@ class TicketScreen(DeskScreen[None]):
 
         def render() -> None:
             if going():
-                self._rehearse_step(lambda: self._compositor.render_update(full=True).render_segments(self.app.console))
+                self._rehearse_step(
+                    lambda: self._compositor.render_update(full=True).render_segments(self.app.console)
+                )
                 self.set_timer(REHEARSAL_STEP, lambda: idle(finish))
 
         def finish() -> None:
@@ -297,7 +304,10 @@ class TicketScreen(DeskScreen[None]):
                 self._rehearsal = None
                 self._clear()
                 self.ticket_id = 0
-                self._look = (self.app.theme, self.app.size)  # styled at this size: the first push needs no restyle
+                self._look = (
+                    self.app.theme,
+                    self.app.size,
+                )  # styled at this size: the first push needs no restyle
 
         self.app.run_worker(work, thread=True, group="ticket-rehearsal", exit_on_error=False)
 
@@ -330,7 +340,7 @@ class TicketScreen(DeskScreen[None]):
     def _show(self, loaded: Loaded) -> None:
         fingerprint = _fingerprint(loaded)
         if fingerprint == self._fingerprint:  # a refresh that found nothing new (e.g. after our own
-            return                            # presence write): nothing to repaint
+            return  # presence write): nothing to repaint
         if self.detail is not None and self.detail.ticket.id != loaded.detail.ticket.id:
             self._clear()  # another ticket: its messages replace these (still off screen, or in one frame)
         self._fingerprint = fingerprint
@@ -340,12 +350,21 @@ class TicketScreen(DeskScreen[None]):
 
             self.call_after_refresh(freeze_long_lived)
         previous = self.detail
-        self.detail, self.drafts, self.others, self.mail = loaded.detail, loaded.drafts, loaded.others, loaded.mail
-        if previous is not None and previous.ticket.version != loaded.detail.ticket.version:
-            if self.composer.display and self.composer.base_version != loaded.detail.ticket.version:
-                notify(self.app, _("The ticket changed while you were writing; read the new entries before "
-                                   "sending."), title=_("Ticket #{number}").format(number=self.ticket_id),
-                       severity="warning")
+        self.detail, self.drafts, self.others, self.mail = (
+            loaded.detail,
+            loaded.drafts,
+            loaded.others,
+            loaded.mail,
+        )
+        version = loaded.detail.ticket.version
+        changed = previous is not None and previous.ticket.version != version
+        if changed and self.composer.display and self.composer.base_version != version:
+            notify(
+                self.app,
+                _("The ticket changed while you were writing; read the new entries before sending."),
+                title=_("Ticket #{number}").format(number=self.ticket_id),
+                severity="warning",
+            )
         self._render_top()
         mine = loaded.detail.ticket.assignee_id == self.actor.id
         if previous is None or mine != (previous.ticket.assignee_id == self.actor.id):
@@ -360,7 +379,11 @@ class TicketScreen(DeskScreen[None]):
 
     def _render_top(self) -> None:
         assert self.detail is not None
-        self.set_top((f"#{self.ticket_id}", "bold"), "  ", safe_line(labels.subject(self.detail.ticket.subject), limit=80))
+        self.set_top(
+            (f"#{self.ticket_id}", "bold"),
+            "  ",
+            safe_line(labels.subject(self.detail.ticket.subject), limit=80),
+        )
 
     def _render_header(self) -> None:
         detail = self.detail
@@ -369,21 +392,38 @@ class TicketScreen(DeskScreen[None]):
         tz = self.desk.calendar.tz
         now = self.desk.now()
         muted = "$text-muted"
-        status_style = {"new": "bold $text-accent", "open": "bold", "pending": "bold $text-primary",
-                        "on_hold": "bold $text-primary", "solved": "bold $text-success", "closed": "$text-muted"}
+        status_style = {
+            "new": "bold $text-accent",
+            "open": "bold",
+            "pending": "bold $text-primary",
+            "on_hold": "bold $text-primary",
+            "solved": "bold $text-success",
+            "closed": "$text-muted",
+        }
         priority_style = {"urgent": "bold $text-error", "high": "bold $text-warning", "low": "$text-muted"}
         lines: list[Content] = [
             assemble((f"#{t.id} ", "bold $text-accent"), safe_line(labels.subject(t.subject), "bold")),
             assemble(
-                (_("Status") + " ", muted), (labels.status(t.status), status_style.get(t.status, "bold")), "   ",
-                (_("Priority") + " ", muted), (labels.priority(t.priority), priority_style.get(t.priority, "bold")),
-                "   ", (_("Category") + " ", muted), (labels.category(t.category), "bold"), "   ",
-                (_("Channel") + " ", muted), (labels.channel(t.channel), "bold"),
+                (_("Status") + " ", muted),
+                (labels.status(t.status), status_style.get(t.status, "bold")),
+                "   ",
+                (_("Priority") + " ", muted),
+                (labels.priority(t.priority), priority_style.get(t.priority, "bold")),
+                "   ",
+                (_("Category") + " ", muted),
+                (labels.category(t.category), "bold"),
+                "   ",
+                (_("Channel") + " ", muted),
+                (labels.channel(t.channel), "bold"),
             ),
             assemble(
                 (_("Assignee") + " ", muted),
-                safe_line(detail.assignee.name, "bold") if detail.assignee else (_("nobody"), "bold $text-accent"),
-                "   ", (_("Team") + " ", muted), safe_line(detail.team.name if detail.team else "—", "bold"),
+                safe_line(detail.assignee.name, "bold")
+                if detail.assignee
+                else (_("nobody"), "bold $text-accent"),
+                "   ",
+                (_("Team") + " ", muted),
+                safe_line(detail.team.name if detail.team else "—", "bold"),
             ),
         ]
         lines.append(self._deadlines(detail, now, tz))
@@ -395,15 +435,22 @@ class TicketScreen(DeskScreen[None]):
         if detail.merged:
             extra += [(_("Merged here:") + " ", muted), ", ".join(f"#{n}" for n in detail.merged), "   "]
         if t.parent_id and t.link_kind:
-            extra += [(_("Follow-up of") + " " if t.link_kind == "follow_up" else _("Merged into") + " ", muted),
-                      f"#{t.parent_id}", "   "]
+            extra += [
+                (_("Follow-up of") + " " if t.link_kind == "follow_up" else _("Merged into") + " ", muted),
+                f"#{t.parent_id}",
+                "   ",
+            ]
         if self.others:
             who = ", ".join(_presence_text(name, activity) for name, activity in self.others)
             extra += [(who, "bold $text-warning"), "   "]
         waiting = [labels.label("message", kind) for kind in ("reply", "note", "call") if kind in self.drafts]
         if waiting and not self.composer.display:
-            extra += [(_("Unsent draft: {kinds} (press r, i or l)").format(kinds=", ".join(waiting)),
-                       "bold $text-warning")]
+            extra += [
+                (
+                    _("Unsent draft: {kinds} (press r, i or l)").format(kinds=", ".join(waiting)),
+                    "bold $text-warning",
+                )
+            ]
         if extra:
             lines.append(assemble(*extra))
         header = self.query_one("#ticket-header", Static)
@@ -418,8 +465,14 @@ class TicketScreen(DeskScreen[None]):
             if t.frt_breached or t.resolution_breached:
                 parts += ["   ", (_("SLA was breached"), "bold $text-error")]
         elif t.pending_since is not None:
-            parts += [(_("Waiting for the customer since {when}; the resolution clock is paused").format(
-                when=format_datetime(t.pending_since, tz)), "bold $text-primary")]
+            parts += [
+                (
+                    _("Waiting for the customer since {when}; the resolution clock is paused").format(
+                        when=format_datetime(t.pending_since, tz)
+                    ),
+                    "bold $text-primary",
+                )
+            ]
         elif t.next_due_at is not None:
             target = _("First response") if t.first_response_at is None else _("Resolution")
             left = int((t.next_due_at - now).total_seconds())
@@ -429,7 +482,12 @@ class TicketScreen(DeskScreen[None]):
             else:
                 text = _("due in {time}").format(time=format_duration(left))
                 style = "bold $text-warning" if at_risk else "bold $text-success"
-            parts += [(target + " ", muted), (text, style), GAP, (f"({format_datetime(t.next_due_at, tz)})", muted)]
+            parts += [
+                (target + " ", muted),
+                (text, style),
+                GAP,
+                (f"({format_datetime(t.next_due_at, tz)})", muted),
+            ]
         else:
             parts += [(_("No SLA target"), muted)]
         if t.category == "complaint" and t.complaint_due_at is not None:
@@ -437,15 +495,30 @@ class TicketScreen(DeskScreen[None]):
             if not t.complaint_decision and t.status in (Status.SOLVED.value, Status.CLOSED.value):
                 parts += [(_("Complaint closed without a recorded decision"), "bold $text-warning")]
             elif t.complaint_decision:
-                parts += [(_("Complaint decided:") + " ", muted),
-                          (labels.label("decision", t.complaint_decision), "bold"),
-                          GAP, (f"({format_date(t.complaint_decided_at, tz)})", muted)]
+                parts += [
+                    (_("Complaint decided:") + " ", muted),
+                    (labels.label("decision", t.complaint_decision), "bold"),
+                    GAP,
+                    (f"({format_date(t.complaint_decided_at, tz)})", muted),
+                ]
             else:
                 days = (t.complaint_due_at - now).total_seconds() / 86400
                 style = "bold $text-error" if days < 0 else ("bold $text-warning" if days < 3 else "bold")
-                parts += [(_("Complaint deadline") + " ", muted), (format_date(t.complaint_due_at, tz), style),
-                          GAP, ("(" + (_("overdue by {time}").format(time=format_duration(-days * 86400)) if days < 0
-                                   else _("in {time}").format(time=format_duration(days * 86400))) + ")", style)]
+                parts += [
+                    (_("Complaint deadline") + " ", muted),
+                    (format_date(t.complaint_due_at, tz), style),
+                    GAP,
+                    (
+                        "("
+                        + (
+                            _("overdue by {time}").format(time=format_duration(-days * 86400))
+                            if days < 0
+                            else _("in {time}").format(time=format_duration(days * 86400))
+                        )
+                        + ")",
+                        style,
+                    ),
+                ]
         return assemble(*parts)
 
     def _render_customer(self) -> None:
@@ -467,18 +540,29 @@ class TicketScreen(DeskScreen[None]):
             lines.append(assemble((_("Notes") + " ", muted), safe_line(c.notes, limit=300)))
         lines.append(Content(""))
         earlier = detail.earlier
-        lines.append(Content.styled(
-            ngettext("{n} earlier ticket", "{n} earlier tickets", len(earlier)).format(n=len(earlier))
-            if earlier else _("No earlier tickets"), "bold"))
+        lines.append(
+            Content.styled(
+                ngettext("{n} earlier ticket", "{n} earlier tickets", len(earlier)).format(n=len(earlier))
+                if earlier
+                else _("No earlier tickets"),
+                "bold",
+            )
+        )
         for ticket in earlier[:12]:
-            lines.append(assemble(
-                (f"#{ticket.id} ", "$text-accent"), (format_date(ticket.created_at, tz), muted), " ",
-                (labels.status(ticket.status), "bold"),
-            ))
+            lines.append(
+                assemble(
+                    (f"#{ticket.id} ", "$text-accent"),
+                    (format_date(ticket.created_at, tz), muted),
+                    " ",
+                    (labels.status(ticket.status), "bold"),
+                )
+            )
             lines.append(assemble("  ", safe_line(labels.subject(ticket.subject), limit=33)))
         lines.append(Content(""))
         surveys = detail.customer_surveys
-        lines.append(Content.styled(_("Last survey answers") if surveys else _("No survey answers yet"), "bold"))
+        lines.append(
+            Content.styled(_("Last survey answers") if surveys else _("No survey answers yet"), "bold")
+        )
         for answer in surveys[:5]:
             scores = []
             if answer.nps is not None:
@@ -517,11 +601,17 @@ class TicketScreen(DeskScreen[None]):
                 continue
             kind = message.kind
             title = assemble(
-                (labels.label("message", kind), "bold"), GAP, "· ", safe_line(view.author, limit=40), " · ",
+                (labels.label("message", kind), "bold"),
+                GAP,
+                "· ",
+                safe_line(view.author, limit=40),
+                " · ",
                 format_datetime(message.created_at, tz),
             )
             if message.ticket_id != self.ticket_id:
-                title = assemble(title, " ·", GAP, (_("from #{number}").format(number=message.ticket_id), "italic"))
+                title = assemble(
+                    title, " ·", GAP, (_("from #{number}").format(number=message.ticket_id), "italic")
+                )
             widgets.append(MessageBox(view, title, tz, self.mail.states.get(message.id or 0)))
         if not detail.messages:
             widgets.append(Static(Content.styled(_("No messages yet."), "$text-muted"), classes="message"))
@@ -540,9 +630,9 @@ class TicketScreen(DeskScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide "take" on a ticket that is already the agent's (the footer has little room)."""
-        if action == "take" and self.detail is not None and self.detail.ticket.assignee_id == self.actor.id:
-            return False
-        return True
+        return not (
+            action == "take" and self.detail is not None and self.detail.ticket.assignee_id == self.actor.id
+        )
 
     def _ready(self) -> bool:
         if self.detail is None:
@@ -559,14 +649,22 @@ class TicketScreen(DeskScreen[None]):
         assert detail is not None
         t = detail.ticket
         if t.status == Status.CLOSED.value and kind != "note":
-            notify(self.app, _("This ticket is closed; a new message from the customer opens a follow-up."),
-                   severity="warning")
+            notify(
+                self.app,
+                _("This ticket is closed; a new message from the customer opens a follow-up."),
+                severity="warning",
+            )
             return
         if self.composer.display and self.composer.kind != kind:
             self.composer.save_draft()
         self.composer.open(
-            self.ticket_id, kind, t.version, customer=one_line(detail.customer.name),
-            complaint=t.category == "complaint", undecided=t.complaint_decision is None, status=t.status,
+            self.ticket_id,
+            kind,
+            t.version,
+            customer=one_line(detail.customer.name),
+            complaint=t.category == "complaint",
+            undecided=t.complaint_decision is None,
+            status=t.status,
             draft=KEEPER.latest(self.desk, self.ticket_id, kind, self.drafts.get(kind)),
         )
         self._render_header()
@@ -588,16 +686,31 @@ class TicketScreen(DeskScreen[None]):
             """Store it; for a reply, also say where its e-mail goes (None: nowhere)."""
             try:
                 if out.kind == "reply":
-                    tickets.reply(desk, actor, ticket_id, out.body, expected_version=out.base_version,
-                                  set_status=out.set_status, complaint_decision=out.decision,
-                                  decision_reason=out.reason)
+                    tickets.reply(
+                        desk,
+                        actor,
+                        ticket_id,
+                        out.body,
+                        expected_version=out.base_version,
+                        set_status=out.set_status,
+                        complaint_decision=out.decision,
+                        decision_reason=out.reason,
+                    )
                 elif out.kind == "call":
-                    tickets.log_call(desk, actor, ticket_id, out.body, expected_version=out.base_version,
-                                     set_status=out.set_status)
+                    tickets.log_call(
+                        desk,
+                        actor,
+                        ticket_id,
+                        out.body,
+                        expected_version=out.base_version,
+                        set_status=out.set_status,
+                    )
                 else:
                     tickets.add_note(desk, actor, ticket_id, out.body, expected_version=out.base_version)
             except BaseException:
-                KEEPER.settle(desk, actor, ticket_id, out.kind, sent=False, text=out.body, base=out.base_version)
+                KEEPER.settle(
+                    desk, actor, ticket_id, out.kind, sent=False, text=out.body, base=out.base_version
+                )
                 raise
             KEEPER.settle(desk, actor, ticket_id, out.kind, sent=True, text="", base=None)
             if out.kind != "reply":
@@ -638,7 +751,9 @@ class TicketScreen(DeskScreen[None]):
             else:
                 self.composer.area.focus()
 
-        self.app.push_screen(ConflictDialog(describe(error, self.app), has_text=bool(self.composer.text.strip())), chosen)
+        self.app.push_screen(
+            ConflictDialog(describe(error, self.app), has_text=bool(self.composer.text.strip())), chosen
+        )
 
     def _reload_keeping_text(self) -> None:
         """Reload the ticket; the editor keeps its text and will send against the new version."""
@@ -652,8 +767,11 @@ class TicketScreen(DeskScreen[None]):
         def done(version: int) -> None:
             self.composer.base_version = version
             self.composer.save_draft()
-            notify(self.app, _("Reloaded. Read what changed, then press Ctrl+S again to send."),
-                   title=_("Ticket #{number}").format(number=ticket_id))
+            notify(
+                self.app,
+                _("Reloaded. Read what changed, then press Ctrl+S again to send."),
+                title=_("Ticket #{number}").format(number=ticket_id),
+            )
             self.load()
             self.composer.area.focus()
 
@@ -672,8 +790,13 @@ class TicketScreen(DeskScreen[None]):
                 notify(self.app, describe(error, self.app), title=_("Too late"), severity="warning")
                 self.load()
             elif isinstance(error, Conflict):
-                notify(self.app, describe(error, self.app) + " " + _("The ticket was reloaded; try again."),
-                       title=_("Someone else changed this ticket"), severity="warning", timeout=10)
+                notify(
+                    self.app,
+                    describe(error, self.app) + " " + _("The ticket was reloaded; try again."),
+                    title=_("Someone else changed this ticket"),
+                    severity="warning",
+                    timeout=10,
+                )
                 self.load()
             else:
                 show_error(self.app, error)
@@ -709,12 +832,21 @@ class TicketScreen(DeskScreen[None]):
                 if result.agent_id is not None and result.agent_id not in (current, actor.id):
                     self.app.locally_claimed.discard(ticket_id)  # type: ignore[attr-defined]
                 self._write(
-                    lambda: tickets.assign(desk, actor, ticket_id, agent_id=result.agent_id, team_id=result.team_id,
-                                           note=result.note, expected_version=version),
+                    lambda: tickets.assign(
+                        desk,
+                        actor,
+                        ticket_id,
+                        agent_id=result.agent_id,
+                        team_id=result.team_id,
+                        note=result.note,
+                        expected_version=version,
+                    ),
                     _("Assigned"),
                 )
 
-            self.app.push_screen(AssignDialog(agents, teams, current_agent=current, needs_note=needs_note, me=actor.id), chosen)
+            self.app.push_screen(
+                AssignDialog(agents, teams, current_agent=current, needs_note=needs_note, me=actor.id), chosen
+            )
 
         run_service(self.app, lambda: agent_rows(desk), done=open_dialog, group="ticket-load")
 
@@ -735,12 +867,18 @@ class TicketScreen(DeskScreen[None]):
                 return
             from ...core.services import tickets
 
-            self._write(lambda: tickets.set_status(desk, actor, ticket_id, status.value, expected_version=version),
-                        _("Status: {status}").format(status=labels.status(status.value)))
+            self._write(
+                lambda: tickets.set_status(desk, actor, ticket_id, status.value, expected_version=version),
+                _("Status: {status}").format(status=labels.status(status.value)),
+            )
 
         options = [(s, labels.status(s.value)) for s in allowed]
-        self.app.push_screen(ChoiceDialog(_("Set status (now: {status})").format(status=labels.status(current.value)),
-                                          options), chosen)
+        self.app.push_screen(
+            ChoiceDialog(
+                _("Set status (now: {status})").format(status=labels.status(current.value)), options
+            ),
+            chosen,
+        )
 
     def action_priority(self) -> None:
         if not self._ready():
@@ -755,14 +893,23 @@ class TicketScreen(DeskScreen[None]):
             from ...core.services import tickets
 
             self._write(
-                lambda: tickets.set_priority(desk, actor, ticket_id, priority.value, expected_version=version),
-                _("Priority: {priority} (SLA targets recomputed)").format(priority=labels.priority(priority.value)),
+                lambda: tickets.set_priority(
+                    desk, actor, ticket_id, priority.value, expected_version=version
+                ),
+                _("Priority: {priority} (SLA targets recomputed)").format(
+                    priority=labels.priority(priority.value)
+                ),
             )
 
         options = [(p, labels.priority(p.value)) for p in reversed(list(Priority))]
-        self.app.push_screen(ChoiceDialog(_("Set priority (now: {priority})").format(
-            priority=labels.priority(detail.ticket.priority)), options, current=Priority(detail.ticket.priority)),
-                             chosen)
+        self.app.push_screen(
+            ChoiceDialog(
+                _("Set priority (now: {priority})").format(priority=labels.priority(detail.ticket.priority)),
+                options,
+                current=Priority(detail.ticket.priority),
+            ),
+            chosen,
+        )
 
     def action_solve(self) -> None:
         if not self._ready():
@@ -787,8 +934,12 @@ class TicketScreen(DeskScreen[None]):
                 return
             from ...core.services import surveys
 
-            self._write(lambda: surveys.record(desk, actor, ticket_id, nps=answer.nps, csat=answer.csat,
-                                               comment=answer.comment or None), _("Survey answer recorded"))
+            self._write(
+                lambda: surveys.record(
+                    desk, actor, ticket_id, nps=answer.nps, csat=answer.csat, comment=answer.comment or None
+                ),
+                _("Survey answer recorded"),
+            )
 
         self.app.push_screen(SurveyDialog(), chosen)
 
@@ -846,12 +997,21 @@ def _fingerprint(loaded: Loaded) -> tuple[Any, ...]:
         return tuple(v for k, v in sorted(vars(obj).items()) if not k.startswith("_"))
 
     return (
-        row(d.ticket), row(d.customer), tuple(row(c) for c in d.contacts),
-        d.assignee.id if d.assignee else None, d.team.id if d.team else None, tuple(d.tags),
-        tuple((m.message.id, m.author, len(m.attachments)) for m in d.messages), tuple(e.id for e in d.events),
-        tuple((t.id, t.status) for t in d.earlier), tuple(s.id for s in d.surveys),
-        tuple(s.id for s in d.customer_surveys), tuple(d.merged), tuple(d.follow_ups),
-        tuple(sorted((kind, row(draft)) for kind, draft in loaded.drafts.items())), tuple(loaded.others),
+        row(d.ticket),
+        row(d.customer),
+        tuple(row(c) for c in d.contacts),
+        d.assignee.id if d.assignee else None,
+        d.team.id if d.team else None,
+        tuple(d.tags),
+        tuple((m.message.id, m.author, len(m.attachments)) for m in d.messages),
+        tuple(e.id for e in d.events),
+        tuple((t.id, t.status) for t in d.earlier),
+        tuple(s.id for s in d.surveys),
+        tuple(s.id for s in d.customer_surveys),
+        tuple(d.merged),
+        tuple(d.follow_ups),
+        tuple(sorted((kind, row(draft)) for kind, draft in loaded.drafts.items())),
+        tuple(loaded.others),
         repr(loaded.mail),
     )
 
@@ -865,4 +1025,6 @@ def _presence_text(name: str, activity: str) -> str:
 
 
 def _nps_style(score: int) -> str:
-    return "bold $text-success" if score >= 9 else ("bold $text-warning" if score >= 7 else "bold $text-error")
+    return (
+        "bold $text-success" if score >= 9 else ("bold $text-warning" if score >= 7 else "bold $text-error")
+    )

@@ -78,7 +78,9 @@ class ViewTabs(Widget):
         note = self.note
         for style in ("full", "short", "digits"):
             parts = self._parts(style)
-            length = sum(len(text) + 3 for _, text in parts) + (note.cell_length + 1 if note.cell_length else 0)
+            length = sum(len(text) + 3 for _, text in parts) + (
+                note.cell_length + 1 if note.cell_length else 0
+            )
             if length <= width or style == "digits":
                 break
         pieces: list[str | Content | tuple[str, str]] = []

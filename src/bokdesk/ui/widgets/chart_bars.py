@@ -52,11 +52,15 @@ def render_series(series: Series, width: int) -> Content:
     for i, (label, value, text) in enumerate(zip(series.labels, series.values, series.texts, strict=True)):
         style = "$text-accent" if i == last and series.highlight_last else "$primary"
         drawn = bar(value, top, bar_width) if value is not None else ""
-        lines.append(Content.assemble(
-            (label.ljust(label_width), "$text-muted"), " ",
-            (drawn.ljust(bar_width), style), " ",
-            (text.rjust(text_width), "bold" if i == last else ""),
-        ))
+        lines.append(
+            Content.assemble(
+                (label.ljust(label_width), "$text-muted"),
+                " ",
+                (drawn.ljust(bar_width), style),
+                " ",
+                (text.rjust(text_width), "bold" if i == last else ""),
+            )
+        )
     return Content("\n").join(lines)
 
 
@@ -79,6 +83,7 @@ class BarChart(Widget):
         return len(self.series.labels) + 1 + (1 if self.series.note else 0)
 
 
-def series_of(title: str, labels: Sequence[str], values: Sequence[float | None], texts: Sequence[str],
-              note: str = "") -> Series:
+def series_of(
+    title: str, labels: Sequence[str], values: Sequence[float | None], texts: Sequence[str], note: str = ""
+) -> Series:
     return Series(title, tuple(labels), tuple(values), tuple(texts), note)

@@ -45,7 +45,9 @@ def read_mail_info(desk: Any, detail: TicketDetail) -> MailInfo:
     """Read the outbox state of the ticket's replies (call it from a thread worker)."""
     from ...channels.view import delivery_states, failed_delivery
 
-    replies = [m.message.id for m in detail.messages if m.message.kind == "reply" and m.message.id is not None]
+    replies = [
+        m.message.id for m in detail.messages if m.message.kind == "reply" and m.message.id is not None
+    ]
     with desk.store.read() as session:
         states = delivery_states(session, replies) if replies else {}
         failed = failed_delivery(session, detail.ticket.id)
@@ -61,24 +63,39 @@ def human_size(size: int) -> str:
 def attachment_line(attachment: Any) -> Content:
     """``Attachment  faktura.pdf · application/pdf · 120 kB`` (or "not stored")."""
     parts: list[str | Content | tuple[str, str]] = [
-        (_("Attachment") + "  ", MUTED), safe_line(attachment.filename, "bold", limit=60), (" · ", MUTED),
-        safe_line(attachment.content_type, limit=40), (" · ", MUTED), human_size(attachment.size),
+        (_("Attachment") + "  ", MUTED),
+        safe_line(attachment.filename, "bold", limit=60),
+        (" · ", MUTED),
+        safe_line(attachment.content_type, limit=40),
+        (" · ", MUTED),
+        human_size(attachment.size),
     ]
     if attachment.data is None:
-        parts += [(" · ", MUTED), (_("not stored (over the size limit; it is in the mailbox)"), "$text-warning")]
+        parts += [
+            (" · ", MUTED),
+            (_("not stored (over the size limit; it is in the mailbox)"), "$text-warning"),
+        ]
     return assemble(*parts)
 
 
 def delivery_badge(state: DeliveryState, tz: tzinfo) -> Content:
     """The e-mail's state in a few words, for the reply's bottom border."""
     if state.status == "sent":
-        return assemble(("✉ ", MUTED), (_("sent {when}").format(when=format_datetime(state.sent_at, tz)), MUTED))
+        return assemble(
+            ("✉ ", MUTED), (_("sent {when}").format(when=format_datetime(state.sent_at, tz)), MUTED)
+        )
     if state.status == "failed":
         return Content.styled("✉ " + _("NOT SENT"), "bold $text-error")
     if state.retrying and state.next_attempt_at is not None:
-        return Content.styled("✉ " + ngettext(
-            "not sent yet, retrying at {time} ({n} attempt)", "not sent yet, retrying at {time} ({n} attempts)",
-            state.attempts).format(time=format_time(state.next_attempt_at, tz), n=state.attempts), "bold $text-warning")
+        return Content.styled(
+            "✉ "
+            + ngettext(
+                "not sent yet, retrying at {time} ({n} attempt)",
+                "not sent yet, retrying at {time} ({n} attempts)",
+                state.attempts,
+            ).format(time=format_time(state.next_attempt_at, tz), n=state.attempts),
+            "bold $text-warning",
+        )
     if state.status == "sending":
         return Content.styled("✉ " + _("being sent"), "$text-primary")
     return Content.styled("✉ " + _("queued"), "$text-primary")
@@ -91,14 +108,24 @@ def delivery_detail(state: DeliveryState) -> Content | None:
         to += [(" " + _("Cc") + " ", MUTED), safe_line(", ".join(state.cc), limit=160)]
     if state.status == "failed":
         return assemble(
-            (_("The e-mail to {address} was not sent:").format(address=one_line(state.to_addr, 80)) + " ",
-             "bold $text-error"),
+            (
+                _("The e-mail to {address} was not sent:").format(address=one_line(state.to_addr, 80)) + " ",
+                "bold $text-error",
+            ),
             safe_line(error_text(state), limit=300),
-            (" " + _("(`bokdesk mail outbox retry {number}` sends it again)").format(number=state.outbox_id), MUTED),
+            (
+                " "
+                + _("(`bokdesk mail outbox retry {number}` sends it again)").format(number=state.outbox_id),
+                MUTED,
+            ),
         )
     if state.retrying:
-        return assemble((_("E-mail to") + " ", MUTED), *to, (" · " + _("last error:") + " ", MUTED),
-                        safe_line(error_text(state, ""), limit=300))
+        return assemble(
+            (_("E-mail to") + " ", MUTED),
+            *to,
+            (" · " + _("last error:") + " ", MUTED),
+            safe_line(error_text(state, ""), limit=300),
+        )
     if state.cc:
         return assemble((_("E-mail to") + " ", MUTED), *to)
     return None
@@ -106,8 +133,11 @@ def delivery_detail(state: DeliveryState) -> Content | None:
 
 def failure_line(state: DeliveryState) -> Content:
     """One line for the ticket's header: an e-mail of this ticket could not be delivered."""
-    text = (_("✉ The e-mail survey to {address} failed:") if state.kind == "survey"
-            else _("✉ The e-mail reply to {address} failed:")).format(address=one_line(state.to_addr, 60))
+    text = (
+        _("✉ The e-mail survey to {address} failed:")
+        if state.kind == "survey"
+        else _("✉ The e-mail reply to {address} failed:")
+    ).format(address=one_line(state.to_addr, 60))
     return assemble((text + " ", "bold $text-error"), safe_line(error_text(state), limit=160))
 
 
@@ -123,16 +153,24 @@ def folded_label(folded: str, expanded: bool) -> str:
     # Only a signature: the signature label; a signature above quoted history: the quote's.
     signature = folded.startswith("--") and not any(line.startswith(">") for line in folded.split("\n"))
     if expanded:
-        return (ngettext("▾ hide the signature ({n} line)", "▾ hide the signature ({n} lines)", lines) if signature
-                else ngettext("▾ hide {n} quoted line", "▾ hide {n} quoted lines", lines)).format(n=lines)
-    return (ngettext("… signature ({n} line)", "… signature ({n} lines)", lines) if signature
-            else ngettext("… {n} quoted line", "… {n} quoted lines", lines)).format(n=lines)
+        return (
+            ngettext("▾ hide the signature ({n} line)", "▾ hide the signature ({n} lines)", lines)
+            if signature
+            else ngettext("▾ hide {n} quoted line", "▾ hide {n} quoted lines", lines)
+        ).format(n=lines)
+    return (
+        ngettext("… signature ({n} line)", "… signature ({n} lines)", lines)
+        if signature
+        else ngettext("… {n} quoted line", "… {n} quoted lines", lines)
+    ).format(n=lines)
 
 
 class MessageBox(Static):
     """One message: its text (quotes folded), attachments, and for a reply the e-mail's state."""
 
-    def __init__(self, view: MessageView, title: Content, tz: tzinfo, delivery: DeliveryState | None = None) -> None:
+    def __init__(
+        self, view: MessageView, title: Content, tz: tzinfo, delivery: DeliveryState | None = None
+    ) -> None:
         from ...channels.view import message_parts
 
         message = view.message
@@ -169,7 +207,9 @@ class MessageBox(Static):
     def _paint(self) -> None:
         parts: list[Content] = [safe(self.new)]
         if self.folded:
-            label = Content.from_markup("[@click=toggle_fold]$label[/]", label=folded_label(self.folded, self.expanded))
+            label = Content.from_markup(
+                "[@click=toggle_fold]$label[/]", label=folded_label(self.folded, self.expanded)
+            )
             parts.append(label.stylize("$text-accent" if self.expanded else "underline $text-muted"))
             if self.expanded:
                 parts.append(safe(self.folded, MUTED))

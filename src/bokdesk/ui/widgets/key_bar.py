@@ -87,8 +87,11 @@ class KeyBar(Widget):
         line = Content.assemble(*pieces)
         if palette is not None:
             key, shown, description, enabled = palette
-            tail = Content.assemble(("▏", "$footer-description-foreground"), (f"{shown} ", KEY_STYLE),
-                                    (f"{description} ", DESCRIPTION_STYLE))
+            tail = Content.assemble(
+                ("▏", "$footer-description-foreground"),
+                (f"{shown} ", KEY_STYLE),
+                (f"{description} ", DESCRIPTION_STYLE),
+            )
             room = self.size.width - line.cell_length - tail.cell_length
             if room >= 1:
                 start = line.cell_length + room

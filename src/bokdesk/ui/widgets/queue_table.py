@@ -49,13 +49,28 @@ def layout(width: int) -> list[Column]:
     """Columns for a table ``width`` cells wide; the subject takes what is left."""
     if width >= 110:
         fixed = [Column("id", 7, "right"), Column("priority", 6), Column("status", 8), Column("channel", 7)]
-        tail = [Column("customer", 20), Column("assignee", 15), Column("age", 5, "right"), Column("sla", 8, "right")]
+        tail = [
+            Column("customer", 20),
+            Column("assignee", 15),
+            Column("age", 5, "right"),
+            Column("sla", 8, "right"),
+        ]
     elif width >= 90:
         fixed = [Column("id", 7, "right"), Column("priority", 6), Column("status", 8)]
-        tail = [Column("customer", 17), Column("assignee", 12), Column("age", 4, "right"), Column("sla", 8, "right")]
+        tail = [
+            Column("customer", 17),
+            Column("assignee", 12),
+            Column("age", 4, "right"),
+            Column("sla", 8, "right"),
+        ]
     else:
         fixed = [Column("id", 7, "right"), Column("priority", 1), Column("status", 8)]
-        tail = [Column("customer", 14), Column("assignee", 3), Column("age", 4, "right"), Column("sla", 7, "right")]
+        tail = [
+            Column("customer", 14),
+            Column("assignee", 3),
+            Column("age", 4, "right"),
+            Column("sla", 7, "right"),
+        ]
     used = sum(c.width for c in fixed + tail) + len(fixed + tail)  # one space between columns
     subject = max(8, width - used - 1)
     return [*fixed, Column("subject", subject), *tail]
@@ -122,7 +137,9 @@ class QueueTable(Widget, can_focus=True):
     class Highlighted(Message):
         """The cursor moved (or the rows changed under it)."""
 
-        def __init__(self, table: QueueTable, row: QueueItem | None, position: int | None, total: int | None) -> None:
+        def __init__(
+            self, table: QueueTable, row: QueueItem | None, position: int | None, total: int | None
+        ) -> None:
             super().__init__()
             self.table = table
             self.row = row
@@ -189,8 +206,13 @@ class QueueTable(Widget, can_focus=True):
 
     # ------------------------------------------------------------------ loading
 
-    def load(self, source: QueueSource, *, keep: QueueItem | None = None,
-             on_loaded: Callable[[], object] | None = None) -> None:
+    def load(
+        self,
+        source: QueueSource,
+        *,
+        keep: QueueItem | None = None,
+        on_loaded: Callable[[], object] | None = None,
+    ) -> None:
         """Show ``source``; with ``keep``, stay on that ticket (or where it was) at the same line.
 
         Nothing is repainted until the rows are there, so the frame after a key already shows its
@@ -232,8 +254,18 @@ class QueueTable(Widget, can_focus=True):
                 rows = rows[:page]
                 cursor, first = 0, 0
             rows = _marked(source, rows)
-            self._deliver(generation, self._apply_load, rows, cursor, first, total, has_before, has_after, screen_line,
-                          keep)
+            self._deliver(
+                generation,
+                self._apply_load,
+                rows,
+                cursor,
+                first,
+                total,
+                has_before,
+                has_after,
+                screen_line,
+                keep,
+            )
 
         self.run_worker(work, thread=True, group="queue-load", exclusive=True, exit_on_error=False)
 
@@ -256,17 +288,30 @@ class QueueTable(Widget, can_focus=True):
             self.has_before = self.has_after = False
             self.refresh()
 
-    def _apply_load(self, rows: list[QueueItem], cursor: int, first: int, total: int, has_before: bool,
-                    has_after: bool, screen_line: int, keep: QueueItem | None = None) -> None:
+    def _apply_load(
+        self,
+        rows: list[QueueItem],
+        cursor: int,
+        first: int,
+        total: int,
+        has_before: bool,
+        has_after: bool,
+        screen_line: int,
+        keep: QueueItem | None = None,
+    ) -> None:
         now_on = self.current
         if keep is not None and now_on is not None and now_on.id != keep.id:
             # The agent moved while this reload read: stay on the ticket they moved to, at its line.
             landed = next((i for i, row in enumerate(rows) if row.id == now_on.id), None)
             if landed is not None:
                 cursor, screen_line = landed, self.cursor - self.top
-        unchanged = (rows == self.rows and total == self.total and first == self.first_index
-                     and (has_before, has_after) == (self.has_before, self.has_after)
-                     and min(cursor, max(0, len(rows) - 1)) == self.cursor)
+        unchanged = (
+            rows == self.rows
+            and total == self.total
+            and first == self.first_index
+            and (has_before, has_after) == (self.has_before, self.has_after)
+            and min(cursor, max(0, len(rows) - 1)) == self.cursor
+        )
         self.busy = False
         callback, self._on_loaded = self._on_loaded, None
         if unchanged and rows:  # a refresh that found nothing new (most live refreshes): no repaint
@@ -427,8 +472,17 @@ class QueueTable(Widget, can_focus=True):
             rows = source.last(page + 1)
             has_before = len(rows) > page
             rows = _marked(source, rows[-page:])
-            self._deliver(generation, self._apply_load, rows, len(rows) - 1, max(0, total - len(rows)), total,
-                          has_before, False, self.visible_rows - 1)
+            self._deliver(
+                generation,
+                self._apply_load,
+                rows,
+                len(rows) - 1,
+                max(0, total - len(rows)),
+                total,
+                has_before,
+                False,
+                self.visible_rows - 1,
+            )
 
         self.run_worker(work, thread=True, group="queue-load", exclusive=True, exit_on_error=False)
 
@@ -504,9 +558,14 @@ class QueueTable(Widget, can_focus=True):
         base = self._styles.get("")
         if base is None:
             base = self._styles[""] = self.rich_style
-        complaints = getattr(self.source, "view", None) is not None and getattr(self.source.view, "value", "") == "complaints"
+        complaints = (
+            getattr(self.source, "view", None) is not None
+            and getattr(self.source.view, "value", "") == "complaints"
+        )
         if y == 0:
-            cells = [(_header_label(c.key, complaints, c.width), c, self._style("header")) for c in self._columns]
+            cells = [
+                (_header_label(c.key, complaints, c.width), c, self._style("header")) for c in self._columns
+            ]
             return self._strip(cells, base + self._style("header"), width)
         index = self.top + y - 1
         if index >= len(self.rows):
@@ -514,7 +573,9 @@ class QueueTable(Widget, can_focus=True):
                 text = _("Loading…") if self.busy else (self.empty_text or _("No tickets here."))
                 return Strip([Segment(set_cell_size("  " + text, width), base + self._style("muted"))], width)
             if index == len(self.rows) and self.has_after and y > 1:
-                return Strip([Segment(set_cell_size("  " + _("Loading…"), width), base + self._style("muted"))], width)
+                return Strip(
+                    [Segment(set_cell_size("  " + _("Loading…"), width), base + self._style("muted"))], width
+                )
             return Strip.blank(width, base)
         row = self.rows[index]
         if index == self.cursor:
@@ -536,15 +597,24 @@ class QueueTable(Widget, can_focus=True):
                     text = PRIORITY_GLYPH.get(row.priority, " ")
                 else:
                     text = labels.label("priority_short", row.priority)
-                style = self._style("urgent") if row.priority == "urgent" else (
-                    self._style("high") if row.priority == "high" else (self._style("muted") if row.priority == "low" else None))
+                style = (
+                    self._style("urgent")
+                    if row.priority == "urgent"
+                    else (
+                        self._style("high")
+                        if row.priority == "high"
+                        else (self._style("muted") if row.priority == "low" else None)
+                    )
+                )
             elif key == "status":
                 text = labels.label("status_short", row.status)
             elif key == "channel":
                 text = labels.label("channel_short", row.channel)
             elif key == "subject":
                 text = one_line(labels.subject(row.subject))
-                if getattr(row, "mail_failed", False):  # an e-mail of this ticket failed (not on boot's preview)
+                if getattr(
+                    row, "mail_failed", False
+                ):  # an e-mail of this ticket failed (not on boot's preview)
                     text, style = "✉✗ " + text, self._style("breached")
             elif key == "customer":
                 name = one_line(row.customer)

@@ -109,8 +109,12 @@ class Tile(Widget, can_focus=True):
         lines.append(Content.styled(detail, "$text-muted").truncate(width, ellipsis=True))
         if data.trend:
             spark = sparkline(data.trend, width)
-            lines.append(Content.assemble((spark, "$text-accent"), (" " + _("13 wk") if len(spark) + 6 <= width
-                                                                        else "", "$text-muted")))
+            lines.append(
+                Content.assemble(
+                    (spark, "$text-accent"),
+                    (" " + _("13 wk") if len(spark) + 6 <= width else "", "$text-muted"),
+                )
+            )
         elif not self.trend_ready:
             lines.append(Content.styled("", "$text-muted"))
         return Content("\n").join(lines)

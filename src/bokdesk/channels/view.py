@@ -7,6 +7,8 @@
 - ``delivery_states(session, message_ids)``: per reply, whether its e-mail is queued, being sent,
   sent, or failed (with the error and the next attempt), from the outbox.
 - ``failed_tickets(session, ticket_ids)``: which tickets of a queue page have a failed e-mail.
+- ``ticket_deliveries(desk, ...)`` and ``tickets_with_failed_mail(desk, ...)``: the same, each in a
+  read of its own, for the console's thread workers.
 - ``delivery_problem(session, ticket_id)``: a one-line warning when an e-mail of the ticket failed
   or bounced, for a flag in the ticket header and the queue.
 - ``attachment_data(desk, attachment_id)``: the stored bytes, to save or open a file.
@@ -144,6 +146,23 @@ def failed_tickets(session: Session, ticket_ids: list[int]) -> set[int]:
     return set(session.exec(query).all())
 
 
+def ticket_deliveries(
+    desk: Desk, ticket_id: int, reply_ids: list[int]
+) -> tuple[dict[int, DeliveryState], DeliveryState | None]:
+    """The delivery of each reply of a ticket and its latest failed e-mail, in one read."""
+    with desk.store.read() as session:
+        states = delivery_states(session, reply_ids) if reply_ids else {}
+        return states, failed_delivery(session, ticket_id)
+
+
+def tickets_with_failed_mail(desk: Desk, ticket_ids: list[int]) -> set[int]:
+    """``failed_tickets`` in a read of its own (a queue page's marks)."""
+    if not ticket_ids:
+        return set()
+    with desk.store.read() as session:
+        return failed_tickets(session, ticket_ids)
+
+
 def delivery_problem(session: Session, ticket_id: int) -> str | None:
     """The latest failed e-mail of the ticket, as one line; None when all is well."""
     state = failed_delivery(session, ticket_id)
@@ -186,4 +205,6 @@ __all__ = [
     "human_size",
     "message_parts",
     "reply_recipients",
+    "ticket_deliveries",
+    "tickets_with_failed_mail",
 ]

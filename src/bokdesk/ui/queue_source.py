@@ -40,10 +40,9 @@ def mark_failed_mail(desk: Desk, rows: list[QueueItem]) -> list[QueueItem]:
         return rows
     from dataclasses import replace
 
-    from ..channels.view import failed_tickets
+    from ..channels.view import tickets_with_failed_mail
 
-    with desk.store.read() as session:
-        failed = failed_tickets(session, [row.id for row in rows])
+    failed = tickets_with_failed_mail(desk, [row.id for row in rows])
     if not failed and not any(row.mail_failed for row in rows):
         return rows
     return [

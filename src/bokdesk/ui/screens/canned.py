@@ -135,21 +135,13 @@ def _row_label(row: CannedRow, *, two_lines: bool = False) -> Content:
 
 def _sample(desk: Any, actor: Any, ticket_id: int | None) -> tuple[dict[str, str], str | None, int | None]:
     """Placeholder values of a sample ticket (the given one, else the newest), its customer's language."""
-    from sqlmodel import col, select
-
-    from ...core.models import Customer, Ticket
+    from ...core.lookups import sample_ticket
     from ...core.services import canned
 
-    with desk.store.read() as session:
-        ticket = session.get(Ticket, ticket_id) if ticket_id else None
-        if ticket is None:
-            ticket = session.exec(select(Ticket).order_by(col(Ticket.id).desc()).limit(1)).first()
-        if ticket is None:
-            return canned.values_for(desk, actor, None), None, None
-        customer = session.get(Customer, ticket.customer_id)
-        language = customer.language if customer else None
-        number = ticket.id
-    return canned.values_for(desk, actor, number), language, number
+    sample = sample_ticket(desk, ticket_id)
+    if sample is None:
+        return canned.values_for(desk, actor, None), None, None
+    return canned.values_for(desk, actor, sample.id), sample.language, sample.id
 
 
 class CannedScreen(DeskScreen[None]):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import col, select
-
-from ...core.models import Draft, Ticket
+from ...core.lookups import UnsentDraft, unsent_drafts
 from ...i18n import _, format_datetime
 from .. import labels
 from ..safe_text import assemble, one_line, safe_line
@@ -14,24 +12,15 @@ from ..tasks import run_service
 from .dialogs import ChoiceDialog
 
 
-def unsent(desk: Any, actor: Any) -> list[tuple[int, str, str, Any, str]]:
+def unsent(desk: Any, actor: Any) -> list[UnsentDraft]:
     """(ticket id, subject, kind, saved at, first line) of the agent's drafts, newest first (thread)."""
-    if actor.id is None:
-        return []
-    with desk.store.read() as session:
-        rows = session.exec(
-            select(Draft, Ticket.subject)
-            .join(Ticket, Ticket.id == Draft.ticket_id)
-            .where(Draft.agent_id == actor.id)
-            .order_by(col(Draft.updated_at).desc())
-        ).all()
-        return [(d.ticket_id, subject, d.kind, d.updated_at, d.body) for d, subject in rows]
+    return unsent_drafts(desk, actor)
 
 
 class DraftsScreen(ChoiceDialog[int]):
     """Pick a draft to continue; the ticket opens and the editor offers the text back."""
 
-    def __init__(self, rows: list[tuple[int, str, str, Any, str]] | None = None) -> None:
+    def __init__(self, rows: list[UnsentDraft] | None = None) -> None:
         super().__init__(_("Unsent drafts"), [], text="")
         self.rows = rows
 
@@ -42,7 +31,7 @@ class DraftsScreen(ChoiceDialog[int]):
         app: Any = self.app
         run_service(app, lambda: unsent(app.desk, app.actor), done=self._fill, group="drafts")
 
-    def _fill(self, rows: list[tuple[int, str, str, Any, str]]) -> None:
+    def _fill(self, rows: list[UnsentDraft]) -> None:
         from textual.widgets import OptionList
         from textual.widgets.option_list import Option
 

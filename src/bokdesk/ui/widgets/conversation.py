@@ -43,14 +43,14 @@ class MailInfo:
 
 def read_mail_info(desk: Any, detail: TicketDetail) -> MailInfo:
     """Read the outbox state of the ticket's replies (call it from a thread worker)."""
-    from ...channels.view import delivery_states, failed_delivery
+    from ...channels.view import ticket_deliveries
 
     replies = [
         m.message.id for m in detail.messages if m.message.kind == "reply" and m.message.id is not None
     ]
-    with desk.store.read() as session:
-        states = delivery_states(session, replies) if replies else {}
-        failed = failed_delivery(session, detail.ticket.id)
+    ticket_id = detail.ticket.id
+    assert ticket_id is not None  # a stored ticket
+    states, failed = ticket_deliveries(desk, ticket_id, replies)
     return MailInfo(states, failed)
 
 
@@ -103,7 +103,7 @@ def delivery_badge(state: DeliveryState, tz: tzinfo) -> Content:
 
 def delivery_detail(state: DeliveryState) -> Content | None:
     """The line inside a reply's box: who it goes to (and the Cc), and why it failed or waits."""
-    to = [safe_line(state.to_addr, limit=80)]
+    to: list[str | Content | tuple[str, str]] = [safe_line(state.to_addr, limit=80)]
     if state.cc:
         to += [(" " + _("Cc") + " ", MUTED), safe_line(", ".join(state.cc), limit=160)]
     if state.status == "failed":

@@ -26,6 +26,7 @@ import pytest
 from bokdesk.core import metrics, periods
 from bokdesk.core.desk import SYSTEM
 from bokdesk.core.errors import PermissionDenied
+from bokdesk.core.metrics import activity, families, samples, weeks
 from bokdesk.core.services import surveys, tickets
 from bokdesk.core.services.customers import CustomerSpec
 
@@ -301,13 +302,13 @@ def test_report_stages_fill_progressively_and_end_with_the_report(desk, staff, w
 
 def test_stop_times_are_parsed_from_the_stored_text():
     fixed = "2026-11-16 08:00:00.000000,2026-11-16 09:30:15.500000"
-    assert metrics._stop_times(fixed, True).tolist() == [1794816000, 1794821415]
+    assert samples.stop_times(fixed, True).tolist() == [1794816000, 1794821415]
     # Another width somewhere (a row written by hand): parsed value by value, same result.
-    assert metrics._stop_times("2026-11-16 08:00:00,2026-11-16 09:30:15.5", True).tolist() == [
+    assert samples.stop_times("2026-11-16 08:00:00,2026-11-16 09:30:15.5", True).tolist() == [
         1794816000,
         1794821415,
     ]
-    assert metrics._stop_times(None, True).tolist() == [] and metrics._stop_times("5,7", False).tolist() == [
+    assert samples.stop_times(None, True).tolist() == [] and samples.stop_times("5,7", False).tolist() == [
         5,
         7,
     ]
@@ -317,10 +318,10 @@ def test_the_rest_of_a_span_outside_a_period(desk):
     tz = desk.calendar.tz
     p = periods.days(tz, datetime(2026, 11, 10).date(), datetime(2026, 11, 12).date())
     before, after = p.start - timedelta(days=5), p.end + timedelta(days=5)
-    assert metrics._outside((before, after), p) == [(before, p.start), (p.end, after)]
-    assert metrics._outside((before, p.end), p) == [(before, p.start)]
-    assert metrics._outside((p.start, p.end), p) == []
-    assert metrics._outside((after, after + timedelta(days=1)), p) == [(after, after + timedelta(days=1))]
+    assert weeks.outside((before, after), p) == [(before, p.start), (p.end, after)]
+    assert weeks.outside((before, p.end), p) == [(before, p.start)]
+    assert weeks.outside((p.start, p.end), p) == []
+    assert weeks.outside((after, after + timedelta(days=1)), p) == [(after, after + timedelta(days=1))]
 
 
 def test_drill_down_lists_the_tickets_behind_a_figure(desk, staff, week):
@@ -419,7 +420,7 @@ def test_dims_code_is_generated_by_the_database_and_decodes(desk, staff, week):
 
     codes = np.array([code])
     decoded = {
-        name: metrics._key_value(name, int(metrics._decode(name, codes)[0])) for name in metrics.DIMENSIONS
+        name: families.key_value(name, int(families.decode(name, codes)[0])) for name in metrics.DIMENSIONS
     }
     assert decoded == {
         "agent": staff.dev.id,
@@ -444,7 +445,7 @@ def test_an_hour_cut_by_the_opening_time_is_settled_action_by_action(desk, staff
     monday = periods.days(desk.calendar.tz, datetime(2026, 11, 16).date(), datetime(2026, 11, 16).date())
     ola = _row(metrics.report(desk, staff.boss, monday), "agent", staff.ola.id).activity
     assert (ola.actions, ola.active_hours, ola.after_hours_hours, ola.after_hours_actions) == (3, 2, 1, 1)
-    hours = metrics._open_seconds(
+    hours = activity.open_seconds(
         desk.calendar,
         monday,
         __import__("numpy").array([L(2026, 11, 16, 8, 0).timestamp()]),

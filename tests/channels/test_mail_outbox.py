@@ -94,7 +94,7 @@ def test_a_refused_reply_queues_nothing(desk, staff, thread):
 
 
 def test_a_reply_whose_e_mail_cannot_be_queued_is_not_saved_either(desk, staff, thread, monkeypatch):
-    import bokdesk.channels.outbox as outbox
+    import bokdesk.core.services.outbox as outbox
 
     def broken(**kwargs):  # type: ignore[no-untyped-def]
         raise ValueError("cannot build the message")

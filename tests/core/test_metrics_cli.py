@@ -226,7 +226,7 @@ def test_report_errors_are_one_line(db_path, desk, staff, desk_with_work, capsys
     assert code == 2 and err.strip() == "bokdesk: The period ends (2026-11-01) before it starts (2026-11-20)."
     code, _, err = run(capsys, "report", "--db", str(db_path), "--from", "20.11.2026")
     assert code == 2 and "--from must be a date like 2026-11-24" in err
-    monkeypatch.setattr("bokdesk.cli.context.unix_login", lambda: "ola")
+    monkeypatch.setattr("bokdesk.core.identity.unix_login", lambda: "ola")
     code, _, err = run(capsys, "report", "--db", str(db_path))
     assert code == 4 and "needs the supervisor role" in err and "Traceback" not in err
 

@@ -10,10 +10,10 @@ from argparse import Namespace
 import pytest
 from ui_helpers import NOW, make_app, settle
 
-from bokdesk.cli.context import unix_login
 from bokdesk.core import paging
 from bokdesk.core.desk import SYSTEM
 from bokdesk.core.enums import View
+from bokdesk.core.identity import unix_login
 from bokdesk.core.queries import View as CoreView
 from bokdesk.core.services import agents
 from bokdesk.ui import boot

@@ -34,6 +34,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
+from ..core import mail_ids as ids
 from ..core.desk import SYSTEM, Desk
 from ..core.enums import Channel, ContactKind, LinkKind, Status, SurveySource
 from ..core.errors import BokdeskError, NotFound
@@ -50,8 +51,8 @@ from ..core.models import (
 from ..core.notices import Notice, verbatim
 from ..core.services import surveys as survey_service
 from ..core.services.customers import CustomerSpec, find_by_contact, normalize_email, resolve_customer
+from ..core.services.outbox import KIND_SURVEY
 from ..core.services.tickets import NewTicket, add_customer_message, create_ticket
-from . import ids
 from .email_parse import (
     Classification,
     EmailParseError,
@@ -61,7 +62,7 @@ from .email_parse import (
     split_quoted,
 )
 from .mailconfig import MailConfig
-from .outbox import KIND_SURVEY, record_bounce
+from .outbox import record_bounce
 from .surveys import parse_nps
 
 NO_TEXT = "(no text)"
@@ -528,7 +529,7 @@ class Ingestor:
         return None, "", False
 
     def _domain(self, session: Session) -> str:
-        from .outbox import identity
+        from ..core.services.outbox import identity
 
         return ids.domain_of(identity(session, self.cfg).from_address)
 

@@ -165,8 +165,8 @@ def published_config(desk: Desk) -> MailConfig:
     """The mail settings a console can file a released message with: what ``mail run`` published
     (From, Reply-To, the desk's addresses, the team of new tickets); no servers, no passwords."""
     from ..core.models import Setting
+    from ..core.services.outbox import SETTING_ADDRESSES, SETTING_FROM, SETTING_REPLY_TO, SETTING_TEAM
     from .mailconfig import load_mail_config
-    from .outbox import SETTING_ADDRESSES, SETTING_FROM, SETTING_REPLY_TO, SETTING_TEAM
 
     keys = (SETTING_FROM, SETTING_REPLY_TO, SETTING_ADDRESSES, SETTING_TEAM)
     with desk.store.read() as session:

@@ -27,8 +27,9 @@ from ..core.desk import Desk
 from ..core.errors import ValidationError
 from ..core.models import OutboxMessage
 from ..core.notices import Notice, verbatim
+from ..core.services.outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT
 from .mailconfig import MailConfig, SmtpConfig
-from .outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT, problem_on_ticket, set_error
+from .outbox import problem_on_ticket, set_error
 
 LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=6)

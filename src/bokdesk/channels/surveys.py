@@ -23,8 +23,8 @@ from ..core.desk import SYSTEM, Actor, Desk
 from ..core.enums import Channel, ContactKind, LinkKind, Status
 from ..core.models import Customer, CustomerContact, OutboxMessage, Setting, SurveyAnswer, Ticket
 from ..core.roles import Permission
+from ..core.services.outbox import KIND_SURVEY, enqueue_survey
 from .mailconfig import MailConfig
-from .outbox import KIND_SURVEY, enqueue_survey
 
 SETTING = "mail.survey_after_solve"
 MAX_AGE = timedelta(days=14)

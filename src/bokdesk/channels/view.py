@@ -32,9 +32,9 @@ from ..core.enums import MessageKind
 from ..core.errors import NotFound, ValidationError
 from ..core.models import Attachment, Message, OutboxMessage, Ticket
 from ..core.notices import Notice
+from ..core.services.outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT
+from ..core.services.outbox import reply_recipients as outbox_recipients
 from .email_text import split_quoted
-from .outbox import FAILED, KIND_SURVEY, QUEUED, SENDING, SENT
-from .outbox import reply_recipients as outbox_recipients
 
 
 def message_parts(message: Message) -> tuple[str, str]:
@@ -174,7 +174,7 @@ def delivery_problem(session: Session, ticket_id: int) -> str | None:
 
 def reply_recipients(desk: Desk, ticket_id: int) -> tuple[str | None, list[str]]:
     """Who a reply to the ticket would be e-mailed to now, ``(To, Cc)``, by the outbox's own rule
-    (``outbox.reply_recipients``); ``(None, [])`` when the customer has no e-mail address."""
+    (``core.services.outbox.reply_recipients``); ``(None, [])`` when the customer has no e-mail address."""
     with desk.store.read() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:

@@ -187,10 +187,11 @@ class Boot:
 
     def open(self) -> tuple[Any, Any]:
         """Build the desk and the actor the normal way; raises what the normal path would raise."""
-        from ..cli.context import context_for
+        from ..core.identity import acting_agent
+        from ..core.opening import desk_from_config
 
-        context = context_for(self.args)
-        return context.desk, context.actor(self.args)
+        desk = desk_from_config(self.config)
+        return desk, acting_agent(desk, self.config, getattr(self.args, "as_login", None))
 
     def close(self) -> None:
         self.connection.close()
@@ -198,8 +199,8 @@ class Boot:
 
 def probe(args: Namespace) -> Boot | None:
     """A ``Boot`` when the fast start applies; None sends the caller down the normal path."""
-    from ..cli.context import login_for
     from ..core.config import load_config
+    from ..core.identity import login_for
 
     config = load_config(getattr(args, "config", None), getattr(args, "db", None))
     if config.db_url or getattr(args, "as_login", None):
@@ -216,7 +217,7 @@ def probe(args: Namespace) -> Boot | None:
             raise LookupError
         row = connection.execute(
             "SELECT id, login, name, role, team_id, active FROM agent WHERE login = ?",
-            (login_for(args, config),),
+            (login_for(config, getattr(args, "as_login", None)),),
         ).fetchone()
         if row is None or not row[5]:
             raise LookupError

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from ...channels.outbox import enqueue_reply  # imported here, not inside the reply's write lock
 from .. import history, roles, sla
 from ..desk import Actor, Desk
 from ..enums import (
@@ -34,6 +33,7 @@ from ..paging import next_offered
 from ..roles import Permission
 from . import assignment
 from .customers import CustomerSpec, resolve_customer
+from .outbox import enqueue_reply  # imported here, not inside the reply's write lock
 
 MAX_SUBJECT = 500
 MAX_BODY = 1_000_000

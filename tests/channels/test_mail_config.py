@@ -44,7 +44,11 @@ def test_defaults_and_ports():
         ({"imap": {**IMAP, "security": "tls13"}}, "security must be one of"),
         ({"imap": {**IMAP, "security": "none"}}, "allowed only for a server on this machine"),
         ({"imap": {**IMAP, "after": "delete"}}, "after must be one of"),
-        ({"smtp": {"host": "s", "max_attempts": 0}}, "max_attempts must be a whole number"),
+        ({"smtp": {"host": "s", "max_attempts": 0}}, r"\[mail.smtp\] max_attempts must be at least 1, not 0"),
+        ({"smtp": {"host": "s", "max_attempts": "8"}}, "max_attempts must be a whole number"),
+        ({"imap": {**IMAP, "idle_seconds": 3600}}, "idle_seconds must be at most 1740"),
+        ({"imap": {**IMAP, "folders": "INBOX"}}, r"unknown setting \[mail.imap\] folders"),
+        ({"form": "bok@firma.example"}, r"unknown setting \[mail\] form"),
         ({"max_attachment_bytes": "10 MB"}, "max_attachment_bytes must be a whole number"),
         ({"survey_after_solve": "yes"}, "survey_after_solve must be true or false"),
         ({"imap": "imap.example"}, "must be a table"),
@@ -134,6 +138,7 @@ def test_the_cli_refuses_a_world_readable_config_with_a_password(tmp_path, monke
         '[mail.imap]\nhost = "imap.firma.example"\nuser = "bok"\npassword = "tajne-hasło"\n',
         0o644,
     )
+    assert main(["db", "upgrade", "--db", str(tmp_path / "d.db")]) == 0
     code = main(["mail", "fetch", "--db", str(tmp_path / "d.db"), "--config", str(cfg)])
     err = capsys.readouterr().err
     assert code == 2 and "others can read it" in err and "tajne" not in err and "Traceback" not in err

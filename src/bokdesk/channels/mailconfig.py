@@ -1,39 +1,9 @@
-"""The ``[mail]`` configuration: mailboxes, SMTP, identity, limits, and where secrets come from.
+"""The e-mail channel's configuration: the ``[mail]`` settings resolved for the mail service.
 
-Layout (TOML)::
-
-    [mail]
-    from = "BOK Firma <bok@firma.example>"
-    reply_to = "bok@firma.example"          # optional
-    max_attachment_bytes = 10_000_000       # larger attachments are listed but not stored
-    max_message_bytes = 50_000_000          # larger messages go to quarantine (headers only)
-    poll_seconds = 60                       # `mail run`: how often to fetch
-    send_poll_seconds = 5                   # `mail run`: how often to look at the outbox
-    survey_after_solve = false              # default of the desk setting mail.survey_after_solve
-    survey_delay_minutes = 60
-    team = "BOK Warszawa"                   # team of new e-mail tickets (auto-assignment)
-    customer_from_reply_to = true           # a Reply-To (web forms) names the customer
-
-    [mail.imap]
-    host = "imap.firma.example"
-    port = 993
-    security = "ssl"                        # ssl | starttls | none (loopback only)
-    user = "bok@firma.example"
-    password = "..."                        # only in a file nobody else can read; or the env
-    folder = "INBOX"
-    after = "keep"                          # keep (read-only) | seen (set \\Seen after commit)
-    ca_file = ""                            # extra CA bundle (self-signed servers)
-
-    [mail.maildir]
-    path = "/var/mail/bok/Maildir"
-
-    [mail.smtp]
-    host = "smtp.firma.example"
-    port = 587
-    security = "starttls"                   # ssl | starttls | none (loopback only)
-    user = "bok@firma.example"
-    password = "..."
-    max_attempts = 8
+The table's keys, types and defaults are ``core.settings.MailSettings`` (documented in
+docs/configuration.md). Here they become what the channel uses: the server's port from its security
+mode, the user from ``BOKDESK_IMAP_USER`` / ``BOKDESK_SMTP_USER`` when not configured, addresses
+checked and normalised, and the passwords.
 
 Passwords: ``BOKDESK_IMAP_PASSWORD`` / ``BOKDESK_SMTP_PASSWORD`` in the environment win; then
 ``password_file``; then files in systemd's ``$CREDENTIALS_DIRECTORY`` (``imap-password``,
@@ -53,14 +23,22 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.errors import ConfigError
+from ..core.settings import (
+    ImapSettings,
+    MaildirSettings,
+    MailSettings,
+    ServerSettings,
+    SettingError,
+    SmtpSettings,
+)
+from ..core.settings.base import build
 
-SECURITY_MODES = ("ssl", "starttls", "none")
-AFTER_MODES = ("keep", "seen")
-DEFAULT_MAX_ATTACHMENT = 10_000_000
-DEFAULT_MAX_MESSAGE = 50_000_000
+T = TypeVar("T")
+DEFAULT_MAX_ATTACHMENT = MailSettings().max_attachment_bytes
+DEFAULT_MAX_MESSAGE = MailSettings().max_message_bytes
 
 
 class Secret:
@@ -147,39 +125,21 @@ class MailConfig:
         return parseaddr(self.from_addr)[1].lower() or None
 
 
-def _int(section: Mapping[str, Any], key: str, default: int, what: str, low: int = 0) -> int:
-    value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(f"[{what}] {key} must be a whole number ≥ {low}, not {value!r}.")
-    return value
-
-
-def _num(section: Mapping[str, Any], key: str, default: float, what: str) -> float:
-    value = section.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(f"[{what}] {key} must be a positive number, not {value!r}.")
-    return float(value)
-
-
-def _str(section: Mapping[str, Any], key: str, what: str, default: str | None = None) -> str | None:
-    value = section.get(key, default)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ConfigError(f"[{what}] {key} must be a string.")
-    return value.strip() or None
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
 
 
 def _address(value: str | None, key: str) -> str | None:
+    value = _text(value)
     if value is None:
         return None
     name, addr = parseaddr(value)
     if "@" not in addr or any(c in addr for c in " \r\n<>"):
-        raise ConfigError(f'[mail] {key} must be an e-mail address like "BOK <bok@firma.example>".')
+        raise SettingError.wrong(("mail", key), 'must be an e-mail address like "BOK <bok@firma.example>".')
     try:
         return str(Address(display_name=name, addr_spec=addr))
     except Exception:  # noqa: BLE001 - the stdlib raises several kinds for odd addresses
-        raise ConfigError(f"[mail] {key} is not a valid e-mail address.") from None
+        raise SettingError.wrong(("mail", key), "is not a valid e-mail address.") from None
 
 
 def is_loopback(host: str) -> bool:
@@ -205,15 +165,12 @@ def check_private(path: Path, what: str) -> None:
 
 
 def _password(
-    kind: str,
-    section: Mapping[str, Any],
-    env: Mapping[str, str],
-    sources: list[Path],
+    kind: str, server: ServerSettings, env: Mapping[str, str], sources: list[Path]
 ) -> Secret | None:
     from_env = env.get(f"BOKDESK_{kind.upper()}_PASSWORD")
     if from_env:
         return Secret(from_env)
-    pw_file = _str(section, "password_file", f"mail.{kind}")
+    pw_file = _text(server.password_file)
     if pw_file:
         path = Path(pw_file).expanduser()
         check_private(path, "password file")
@@ -226,15 +183,12 @@ def _password(
         path = Path(cred_dir) / f"{kind}-password"
         if path.is_file():
             return Secret(path.read_text(encoding="utf-8").rstrip("\r\n"))
-    value = section.get("password")
-    if value is None:
+    if server.password is None:
         return None
-    if not isinstance(value, str):
-        raise ConfigError(f"[mail.{kind}] password must be a string.")
     for source in sources:
         if _file_holds_password(source, kind):
             check_private(source, "config file")
-    return Secret(value)
+    return Secret(server.password)
 
 
 def _file_holds_password(path: Path, kind: str) -> bool:
@@ -248,113 +202,107 @@ def _file_holds_password(path: Path, kind: str) -> bool:
     return isinstance(sub, dict) and "password" in sub
 
 
-def _server(
-    kind: str, section: Mapping[str, Any], env: Mapping[str, str], sources: list[Path]
-) -> dict[str, Any]:
-    what = f"mail.{kind}"
-    host = _str(section, "host", what)
+_DEFAULT_PORTS = {
+    "imap": {"ssl": 993, "starttls": 143, "none": 143},
+    "smtp": {"ssl": 465, "starttls": 587, "none": 25},
+}
+
+
+def _server(kind: str, server: ServerSettings, env: Mapping[str, str], sources: list[Path]) -> dict[str, Any]:
+    key = ("mail", kind)
+    host = _text(server.host)
     if not host:
-        raise ConfigError(f"[{what}] needs a host.")
-    security = (_str(section, "security", what) or ("ssl" if kind == "imap" else "starttls")).lower()
-    if security not in SECURITY_MODES:
-        raise ConfigError(f"[{what}] security must be one of {', '.join(SECURITY_MODES)}, not {security!r}.")
+        raise SettingError(key, f"[mail.{kind}] needs a host.")
+    security = server.security or ("ssl" if kind == "imap" else "starttls")
     if security == "none" and not is_loopback(host):
-        raise ConfigError(
-            f'[{what}] security = "none" is allowed only for a server on this machine '
-            f"(localhost); {host} needs ssl or starttls."
+        raise SettingError.wrong(
+            (*key, "security"),
+            f'= "none" is allowed only for a server on this machine (localhost); {host} needs ssl or starttls.',
         )
-    default_port = {
-        "imap": {"ssl": 993, "starttls": 143, "none": 143},
-        "smtp": {"ssl": 465, "starttls": 587, "none": 25},
-    }
-    port = _int(section, "port", default_port[kind][security], what, 1)
-    user = _str(section, "user", what) or env.get(f"BOKDESK_{kind.upper()}_USER") or None
-    password = _password(kind, section, env, sources)
+    user = _text(server.user) or env.get(f"BOKDESK_{kind.upper()}_USER") or None
+    password = _password(kind, server, env, sources)
     if password and not user:
-        raise ConfigError(f"[{what}] has a password but no user.")
-    ca_file = _str(section, "ca_file", what)
+        raise SettingError(key, f"[mail.{kind}] has a password but no user.")
+    ca_file = _text(server.ca_file)
     if ca_file and not Path(ca_file).expanduser().is_file():
-        raise ConfigError(f"[{what}] ca_file {ca_file} does not exist.")
+        raise SettingError.wrong((*key, "ca_file"), f"{ca_file} does not exist.")
     return dict(
         host=host,
-        port=port,
+        port=server.port or _DEFAULT_PORTS[kind][security],
         security=security,
         user=user,
         password=password,
         ca_file=str(Path(ca_file).expanduser()) if ca_file else None,
-        timeout=_num(section, "timeout", 60.0, what),
+        timeout=server.timeout,
     )
 
 
+def _checked(section: MailSettings | Mapping[str, Any] | None) -> MailSettings:
+    if section is None:
+        return MailSettings()
+    if isinstance(section, MailSettings):
+        return section
+    from ..core.settings.check import check  # pydantic, loaded with SQLModel by every mail command
+
+    return check(build(MailSettings, section, ("mail",)), ("mail",))
+
+
+def _given(table: T | None, empty: T) -> T | None:
+    """The table, or None when it is absent or says nothing (an empty ``[mail.imap]``)."""
+    return None if table is None or table == empty else table
+
+
 def load_mail_config(
-    section: Mapping[str, Any] | None,
+    section: MailSettings | Mapping[str, Any] | None,
     *,
     env: Mapping[str, str] | None = None,
     sources: list[Path] | None = None,
 ) -> MailConfig:
-    """Validate ``[mail]``; every problem is a one-line ConfigError naming the key."""
+    """Resolve ``[mail]`` for the mail service: passwords, default ports, addresses checked.
+
+    ``section``: the checked settings (``config.settings.mail``), or a TOML table, checked here.
+    Every problem is a one-line ``ConfigError``; a ``SettingError`` names its key (``Config.blame``
+    adds the file)."""
     env = os.environ if env is None else env
     sources = sources or []
-    mail = dict(section or {})
-    imap = mail.get("imap")
-    smtp = mail.get("smtp")
-    maildir = mail.get("maildir")
-    for name, value in (("imap", imap), ("smtp", smtp), ("maildir", maildir)):
-        if value is not None and not isinstance(value, dict):
-            raise ConfigError(f"[mail.{name}] must be a table.")
-    survey = mail.get("survey_after_solve", False)
-    by_reply_to = mail.get("customer_from_reply_to", True)
-    for key, value in (("survey_after_solve", survey), ("customer_from_reply_to", by_reply_to)):
-        if not isinstance(value, bool):
-            raise ConfigError(f"[mail] {key} must be true or false.")
+    mail = _checked(section)
     imap_cfg = None
-    if imap:
-        extra = dict(imap)
-        folder = _str(extra, "folder", "mail.imap") or "INBOX"
-        after = (_str(extra, "after", "mail.imap") or "keep").lower()
-        if after not in AFTER_MODES:
-            raise ConfigError(f"[mail.imap] after must be one of {', '.join(AFTER_MODES)}, not {after!r}.")
-        idle = extra.get("idle", True)
-        if not isinstance(idle, bool):
-            raise ConfigError("[mail.imap] idle must be true or false.")
-        idle_seconds = _num(extra, "idle_seconds", 600.0, "mail.imap")
-        if idle_seconds > 29 * 60:
-            raise ConfigError("[mail.imap] idle_seconds must be at most 1740 (RFC 2177: 29 minutes).")
+    imap = _given(mail.imap, ImapSettings())
+    if imap is not None:
         imap_cfg = ImapConfig(
-            **_server("imap", extra, env, sources),
-            folder=folder,
-            after=after,
-            idle=idle,
-            idle_seconds=idle_seconds,
+            **_server("imap", imap, env, sources),
+            folder=_text(imap.folder) or "INBOX",
+            after=imap.after,
+            idle=imap.idle,
+            idle_seconds=imap.idle_seconds,
         )
     smtp_cfg = None
-    if smtp:
+    smtp = _given(mail.smtp, SmtpSettings())
+    if smtp is not None:
         smtp_cfg = SmtpConfig(
             **_server("smtp", smtp, env, sources),
-            max_attempts=_int(smtp, "max_attempts", 8, "mail.smtp", 1),
-            envelope_from=_str(smtp, "envelope_from", "mail.smtp"),
+            max_attempts=smtp.max_attempts,
+            envelope_from=_text(smtp.envelope_from),
         )
-    aliases = mail.get("addresses", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise ConfigError("[mail] addresses must be a list of e-mail addresses.")
-    own = tuple(parseaddr(_address(a.strip(), "addresses") or "")[1].lower() for a in aliases if a.strip())
+    own = tuple(parseaddr(_address(a, "addresses") or "")[1].lower() for a in mail.addresses if a.strip())
     maildir_path = None
-    if maildir:
-        path = _str(maildir, "path", "mail.maildir")
+    maildir = _given(mail.maildir, MaildirSettings())
+    if maildir is not None:
+        path = _text(maildir.path)
         if not path:
-            raise ConfigError("[mail.maildir] needs a path.")
+            raise SettingError(("mail", "maildir"), "[mail.maildir] needs a path.")
         maildir_path = Path(path).expanduser()
     return MailConfig(
-        from_addr=_address(_str(mail, "from", "mail"), "from"),
-        reply_to=_address(_str(mail, "reply_to", "mail"), "reply_to"),
-        max_attachment_bytes=_int(mail, "max_attachment_bytes", DEFAULT_MAX_ATTACHMENT, "mail"),
-        max_message_bytes=_int(mail, "max_message_bytes", DEFAULT_MAX_MESSAGE, "mail", 1024),
-        poll_seconds=_num(mail, "poll_seconds", 60.0, "mail"),
-        send_poll_seconds=_num(mail, "send_poll_seconds", 5.0, "mail"),
-        survey_after_solve=survey,
-        survey_delay_minutes=_int(mail, "survey_delay_minutes", 60, "mail"),
-        team=_str(mail, "team", "mail"),
-        customer_from_reply_to=by_reply_to,
+        from_addr=_address(mail.from_, "from"),
+        reply_to=_address(mail.reply_to, "reply_to"),
+        max_attachment_bytes=mail.max_attachment_bytes,
+        max_message_bytes=mail.max_message_bytes,
+        poll_seconds=mail.poll_seconds,
+        send_poll_seconds=mail.send_poll_seconds,
+        survey_after_solve=mail.survey_after_solve,
+        survey_delay_minutes=mail.survey_delay_minutes,
+        team=_text(mail.team),
+        customer_from_reply_to=mail.customer_from_reply_to,
         addresses=own,
         imap=imap_cfg,
         maildir=maildir_path,

@@ -1,23 +1,28 @@
-"""Configuration: TOML files layered over built-in defaults, and where the data lives.
+"""Configuration: TOML files layered over built-in defaults, read into one typed ``Settings``.
 
 Lookup (later wins): built-in defaults, the site config dir, the user config dir, then the file
 named by ``--config`` or ``BOKDESK_CONFIG``. Settings that grant power (``[security]``) are read
-from the site config only, so an agent cannot give themselves rights in their own file.
+from the site config only, so an agent cannot give themselves rights in their own file. An unknown
+or wrong setting is one ``ConfigError`` line naming the key and the file it came from.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .settings import SettingError, Settings, build
 
 APP_NAME = "bokdesk"
 CONFIG_FILE = "config.toml"
+SITE_ONLY = frozenset({"security"})
+"""Sections read from the site config only: they grant power."""
 
 
 def user_config_path() -> Path:
@@ -38,40 +43,103 @@ def default_db_path() -> Path:
     return Path(user_data_dir(APP_NAME)) / "bokdesk.db"
 
 
+@dataclass(frozen=True)
+class Layer:
+    """One config file and what it says; a file other than the site config loses its [security]."""
+
+    path: Path
+    table: dict[str, Any]
+    site: bool = False
+
+    @property
+    def effective(self) -> dict[str, Any]:
+        if self.site:
+            return self.table
+        return {key: value for key, value in self.table.items() if key not in SITE_ONLY}
+
+
 @dataclass
 class Config:
-    """The merged configuration and where each part came from."""
+    """The configuration files, the settings they make, and where the data lives."""
 
-    data: dict[str, Any] = field(default_factory=dict)
-    site: dict[str, Any] = field(default_factory=dict)
-    sources: list[Path] = field(default_factory=list)
+    layers: list[Layer] = field(default_factory=list)
     db_path: Path = field(default_factory=default_db_path)
     db_url: str | None = None
     db_is_default: bool = True
+    unchecked: Settings = field(init=False)
+    """The settings with unknown keys refused but values unchecked: the fast start's first frame
+    only (checking imports pydantic). Everything else reads ``settings``."""
+    _checked: Settings | None = field(default=None, init=False, repr=False)
 
-    def section(self, name: str) -> dict[str, Any]:
-        value = self.data.get(name, {})
-        return value if isinstance(value, dict) else {}
+    def __post_init__(self) -> None:
+        merged: dict[str, Any] = {}
+        for layer in self.layers:
+            merged = merge(merged, layer.effective)
+        with self.blame():
+            self.unchecked = build(Settings, merged)
 
     @property
-    def language(self) -> str | None:
-        value = self.section("ui").get("language")
-        return str(value) if value else None
+    def settings(self) -> Settings:
+        """The settings, every value checked (on first use: it imports pydantic)."""
+        if self._checked is None:
+            from .settings.check import check  # pydantic: not on the fast start's path
+
+            with self.blame():
+                self._checked = check(self.unchecked)
+        return self._checked
 
     @property
-    def allow_as(self) -> bool:
-        """Whether ``--as LOGIN`` is honoured for anyone: only the site config can allow it."""
-        security = self.site.get("security", {})
-        return bool(isinstance(security, dict) and security.get("allow_as", False))
+    def sources(self) -> list[Path]:
+        """The files read, in the order they were layered."""
+        return [layer.path for layer in self.layers]
 
     def allows_as(self, unix_login: str) -> bool:
         """Whether this Unix login may use ``--as``: the site config's ``allow_as`` is true, or a
         list of Unix logins naming it (e.g. ``["bokdesk"]``, the service account of forced commands)."""
-        security = self.site.get("security", {})
-        value = security.get("allow_as", False) if isinstance(security, dict) else False
-        if isinstance(value, list):
-            return unix_login in value
-        return value is True
+        allowed = self.settings.security.allow_as
+        if isinstance(allowed, list):
+            return unix_login in allowed
+        return allowed is True
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A section as the files wrote it (for callers not yet reading ``settings``)."""
+        merged: dict[str, Any] = {}
+        for layer in self.layers:
+            merged = merge(merged, layer.effective)
+        value = merged.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+    def source_of(self, key: tuple[str, ...]) -> Path | None:
+        """The file that set ``key`` (the last one to set the most of it), or None (built-in)."""
+        best: tuple[int, Path | None] = (0, None)
+        for layer in reversed(self.layers):
+            node: Any = layer.effective
+            depth = 0
+            for part in key:
+                if not isinstance(node, Mapping) or part not in node:
+                    break
+                node = node[part]
+                depth += 1
+            if depth > best[0]:
+                best = (depth, layer.path)
+        return best[1]
+
+    @contextmanager
+    def blame(self) -> Iterator[None]:
+        """Turn a ``SettingError`` raised inside into a ``ConfigError`` that names its file."""
+        try:
+            yield
+        except SettingError as exc:
+            source = self.source_of(exc.key)
+            raise ConfigError(f"{shown_path(source)}: {exc}" if source is not None else str(exc)) from None
+
+
+def shown_path(path: Path) -> str:
+    """``~/.config/bokdesk/config.toml`` for a file in the home directory."""
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except (ValueError, RuntimeError):
+        return str(path)
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -102,30 +170,29 @@ def load_config(
     explicit: str | None = None,
     db: str | None = None,
     env: Mapping[str, str] | None = None,
+    *,
+    check: bool = True,
 ) -> Config:
-    """Build the configuration from files, environment and command-line options."""
+    """Read the config files and choose the database (``--db``, ``BOKDESK_DB``, ``[database]``).
+
+    ``check=False`` leaves the values' types to the first read of ``settings`` (the fast start
+    checks them in its desk thread); unknown keys are refused either way."""
     env = os.environ if env is None else env
-    cfg = Config()
+    layers: list[Layer] = []
     site_path = site_config_path()
     if site_path.is_file():
-        cfg.site = read_toml(site_path)
-        cfg.data = merge(cfg.data, cfg.site)
-        cfg.sources.append(site_path)
+        layers.append(Layer(site_path, read_toml(site_path), site=True))
     user_path = user_config_path()
     if user_path.is_file():
-        cfg.data = merge(cfg.data, read_toml(user_path))
-        cfg.sources.append(user_path)
+        layers.append(Layer(user_path, read_toml(user_path)))
     chosen = explicit or env.get("BOKDESK_CONFIG")
     if chosen:
         path = Path(chosen).expanduser()
-        cfg.data = merge(cfg.data, read_toml(path))
-        cfg.sources.append(path)
-    database = cfg.section("database")
-    url = database.get("url")
-    if url is not None and not isinstance(url, str):
-        raise ConfigError("[database] url must be a string.")
-    cfg.db_url = url or None
-    chosen_db = db or env.get("BOKDESK_DB") or database.get("path")
+        layers.append(Layer(path, read_toml(path)))
+    cfg = Config(layers)
+    database = (cfg.settings if check else cfg.unchecked).database
+    cfg.db_url = str(database.url) if database.url else None
+    chosen_db = db or env.get("BOKDESK_DB") or database.path
     if chosen_db:
         cfg.db_path = Path(str(chosen_db)).expanduser()
         cfg.db_is_default = False

@@ -178,3 +178,13 @@ def test_a_broken_file_is_still_named(home):
     user_file(home, "[ui\nlanguage = 'pl'\n")
     with pytest.raises(ConfigError, match="is not valid TOML"):
         load_config()
+
+
+def test_a_value_the_calendar_refuses_is_named_with_its_file(home, tmp_path):
+    from bokdesk.core.opening import desk_from_config
+
+    user_file(home, "[calendar]\ntimezone = 'Mars/Olympus_Mons'\n")
+    with pytest.raises(ConfigError) as err:
+        desk_from_config(load_config(db=str(tmp_path / "desk.db")))
+    assert str(err.value).startswith("~/.config/bokdesk/config.toml: [calendar] ")
+    assert "Mars/Olympus_Mons" in str(err.value)

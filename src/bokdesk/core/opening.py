@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import ConfigError
+from .settings import SettingError
 
 if TYPE_CHECKING:  # the desk (SQLAlchemy, SQLModel) is imported when it is opened, not before
     from .config import Config
@@ -31,15 +31,13 @@ def desk_from_config(
             from .store import Store, sqlite_url
 
             store = Store(sqlite_url(path), synchronous=synchronous)
+    settings = config.settings
     try:
         calendar = BusinessCalendar.from_config(
-            config.section("calendar") or None, holiday_cache=holiday_cache_dir()
+            settings.calendar.as_table(), holiday_cache=holiday_cache_dir()
         )
     except CalendarConfigError as exc:
-        raise ConfigError(f"[calendar] {exc}") from None
-    complaints = config.section("complaints")
-    days = complaints.get("days", 14)
-    if not isinstance(days, int) or days < 1:
-        raise ConfigError(f"[complaints] days must be a positive whole number, not {days!r}.")
-    settings = dict(config.section("desk"))
-    return Desk(store=store, calendar=calendar, complaint_days=days, settings=settings)
+        with config.blame():  # names the file that set [calendar]
+            raise SettingError(("calendar",), f"[calendar] {exc}") from None
+    desk = dict(config.section("desk"))
+    return Desk(store=store, calendar=calendar, complaint_days=settings.complaints.days, settings=desk)

@@ -8,37 +8,13 @@ Create Date: 2026-11-24
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
+from bokdesk.migrations.initial_schema.search import SEARCH_TRIGGERS, create_sqlite_search
+from bokdesk.migrations.initial_schema.ticket import create_ticket_table
+
 APPLICATION_ID = 0x626F6B64
-
-# The ticket's report dimensions packed into one integer (core/models.py DIMS_CODE_SQL, spelled
-# out here so the migration stays as it was written).
-DIMS_CODE_SQL = (
-    "coalesce(assignee_id, 0) * 268435456 + coalesce(team_id, 0) * 4096"
-    " + (CASE channel WHEN 'email' THEN 1 WHEN 'phone' THEN 2 WHEN 'chat' THEN 3 WHEN 'web' THEN 4"
-    " WHEN 'walk_in' THEN 5 WHEN 'social' THEN 6 ELSE 0 END) * 256"
-    " + (CASE category WHEN 'question' THEN 1 WHEN 'problem' THEN 2 WHEN 'complaint' THEN 3"
-    " WHEN 'request' THEN 4 WHEN 'incident' THEN 5 WHEN 'feedback' THEN 6 ELSE 0 END) * 16"
-    " + (CASE priority WHEN 'low' THEN 1 WHEN 'normal' THEN 2 WHEN 'high' THEN 3 WHEN 'urgent' THEN 4 ELSE 0 END)"
-)
-
-# The metrics' flags as bits of one integer (core/models.py METRIC_BITS_SQL, spelled out here).
-METRIC_BITS_SQL = (
-    "(CASE WHEN direction = 'inbound' THEN 1 ELSE 0 END)"
-    " + (CASE WHEN complaint_due_at IS NOT NULL THEN 2 ELSE 0 END)"
-    " + (CASE WHEN frt_due_at IS NOT NULL THEN 4 ELSE 0 END)"
-    " + (CASE WHEN frt_breached THEN 8 ELSE 0 END)"
-    " + (CASE WHEN resolution_due_at IS NOT NULL THEN 16 ELSE 0 END)"
-    " + (CASE WHEN resolution_breached THEN 32 ELSE 0 END)"
-    " + (CASE WHEN public_response_count = 1 AND transfer_count = 0 THEN 64 ELSE 0 END)"
-    " + (CASE WHEN reopen_count > 0 THEN 128 ELSE 0 END)"
-    " + (CASE WHEN first_response_at IS NOT NULL THEN 256 ELSE 0 END)"
-    " + (CASE WHEN status IN ('solved', 'closed') THEN 512 ELSE 0 END)"
-    " + (CASE WHEN link_kind = 'merged' THEN 1024 ELSE 0 END)"
-    " + transfer_count * 65536"
-)
 
 # Default SLA targets in business minutes: (priority, first response, resolution).
 DEFAULT_SLA = [
@@ -47,30 +23,6 @@ DEFAULT_SLA = [
     ("normal", 8 * 60, 40 * 60),
     ("low", 16 * 60, 80 * 60),
 ]
-
-# What a ticket's customer contributes to search: name, company, e-mails and phones (the phone
-# also as its last nine digits, so a national number typed without +48 matches).
-CUSTOMER_SEARCH_VIEW = """
-CREATE VIEW customer_search_text AS
-SELECT c.id AS customer_id,
-       c.name || ' ' || coalesce(c.company, '') || ' ' || coalesce((
-           SELECT group_concat(cc.value || ' ' || cc.normalized || ' ' ||
-                  CASE WHEN cc.kind = 'phone' AND length(cc.normalized) > 9
-                       THEN substr(cc.normalized, -9) ELSE '' END, ' ')
-           FROM customercontact cc WHERE cc.customer_id = c.id), '') AS text
-FROM customer c
-"""
-
-_CUSTOMER_TEXT = "(SELECT text FROM customer_search_text WHERE customer_id = {customer_id})"
-
-SEARCH_TRIGGERS = (
-    "ticket_search_ai",
-    "ticket_search_au",
-    "ticket_search_message_ai",
-    "ticket_search_customer_au",
-    "ticket_search_contact_ai",
-    "ticket_search_contact_ad",
-)
 
 
 def _seed_defaults() -> None:
@@ -95,41 +47,6 @@ def _seed_defaults() -> None:
             for p, frt, res in DEFAULT_SLA
         ],
     )
-
-
-def _create_sqlite_search() -> None:
-    """FTS5 index, one row per ticket (rowid = ticket id), kept current by triggers."""
-    op.execute(CUSTOMER_SEARCH_VIEW)
-    op.execute(
-        "CREATE VIRTUAL TABLE ticket_search USING fts5("
-        "subject, body, customer, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
-    )
-    new_customer = _CUSTOMER_TEXT.format(customer_id="new.customer_id")
-    op.execute(f"""
-        CREATE TRIGGER ticket_search_ai AFTER INSERT ON ticket BEGIN
-            INSERT INTO ticket_search(rowid, subject, body, customer)
-            VALUES (new.id, new.subject, '', {new_customer});
-        END""")
-    op.execute(f"""
-        CREATE TRIGGER ticket_search_au AFTER UPDATE OF subject, customer_id ON ticket BEGIN
-            UPDATE ticket_search SET subject = new.subject, customer = {new_customer}
-            WHERE rowid = new.id;
-        END""")
-    op.execute("""
-        CREATE TRIGGER ticket_search_message_ai AFTER INSERT ON message BEGIN
-            UPDATE ticket_search SET body = body || char(10) || new.body WHERE rowid = new.ticket_id;
-        END""")
-    for name, when, ref in (
-        ("ticket_search_customer_au", "AFTER UPDATE OF name, company ON customer", "new.id"),
-        ("ticket_search_contact_ai", "AFTER INSERT ON customercontact", "new.customer_id"),
-        ("ticket_search_contact_ad", "AFTER DELETE ON customercontact", "old.customer_id"),
-    ):
-        text = _CUSTOMER_TEXT.format(customer_id=ref)
-        op.execute(f"""
-            CREATE TRIGGER {name} {when} BEGIN
-                UPDATE ticket_search SET customer = {text}
-                WHERE rowid IN (SELECT id FROM ticket WHERE customer_id = {ref});
-            END""")
 
 
 revision = "0001"
@@ -247,131 +164,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_cannedresponse_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cannedresponse_shortcut"), ["shortcut"], unique=False)
 
-    op.create_table(
-        "ticket",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("subject", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("category", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("priority", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("direction", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("customer_id", sa.Integer(), nullable=False),
-        sa.Column("assignee_id", sa.Integer(), nullable=True),
-        sa.Column("team_id", sa.Integer(), nullable=True),
-        sa.Column("parent_id", sa.Integer(), nullable=True),
-        sa.Column("link_kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
-        sa.Column("email_thread_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("picked_up_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("first_response_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("first_solved_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("solved_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("closed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("last_customer_message_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("frt_due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("resolution_due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("next_due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("next_risk_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("pending_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("paused_seconds", sa.Integer(), nullable=False),
-        sa.Column("frt_breached", sa.Boolean(), nullable=False),
-        sa.Column("resolution_breached", sa.Boolean(), nullable=False),
-        sa.Column("complaint_due_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("complaint_decision", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
-        sa.Column("complaint_decided_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-        sa.Column("pickup_secs", sa.Integer(), nullable=True),
-        sa.Column("pickup_bsecs", sa.Integer(), nullable=True),
-        sa.Column("frt_secs", sa.Integer(), nullable=True),
-        sa.Column("frt_bsecs", sa.Integer(), nullable=True),
-        sa.Column("first_resolution_secs", sa.Integer(), nullable=True),
-        sa.Column("first_resolution_bsecs", sa.Integer(), nullable=True),
-        sa.Column("resolution_secs", sa.Integer(), nullable=True),
-        sa.Column("resolution_bsecs", sa.Integer(), nullable=True),
-        sa.Column("reopen_count", sa.Integer(), nullable=False),
-        sa.Column("transfer_count", sa.Integer(), nullable=False),
-        sa.Column("public_response_count", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("dims_code", sa.BigInteger(), sa.Computed(DIMS_CODE_SQL, persisted=True), nullable=True),
-        sa.Column(
-            "metric_bits", sa.BigInteger(), sa.Computed(METRIC_BITS_SQL, persisted=True), nullable=True
-        ),
-        sa.ForeignKeyConstraint(
-            ["assignee_id"],
-            ["agent.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customer.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["parent_id"],
-            ["ticket.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["team_id"],
-            ["team.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("ticket", schema=None) as batch_op:
-        batch_op.create_index("ix_ticket_complaint_due", ["complaint_due_at"], unique=False)
-        # Covering indexes of the metrics (core/metrics.py), one per clock-stop family.
-        batch_op.create_index("ix_ticket_m_created", ["created_at", "dims_code", "metric_bits"], unique=False)
-        batch_op.create_index(
-            "ix_ticket_m_pickup", ["picked_up_at", "dims_code", "pickup_secs", "pickup_bsecs"], unique=False
-        )
-        batch_op.create_index(
-            "ix_ticket_m_frt",
-            ["first_response_at", "dims_code", "metric_bits", "frt_secs", "frt_bsecs"],
-            unique=False,
-        )
-        batch_op.create_index(
-            "ix_ticket_m_solved",
-            ["solved_at", "dims_code", "metric_bits", "resolution_secs", "resolution_bsecs"],
-            unique=False,
-        )
-        batch_op.create_index(
-            "ix_ticket_m_first_solved",
-            [
-                "first_solved_at",
-                "dims_code",
-                "metric_bits",
-                "first_resolution_secs",
-                "first_resolution_bsecs",
-            ],
-            unique=False,
-        )
-        batch_op.create_index(
-            "ix_ticket_m_reopened",
-            ["first_solved_at"],
-            unique=False,
-            sqlite_where=sa.text("reopen_count > 0"),
-            postgresql_where=sa.text("reopen_count > 0"),
-        )
-        batch_op.create_index(
-            "ix_ticket_m_complaint_open",
-            ["complaint_due_at", "status", "link_kind"],
-            unique=False,
-            sqlite_where=sa.text("complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL"),
-            postgresql_where=sa.text("complaint_due_at IS NOT NULL AND complaint_decided_at IS NULL"),
-        )
-        batch_op.create_index(
-            "ix_ticket_m_complaint_decided",
-            ["complaint_decided_at", "complaint_due_at"],
-            unique=False,
-            sqlite_where=sa.text("complaint_decided_at IS NOT NULL"),
-            postgresql_where=sa.text("complaint_decided_at IS NOT NULL"),
-        )
-        batch_op.create_index("ix_ticket_created_at", ["created_at"], unique=False)
-        batch_op.create_index("ix_ticket_customer_created", ["customer_id", "created_at"], unique=False)
-        batch_op.create_index("ix_ticket_first_response_at", ["first_response_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_ticket_parent_id"), ["parent_id"], unique=False)
-        batch_op.create_index("ix_ticket_queue", ["status", "next_due_at", "created_at"], unique=False)
-        batch_op.create_index("ix_ticket_solved_at", ["solved_at"], unique=False)
-        batch_op.create_index("ix_ticket_status_assignee", ["status", "assignee_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_ticket_team_id"), ["team_id"], unique=False)
+    create_ticket_table()
 
     op.create_table(
         "draft",
@@ -600,7 +393,7 @@ def upgrade() -> None:
     # ### end Alembic commands ###
     _seed_defaults()
     if op.get_bind().dialect.name == "sqlite":
-        _create_sqlite_search()
+        create_sqlite_search()
         op.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 

@@ -13,7 +13,7 @@ changes that belong to no ticket (an agent's role, an SLA policy) get their own 
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0003"

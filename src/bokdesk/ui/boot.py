@@ -202,7 +202,9 @@ def probe(args: Namespace) -> Boot | None:
     from ..core.config import load_config
     from ..core.identity import login_for
 
-    config = load_config(getattr(args, "config", None), getattr(args, "db", None))
+    # Unknown keys are refused here; the values are checked in the desk's thread (``Boot.open``
+    # reads ``config.settings``): checking imports pydantic, too slow before the first frame.
+    config = load_config(getattr(args, "config", None), getattr(args, "db", None), check=False)
     if config.db_url or getattr(args, "as_login", None):
         return None
     path = config.db_path.expanduser()

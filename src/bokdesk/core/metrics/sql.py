@@ -5,23 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, Table, cast, func, literal, or_
-from sqlmodel import SQLModel
+from sqlalchemy import BigInteger, Integer, String, cast, func, literal, or_
 
 from ..enums import ACTIVE_STATUSES, Status
-from ..models import Agent, SurveyAnswer, Team, Ticket, TicketEvent
+from ..models import Agent, SurveyAnswer, Team, Ticket, TicketEvent, table_of
 
-
-def _table(model: type[SQLModel]) -> Table:
-    """A model's table (SQLModel sets ``__table__`` when it builds the class; its stubs do not say so)."""
-    return model.__table__  # type: ignore[attr-defined]
-
-
-TICKET = _table(Ticket)
-SURVEY = _table(SurveyAnswer)
-AGENT = _table(Agent)
-TEAM = _table(Team)
-EVENT = _table(TicketEvent)
+TICKET = table_of(Ticket)
+SURVEY = table_of(SurveyAnswer)
+AGENT = table_of(Agent)
+TEAM = table_of(Team)
+EVENT = table_of(TicketEvent)
 
 DIMENSIONS: tuple[str, ...] = ("agent", "team", "channel", "category", "priority")
 """The breakdowns, in the order of ``dimension_columns``."""

@@ -13,7 +13,7 @@ from .desk_state import AuditEvent, CannedResponse, Draft, Presence, Setting, Sl
 from .mail import MailCursor, MailQuarantine, MailSeen, OutboxMessage
 from .people import Agent, Customer, CustomerContact, Team
 from .rota import AgentAbsence, AgentShift
-from .sql import DIMS_CODE_SQL, METRIC_BITS_SQL, postgresql_partial_indexes
+from .sql import DIMS_CODE_SQL, METRIC_BITS_SQL, postgresql_partial_indexes, table_of
 from .ticket import Ticket
 
 __all__ = [
@@ -43,4 +43,5 @@ __all__ = [
     "TicketEvent",
     "TicketTag",
     "postgresql_partial_indexes",
+    "table_of",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Table, text
 from sqlmodel import SQLModel
 
 from ..enums import Category, Channel, Priority
@@ -17,6 +17,12 @@ def partial(where: str) -> dict[str, Any]:
     makes SQLAlchemy import its whole PostgreSQL dialect (2.2 MiB, 20 modules) to check the option,
     in every process, SQLite consoles included."""
     return {"sqlite_where": text(where), "info": {"postgresql_where": where}}
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's table (SQLModel sets ``__table__`` when it builds the class; its stubs do not
+    declare it)."""
+    return model.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass, undeclared
 
 
 def postgresql_partial_indexes() -> None:

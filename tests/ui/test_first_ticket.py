@@ -1,5 +1,5 @@
 """The first ticket of a session: the ticket screen rehearses the queue's current ticket off screen
-(``TicketScreen.rehearse``) once it is built, so the first open costs what later ones do.
+(``warmup.rehearse``) once it is built, so the first open costs what later ones do.
 
 The rehearsal must leave no trace: the agent sees only the queue, presence is told nothing, the
 screen is empty afterwards, and the first ticket really opened shows that ticket alone. An agent
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ui_helpers import make_app, screen_text, settle
 
 from bokdesk.core.queries import View, list_view, ticket_detail
+from bokdesk.ui import warmup
 from bokdesk.ui.screens.queue import QueueScreen
 from bokdesk.ui.screens.ticket import TicketScreen
 from bokdesk.ui.widgets.conversation import MessageBox
@@ -42,7 +43,7 @@ async def rehearsed(pilot, app, screen: TicketScreen) -> None:  # type: ignore[n
     """Wait for the rehearsal to end; the agent sees the queue all along."""
     for _ in range(200):
         assert isinstance(app.screen, QueueScreen) and screen not in app.screen_stack
-        if screen._built and screen._rehearsal is None:  # noqa: SLF001
+        if screen.built and screen.rehearsal is None:
             break
         await pilot.pause(0.02)
     else:
@@ -54,7 +55,7 @@ async def test_the_first_ticket_is_rehearsed_off_screen_and_leaves_no_trace(desk
     spy = SpyPresence()
     app = make_app(desk, ola, presence=spy)
     seen: dict[str, object] = {}
-    clear = TicketScreen._clear
+    clear = TicketScreen.empty
 
     def clear_spy(self: TicketScreen) -> None:  # the rehearsal's end: what it had filled and laid out
         seen.setdefault("ticket", self.ticket_id)
@@ -62,14 +63,14 @@ async def test_the_first_ticket_is_rehearsed_off_screen_and_leaves_no_trace(desk
         seen.setdefault("laid out", self._compositor.size)  # noqa: SLF001
         clear(self)
 
-    monkeypatch.setattr(TicketScreen, "_clear", clear_spy)
+    monkeypatch.setattr(TicketScreen, "empty", clear_spy)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         queue = app.screen
         assert isinstance(queue, QueueScreen)
         rehearsal_id = queue.table.current.id
         before = screen_text(app)
-        app._prebuild_ticket_screen()  # noqa: SLF001 - what the start does after 1.5 s
+        warmup.prebuild_ticket_screen(app)  # what the start does after 1.5 s
         screen = app.ticket_screen()
         await rehearsed(pilot, app, screen)
         assert screen_text(app) == before  # the agent saw nothing of it
@@ -78,7 +79,7 @@ async def test_the_first_ticket_is_rehearsed_off_screen_and_leaves_no_trace(desk
         assert seen == {"ticket": rehearsal_id, "boxes": len(rehearsal.messages), "laid out": app.size}
         assert screen.detail is None and screen.ticket_id == 0 and not screen.query(MessageBox)
         assert screen.has_class("-wide")  # its width's breakpoint class, applied off screen
-        assert screen._look == (app.theme, app.size)  # noqa: SLF001 - so the first push needs no restyle
+        assert screen.look == (app.theme, app.size)  # so the first push needs no restyle
 
         other = next(
             row.id for row in list_view(desk, ola, View.UNASSIGNED, limit=5) if row.id != rehearsal_id
@@ -102,9 +103,7 @@ async def test_the_first_ticket_is_rehearsed_off_screen_and_leaves_no_trace(desk
 
 
 async def test_a_ticket_opened_during_the_rehearsal_is_the_one_shown(desk, ola, monkeypatch):
-    from bokdesk.ui.app import BokdeskApp
-
-    monkeypatch.setattr(BokdeskApp, "_rehearse_ticket_screen", lambda self: None)  # this test starts it
+    monkeypatch.setattr(warmup, "rehearse_current_ticket", lambda app: None)  # this test starts it
     spy = SpyPresence()
     app = make_app(desk, ola, presence=spy)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -113,10 +112,10 @@ async def test_a_ticket_opened_during_the_rehearsal_is_the_one_shown(desk, ola, 
         rows = list_view(desk, ola, View.UNASSIGNED, limit=5)
         rehearsal_id, wanted = rows[0].id, rows[1].id
         screen = app.ticket_screen()
-        app._get_screen(screen)  # noqa: SLF001 - built, as the start does
+        warmup.build_off_stack(app, screen)  # built, as the start does
         await settle(pilot)
-        screen.rehearse(rehearsal_id)
-        assert screen._rehearsal is not None  # noqa: SLF001 - under way
+        warmup.rehearse(screen, rehearsal_id)
+        assert screen.rehearsal is not None  # under way
         queue.open_ticket(wanted)  # the agent is quicker than the rehearsal
         await settle(pilot)
         await pilot.pause(0.5)  # any rehearsal step still scheduled has run (and done nothing)
@@ -124,7 +123,7 @@ async def test_a_ticket_opened_during_the_rehearsal_is_the_one_shown(desk, ola, 
         assert app.screen is screen and screen.detail.ticket.id == wanted
         detail = ticket_detail(desk, wanted)
         assert [box.message_id for box in screen.query(MessageBox)] == [m.message.id for m in detail.messages]
-        assert screen._rehearsal is None  # noqa: SLF001
+        assert screen.rehearsal is None
         assert spy.told == [("touch", wanted)]  # no "leave" for the ticket only rehearsed
         await pilot.press("escape")
         await settle(pilot)

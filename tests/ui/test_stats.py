@@ -257,11 +257,11 @@ def test_supervisors_consoles_load_numpy_and_the_stats_screen_in_the_warm_up():
 
     code = (
         "import sys\n"
-        "from bokdesk.ui import app\n"
+        "from bokdesk.ui import app, warmup\n"
         "assert 'numpy' not in sys.modules\n"
-        "app._warm_up(False)\n"
+        "warmup.load_modules(False)\n"
         "assert 'numpy' not in sys.modules and 'bokdesk.ui.screens.stats' not in sys.modules\n"
-        "app._warm_up(True)\n"
+        "warmup.load_modules(True)\n"
         "assert 'numpy' in sys.modules and 'bokdesk.ui.screens.stats' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -13,15 +13,11 @@ from bokdesk.core.queries import View, list_view, ticket_detail
 from bokdesk.core.services import drafts, tickets
 from bokdesk.core.services.agents import require_agent
 from bokdesk.core.services.roster import roster
-from bokdesk.ui.screens.dialogs import (
-    AssignDialog,
-    ChoiceDialog,
-    ConflictDialog,
-    SurveyDialog,
-)
+from bokdesk.ui.screens.dialogs import ChoiceDialog
 from bokdesk.ui.screens.editor import Composer
 from bokdesk.ui.screens.queue import QueueScreen
 from bokdesk.ui.screens.ticket import TicketScreen
+from bokdesk.ui.screens.ticket.dialogs import AssignDialog, ConflictDialog, SurveyDialog
 
 
 def my_ticket(desk, actor):

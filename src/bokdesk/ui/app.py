@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -22,18 +22,19 @@ from textual.signal import Signal
 from .. import i18n
 from ..core.enums import Role
 from ..i18n import _, ngettext
-from . import keymap, labels
+from . import keymap, labels, warmup
 from .live import HEARTBEAT, TICK, ChangeDetector, LiveUpdate
 from .safe_text import notify
 
 if TYPE_CHECKING:
     from ..core.desk import Actor, Desk
     from ..core.kpi import Kpis
+    from .boot import Boot, BootActor
+    from .presence import Presence
+    from .screens.ticket import Neighbours, TicketScreen
 
 log = logging.getLogger("bokdesk.ui")
 _IMPORTED = time.perf_counter()
-WARM_UP_QUIET = 1.0  # seconds without a key or click before a step of the warm-up runs on the event loop
-WARM_UP_STEP = 0.05  # seconds between two steps of the warm-up (keys pressed meanwhile go first)
 # App-wide actions only some roles may use, by binding id.
 ROLE_NEEDED = {"app.stats": Role.SUPERVISOR, "app.quarantine": Role.ADMIN}
 
@@ -50,21 +51,24 @@ class BokdeskApp(App[int]):
     def __init__(
         self,
         desk: Desk | None,
-        actor: Actor | Any,
+        actor: Actor | BootActor,
         *,
         ui: Mapping[str, Any] | None = None,
         keys: Mapping[str, Any] | None = None,
         live: bool = True,
         poll_interval: float | None = None,
         cursor_blink: bool = True,
-        presence: Any = None,
-        boot: Any = None,
+        presence: Presence | None = None,
+        boot: Boot | None = None,
     ) -> None:
         """``desk`` None with a ``boot`` (see ``ui.boot``): start on a preview, open the desk later."""
         super().__init__()
         keymap.translate_bindings(self)
-        self.desk: Any = None
-        self.actor = actor
+        self.desk: Desk | None = None
+        """None only in the first moment of a fast start (``ready``); screens read ``require_desk``."""
+        # Until a fast start's desk is open the agent is the ``BootActor`` read at start: the same
+        # fields, and nothing hands it to a service before the desk is open (``when_ready``).
+        self.actor: Actor = cast("Actor", actor)
         self.boot = boot
         self.boot_error: BaseException | None = None
         self.ui_config = dict(ui or {})
@@ -76,7 +80,7 @@ class BokdeskApp(App[int]):
         self.poll_interval = float(self._interval)
         self.desk_changed: Signal[LiveUpdate] = Signal(self, "desk-changed")
         self.locally_claimed: set[int] = set()
-        self.presence: Any = presence
+        self.presence: Presence | None = presence
         self._keymap_problems: list[str] = []
         self._detector: ChangeDetector | None = None
         self._waiting: list[Callable[[], object]] = []
@@ -94,7 +98,7 @@ class BokdeskApp(App[int]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         if desk is not None:
-            self._use_desk(desk, actor)
+            self._use_desk(desk, self.actor)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's, except on Linux/macOS: ``ui.driver`` (Escape without a 100 ms wait)."""
@@ -108,6 +112,13 @@ class BokdeskApp(App[int]):
     def ready(self) -> bool:
         """Whether the desk is open (always, except in the first moment of a fast start)."""
         return self.desk is not None
+
+    def require_desk(self) -> Desk:
+        """The desk, once it is open; what runs before (a key in a fast start's first moment) waits
+        for it with ``when_ready``."""
+        if self.desk is None:
+            raise RuntimeError("the desk is not open yet: wait for it with BokdeskApp.when_ready")
+        return self.desk
 
     def now(self) -> datetime:
         return self.desk.now() if self.desk is not None else datetime.now(UTC)
@@ -127,15 +138,16 @@ class BokdeskApp(App[int]):
 
     def _open_desk(self) -> None:
         """Thread worker of a fast start: build the real desk, then hand it to the event loop."""
+        assert self.boot is not None
         try:
             desk, actor = self.boot.open()
         except BaseException as exc:  # noqa: BLE001 - reported after the app has closed, as the CLI does
             self.boot_error = exc
             self.call_from_thread(self.exit, getattr(exc, "exit_code", 70))
             return
-        self.call_from_thread(self._attach, desk, actor)
+        self.call_from_thread(self._desk_opened, desk, actor)
 
-    def _attach(self, desk: Desk, actor: Actor) -> None:
+    def _desk_opened(self, desk: Desk, actor: Actor) -> None:
         self._use_desk(desk, actor)
         waiting, self._waiting = self._waiting, []
         for callback in waiting:
@@ -185,16 +197,7 @@ class BokdeskApp(App[int]):
             return
         self._started = True
         self._poll_now(force=True)
-        reports = self.actor.role.level >= Role.SUPERVISOR.level
-        self.set_timer(
-            1.0,
-            lambda: self.when_idle(
-                lambda: self.run_worker(
-                    lambda: _warm_up(reports), thread=True, group="warm-up", exit_on_error=False
-                )
-            ),
-        )
-        self.set_timer(1.5, lambda: self.when_idle(self._prebuild_ticket_screen))
+        warmup.start(self)
         if self.actor.role.level >= Role.ADMIN.level:
             self.set_timer(2.0, self._quarantine_reminder)
 
@@ -203,7 +206,7 @@ class BokdeskApp(App[int]):
             self._last_input = time.monotonic()
         await super().on_event(event)
 
-    def when_idle(self, callback: Callable[[], object], quiet: float = WARM_UP_QUIET) -> None:
+    def when_idle(self, callback: Callable[[], object], quiet: float = warmup.QUIET) -> None:
         """Run ``callback`` once no key or click has come for ``quiet`` seconds. Warm-up work on
         the event loop waits for such a pause, so it never delays the keys of an agent at work."""
         wait = self._last_input + quiet - time.monotonic()
@@ -212,38 +215,6 @@ class BokdeskApp(App[int]):
         else:
             self.set_timer(wait, lambda: self.when_idle(callback, quiet))
 
-    def _prebuild_ticket_screen(self) -> None:
-        """Build the reused ticket screen while the agent looks at the queue: Textual composes it
-        and parses its CSS once (~150 ms), which the first ticket of a session used to wait for.
-        Off the stack it sits as it does after the first ticket was closed. Then it rehearses the
-        queue's current ticket off screen (``TicketScreen.rehearse``). Each step waits for a pause
-        in the agent's keys."""
-        screen = self.ticket_screen()
-        if screen.is_running or screen in self.screen_stack:
-            return
-        self._load_screen_css(screen)
-
-        def build() -> None:
-            if not screen.is_running and screen not in self.screen_stack:
-                self._get_screen(screen)  # registers it: compose and mount, without showing it
-                self.set_timer(WARM_UP_STEP, lambda: self.when_idle(self._rehearse_ticket_screen))
-
-        self.set_timer(WARM_UP_STEP, lambda: self.when_idle(build))
-
-    def _rehearse_ticket_screen(self) -> None:
-        """The first ticket of a session as fast as the next ones: the ticket screen does once, off
-        screen, what opening a ticket does (with the queue's current ticket)."""
-        from .screens.queue import QueueScreen
-
-        screen = self.ticket_screen()
-        if not screen.is_mounted:  # still composing (a busy machine): a little later
-            self.set_timer(WARM_UP_STEP, lambda: self.when_idle(self._rehearse_ticket_screen))
-            return
-        queue = next((s for s in self.screen_stack if isinstance(s, QueueScreen)), None)
-        row = queue.table.current if queue is not None else None
-        if row is not None:
-            screen.rehearse(row.id)
-
     def _quarantine_reminder(self) -> None:
         """Admins are told once at start when e-mails wait in the mail quarantine."""
         from .tasks import run_service
@@ -251,7 +222,7 @@ class BokdeskApp(App[int]):
         def count() -> int:
             from ..channels.quarantine import count_open
 
-            return count_open(self.desk)
+            return count_open(self.require_desk())
 
         def done(waiting: int) -> None:
             if waiting:
@@ -289,17 +260,17 @@ class BokdeskApp(App[int]):
         from ..core import kpi
 
         try:
-            now = time.monotonic()
+            desk, now = self.require_desk(), time.monotonic()
             assert self._detector is not None
             changed = self._detector.poll()
             if self.live and now - self._last_heartbeat >= HEARTBEAT.total_seconds():
                 self._last_heartbeat = now
-                kpi.heartbeat(self.desk, self.actor)
+                kpi.heartbeat(desk, self.actor)
             force, self._force_refresh = self._force_refresh, False
             if changed or force or now - self._last_full >= TICK.total_seconds():
                 self._last_full = now
                 update = LiveUpdate(
-                    kpi.compute(self.desk, self.actor), kpi.my_active(self.desk, self.actor), changed or force
+                    kpi.compute(desk, self.actor), kpi.my_active(desk, self.actor), changed or force
                 )
                 self.call_from_thread(self._apply_update, update)
         except Exception:  # noqa: BLE001 - a failed poll is retried at the next one
@@ -332,14 +303,43 @@ class BokdeskApp(App[int]):
 
     # ------------------------------------------------------------------ global actions
 
-    def ticket_screen(self) -> Any:
+    def ticket_screen(self) -> TicketScreen:
         """The one ticket screen, installed so it survives being closed (opening a ticket is then
         one read and a few widgets, not a whole screen)."""
         from .screens.ticket import TicketScreen
 
         if not self.is_screen_installed("ticket"):
             self.install_screen(TicketScreen(), "ticket")
-        return self.get_screen("ticket")
+        return cast("TicketScreen", self.get_screen("ticket"))
+
+    def open_ticket(
+        self, ticket_id: int, *, opener: Screen[Any], neighbours: Neighbours | None = None
+    ) -> None:
+        """Show a ticket over ``opener`` (the queue, the stats screen or its drill-down).
+
+        The one ticket screen reads it and is pushed once it is filled, if ``opener`` is still on top
+        then (``TicketScreen.show``). When that screen is already in the stack below ``opener``
+        (the stats screen was opened from a ticket), the ticket gets a screen of its own; when it is
+        in the stack above ``opener``, nothing is opened. ``neighbours`` gives ``[`` and ``]`` their
+        tickets (None: the ticket has none)."""
+        if not self.ready:
+            self.when_ready(lambda: self.open_ticket(ticket_id, opener=opener, neighbours=neighbours))
+            return
+        screen = self.ticket_screen()
+        stack = self.screen_stack
+        if screen in stack:
+            if opener in stack and stack.index(opener) > stack.index(screen):
+                from .screens.ticket import TicketScreen
+
+                self.push_screen(TicketScreen(ticket_id, neighbours=neighbours))
+            return
+
+        def present() -> None:
+            if screen not in self.screen_stack and self.screen is opener:
+                self.push_screen(screen)
+
+        screen.neighbours = neighbours
+        screen.show(ticket_id, present=present)  # pushed once it is filled
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -378,7 +378,7 @@ class BokdeskApp(App[int]):
             notify(self, _("The stats screen is not available in this installation."), severity="warning")
             return
         if not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen(self.desk, self.actor))
+            self.push_screen(StatsScreen(self.require_desk(), self.actor))
 
     def action_quarantine(self) -> None:
         """The mail quarantine (admins): e-mails that could not be filed."""
@@ -452,32 +452,7 @@ class BokdeskApp(App[int]):
         yield SystemCommand(_("Quit"), _("Close the console (drafts are kept)"), self.action_quit)
 
 
-def _warm_up(reports: bool = False) -> None:
-    """Background: load Babel and the ticket screen's modules before they are first needed; for
-    supervisors also the stats screen with numpy, so the first f4 does not pay their import."""
-    i18n.warm_up()
-    from .screens import ticket  # noqa: F401
-
-    if reports:
-        from .screens import stats  # noqa: F401
-    freeze_long_lived()
-
-
-def freeze_long_lived() -> None:
-    """Keep what lives for the whole session out of Python's cyclic garbage collector.
-
-    A full collection walks every tracked object: the console holds about a million (Textual,
-    SQLAlchemy, the models, the screens), and a full collection measured up to 113 ms on the event
-    loop, a key pressed just then waited for it. What exists once the desk is open and the modules
-    are warm (and again once the ticket screen is built) lives as long as the process, so it is
-    frozen (``gc.freeze``): later full collections walk only what came after (about 25 ms).
-    """
-    import gc
-
-    gc.freeze()
-
-
-def _presence_source(desk: Desk, actor: Actor) -> Any:
+def _presence_source(desk: Desk, actor: Actor) -> Presence:
     """The shared-box presence service when installed (who else has a ticket open), else none."""
     from .presence import presence_for
 

@@ -12,9 +12,10 @@ The delay itself: 25 ms by default (modern terminal programs use 10-50 ms: neovi
 and SSH carries it in one packet. ``[ui] escape_delay_ms`` in the config sets it; the user's own
 ``ESCDELAY`` environment variable (the curses convention Textual reads) wins over both.
 
-The loop reads one private attribute, the parser's ``_timeout_time``; ``console_driver`` gives
-Textual's own driver when it is missing (``tests/ui/test_driver.py`` fails if Textual's
-internals change shape). The Windows driver is left alone.
+The loop uses Textual's private names (its parser, the parser's ``_timeout_time``, its clock)
+through ``ui/warmup.py``, their one home; ``console_driver`` gives Textual's own driver when the
+parser lacks that shape (``tests/ui/test_textual_private.py`` and ``tests/ui/test_driver.py`` fail
+if it changes). The Windows driver is left alone.
 """
 
 from __future__ import annotations
@@ -25,11 +26,10 @@ from codecs import getincrementaldecoder
 from typing import Any
 
 from textual import constants
-from textual._parser import ParseError
-from textual._time import get_time
-from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
+
+from . import warmup
 
 DEFAULT_ESCAPE_DELAY_MS = 25
 IDLE_SELECT = 0.1  # seconds: Textual's own select timeout when nothing is pending
@@ -48,8 +48,7 @@ def escape_delay_ms(configured: Any = None) -> int | None:
 
 def supported() -> bool:
     """Whether Textual's parser still keeps its pending timeout where this driver reads it."""
-    parser = XTermParser()
-    return "_timeout_time" in vars(parser) and callable(getattr(parser, "tick", None))
+    return warmup.parser_has_escape_deadline(warmup.xterm_parser())
 
 
 def apply_escape_delay(configured: Any = None) -> None:
@@ -68,8 +67,8 @@ class ConsoleDriver(LinuxDriver):
 
     def run_input_thread(self) -> None:
         """Wait for input and dispatch events (Textual 8's loop; only the select timeout differs)."""
-        parser = XTermParser(self._debug)
-        if "_timeout_time" not in vars(parser):  # Textual changed: its own loop, with its 100 ms wait
+        parser = warmup.xterm_parser(warmup.driver_debug(self))
+        if not warmup.parser_has_escape_deadline(parser):  # Textual changed: its own loop, 100 ms wait
             super().run_input_thread()
             return
         selector = selectors.SelectSelector()
@@ -79,9 +78,10 @@ class ConsoleDriver(LinuxDriver):
         feed, tick = parser.feed, parser.tick
         decode = getincrementaldecoder("utf-8")().decode
         read = os.read
+        get_time, deadline = warmup.textual_clock(), warmup.escape_deadline
 
         def timeout() -> float:
-            pending = parser._timeout_time
+            pending = deadline(parser)
             if pending is None:
                 return IDLE_SELECT
             return min(IDLE_SELECT, max(0.0, pending - get_time()))
@@ -108,7 +108,7 @@ class ConsoleDriver(LinuxDriver):
             try:
                 for _event in feed(""):
                     pass
-            except (EOFError, ParseError):
+            except (EOFError, warmup.parse_error()):
                 pass
 
 

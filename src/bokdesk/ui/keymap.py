@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 
 from ..i18n import N_, _
+from .warmup import own_bindings
 
 
 def _b(
@@ -311,7 +312,7 @@ def keymap_from_config(section: Mapping[str, Any]) -> tuple[dict[str, str], list
 
 def translate_bindings(node: DOMNode) -> None:
     """Give this node its own copy of its bindings with the descriptions in the current language."""
-    bindings_map = node._bindings  # noqa: SLF001 - per-instance copy made by DOMNode.__init__
+    bindings_map = own_bindings(node)
     for key, bindings in list(bindings_map.key_to_bindings.items()):
         bindings_map.key_to_bindings[key] = [
             replace(

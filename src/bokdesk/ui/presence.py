@@ -57,7 +57,11 @@ class ServicePresence:
         return [(v.name, v.activity) for v in self.service.others(self.desk, self.actor, ticket_id)]
 
 
-def presence_for(desk: Desk, actor: Actor) -> NoPresence | ServicePresence:
+Presence = NoPresence | ServicePresence
+"""What the console asks about presence (``NoPresence`` when the service is not installed)."""
+
+
+def presence_for(desk: Desk, actor: Actor) -> Presence:
     try:
         from ..core.services import presence as service  # type: ignore[attr-defined]
     except ImportError:

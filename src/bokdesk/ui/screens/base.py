@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
 from textual.content import Content
@@ -10,8 +10,13 @@ from textual.screen import Screen
 
 from .. import keymap, labels
 from ..safe_text import SEPARATOR, assemble, safe_line
+from ..typed import bokdesk_app
 from ..widgets.bars import TopBar
 from ..widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from ...core.desk import Actor, Desk
+    from ..app import BokdeskApp
 
 T = TypeVar("T")
 
@@ -24,12 +29,19 @@ class DeskScreen(Screen[T]):
         keymap.translate_bindings(self)
 
     @property
-    def desk(self) -> Any:
-        return self.app.desk  # type: ignore[attr-defined]
+    def bokdesk(self) -> BokdeskApp:
+        """The console's app, typed."""
+        return bokdesk_app(self)
 
     @property
-    def actor(self) -> Any:
-        return self.app.actor  # type: ignore[attr-defined]
+    def desk(self) -> Desk:
+        """The app's desk (read once it is open: ``BokdeskApp.when_ready``)."""
+        return self.bokdesk.require_desk()
+
+    @property
+    def actor(self) -> Actor:
+        """The agent at the console."""
+        return self.bokdesk.actor
 
     COMPACT_FOOTER_BELOW = 0
     """Below this width the footer is compact (more keys fit on 80 columns); 0 leaves it alone."""

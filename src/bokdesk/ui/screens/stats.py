@@ -17,7 +17,6 @@ catches up when it comes back; under a dialog it is still seen, so it stays live
 
 from __future__ import annotations
 
-import csv
 import logging
 import time
 from dataclasses import dataclass, field, replace
@@ -861,9 +860,7 @@ class StatsScreen(DeskScreen[None]):
         self.app.push_screen(DrillScreen(figure, self.period, dimension, value, title))
 
     def _open_ticket(self, number: int) -> None:
-        from .ticket import TicketScreen
-
-        self.app.push_screen(TicketScreen(number))
+        self.bokdesk.open_ticket(number, opener=self)
 
     def action_export(self) -> None:
         if self.loaded is None or self.loaded.report is None:
@@ -892,7 +889,7 @@ _ONE_SECOND = timedelta(seconds=1)
 
 def export_csv(pane: str, report: metrics.Report, weeks: list[metrics.WeekFigures]) -> Path:
     """Write the table of a section as CSV into the export directory; returns the file."""
-    from ...core.report_csv import csv_header, csv_row, table_rows
+    from ...core.report_csv import csv_header, csv_row, table_rows, write_csv
 
     p = report.period
     directory = export_dir()
@@ -927,9 +924,7 @@ def export_csv(pane: str, report: metrics.Report, weeks: list[metrics.WeekFigure
         header, rows = table_rows(report, None)
     tmp = path.with_name(path.name + ".partial")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        write_csv(fh, header, rows)  # text that would be a formula is written as text
     tmp.replace(path)
     return path
 
@@ -1032,21 +1027,21 @@ class DrillScreen(DeskScreen[None]):
         if not table.row_count:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        from .ticket import TicketScreen
-
-        self.app.push_screen(TicketScreen(int(key or 0)))
+        self.bokdesk.open_ticket(int(key or 0), opener=self)
 
     def action_export(self) -> None:
         rows = list(self.rows)
         name = f"bokdesk-tickets-{self.figure}-{self.period.first.isoformat()}_{self.period.last.isoformat()}.csv"
 
         def write() -> Path:
+            from ...core.report_csv import write_csv
+
             directory = export_dir()
             directory.mkdir(parents=True, exist_ok=True)
             path = directory / name
             with path.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh, lineterminator="\n")
-                writer.writerow(
+                write_csv(
+                    fh,
                     [
                         "number",
                         "subject",
@@ -1057,10 +1052,8 @@ class DrillScreen(DeskScreen[None]):
                         "at",
                         "seconds",
                         "breached",
-                    ]
-                )
-                for r in rows:
-                    writer.writerow(
+                    ],
+                    (
                         [
                             r.number,
                             r.subject,
@@ -1072,7 +1065,9 @@ class DrillScreen(DeskScreen[None]):
                             "" if r.seconds is None else r.seconds,
                             "" if r.breached is None else int(r.breached),
                         ]
-                    )
+                        for r in rows
+                    ),
+                )
             return path
 
         from ..tasks import run_service

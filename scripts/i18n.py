@@ -26,7 +26,7 @@ PACKAGE = ROOT / "src" / "bokdesk"
 LOCALE = PACKAGE / "locale"
 TEMPLATE = LOCALE / "bokdesk.pot"
 LANGUAGES = ("pl",)
-SOURCES = ("ui", "i18n.py", "core/explain", "core/notices.py")
+SOURCES = ("ui", "i18n.py", "core/explain", "core/notices.py", "core/error_messages.py")
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 
 

@@ -29,7 +29,7 @@ from .email_parse import EmailParseError, decode_header_value, parse_email
 from .ingest import IGNORED_REASON, Ingestor, IngestResult, Outcome, RawMail
 from .mailconfig import MailConfig
 
-WHAT = "The mail quarantine"
+WHAT = "action_quarantine"  # what a refusal names (core/error_messages.py)
 
 
 @dataclass(frozen=True)

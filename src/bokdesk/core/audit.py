@@ -71,7 +71,7 @@ def entries(
     desk: Desk, actor: Actor, *, limit: int = 200, action: str | None = None, since: datetime | None = None
 ) -> list[Entry]:
     """The latest audit rows, newest first (admins only)."""
-    require(actor, Permission.MANAGE_AGENTS, "Reading the audit")
+    require(actor, Permission.MANAGE_AGENTS, "action_read_audit")
     query = select(AuditEvent)
     if action:
         query = query.where(AuditEvent.action == action)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .clock import utcnow
 from .enums import Role
 from .errors import PermissionDenied
+from .notices import Notice
 from .store import Store
 
 if TYPE_CHECKING:
@@ -26,10 +27,12 @@ class Actor:
     role: Role = Role.AGENT
     team_id: int | None = None
 
-    def require(self, role: Role, what: str) -> None:
-        """Refuse ``what`` unless the actor has at least ``role``."""
+    def require(self, role: Role, action: str) -> None:
+        """Refuse ``action`` (the code of its words) unless the actor has at least ``role``."""
         if self.role.level < role.level:
-            raise PermissionDenied(f"{what} needs the {role.value} role; you are {self.role.value}.")
+            raise PermissionDenied(
+                "role_needed", action=Notice(action), needed=role.value, role=self.role.value
+            )
 
 
 SYSTEM = Actor(id=None, login="bokdesk", name="bokdesk", role=Role.ADMIN)

@@ -1,11 +1,56 @@
-"""User-facing errors of the core. Each carries one clear line for the agent or the shell."""
+"""Errors a user may see, each a code and its values.
+
+``NotFound("ticket_missing", number=5)``: the code names the problem, the values fill its
+template (``core/error_messages.py``, English ``msgid``s with ``str.format`` fields, ``!r`` where
+a value is shown quoted). ``str(err)`` is the template filled in English: the one line the command
+line prints. The console says the same code from the catalog with the same values
+(``ui/errors.py``), naming statuses and roles in the agent's language. A value may itself be a
+``Notice`` (a code and its values), said in the same language.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+
+from .notices import Notice, render
 
 
-class BokdeskError(Exception):
+def english(code: str, params: dict[str, Any]) -> str:
+    """The code's template filled with the values; the code itself when it has no template."""
+    text = render(Notice(code, params), _same)
+    return code if text is None else text
+
+
+def _same(message: str) -> str:
+    return message
+
+
+class CodedError(Exception):
+    """An error said by its code and values; ``str(err)`` is its English line."""
+
+    def __init__(self, code: str, /, **params: Any) -> None:
+        super().__init__(english(code, params))
+        self.code = code
+        self.params = params
+
+    @property
+    def notice(self) -> Notice:
+        """The code and values, to say the error again (in another language, or inside a text)."""
+        return Notice(self.code, self.params)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.code, self.params, self.__dict__))
+
+
+def _restore(cls: type[CodedError], code: str, params: dict[str, Any], state: dict[str, Any]) -> CodedError:
+    error = cls.__new__(cls)
+    CodedError.__init__(error, code, **params)
+    error.__dict__.update(state)
+    return error
+
+
+class BokdeskError(CodedError):
     """Base of every error a user may see; ``str(err)`` is the one-line message."""
 
     exit_code = 1
@@ -53,7 +98,7 @@ class AlreadyTaken(Conflict):
     """The ticket was claimed by someone else."""
 
     def __init__(self, ticket_id: int, by_name: str) -> None:
-        super().__init__(f"Ticket #{ticket_id} is already taken by {by_name}.")
+        super().__init__("already_taken", number=ticket_id, name=by_name)
         self.ticket_id = ticket_id
         self.by_name = by_name
 
@@ -72,10 +117,8 @@ class StaleWrite(Conflict):
         changed_at: datetime | None = None,
         what: str = "Ticket",
     ) -> None:
-        super().__init__(
-            f"{what} #{ticket_id} was changed by {by_name} at {at} after you opened it; "
-            "reload it and try again."
-        )
+        code = "stale_ticket" if what == "Ticket" else "stale_canned"
+        super().__init__(code, number=ticket_id, name=by_name, at=at)
         self.ticket_id = ticket_id
         self.by_name = by_name
         self.at = at
@@ -83,3 +126,19 @@ class StaleWrite(Conflict):
         self.what = what
         self.expected = expected
         self.actual = actual
+
+
+__all__ = [
+    "AlreadyTaken",
+    "BokdeskError",
+    "CodedError",
+    "ConfigError",
+    "Conflict",
+    "DatabaseError",
+    "InvalidTransition",
+    "NotFound",
+    "PermissionDenied",
+    "StaleWrite",
+    "ValidationError",
+    "english",
+]

@@ -12,6 +12,9 @@ The templates are English ``msgid``s marked with ``N_`` (``scripts/i18n.py`` ext
 with ``str.format`` fields. A value may itself be a notice (``{"code": ..., "params": ...}``), said
 in the same language; a ``note`` value (an agent's own words) is added after the text as written.
 Values are data (addresses, servers' answers, file names): never markup.
+
+The errors a user may see (``core/errors.py``) are codes and values too; their templates
+(``core/error_messages.py``) are rendered by the same ``render``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..i18n import N_
+from .error_messages import MESSAGES as ERROR_MESSAGES
 
 VERBATIM = "verbatim"  # a value shown as it is in every language (a server's own answer)
 
@@ -96,12 +100,19 @@ TEMPLATES: dict[str, str] = {
 }
 
 
+# Every code the desk can say: its stored texts and its errors (a test keeps the codes apart).
+CATALOG: dict[str, str] = {**ERROR_MESSAGES, **TEMPLATES}
+
+
 @dataclass(frozen=True)
 class Notice:
-    """A text of the desk's own: its code and values (str, int, or nested notices)."""
+    """A text of the desk's own: its code and values (str, int, or nested notices).
+
+    ``clause``: said inside another text, without its final full stop."""
 
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    clause: bool = False
 
     def english(self) -> str:
         """The text as stored for the command line and exports."""
@@ -114,7 +125,12 @@ class Notice:
 
     def as_value(self) -> dict[str, Any]:
         """This notice as the value of another one."""
-        return {"code": self.code, "params": _plain(self.params)}
+        value = {"code": self.code, "params": _plain(self.params)}
+        return {**value, "clause": True} if self.clause else value
+
+    def as_clause(self) -> Notice:
+        """This notice said inside another text (without its final full stop)."""
+        return Notice(self.code, self.params, clause=True)
 
 
 def verbatim(text: str) -> Notice:
@@ -135,21 +151,26 @@ def load(code: str | None, params: str | None) -> Notice | None:
 
 
 def render(
-    notice: Notice, translate: Callable[[str], str], value: Callable[[str, Any], str] | None = None
+    notice: Notice,
+    translate: Callable[[str], str],
+    value: Callable[[str, Any], Any] | None = None,
+    own: Mapping[str, str] | None = None,
 ) -> str | None:
     """The notice's text through ``translate`` (``_`` in the console, identity for English);
-    ``value(name, raw)`` may say a plain value differently (the console translates the core's
-    error messages). None when the code is unknown or a value is missing (show the stored text)."""
+    ``value(name, raw)`` may say a plain value differently (the console names statuses and roles
+    in the agent's language); ``own`` holds a caller's own template for some codes (the console's
+    shorter words). None when the code is unknown or a value is missing (show the stored text)."""
     if notice.code == VERBATIM:
-        return str(notice.params.get("text", ""))
-    template = TEMPLATES.get(notice.code)
+        text = str(notice.params.get("text", ""))
+        return text.rstrip(".") if notice.clause else text
+    template = (own or {}).get(notice.code) or CATALOG.get(notice.code)
     if template is None:
         return None
     fields: dict[str, Any] = {}
     for name, raw in notice.params.items():
-        if isinstance(raw, Notice) or (isinstance(raw, dict) and "code" in raw):
-            nested = raw if isinstance(raw, Notice) else Notice(str(raw["code"]), raw.get("params") or {})
-            inner = render(nested, translate, value)
+        nested = _nested(raw)
+        if nested is not None:
+            inner = render(nested, translate, value, own)
             if inner is None:
                 return None
             fields[name] = inner
@@ -160,11 +181,20 @@ def render(
     except (KeyError, IndexError, ValueError):
         return None
     note = notice.params.get("note")
-    return f"{text} {note}" if note else text
+    text = f"{text} {note}" if note else text
+    return text.rstrip(".") if notice.clause else text
+
+
+def _nested(raw: Any) -> Notice | None:
+    if isinstance(raw, Notice):
+        return raw
+    if isinstance(raw, dict) and "code" in raw:
+        return Notice(str(raw["code"]), raw.get("params") or {}, bool(raw.get("clause")))
+    return None
 
 
 def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v.as_value() if isinstance(v, Notice) else v) for k, v in params.items()}
 
 
-__all__ = ["TEMPLATES", "VERBATIM", "Notice", "load", "render", "verbatim"]
+__all__ = ["CATALOG", "TEMPLATES", "VERBATIM", "Notice", "load", "render", "verbatim"]

@@ -24,6 +24,7 @@ from enum import StrEnum
 from .desk import Actor
 from .enums import Role
 from .errors import PermissionDenied
+from .notices import Notice
 
 
 class Permission(StrEnum):
@@ -61,23 +62,9 @@ MINIMUM_ROLE: dict[Permission, Role] = {
     Permission.CONFIGURE_DESK: Role.ADMIN,
 }
 
-# What a refusal says was refused ("... needs the supervisor role").
-DESCRIPTION: dict[Permission, str] = {
-    Permission.WORK_TICKETS: "Working tickets",
-    Permission.EDIT_OWN_CANNED: "Keeping personal canned responses",
-    Permission.SET_OWN_STATUS: "Setting your status",
-    Permission.VIEW_STATS: "The stats screen",
-    Permission.VIEW_REPORTS: "Reports",
-    Permission.EXPORT_DESK: "Exporting the desk",
-    Permission.EDIT_SHARED_CANNED: "Editing shared canned responses",
-    Permission.REASSIGN_ANY: "Moving a colleague's ticket",
-    Permission.SET_OTHERS_STATUS: "Setting a colleague's status",
-    Permission.CHANGE_POLICIES: "Changing SLA policies",
-    Permission.CHANGE_DESK_SETTINGS: "Changing desk settings",
-    Permission.MANAGE_AGENTS: "Managing agents",
-    Permission.MANAGE_TEAMS: "Managing teams",
-    Permission.CONFIGURE_DESK: "Configuring the desk",
-}
+# What a refusal says was refused ("Moving a colleague's ticket needs the supervisor role"): the
+# code of its words (core/error_messages.py).
+DESCRIPTION: dict[Permission, str] = {p: f"action_{p.value}" for p in Permission}
 
 
 def role_of(actor: Actor) -> Role:
@@ -89,13 +76,18 @@ def allowed(actor: Actor, permission: Permission) -> bool:
     return role_of(actor).level >= MINIMUM_ROLE[permission].level
 
 
-def require(actor: Actor, permission: Permission, what: str | None = None) -> None:
-    """Refuse unless the actor holds ``permission``; the message says what needs which role."""
+def require(actor: Actor, permission: Permission, action: str | None = None) -> None:
+    """Refuse unless the actor holds ``permission``; the refusal says what (``action``, the code
+    of its words; the permission's by default) needs which role."""
     if allowed(actor, permission):
         return
     needed = MINIMUM_ROLE[permission]
-    label = what or DESCRIPTION[permission]
-    raise PermissionDenied(f"{label} needs the {needed.value} role; you are {role_of(actor).value}.")
+    raise PermissionDenied(
+        "role_needed",
+        action=Notice(action or DESCRIPTION[permission]),
+        needed=needed.value,
+        role=role_of(actor).value,
+    )
 
 
 def permissions_of(role: Role | str) -> frozenset[Permission]:

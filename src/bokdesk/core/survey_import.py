@@ -206,7 +206,7 @@ def _answer(row: list[str], columns: dict[str, int], line: int, tz: Any) -> Answ
 
 def import_csv(desk: Desk, actor: Actor, path: Path) -> ImportResult:
     """Check every row, then import all answers in one transaction (or none)."""
-    require(actor, Permission.VIEW_REPORTS, "Importing survey answers")
+    require(actor, Permission.VIEW_REPORTS, "action_import_surveys")
     answers, errors = parse(read_text(path), desk.calendar.tz)
     now = desk.now()
     with desk.store.read() as session:

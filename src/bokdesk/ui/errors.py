@@ -1,172 +1,83 @@
-"""The core's error messages in the agent's language.
+"""The core's errors, and the texts the desk writes itself, in the agent's language.
 
-The core (which never imports the console) says what went wrong in one English line, the same
-line ``bokdesk`` prints in a shell. At the console's boundary each message the console can meet
-is recognised by its shape and said again from the Polish catalog, with its values (ticket
-numbers, names, statuses) carried over; statuses and roles are named in the agent's language.
-A message not in the table is shown as the core wrote it (a test keeps the table in step with
-the core's messages).
+An error of the core is a code and its values (``core/errors.py``); its English template is the
+``msgid`` (``core/error_messages.py``), so the console says it from the catalog by its code, the
+values carried over, statuses and roles named in the agent's language. The texts the desk stores
+(``core/notices.py``) are said the same way. A few codes the console says in words of its own
+(``OWN_WORDS``): shorter than the command line's line, or with the time in the desk's zone. A code
+without a template is shown as the core wrote it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import tzinfo
+from typing import Any
 
-from ..core.errors import AlreadyTaken, BokdeskError, StaleWrite
+from ..core import notices
+from ..core.errors import CodedError, StaleWrite
+from ..core.notices import Notice
 from ..i18n import N_, _, format_datetime
 from . import labels
 
-_QUOTED = r"(?P<value>'[^']*'|\"[^\"]*\")"
+# The console's own words for some codes (the same values; ``time`` in the desk's zone).
+OWN_WORDS: dict[str, str] = {
+    "stale_ticket": N_("Ticket #{number} was changed by {name} at {time} after you opened it."),
+    "stale_canned": N_(
+        "Canned response #{number} was changed by another agent at {time} after you opened it."
+    ),
+    "role_needed": N_("This needs the {needed} role; you are {role}."),
+    # The rota's dialogs: the week or date the agent typed is on the screen
+    "unknown_day": N_("Unknown day “{day}” in “{group}”; use mon..sun or pon..niedz."),
+    "bad_hours": N_("Bad hours “{hours}” in “{group}”; write HH:MM-HH:MM, e.g. 08:00-16:00."),
+    "same_time": N_("Hours “{hours}” in “{group}” start and end at the same time."),
+    "days_after_hours": N_("Days after hours in “{group}”; write the days first."),
+    "no_day": N_("No day in “{group}”; write e.g. mon-fri 08:00-16:00."),
+    "off_and_hours": N_("“{group}” says both hours and off."),
+    "no_hours": N_("No hours in “{group}”; write e.g. mon-fri 08:00-16:00."),
+    "no_working_hours": N_("No working hours; to follow the desk's opening hours write “desk”."),
+    "bad_date": N_("“{value}” is not a date; write e.g. 2026-11-23 or 23.11.2026."),
+    "absence_overlap": N_("{name} is already away {first} – {last} (#{number}); cancel that absence first."),
+    "absence_order": N_("An absence ends on or after its first day."),
+    "absence_missing": N_("Absence #{number} is no longer recorded."),
+}
 
-# (pattern of the core's English message, translatable message with the same {fields})
-MESSAGES: list[tuple[str, str]] = [
-    (r"Ticket #(?P<number>\d+) does not exist\.", N_("Ticket #{number} does not exist.")),
-    (
-        r"Ticket #(?P<number>\d+) is closed; open a follow-up instead\.",
-        N_("Ticket #{number} is closed; open a follow-up instead."),
-    ),
-    (
-        r"Ticket #(?P<number>\d+) is closed; closed is final\.",
-        N_("Ticket #{number} is closed; closed is final."),
-    ),
-    (
-        r"Ticket #(?P<number>\d+) is closed; merge into an open ticket\.",
-        N_("Ticket #{number} is closed; merge into an open ticket."),
-    ),
-    (r"Ticket #(?P<number>\d+) is closed\.", N_("Ticket #{number} is closed.")),
-    (
-        r"Ticket #(?P<number>\d+) cannot go from (?P<current>\w+) to (?P<target>\w+)\.",
-        N_("Ticket #{number} cannot go from {current} to {target}."),
-    ),
-    (r"Ticket #(?P<number>\d+) is not a complaint\.", N_("Ticket #{number} is not a complaint.")),
-    (r"The subject must not be empty\.", N_("The subject must not be empty.")),
-    (r"The message must not be empty\.", N_("The message must not be empty.")),
-    (
-        r"The message is longer than (?P<limit>[\d,]+) characters\.",
-        N_("The message is longer than {limit} characters."),
-    ),
-    (
-        r"Only an agent can solve a ticket on first contact\.",
-        N_("Only an agent can solve a ticket on first contact."),
-    ),
-    (r"A ticket cannot be created in the future\.", N_("A ticket cannot be created in the future.")),
-    (
-        r"Choose an agent or a team to assign the ticket to\.",
-        N_("Choose an agent or a team to assign the ticket to."),
-    ),
-    (r"(?P<name>.+) is not an active agent\.", N_("{name} is not an active agent.")),
-    (
-        r"A transfer needs a handover note, so nobody asks the customer again\.",
-        N_("A transfer needs a handover note, so nobody asks the customer again."),
-    ),
-    (
-        r"A rejected complaint needs the reason in the decision\.",
-        N_("A rejected complaint needs the reason in the decision."),
-    ),
-    (r"A ticket cannot be merged into itself\.", N_("A ticket cannot be merged into itself.")),
-    (
-        r"Only tickets of the same customer can be merged\.",
-        N_("Only tickets of the same customer can be merged."),
-    ),
-    (
-        r"This action needs an agent; run it as a known agent\.",
-        N_("This action needs an agent; run it as a known agent."),
-    ),
-    (rf"{_QUOTED} is not a valid e-mail address\.", N_("{value} is not a valid e-mail address.")),
-    (
-        rf"{_QUOTED}: addresses with non-ASCII letters before the @ are not supported\.",
-        N_("{value}: addresses with non-ASCII letters before the @ are not supported."),
-    ),
-    (rf"{_QUOTED} is not a valid phone number\.", N_("{value} is not a valid phone number.")),
-    (
-        r"(?P<value>.+) already belongs to another customer \(#(?P<customer>\d+)\)\.",
-        N_("{value} already belongs to another customer (#{customer})."),
-    ),
-    (r"Customer #(?P<number>\d+) does not exist\.", N_("Customer #{number} does not exist.")),
-    (
-        r"A ticket needs a customer: give a name, an e-mail address or a phone number\.",
-        N_("A ticket needs a customer: give a name, an e-mail address or a phone number."),
-    ),
-    (r"A customer needs a name\.", N_("A customer needs a name.")),
-    (r"A canned response needs a title\.", N_("A canned response needs a title.")),
-    (r"A canned response needs a body\.", N_("A canned response needs a body.")),
-    (
-        r"The shortcut must be 1-40 characters of a-z, 0-9, - or _\.",
-        N_("The shortcut must be 1-40 characters of a-z, 0-9, - or _."),
-    ),
-    (
-        r"Unknown placeholder\(s\): (?P<unknown>.+); use (?P<known>.+)\.",
-        N_("Unknown placeholder(s): {unknown}; use {known}."),
-    ),
-    (
-        r"This personal canned response belongs to another agent\.",
-        N_("This personal canned response belongs to another agent."),
-    ),
-    (r"Canned response #(?P<number>\d+) does not exist\.", N_("Canned response #{number} does not exist.")),
-    (
-        r"A survey answer needs an NPS score \(0-10\) or a CSAT score \(1-5\)\.",
-        N_("A survey answer needs an NPS score (0-10) or a CSAT score (1-5)."),
-    ),
-    (r"NPS must be 0-10, not (?P<value>-?\d+)\.", N_("NPS must be 0-10, not {value}.")),
-    (r"CSAT must be 1-5, not (?P<value>-?\d+)\.", N_("CSAT must be 1-5, not {value}.")),
-    (
-        r"(?P<action>.+) needs the (?P<needed>\w+) role; you are (?P<role>\w+)\.",
-        N_("This needs the {needed} role; you are {role}."),
-    ),
-    (r"Agent #(?P<number>\d+) does not exist\.", N_("Agent #{number} does not exist.")),
-    (r"Team #(?P<number>\d+) does not exist\.", N_("Team #{number} does not exist.")),
-    (r"You are not an agent of this desk\.", N_("You are not an agent of this desk.")),
-    (
-        r"The database stayed busy for 30 s; nothing was changed\. Try again\.",
-        N_("The database stayed busy for 30 s; nothing was changed. Try again."),
-    ),
-    (
-        r"The database is read-only for you; ask the administrator for group write access\.",
-        N_("The database is read-only for you; ask the administrator for group write access."),
-    ),
-]
-_COMPILED = [(re.compile(pattern), message) for pattern, message in MESSAGES]
-# Fields that name something of the domain, said in the agent's language.
-_FIELDS: dict[str, Callable[[str], str]] = {
+# Values that name something of the domain, said in the agent's language.
+_NAMED: dict[str, Callable[[str], str]] = {
     "current": labels.status,
     "target": labels.status,
     "needed": labels.role,
     "role": labels.role,
+    "priority": labels.priority,  # an SLA policy's
+    "category": labels.category,
 }
 
 
-def translate(message: str) -> str:
-    """The core's one-line message in the agent's language (as it is if it is not in the table)."""
-    for pattern, template in _COMPILED:
-        match = pattern.fullmatch(message)
-        if match:
-            fields = {
-                key: _FIELDS[key](value) if key in _FIELDS else value
-                for key, value in match.groupdict().items()
-            }
-            return _(template).format(**fields)
-    return message
+def _value(name: str, raw: Any) -> Any:
+    named = _NAMED.get(name)
+    return named(raw) if named is not None and isinstance(raw, str) else raw
 
 
-def describe(error: BokdeskError, tz: tzinfo | None = None) -> str:
+def say_notice(notice: Notice | None, stored: str) -> str:
+    """A code and its values in the agent's language; ``stored`` (the English as written) when
+    there is no code, the code is unknown or a value does not fit."""
+    if notice is None:
+        return stored
+    text = notices.render(notice, _, _value, OWN_WORDS)
+    return stored if text is None else text
+
+
+def describe(error: CodedError, tz: tzinfo | None = None) -> str:
     """The error in the agent's language; times in ``tz`` (the desk's) when given."""
-    if isinstance(error, AlreadyTaken):
-        return _("Ticket #{number} is already taken by {name}.").format(
-            number=error.ticket_id, name=error.by_name
-        )
+    notice = Notice(error.code, error.params)
     if isinstance(error, StaleWrite):
         when = (
             format_datetime(error.changed_at, tz)
             if error.changed_at is not None and tz is not None
             else error.at
         )
-        if error.what != "Ticket":
-            return _(
-                "Canned response #{number} was changed by another agent at {time} after you opened it."
-            ).format(number=error.ticket_id, time=when)
-        return _("Ticket #{number} was changed by {name} at {time} after you opened it.").format(
-            number=error.ticket_id, name=error.by_name, time=when
-        )
-    return translate(str(error))
+        notice = Notice(error.code, {**error.params, "time": when})
+    return say_notice(notice, str(error))
+
+
+__all__ = ["OWN_WORDS", "describe", "say_notice"]

@@ -2,39 +2,16 @@
 
 System messages, the e-mail channel's notes in place of a customer's text, quarantine reasons and
 our own delivery errors are stored in English with a code and its values (``core/notices.py``,
-schema 0005). Here each code is said again from the catalog (its English template is the
-``msgid``), nested codes in the same language, and an error message of the core carried as a value
-goes through ``ui.errors``. Rows without a code (written before 0005), unknown codes and values
-that do not fit are shown as stored. The result is plain text: show it through ``ui.safe_text``.
+schema 0005). Here a row's code and values are said again through ``ui.errors`` (the route every
+code of the desk takes: its English template is the ``msgid``, nested codes in the same language).
+Rows without a code (written before 0005), unknown codes and values that do not fit are shown as
+stored. The result is plain text: show it through ``ui.safe_text``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..core import notices
-from ..core.notices import Notice
-from ..i18n import _
-
-
-def _value(name: str, raw: Any) -> Any:
-    if name == "error" and isinstance(raw, str):
-        from .errors import translate
-
-        return translate(raw)
-    if name in ("priority", "category") and isinstance(raw, str):  # an SLA policy's
-        from . import labels
-
-        return labels.label(name, raw)
-    return raw
-
-
-def say_notice(notice: Notice | None, stored: str) -> str:
-    """The notice in the agent's language, else the stored text."""
-    if notice is None:
-        return stored
-    text = notices.render(notice, _, _value)
-    return stored if text is None else text
+from .errors import say_notice
 
 
 def say(code: str | None, params: str | None, stored: str) -> str:

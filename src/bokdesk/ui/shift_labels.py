@@ -6,15 +6,13 @@ Used by the assign dialog and the rota screen, so both say it the same way.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from textual.content import Content
 
-from ..core.errors import BokdeskError
-from ..core.shifts import Block, ShiftSpecError, format_week
-from ..i18n import N_, _, format_date, format_datetime, format_time, pgettext
+from ..core.shifts import Block, format_week
+from ..i18n import _, format_date, format_datetime, format_time, pgettext
 from .safe_text import GAP, assemble
 
 MUTED = "$text-muted"
@@ -93,65 +91,10 @@ def state_label(
     return assemble(label)
 
 
-# A week or a date the dialogs could not read (core/shifts.py's codes), in the agent's language.
-SPEC_ERRORS: dict[str, str] = {
-    "unknown_day": N_("Unknown day “{day}” in “{group}”; use mon..sun or pon..niedz."),
-    "bad_hours": N_("Bad hours “{hours}” in “{group}”; write HH:MM-HH:MM, e.g. 08:00-16:00."),
-    "same_time": N_("Hours “{hours}” in “{group}” start and end at the same time."),
-    "days_after_hours": N_("Days after hours in “{group}”; write the days first."),
-    "no_day": N_("No day in “{group}”; write e.g. mon-fri 08:00-16:00."),
-    "off_and_hours": N_("“{group}” says both hours and off."),
-    "no_hours": N_("No hours in “{group}”; write e.g. mon-fri 08:00-16:00."),
-    "no_working_hours": N_("No working hours; to follow the desk's opening hours write “desk”."),
-    "overlap": N_("Shifts overlap: {first} and {second}."),
-    "bad_date": N_("“{value}” is not a date; write e.g. 2026-11-23 or 23.11.2026."),
-}
-
-# The rota services' refusals (core/services/shifts.py), recognised by their shape.
-SERVICE_ERRORS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(
-            r"(?P<name>.+) is already away (?P<first>\S+)\.\.(?P<last>\S+) \((?P<kind>\w+), #(?P<number>\d+)\); "
-            r"cancel that one first\."
-        ),
-        N_("{name} is already away {first} – {last} (#{number}); cancel that absence first."),
-    ),
-    (
-        re.compile(r"An absence ends on or after its first day \(.*\)\."),
-        N_("An absence ends on or after its first day."),
-    ),
-    (
-        re.compile(r"An absence is at most (?P<days>\d+) days; record a longer one in parts\."),
-        N_("An absence is at most {days} days; record a longer one in parts."),
-    ),
-    (re.compile(r"No absence #(?P<number>\d+)\."), N_("Absence #{number} is no longer recorded.")),
-    (re.compile(r"No agent with login (?P<login>.+)\."), N_("No agent with login {login}.")),
-]
-
-
-def say_spec_error(error: ShiftSpecError) -> str:
-    template = SPEC_ERRORS.get(error.code)
-    return _(template).format(**error.params) if template else str(error)
-
-
-def say_rota_error(error: BokdeskError) -> str:
-    """A refusal of the rota services in the agent's language (the console's table for the rest)."""
-    from .errors import describe
-
-    message = str(error)
-    for pattern, template in SERVICE_ERRORS:
-        match = pattern.fullmatch(message)
-        if match:
-            return _(template).format(**match.groupdict())
-    return describe(error)
-
-
 __all__ = [
     "absence_label",
     "day_names",
     "day_text",
-    "say_rota_error",
-    "say_spec_error",
     "state_label",
     "week_text",
     "when_text",

@@ -11,6 +11,7 @@ from ..desk import Actor, Desk
 from ..enums import AgentStatus, AssignmentMode, Role, TeamKind
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..models import Agent, Team
+from ..notices import Notice
 from ..roles import Permission
 
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
@@ -31,16 +32,13 @@ def require_agent(desk: Desk, login: str) -> Actor:
     """The actor for a login; refuses unknown or inactive logins with how to be added."""
     agent = find_agent(desk, login)
     if agent is None:
-        raise PermissionDenied(
-            f"{login!r} is not an agent of this desk. Ask an administrator to run: "
-            f'bokdesk agent add {login} --name "Your Name"'
-        )
+        raise PermissionDenied("not_an_agent", login=login)
     if not agent.active:
-        raise PermissionDenied(f"{login!r} is no longer an active agent of this desk; ask an administrator.")
+        raise PermissionDenied("agent_left", login=login)
     return actor_of(agent)
 
 
-def _check_admin(desk: Desk, actor: Actor | None, what: str) -> None:
+def _check_admin(desk: Desk, actor: Actor | None, action: str) -> None:
     """Admins manage agents; until the desk has an active admin, anyone may (to add the first one)."""
     if actor is not None and actor.id is None:
         return  # the system (demo builder, import)
@@ -49,15 +47,15 @@ def _check_admin(desk: Desk, actor: Actor | None, what: str) -> None:
     if has_admin is None:
         return
     if actor is None:
-        raise PermissionDenied(f"{what} needs an administrator of this desk.")
-    roles.require(actor, Permission.MANAGE_AGENTS, what)
+        raise PermissionDenied("admin_needed", action=Notice(action))
+    roles.require(actor, Permission.MANAGE_AGENTS, action)
 
 
 def ensure_team(desk: Desk, name: str, kind: str = TeamKind.OFFICE.value) -> Team:
     """The team of that name, created when missing."""
     name = " ".join(name.split())
     if not name:
-        raise ValidationError("A team needs a name.")
+        raise ValidationError("team_needs_name")
     TeamKind(kind)
     with desk.store.write() as session:
         team = session.exec(select(Team).where(Team.name == name)).first()
@@ -82,18 +80,18 @@ def add_agent(
 ) -> Agent:
     """Add an agent (admins only, except the first admin of an empty desk)."""
     if not _LOGIN.match(login):
-        raise ValidationError(f"{login!r} is not a valid login (lower-case Unix user name).")
+        raise ValidationError("login_invalid", login=login)
     if not name.strip():
-        raise ValidationError("An agent needs a display name.")
+        raise ValidationError("agent_needs_name")
     try:
         role_value = Role(role)
     except ValueError:
-        raise ValidationError(f"Unknown role {role!r}; use agent, supervisor or admin.") from None
-    _check_admin(desk, actor, "Adding an agent")
+        raise ValidationError("unknown_role", value=role) from None
+    _check_admin(desk, actor, "action_add_agent")
     team_row = ensure_team(desk, team) if team else None
     with desk.store.write() as session:
         if session.exec(select(Agent).where(Agent.login == login)).first() is not None:
-            raise ValidationError(f"Agent {login!r} already exists.")
+            raise ValidationError("agent_exists", login=login)
         agent = Agent(
             login=login,
             name=name.strip(),
@@ -136,16 +134,16 @@ def get_agent(desk: Desk, agent_id: int) -> Agent:
     with desk.store.read() as session:
         agent = session.get(Agent, agent_id)
         if agent is None:
-            raise NotFound(f"Agent #{agent_id} does not exist.")
+            raise NotFound("agent_missing", number=agent_id)
         return agent
 
 
 def set_active(desk: Desk, actor: Actor, login: str, active: bool) -> Agent:
-    _check_admin(desk, actor, "Changing an agent")
+    _check_admin(desk, actor, "action_change_agent")
     with desk.store.write() as session:
         agent = session.exec(select(Agent).where(Agent.login == login)).first()
         if agent is None:
-            raise NotFound(f"Agent {login!r} does not exist.")
+            raise NotFound("agent_login_missing", login=login)
         if not active and agent.active and agent.role == Role.ADMIN.value:
             _keep_an_admin(session, agent)
         if agent.active != active:
@@ -159,7 +157,7 @@ def _status(status: str) -> AgentStatus:
         return AgentStatus(status)
     except ValueError:
         allowed = ", ".join(s.value for s in AgentStatus)
-        raise ValidationError(f"Unknown status {status!r}; use one of: {allowed}.") from None
+        raise ValidationError("unknown_status", value=status, allowed=allowed) from None
 
 
 def set_status(desk: Desk, actor: Actor, status: str) -> None:
@@ -170,7 +168,7 @@ def set_status(desk: Desk, actor: Actor, status: str) -> None:
     with desk.store.write() as session:
         agent = session.get(Agent, actor.id)
         if agent is None:
-            raise NotFound("You are not an agent of this desk.")
+            raise NotFound("you_are_not_an_agent")
         agent.status = value.value
         agent.last_seen_at = desk.now()
 
@@ -183,7 +181,7 @@ def set_agent_status(desk: Desk, actor: Actor, login: str, status: str) -> Agent
     with desk.store.write() as session:
         agent = session.exec(select(Agent).where(Agent.login == login)).first()
         if agent is None:
-            raise NotFound(f"Agent {login!r} does not exist.")
+            raise NotFound("agent_login_missing", login=login)
         agent.status = value.value
         if login == actor.login:
             agent.last_seen_at = desk.now()
@@ -195,12 +193,12 @@ def set_role(desk: Desk, actor: Actor, login: str, role: str) -> Agent:
     try:
         value = Role(role)
     except ValueError:
-        raise ValidationError(f"Unknown role {role!r}; use agent, supervisor or admin.") from None
-    roles.require(actor, Permission.MANAGE_AGENTS, "Changing an agent's role")
+        raise ValidationError("unknown_role", value=role) from None
+    roles.require(actor, Permission.MANAGE_AGENTS, "action_change_role")
     with desk.store.write() as session:
         agent = session.exec(select(Agent).where(Agent.login == login)).first()
         if agent is None:
-            raise NotFound(f"Agent {login!r} does not exist.")
+            raise NotFound("agent_login_missing", login=login)
         if agent.role == Role.ADMIN.value and value is not Role.ADMIN and agent.active:
             _keep_an_admin(session, agent)
         if agent.role != value.value:

@@ -37,15 +37,15 @@ class CannedInput:
 
 def _validate(data: CannedInput) -> None:
     if not data.title.strip():
-        raise ValidationError("A canned response needs a title.")
+        raise ValidationError("canned_needs_title")
     if not re.fullmatch(r"[a-z0-9_-]{1,40}", data.shortcut.strip()):
-        raise ValidationError("The shortcut must be 1-40 characters of a-z, 0-9, - or _.")
+        raise ValidationError("canned_bad_shortcut")
     if not data.body.strip():
-        raise ValidationError("A canned response needs a body.")
+        raise ValidationError("canned_needs_body")
     unknown = {m.group(1) for m in PLACEHOLDER.finditer(data.body)} - set(PLACEHOLDERS)
     if unknown:
         raise ValidationError(
-            f"Unknown placeholder(s): {', '.join(sorted(unknown))}; use {', '.join(PLACEHOLDERS)}."
+            "canned_unknown_placeholders", unknown=", ".join(sorted(unknown)), known=", ".join(PLACEHOLDERS)
         )
 
 
@@ -53,7 +53,7 @@ def _may_edit(actor: Actor, row: CannedResponse | None, shared: bool) -> None:
     if shared or (row is not None and row.owner_id is None):
         roles.require(actor, Permission.EDIT_SHARED_CANNED)
     elif row is not None and row.owner_id != actor.id:
-        raise PermissionDenied("This personal canned response belongs to another agent.")
+        raise PermissionDenied("canned_not_yours")
 
 
 def create(desk: Desk, actor: Actor, data: CannedInput) -> CannedResponse:
@@ -83,7 +83,7 @@ def update(
     with desk.store.write() as session:
         row = session.get(CannedResponse, canned_id)
         if row is None:
-            raise NotFound(f"Canned response #{canned_id} does not exist.")
+            raise NotFound("canned_missing", number=canned_id)
         _may_edit(actor, row, data.shared)
         if expected_version is not None and row.version != expected_version:
             raise StaleWrite(
@@ -110,7 +110,7 @@ def delete(desk: Desk, actor: Actor, canned_id: int) -> None:
     with desk.store.write() as session:
         row = session.get(CannedResponse, canned_id)
         if row is None:
-            raise NotFound(f"Canned response #{canned_id} does not exist.")
+            raise NotFound("canned_missing", number=canned_id)
         _may_edit(actor, row, row.owner_id is None)
         session.delete(row)
 
@@ -145,7 +145,7 @@ def values_for(desk: Desk, actor: Actor, ticket_id: int | None) -> dict[str, str
     with desk.store.read() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
-            raise NotFound(f"Ticket #{ticket_id} does not exist.")
+            raise NotFound("ticket_missing", number=ticket_id)
         customer = session.get(Customer, ticket.customer_id)
         # A ticket without a subject (an e-mail that had none) is named by its number.
         values.update(
@@ -164,7 +164,7 @@ def use(desk: Desk, actor: Actor, canned_id: int, ticket_id: int | None) -> str:
     with desk.store.write() as session:
         row = session.get(CannedResponse, canned_id)
         if row is None:
-            raise NotFound(f"Canned response #{canned_id} does not exist.")
+            raise NotFound("canned_missing", number=canned_id)
         row.usage_count += 1
         body = row.body
     return render(body, values_for(desk, actor, ticket_id))

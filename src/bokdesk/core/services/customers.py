@@ -27,17 +27,17 @@ def ascii_email(value: str) -> str:
     address = value.strip()
     local, at, domain = address.rpartition("@")
     if not at or not local or not domain:
-        raise ValidationError(f"{value!r} is not a valid e-mail address.")
+        raise ValidationError("email_invalid", value=value)
     if not local.isascii():
-        raise ValidationError(f"{value!r}: addresses with non-ASCII letters before the @ are not supported.")
+        raise ValidationError("email_not_ascii", value=value)
     if not domain.isascii():
         try:
             domain = domain.encode("idna").decode("ascii")
         except UnicodeError:
-            raise ValidationError(f"{value!r} is not a valid e-mail address.") from None
+            raise ValidationError("email_invalid", value=value) from None
     address = f"{local}@{domain}"
     if not _EMAIL.match(address) or len(address) > 254 or ".." in address:
-        raise ValidationError(f"{value!r} is not a valid e-mail address.")
+        raise ValidationError("email_invalid", value=value)
     return address
 
 
@@ -53,7 +53,7 @@ def normalize_phone(value: str) -> str:
     if raw.startswith("00"):
         digits = digits[2:]
     if not 6 <= len(digits) <= 15 or re.search(r"[^\d\s+()./-]", raw):
-        raise ValidationError(f"{value!r} is not a valid phone number.")
+        raise ValidationError("phone_invalid", value=value)
     if len(digits) == 9:
         digits = "48" + digits
     return digits
@@ -92,7 +92,7 @@ def add_contact(
     ).first()
     if existing is not None:
         if existing.customer_id != customer.id:
-            raise ValidationError(f"{value} already belongs to another customer (#{existing.customer_id}).")
+            raise ValidationError("contact_taken", value=value, customer=existing.customer_id)
         return None
     shown = ascii_email(value) if kind is ContactKind.EMAIL else value.strip()
     contact = CustomerContact(customer_id=customer.id, kind=kind.value, value=shown, normalized=normalized)
@@ -105,7 +105,7 @@ def resolve_customer(session: Session, desk: Desk, spec: CustomerSpec) -> Custom
     if spec.customer_id is not None:
         customer = session.get(Customer, spec.customer_id)
         if customer is None:
-            raise NotFound(f"Customer #{spec.customer_id} does not exist.")
+            raise NotFound("customer_missing", number=spec.customer_id)
         return customer
     email = normalize_email(spec.email) if spec.email else None
     phone = normalize_phone(spec.phone) if spec.phone else None
@@ -123,9 +123,7 @@ def resolve_customer(session: Session, desk: Desk, spec: CustomerSpec) -> Custom
     if customer is None:
         name = (spec.name or "").strip() or (spec.email or spec.phone or "").strip()
         if not name:
-            raise ValidationError(
-                "A ticket needs a customer: give a name, an e-mail address or a phone number."
-            )
+            raise ValidationError("customer_needed")
         now = desk.now()
         customer = Customer(
             name=name[:200],
@@ -148,7 +146,7 @@ def create_customer(
 ) -> Customer:
     """Create a customer with its contacts (refused when a contact already belongs to someone)."""
     if not (spec.name or "").strip():
-        raise ValidationError("A customer needs a name.")
+        raise ValidationError("customer_needs_name")
     with desk.store.write() as session:
         now = desk.now()
         customer = Customer(

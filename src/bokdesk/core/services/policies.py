@@ -45,13 +45,11 @@ class PolicyInput:
     business_hours: bool = True
 
 
-def _minutes(value: int | None, what: str) -> int | None:
+def _minutes(value: int | None, code: str) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_TARGET_MINUTES:
-        raise ValidationError(
-            f"The {what} target must be a whole number of minutes from 1 to {MAX_TARGET_MINUTES}."
-        )
+        raise ValidationError(code, limit=MAX_TARGET_MINUTES)
     return value
 
 
@@ -59,18 +57,16 @@ def _check(data: PolicyInput) -> tuple[str, str | None]:
     try:
         priority = Priority(data.priority).value
     except ValueError:
-        raise ValidationError(
-            f"Unknown priority {data.priority!r}; use low, normal, high or urgent."
-        ) from None
+        raise ValidationError("policy_unknown_priority", value=data.priority) from None
     category = None
     if data.category:
         try:
             category = Category(data.category).value
         except ValueError:
             allowed = ", ".join(c.value for c in Category)
-            raise ValidationError(f"Unknown category {data.category!r}; use one of: {allowed}.") from None
-    _minutes(data.first_response_minutes, "first-response")
-    _minutes(data.resolution_minutes, "resolution")
+            raise ValidationError("unknown_category", value=data.category, allowed=allowed) from None
+    _minutes(data.first_response_minutes, "first_response_target")
+    _minutes(data.resolution_minutes, "resolution_target")
     return priority, category
 
 
@@ -225,7 +221,7 @@ def delete_policy(desk: Desk, actor: Actor, priority: str, category: str | None 
     with desk.store.write() as session:
         row = _policy_row(session, priority, category)
         if row is None:
-            raise NotFound(f"There is no SLA policy for {what}.")
+            raise NotFound("policy_missing", policy=what)
         old = _describe(row)
         governed = _governed(session, priority, category)
         session.delete(row)
@@ -250,11 +246,11 @@ def set_assignment_mode(desk: Desk, actor: Actor, team_name: str, mode: str) -> 
         value = AssignmentMode(mode)
     except ValueError:
         allowed = ", ".join(m.value for m in AssignmentMode)
-        raise ValidationError(f"Unknown assignment mode {mode!r}; use one of: {allowed}.") from None
+        raise ValidationError("unknown_assignment_mode", value=mode, allowed=allowed) from None
     with desk.store.write() as session:
         team = session.exec(select(Team).where(Team.name == team_name)).first()
         if team is None:
-            raise NotFound(f"Team {team_name!r} does not exist.")
+            raise NotFound("team_name_missing", name=team_name)
         if team.assignment_mode != value.value:
             audit.record(
                 session, actor, desk.now(), "assignment_mode", team.name, team.assignment_mode, value.value
@@ -275,7 +271,7 @@ def set_setting(desk: Desk, actor: Actor, key: str, value: str) -> None:
     roles.require(actor, Permission.CHANGE_DESK_SETTINGS)
     key = key.strip()
     if not key or len(key) > 80:
-        raise ValidationError("A setting needs a key of 1-80 characters.")
+        raise ValidationError("setting_key")
     with desk.store.write() as session:
         row = session.get(Setting, key)
         if row is None or row.value != value:

@@ -39,6 +39,7 @@ from ..desk import Actor, Desk
 from ..enums import AgentStatus, MessageKind, Status
 from ..errors import NotFound, ValidationError
 from ..models import Agent, Message, Presence, Team, Ticket, TicketEvent
+from ..notices import Notice
 from ..online import online_since
 from ..shifts import ShiftState
 from . import shifts
@@ -146,7 +147,7 @@ class ChangeReport:
     customer_messages: list[Message]
     status: str
     assignee_name: str | None
-    reasons: list[str]
+    reasons: list[Notice]  # what changed, each a code and its values (``Notice.english()``)
 
     @property
     def changed(self) -> bool:
@@ -163,7 +164,7 @@ def _activity(value: str) -> str:
         return Activity(value).value
     except ValueError:
         allowed = ", ".join(a.value for a in Activity)
-        raise ValidationError(f"Unknown activity {value!r}; use one of: {allowed}.") from None
+        raise ValidationError("unknown_activity", value=value, allowed=allowed) from None
 
 
 def _fresh_since(desk: Desk) -> datetime:
@@ -178,7 +179,7 @@ def touch(desk: Desk, actor: Actor, ticket_id: int, activity: str = Activity.VIE
     with desk.store.write() as session:
         now = desk.now()
         if session.get(Ticket, ticket_id) is None:
-            raise NotFound(f"Ticket #{ticket_id} does not exist.")
+            raise NotFound("ticket_missing", number=ticket_id)
         session.exec(delete(Presence).where(col(Presence.seen_at) < now - timedelta(seconds=TTL_SECONDS)))  # type: ignore[call-overload]
         row = session.get(Presence, (actor.id, ticket_id))
         if row is None:
@@ -320,7 +321,7 @@ def watch(desk: Desk, actor: Actor, ticket_id: int) -> TicketWatch:
     with desk.store.read() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
-            raise NotFound(f"Ticket #{ticket_id} does not exist.")
+            raise NotFound("ticket_missing", number=ticket_id)
         assignee = session.get(Agent, ticket.assignee_id) if ticket.assignee_id else None
         last = session.exec(
             select(TicketEvent)
@@ -352,7 +353,7 @@ def changes_since(
     with desk.store.read() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
-            raise NotFound(f"Ticket #{ticket_id} does not exist.")
+            raise NotFound("ticket_missing", number=ticket_id)
         events = list(
             session.exec(
                 select(TicketEvent)
@@ -375,20 +376,30 @@ def changes_since(
     public = {k.value for k in (MessageKind.REPLY, MessageKind.CALL)}
     other_replies = [m for m in messages if m.kind in public and m.author_agent_id != actor.id]
     customer = [m for m in messages if m.kind == MessageKind.CUSTOMER.value]
-    reasons = []
-    for m in other_replies:
-        reasons.append(
-            f"{names.get(m.author_agent_id, 'a colleague')} answered the customer at {_hhmm(m.created_at)}."
+    reasons = [
+        Notice(
+            "colleague_answered",
+            {"name": names.get(m.author_agent_id, "a colleague"), "time": _hhmm(m.created_at)},
         )
-    for m in customer:
-        reasons.append(f"The customer wrote again at {_hhmm(m.created_at)}.")
-    for e in events:
-        if e.field in ("status", "assignee", "team", "priority"):
-            reasons.append(
-                f"{e.actor} changed {e.field} from {e.old_value or '-'} to {e.new_value or '-'} at {_hhmm(e.at)}."
-            )
+        for m in other_replies
+    ]
+    reasons += [Notice("customer_wrote_again", {"time": _hhmm(m.created_at)}) for m in customer]
+    reasons += [
+        Notice(
+            "field_changed",
+            {
+                "name": e.actor,
+                "field": e.field,
+                "old": e.old_value or "-",
+                "new": e.new_value or "-",
+                "time": _hhmm(e.at),
+            },
+        )
+        for e in events
+        if e.field in ("status", "assignee", "team", "priority")
+    ]
     if ticket.status == Status.CLOSED.value:
-        reasons.append("The ticket is closed; a new message needs a follow-up ticket.")
+        reasons.append(Notice("closed_needs_follow_up"))
     return ChangeReport(
         ticket_id=ticket_id,
         base_version=base_version,

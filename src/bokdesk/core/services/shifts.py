@@ -91,13 +91,13 @@ class AgentRota:
 
 
 def _require_rota_editor(actor: Actor) -> None:
-    actor.require(Role.SUPERVISOR, "Changing the rota")
+    actor.require(Role.SUPERVISOR, "action_change_rota")
 
 
 def _agent(session: Session, login: str) -> Agent:
     agent = session.exec(select(Agent).where(Agent.login == login)).first()
     if agent is None:
-        raise NotFound(f"No agent with login {login!r}.")
+        raise NotFound("rota_agent_missing", login=login)
     return agent
 
 
@@ -170,7 +170,7 @@ def rota_of_desk(desk: Desk, day: date | None = None, *, login: str | None = Non
         rows = session.exec(query).all()
         if login is not None and not rows:
             _agent(session, login)  # says "no agent" rather than printing an empty rota
-            raise ValidationError(f"{login!r} is not an active agent.")
+            raise ValidationError("login_inactive", login=login)
         rotas = load_rotas(session, desk, [a.id for a, _ in rows if a.id is not None], day)
     return [
         AgentRota(a.id, a.login, a.name, a.role, team, a.team_id, rotas[a.id])  # type: ignore[index,arg-type]
@@ -184,7 +184,7 @@ def set_week(desk: Desk, actor: Actor, login: str, week: str | Iterable[Block]) 
     try:
         blocks = parse_week(week) if isinstance(week, str) else validate_week(week)
     except ShiftSpecError as error:
-        raise ValidationError(str(error)) from None
+        raise ValidationError(error.code, **error.params) from None
     with desk.store.write() as session:
         agent = _agent(session, login)
         old = session.exec(select(AgentShift).where(AgentShift.agent_id == agent.id)).all()
@@ -211,7 +211,7 @@ def _kind(kind: str) -> str:
         return AbsenceKind(kind.strip().lower()).value
     except ValueError:
         allowed = ", ".join(k.value for k in AbsenceKind)
-        raise ValidationError(f"Unknown absence kind {kind!r}; use one of: {allowed}.") from None
+        raise ValidationError("unknown_absence_kind", value=kind, allowed=allowed) from None
 
 
 def add_absence(
@@ -228,9 +228,9 @@ def add_absence(
     last_day = last_day or first_day
     value = _kind(kind)
     if last_day < first_day:
-        raise ValidationError(f"An absence ends on or after its first day ({first_day} .. {last_day}).")
+        raise ValidationError("absence_order", first=first_day, last=last_day)
     if (last_day - first_day).days + 1 > MAX_ABSENCE_DAYS:
-        raise ValidationError(f"An absence is at most {MAX_ABSENCE_DAYS} days; record a longer one in parts.")
+        raise ValidationError("absence_too_long", days=MAX_ABSENCE_DAYS)
     note = (note or "").strip() or None
     with desk.store.write() as session:
         agent = _agent(session, login)
@@ -243,8 +243,12 @@ def add_absence(
         ).first()
         if clash is not None:
             raise ValidationError(
-                f"{agent.name} is already away {clash.first_day}..{clash.last_day} ({clash.kind}, #{clash.id}); "
-                f"cancel that one first."
+                "absence_overlap",
+                name=agent.name,
+                first=clash.first_day,
+                last=clash.last_day,
+                kind=clash.kind,
+                number=clash.id,
             )
         now = desk.now()
         row = AgentAbsence(
@@ -271,7 +275,7 @@ def cancel_absence(desk: Desk, actor: Actor, absence_id: int) -> AbsenceEntry:
     with desk.store.write() as session:
         row = session.get(AgentAbsence, absence_id)
         if row is None:
-            raise NotFound(f"No absence #{absence_id}.")
+            raise NotFound("absence_missing", number=absence_id)
         agent = session.get(Agent, row.agent_id)
         assert agent is not None
         entry = _entry(row, agent)

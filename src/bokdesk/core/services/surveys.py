@@ -15,11 +15,11 @@ from ..models import SurveyAnswer, Ticket
 
 def validate(nps: int | None, csat: int | None) -> None:
     if nps is None and csat is None:
-        raise ValidationError("A survey answer needs an NPS score (0-10) or a CSAT score (1-5).")
+        raise ValidationError("survey_needs_score")
     if nps is not None and not 0 <= nps <= 10:
-        raise ValidationError(f"NPS must be 0-10, not {nps}.")
+        raise ValidationError("nps_range", value=nps)
     if csat is not None and not 1 <= csat <= 5:
-        raise ValidationError(f"CSAT must be 1-5, not {csat}.")
+        raise ValidationError("csat_range", value=csat)
 
 
 def record(
@@ -40,7 +40,7 @@ def record(
     with desk.store.write() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
-            raise NotFound(f"Ticket #{ticket_id} does not exist.")
+            raise NotFound("ticket_missing", number=ticket_id)
         if external_id is not None:
             existing = session.exec(
                 select(SurveyAnswer).where(SurveyAnswer.external_id == external_id)

@@ -23,7 +23,7 @@ from ...i18n import _, format_datetime, ngettext
 from .. import keymap
 from ..notices import say_notice
 from ..safe_text import assemble, notify, safe, safe_line
-from ..tasks import run_service
+from ..tasks import describe, run_service
 from ..widgets.bars import TopBar
 from .base import DeskScreen
 from .dialogs import ConfirmDialog
@@ -88,7 +88,7 @@ class QuarantineScreen(DeskScreen[None]):
 
         def failed(error: BokdeskError) -> None:
             self._loading = False
-            notify(self.app, str(error), title=_("Mail quarantine"), severity="error")
+            notify(self.app, describe(error, self.app), title=_("Mail quarantine"), severity="error")
 
         run_service(self.app, read, done=done, failed=failed, group="quarantine")
 

@@ -34,13 +34,12 @@ from ...core.shifts import (
 )
 from ...i18n import _, format_date, format_time, ngettext
 from .. import keymap, labels
+from ..errors import describe
 from ..safe_text import SEPARATOR, assemble, notify, safe_line
 from ..shift_labels import (
     absence_label,
     day_names,
     day_text,
-    say_rota_error,
-    say_spec_error,
     state_label,
     week_text,
 )
@@ -180,7 +179,7 @@ class RotaScreen(DeskScreen[None]):
 
         def failed(error: BokdeskError) -> None:
             self._loading = False
-            notify(self.app, say_rota_error(error), title=_("Rota"), severity="error")
+            notify(self.app, describe(error), title=_("Rota"), severity="error")
 
         run_service(self.app, lambda: read_rota(desk), done=done, failed=failed, group="rota-read")
 
@@ -416,7 +415,7 @@ class RotaScreen(DeskScreen[None]):
             self.load(select)
 
         def failed(error: BokdeskError) -> None:
-            notify(self.app, say_rota_error(error), title=_("Rota"), severity="warning", timeout=8)
+            notify(self.app, describe(error), title=_("Rota"), severity="warning", timeout=8)
 
         run_service(self.app, call, done=done, failed=failed, group="rota-write")
 
@@ -556,7 +555,7 @@ class WeekDialog(Dialog[tuple[Block, ...]]):
         try:
             blocks = parse_week(self.query_one(Input).value)
         except ShiftSpecError as error:
-            self.query_one("#week-error", Static).update(Content.styled(say_spec_error(error), "$text-error"))
+            self.query_one("#week-error", Static).update(Content.styled(describe(error), "$text-error"))
             return
         self.dismiss(blocks)
 
@@ -617,7 +616,7 @@ class AbsenceDialog(Dialog[AbsenceInput]):
             last_text = self.query_one("#last-day", Input).value.strip()
             last = parse_day(last_text, self.today) if last_text else first
         except ShiftSpecError as problem:
-            error.update(Content.styled(say_spec_error(problem), "$text-error"))
+            error.update(Content.styled(describe(problem), "$text-error"))
             return
         if last < first:
             error.update(Content.styled(_("The last day is before the first."), "$text-error"))

@@ -1,0 +1,194 @@
+"""What each error code says: English templates, the ``msgid``s of the catalog.
+
+``core/errors.py`` fills them for ``str(err)``; the console says them from the catalog
+(``ui/errors.py``). Fields are ``str.format`` fields; ``!r`` shows a value quoted, as typed.
+Values named ``current``/``target`` (statuses) and ``needed``/``role`` (roles) are named in the
+agent's language by the console; ``action`` is itself a code (what was refused).
+"""
+
+from __future__ import annotations
+
+from ..i18n import N_
+
+MESSAGES: dict[str, str] = {
+    # Tickets
+    "ticket_missing": N_("Ticket #{number} does not exist."),
+    "ticket_closed": N_("Ticket #{number} is closed."),
+    "ticket_closed_follow_up": N_("Ticket #{number} is closed; open a follow-up instead."),
+    "ticket_closed_final": N_("Ticket #{number} is closed; closed is final."),
+    "ticket_closed_merge": N_("Ticket #{number} is closed; merge into an open ticket."),
+    "status_not_allowed": N_("Ticket #{number} cannot go from {current} to {target}."),
+    "not_a_complaint": N_("Ticket #{number} is not a complaint."),
+    "already_taken": N_("Ticket #{number} is already taken by {name}."),
+    "stale_ticket": N_(
+        "Ticket #{number} was changed by {name} at {at} after you opened it; reload it and try again."
+    ),
+    "stale_canned": N_(
+        "Canned response #{number} was changed by {name} at {at} after you opened it; "
+        "reload it and try again."
+    ),
+    "subject_empty": N_("The subject must not be empty."),
+    "message_empty": N_("The message must not be empty."),
+    "reply_empty": N_("The reply must not be empty."),
+    "call_empty": N_("The call log must not be empty."),
+    "note_empty": N_("The note must not be empty."),
+    "message_too_long": N_("The message is longer than {limit:,} characters."),
+    "reply_too_long": N_("The reply is longer than {limit:,} characters."),
+    "call_too_long": N_("The call log is longer than {limit:,} characters."),
+    "note_too_long": N_("The note is longer than {limit:,} characters."),
+    "unknown_channel": N_("Unknown channel {value!r}; use one of: {allowed}."),
+    "unknown_category": N_("Unknown category {value!r}; use one of: {allowed}."),
+    "unknown_priority": N_("Unknown priority {value!r}; use one of: {allowed}."),
+    "unknown_direction": N_("Unknown direction {value!r}; use one of: {allowed}."),
+    "unknown_status": N_("Unknown status {value!r}; use one of: {allowed}."),
+    "unknown_decision": N_("Unknown decision {value!r}; use one of: {allowed}."),
+    "first_contact_needs_agent": N_("Only an agent can solve a ticket on first contact."),
+    "created_in_future": N_("A ticket cannot be created in the future."),
+    "assign_to_whom": N_("Choose an agent or a team to assign the ticket to."),
+    "transfer_needs_note": N_("A transfer needs a handover note, so nobody asks the customer again."),
+    "rejection_needs_reason": N_("A rejected complaint needs the reason in the decision."),
+    "tag_too_long": N_("Tag {tag!r} is longer than 60 characters."),
+    "merge_into_itself": N_("A ticket cannot be merged into itself."),
+    "merge_other_customer": N_("Only tickets of the same customer can be merged."),
+    "needs_agent": N_("This action needs an agent; run it as a known agent."),
+    # Customers
+    "customer_missing": N_("Customer #{number} does not exist."),
+    "customer_needed": N_("A ticket needs a customer: give a name, an e-mail address or a phone number."),
+    "customer_needs_name": N_("A customer needs a name."),
+    "email_invalid": N_("{value!r} is not a valid e-mail address."),
+    "email_not_ascii": N_("{value!r}: addresses with non-ASCII letters before the @ are not supported."),
+    "phone_invalid": N_("{value!r} is not a valid phone number."),
+    "contact_taken": N_("{value} already belongs to another customer (#{customer})."),
+    # Canned responses
+    "canned_missing": N_("Canned response #{number} does not exist."),
+    "canned_needs_title": N_("A canned response needs a title."),
+    "canned_needs_body": N_("A canned response needs a body."),
+    "canned_bad_shortcut": N_("The shortcut must be 1-40 characters of a-z, 0-9, - or _."),
+    "canned_unknown_placeholders": N_("Unknown placeholder(s): {unknown}; use {known}."),
+    "canned_not_yours": N_("This personal canned response belongs to another agent."),
+    # Survey answers
+    "survey_needs_score": N_("A survey answer needs an NPS score (0-10) or a CSAT score (1-5)."),
+    "nps_range": N_("NPS must be 0-10, not {value}."),
+    "csat_range": N_("CSAT must be 1-5, not {value}."),
+    # Agents, teams and roles
+    "role_needed": N_("{action} needs the {needed} role; you are {role}."),
+    "admin_needed": N_("{action} needs an administrator of this desk."),
+    "not_an_agent": N_(
+        "{login!r} is not an agent of this desk. Ask an administrator to run: "
+        'bokdesk agent add {login} --name "Your Name"'
+    ),
+    "agent_left": N_("{login!r} is no longer an active agent of this desk; ask an administrator."),
+    "you_are_not_an_agent": N_("You are not an agent of this desk."),
+    "agent_missing": N_("Agent #{number} does not exist."),
+    "agent_login_missing": N_("Agent {login!r} does not exist."),
+    "agent_exists": N_("Agent {login!r} already exists."),
+    "agent_inactive": N_("{name} is not an active agent."),
+    "login_inactive": N_("{login!r} is not an active agent."),
+    "login_invalid": N_("{login!r} is not a valid login (lower-case Unix user name)."),
+    "agent_needs_name": N_("An agent needs a display name."),
+    "unknown_role": N_("Unknown role {value!r}; use agent, supervisor or admin."),
+    "last_admin": N_("{name} is the desk's last active admin; make someone else admin first."),
+    "team_missing": N_("Team #{number} does not exist."),
+    "team_name_missing": N_("Team {name!r} does not exist."),
+    "team_needs_name": N_("A team needs a name."),
+    # What a refusal names (the subject of "... needs the supervisor role")
+    "action_work_tickets": N_("Working tickets"),
+    "action_edit_own_canned": N_("Keeping personal canned responses"),
+    "action_set_own_status": N_("Setting your status"),
+    "action_view_stats": N_("The stats screen"),
+    "action_view_reports": N_("Reports"),
+    "action_export_desk": N_("Exporting the desk"),
+    "action_edit_shared_canned": N_("Editing shared canned responses"),
+    "action_reassign_any": N_("Moving a colleague's ticket"),
+    "action_set_others_status": N_("Setting a colleague's status"),
+    "action_change_policies": N_("Changing SLA policies"),
+    "action_change_desk_settings": N_("Changing desk settings"),
+    "action_manage_agents": N_("Managing agents"),
+    "action_manage_teams": N_("Managing teams"),
+    "action_configure_desk": N_("Configuring the desk"),
+    "action_add_agent": N_("Adding an agent"),
+    "action_change_agent": N_("Changing an agent"),
+    "action_change_role": N_("Changing an agent's role"),
+    "action_change_rota": N_("Changing the rota"),
+    "action_read_audit": N_("Reading the audit"),
+    "action_import_surveys": N_("Importing survey answers"),
+    "action_resend_mail": N_("Sending an e-mail again"),
+    "action_quarantine": N_("The mail quarantine"),
+    # SLA policies and desk settings
+    "first_response_target": N_(
+        "The first-response target must be a whole number of minutes from 1 to {limit}."
+    ),
+    "resolution_target": N_("The resolution target must be a whole number of minutes from 1 to {limit}."),
+    "policy_unknown_priority": N_("Unknown priority {value!r}; use low, normal, high or urgent."),
+    "policy_missing": N_("There is no SLA policy for {policy}."),
+    "unknown_assignment_mode": N_("Unknown assignment mode {value!r}; use one of: {allowed}."),
+    "setting_key": N_("A setting needs a key of 1-80 characters."),
+    # Presence, and what changed under a refused write (presence.changes_since)
+    "unknown_activity": N_("Unknown activity {value!r}; use one of: {allowed}."),
+    "colleague_answered": N_("{name} answered the customer at {time}."),
+    "customer_wrote_again": N_("The customer wrote again at {time}."),
+    "field_changed": N_("{name} changed {field} from {old} to {new} at {time}."),
+    "closed_needs_follow_up": N_("The ticket is closed; a new message needs a follow-up ticket."),
+    # The rota: absences, and the timetables it reads (core/shifts.py)
+    "rota_agent_missing": N_("No agent with login {login!r}."),
+    "unknown_absence_kind": N_("Unknown absence kind {value!r}; use one of: {allowed}."),
+    "absence_order": N_("An absence ends on or after its first day ({first} .. {last})."),
+    "absence_too_long": N_("An absence is at most {days} days; record a longer one in parts."),
+    "absence_overlap": N_(
+        "{name} is already away {first}..{last} ({kind}, #{number}); cancel that one first."
+    ),
+    "absence_missing": N_("No absence #{number}."),
+    "unknown_day": N_("Unknown day {day!r} in {group!r}; use mon..sun or pon..niedz."),
+    "bad_hours": N_("Bad hours {hours!r} in {group!r}; write HH:MM-HH:MM, e.g. 08:00-16:00."),
+    "same_time": N_("Hours {hours!r} in {group!r} start and end at the same time."),
+    "days_after_hours": N_("Days after hours in {group!r}; write the days first."),
+    "no_day": N_("No day in {group!r}; {syntax}."),
+    "off_and_hours": N_("{group!r} says both hours and off."),
+    "no_hours": N_("No hours in {group!r}; {syntax}."),
+    "no_working_hours": N_('No working hours in {spec!r}; to follow the desk\'s hours write "desk".'),
+    "overlap": N_("Shifts overlap: {first} and {second}."),
+    "bad_date": N_("{what} must be a date like 2026-11-23 or 23.11.2026, not {value!r}."),
+    "bad_weekday": N_("Weekday must be 0-6, got {weekday}."),
+    "bad_shift_start": N_("A shift starts between 00:00 and 23:59, got minute {minute}."),
+    "bad_shift_length": N_("{block}: a shift ends after it starts and lasts at most 24 hours."),
+    # Periods, views and figures
+    "period_order": N_("The period ends ({last}) before it starts ({first})."),
+    "period_too_long": N_("A period can be at most {days} days long."),
+    "unknown_period": N_("Unknown period {value!r}; use today, 7d, 30d, month, quarter or give the dates."),
+    "period_bad_day": N_("{what} must be a date like 2026-11-24, not {value!r}."),
+    "unknown_view": N_("Unknown view {value!r}; use one of: {allowed}."),
+    "unknown_breakdown": N_("Unknown breakdown {value!r}; use one of: {allowed}."),
+    "cannot_drill": N_(
+        "Cannot drill into {value!r}; use one of: {allowed}, open, at_risk_open, breached_open."
+    ),
+    # The database
+    "db_busy": N_("The database stayed busy for 30 s; nothing was changed. Try again."),
+    "db_read_only": N_("The database is read-only for you; ask the administrator for group write access."),
+    "db_cannot_open": N_("The database file cannot be opened; check its directory and permissions."),
+    "db_is_directory": N_("{path} is a directory, not a database file."),
+    "db_unreadable": N_("Cannot read {path}: {reason}."),
+    "db_not_sqlite": N_("{path} is not a bokdesk database (not an SQLite file); it was left untouched."),
+    "db_damaged": N_("{path} is damaged or not a database ({detail}); it was left untouched."),
+    "db_foreign": N_("{path} is an SQLite database of another program; bokdesk will not touch it."),
+    "db_no_version": N_("{path} has no schema version; it may be damaged. Restore it from a backup."),
+    "db_dir_missing": N_("The directory {path} does not exist; create it or choose another --db."),
+    "db_dir_not_writable": N_(
+        "The directory {path} is not writable for you; SQLite needs it for its journal."
+    ),
+    "db_no_access": N_("{path} is not readable and writable for you; ask the administrator."),
+    "db_file_newer": N_(
+        "{path} was written by a newer bokdesk (schema {revision}); upgrade bokdesk before using it."
+    ),
+    "db_file_missing": N_("{path} does not exist; create it with `bokdesk db upgrade --db {path}`."),
+    "db_file_older": N_("{path} has an older schema ({revision}); run `bokdesk db upgrade` first."),
+    "db_newer": N_("The database was written by a newer bokdesk (schema {revision})."),
+    "db_older": N_("The database has an older schema ({revision}); run `bokdesk db upgrade`."),
+    "db_no_driver": N_("PostgreSQL needs its driver: pip install 'bokdesk[postgres]' (psycopg 3)."),
+    # The configuration
+    "config_missing": N_("Config file {path} does not exist."),
+    "config_unreadable": N_("Config file {path} is not readable."),
+    "config_not_toml": N_("Config file {path} is not valid TOML: {detail}."),
+    "db_url_not_text": N_("[database] url must be a string."),
+}
+
+__all__ = ["MESSAGES"]

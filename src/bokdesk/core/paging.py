@@ -6,18 +6,11 @@ sort key is computed from the row itself (``sort_key``), so the next page is "ro
 greater than the last key shown", ordered by that key, limited. ``now`` is fixed per window:
 the urgency buckets (breached, at risk, running, no target) depend on it.
 
-The urgency order cannot live in an index (it depends on ``now``), but each bucket is a range of
-``next_due_at`` read in (next_due_at, created_at, id) order (no target: next_due_at IS NULL, by
-created_at, id). So a page is read bucket by bucket, in one read transaction: each step seeks
-into a partial covering index over the active tickets (migration 0004; ``ix_ticket_active_assignee``
-for views 1-2, ``ix_ticket_active_due`` for the others) and walks it in index order until the
-page is full. No step sorts; a test checks every statement's plan. The solved view walks
-``ix_ticket_solved_at`` backwards.
-
-The statements are built with SQLAlchemy Core once per view, bucket and direction and reused with
-bound parameters: a page costs a few indexed queries and no ORM work. ``_filter`` mirrors
-``queries.view_filter`` (a test checks that both give the same rows in the same order), and
-``ui.boot`` mirrors the first page in plain SQL for the fast start (a test checks that too).
+The views, their indexes and their order are defined once in ``core.queue_views``; this module runs
+the statements rendered there through SQLAlchemy Core (typed parameters and results), built once
+per view, bucket and direction and reused with bound parameters: a page costs a few indexed
+queries and no ORM work. A page is read bucket by bucket in one read transaction; no step sorts
+(``tests/core/test_queue_plans.py`` checks every statement's plan).
 """
 
 from __future__ import annotations
@@ -26,31 +19,22 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, text, tuple_
+from sqlalchemy import bindparam, column, text
 
+from . import queue_views as qv
 from .desk import Actor, Desk
-from .enums import ACTIVE_SQL, WAITING_STATUSES, Category, Status
+from .enums import View
 from .models import Agent, Customer, Team, Ticket
-from .queries import SOLVED_RECENTLY, View
 from .queue_rows import QueueItem
 
 # Stands in for "no due time" so that rows without a target still have a comparable key.
 FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
-_DT = Ticket.__table__.c.created_at.type  # type: ignore[attr-defined]
-
-BUCKETS = {"breached": 0, "at_risk": 1, "ok": 2, "none": 3}
+BUCKETS = qv.BUCKET_OF
 NO_TARGET = BUCKETS["none"]
+BY_ASSIGNEE = qv.BY_ASSIGNEE
+BY_DUE = qv.BY_DUE
 
-_T = Ticket.__table__  # type: ignore[attr-defined]
-_C = Customer.__table__  # type: ignore[attr-defined]
-_A = Agent.__table__.alias("assignee")  # type: ignore[attr-defined]
-_TEAM = Team.__table__  # type: ignore[attr-defined]
-_WAITING = [s.value for s in WAITING_STATUSES]
-_DONE = [Status.SOLVED.value, Status.CLOSED.value]
-# Literal, so that SQLite (and PostgreSQL) can prove the partial indexes apply.
-_ACTIVE = text(f"ticket.{ACTIVE_SQL}")
-BY_ASSIGNEE = "ix_ticket_active_assignee"
-BY_DUE = "ix_ticket_active_due"
+_DT = Ticket.__table__.c.created_at.type  # type: ignore[attr-defined]
 
 
 SortKey = tuple[Any, ...]
@@ -65,150 +49,61 @@ def sort_key(view: View, row: QueueItem, now: datetime) -> SortKey:
 
 def index_of(view: View) -> str | None:
     """The partial index a view's pages seek into (None: the solved view, by solved time)."""
-    if view is View.SOLVED:
-        return None
-    return BY_ASSIGNEE if view in (View.MINE, View.UNASSIGNED) else BY_DUE
+    return qv.VIEWS[view].index
 
 
-def _filter(view: View) -> list[Any]:
-    """The view's WHERE conditions (as ``queries.view_filter``) with ``:now`` and ``:me`` bound later."""
-    now = bindparam("now", type_=_DT)
-    if view is View.MINE:
-        return [_ACTIVE, _T.c.assignee_id == bindparam("me")]
-    if view is View.UNASSIGNED:
-        return [_ACTIVE, _T.c.assignee_id.is_(None), _offered()]
-    if view is View.OPEN:
-        return [_ACTIVE]
-    if view is View.WAITING:
-        return [_ACTIVE, _T.c.status.in_(_WAITING)]
-    if view is View.SLA:
-        return [_ACTIVE, _T.c.next_risk_at <= now]
-    if view is View.COMPLAINTS:
-        return [_ACTIVE, _T.c.category == Category.COMPLAINT.value]
-    # ``status || ''`` keeps the planner off the status index: walking ix_ticket_solved_at backwards
-    # gives the rows in view order, while the status index would visit every closed ticket ever.
-    return [_T.c.status.concat("").in_(_DONE), _T.c.solved_at >= bindparam("solved_since", type_=_DT)]
+def _row_types() -> list[Any]:
+    """The result columns of a queue row, typed as the tables type them (instants, booleans)."""
+    tables = {"ticket": Ticket, "customer": Customer, "assignee": Agent, "team": Team}
+    named = (name.split(".") for name in qv.ROW_COLUMNS)
+    return [column(f"{t}_{f}", tables[t].__table__.c[f].type) for t, f in named]  # type: ignore[attr-defined]
 
 
-def _offered() -> Any:
-    """Unassigned tickets an agent is offered (view 2, take-next): those of the agent's team and
-    those of no team; an agent without a team is offered the tickets of no team. The agent's team is
-    read by a scalar subquery on ``:me`` (one primary-key look-up), so the statement stays the same
-    for every agent."""
-    _AG = Agent.__table__  # type: ignore[attr-defined]
-    my_team = select(_AG.c.team_id).where(_AG.c.id == bindparam("me")).scalar_subquery()
-    return or_(_T.c.team_id.is_(None), _T.c.team_id == my_team)
+def _compiled(view: View | None, sql: str, *, rows: bool) -> Any:
+    """``sql`` as a SQLAlchemy statement: instants bound with the ticket's timestamp type, a row
+    statement's results typed as the tables type them."""
+    instants = qv.instant_parameters(view) if view is not None else frozenset()
+    binds = [
+        bindparam(name, type_=_DT) if name in instants else bindparam(name, expanding=name == "ids")
+        for name in qv.parameters(sql)
+    ]
+    statement = text(sql).bindparams(*binds)
+    return statement.columns(*_row_types()) if rows else statement
 
 
-def _bucket(bucket: int) -> list[Any]:
-    """Rows of one urgency bucket (as ``queries.urgency_bucket``): each a range of next_due_at."""
-    now = bindparam("now", type_=_DT)
-    if bucket == 0:
-        return [_T.c.next_due_at < now]
-    if bucket == 1:
-        return [_T.c.next_due_at >= now, _T.c.next_risk_at <= now]
-    if bucket == 2:
-        return [_T.c.next_due_at >= now, or_(_T.c.next_risk_at > now, _T.c.next_risk_at.is_(None))]
-    return [_T.c.next_due_at.is_(None)]
+def _hint(connection: Any) -> bool:
+    """Whether the database takes ``INDEXED BY`` (SQLite without statistics would rather sort every
+    active ticket through the status index; other databases plan without it)."""
+    return bool(connection.dialect.name == "sqlite")
 
 
-def _order(view: View, bucket: int | None) -> list[Any]:
-    """The columns a bucket (or the solved view) is walked by, in index order."""
-    if view is View.SOLVED:
-        return [_T.c.solved_at, _T.c.id]
-    if bucket == NO_TARGET:
-        return [_T.c.created_at, _T.c.id]
-    return [_T.c.next_due_at, _T.c.created_at, _T.c.id]
+@lru_cache(maxsize=512)
+def _statement(view: View, bucket: int | None, mode: str, hint: bool) -> Any:
+    return _compiled(view, qv.select_sql(view, bucket, mode, hint=hint), rows=True)
 
 
-def _key_params(view: View, bucket: int | None) -> list[Any]:
-    """The bound parameters a key is compared with (``k0``.. as ``_params`` names them)."""
-    if view is View.SOLVED:
-        return [bindparam("k0", type_=_DT), bindparam("k1")]
-    if bucket == NO_TARGET:
-        return [bindparam("k2", type_=_DT), bindparam("k3")]
-    return [bindparam("k1", type_=_DT), bindparam("k2", type_=_DT), bindparam("k3")]
+@lru_cache(maxsize=128)
+def _count_statement(view: View, bucket: int | None, before_key: bool, hint: bool) -> Any:
+    return _compiled(view, qv.count_sql(view, bucket, before_key=before_key, hint=hint), rows=False)
 
 
-def _select() -> Any:
-    return (
-        select(
-            _T.c.id,
-            _T.c.subject,
-            _T.c.status,
-            _T.c.priority,
-            _T.c.channel,
-            _T.c.category,
-            _C.c.name,
-            _A.c.name,
-            _TEAM.c.name,
-            _T.c.created_at,
-            _T.c.next_due_at,
-            _T.c.next_risk_at,
-            _T.c.complaint_due_at,
-            _T.c.version,
-            _T.c.solved_at,
-            _C.c.vip,
-        )
-        .select_from(_T)
-        .join(_C, _C.c.id == _T.c.customer_id)
-        .join(_A, _A.c.id == _T.c.assignee_id, isouter=True)
-        .join(_TEAM, _TEAM.c.id == _T.c.team_id, isouter=True)
-    )
+@lru_cache(maxsize=16)
+def _find_statement(view: View) -> Any:
+    return _compiled(view, qv.find_sql(view), rows=True)
 
 
-def _hinted(query: Any, view: View) -> Any:
-    index = index_of(view)
-    return query if index is None else query.with_hint(_T, f"INDEXED BY {index}", "sqlite")
-
-
-@lru_cache(maxsize=256)
-def _statement(view: View, bucket: int | None, mode: str) -> Any:
-    """The statement of a view (one bucket of it), built once. ``mode``: first, after, from,
-    before, upto, last. ``from`` / ``upto`` are the inclusive forms of ``after`` / ``before``
-    (to re-anchor on a row). The solved view has no buckets (``bucket`` None)."""
-    columns = _order(view, bucket)
-    descending = view is View.SOLVED
-    query = _select().where(*_filter(view))
-    if bucket is not None:
-        query = query.where(*_bucket(bucket))
-    backwards = mode in ("before", "upto", "last")
-    if mode not in ("first", "last"):
-        left, right = tuple_(*columns), tuple_(*_key_params(view, bucket))
-        inclusive = mode in ("from", "upto")
-        if descending == backwards:  # moving towards larger keys
-            query = query.where(left >= right if inclusive else left > right)
-        else:
-            query = query.where(left <= right if inclusive else left < right)
-    ascending = descending == backwards
-    query = query.order_by(*[c.asc() if ascending else c.desc() for c in columns]).limit(bindparam("limit"))
-    return _hinted(query, view)
-
-
-@lru_cache(maxsize=64)
-def _count_statement(view: View, bucket: int | None, before_key: bool) -> Any:
-    query = select(func.count()).select_from(_T).where(*_filter(view))
-    if bucket is not None:
-        query = query.where(*_bucket(bucket))
-    if before_key:
-        left, right = tuple_(*_order(view, bucket)), tuple_(*_key_params(view, bucket))
-        query = query.where(left > right if view is View.SOLVED else left < right)
-    return _hinted(query, view)
+@lru_cache(maxsize=8)
+def _next_statement(bucket: int, hint: bool) -> Any:
+    return _compiled(View.UNASSIGNED, qv.first_id_sql(View.UNASSIGNED, bucket, hint=hint), rows=False)
 
 
 def _params(
     view: View, actor: Actor, now: datetime, key: SortKey | None = None, **extra: Any
 ) -> dict[str, Any]:
-    params: dict[str, Any] = {"now": now, "me": actor.id, "solved_since": now - SOLVED_RECENTLY, **extra}
+    params: dict[str, Any] = {"now": now, "me": actor.id, "solved_since": now - qv.SOLVED_RECENTLY, **extra}
     if key is not None:
         params.update({f"k{i}": value for i, value in enumerate(key)})
     return params
-
-
-def _run(desk: Desk, statement: Any, params: dict[str, Any]) -> list[QueueItem]:
-    with desk.store.read() as session:
-        rows = session.connection().execute(statement, params).all()
-    return [QueueItem(*row) for row in rows]
 
 
 def _walk(
@@ -218,9 +113,11 @@ def _walk(
     rows: list[Any] = []
     with desk.store.read() as session:
         connection = session.connection()
+        hint = _hint(connection)
         for bucket, mode in steps:
             params["limit"] = limit - len(rows)
-            rows += connection.execute(_statement(view, bucket, mode), params).all()
+            statement = _statement(view, bucket, mode, hint)
+            rows += connection.execute(statement, params).all()
             if len(rows) >= limit:
                 break
     return [QueueItem(*row) for row in rows]
@@ -248,16 +145,7 @@ def page(
         mode, key = ("from" if include else "after"), after
     else:
         mode, key = "first", None
-    params = _params(view, actor, now, key)
-    if view is View.SOLVED:
-        steps: list[tuple[int | None, str]] = [(None, mode)]
-    elif key is None:
-        steps = [(b, "first") for b in range(4)]
-    elif before is not None:
-        steps = [(int(key[0]), mode)] + [(b, "last") for b in range(int(key[0]) - 1, -1, -1)]
-    else:
-        steps = [(int(key[0]), mode)] + [(b, "first") for b in range(int(key[0]) + 1, 4)]
-    rows = _walk(desk, view, params, steps, limit)
+    rows = _walk(desk, view, _params(view, actor, now, key), qv.bucket_walk(view, mode, key), limit)
     if before is not None:
         rows.reverse()
     return rows
@@ -265,10 +153,7 @@ def page(
 
 def last_page(desk: Desk, actor: Actor, view: View, now: datetime, *, limit: int = 50) -> list[QueueItem]:
     """The last ``limit`` rows of the view, in view order."""
-    steps: list[tuple[int | None, str]] = (
-        [(None, "last")] if view is View.SOLVED else [(b, "last") for b in (3, 2, 1, 0)]
-    )
-    rows = _walk(desk, view, _params(view, actor, now), steps, limit)
+    rows = _walk(desk, view, _params(view, actor, now), qv.bucket_walk(view, "last", None), limit)
     rows.reverse()
     return rows
 
@@ -276,39 +161,37 @@ def last_page(desk: Desk, actor: Actor, view: View, now: datetime, *, limit: int
 def find(desk: Desk, actor: Actor, view: View, now: datetime, ticket_id: int) -> QueueItem | None:
     """The ticket's row if it belongs to the view now, else None."""
     statement = _find_statement(view)
-    rows = _run(desk, statement, _params(view, actor, now, ticket=ticket_id))
-    return rows[0] if rows else None
-
-
-@lru_cache(maxsize=16)
-def _find_statement(view: View) -> Any:
-    return _select().where(*_filter(view), _T.c.id == bindparam("ticket"))
-
-
-@lru_cache(maxsize=8)
-def _next_statement(bucket: int) -> Any:
-    columns = _order(View.UNASSIGNED, bucket)
-    query = select(_T.c.id).where(*_filter(View.UNASSIGNED), *_bucket(bucket)).order_by(*columns).limit(1)
-    return _hinted(query, View.UNASSIGNED)
+    with desk.store.read() as session:
+        params = _params(view, actor, now, ticket=ticket_id)
+        rows = session.connection().execute(statement, params).all()
+    return QueueItem(*rows[0]) if rows else None
 
 
 def next_offered(connection: Any, actor: Actor, now: datetime) -> int | None:
     """The number of the first ticket of ``actor``'s unassigned view (what take-next claims), read
     on the caller's connection (the claim's write transaction): a seek per urgency bucket."""
     params = _params(View.UNASSIGNED, actor, now)
-    for bucket in range(4):
-        found = connection.execute(_next_statement(bucket), params).scalar()
+    hint = _hint(connection)
+    for bucket in range(len(qv.BUCKETS)):
+        statement = _next_statement(bucket, hint)
+        found = connection.execute(statement, params).scalar()
         if found is not None:
             return int(found)
     return None
+
+
+@lru_cache(maxsize=1)
+def _rows_by_id_statement() -> Any:
+    return _compiled(None, qv.ROWS_BY_ID_SQL, rows=True)
 
 
 def rows_by_id(desk: Desk, ids: list[int]) -> dict[int, QueueItem]:
     """Rows of the given tickets, whatever view they are in."""
     if not ids:
         return {}
-    statement = _select().where(_T.c.id.in_(bindparam("ids", expanding=True)))
-    return {item.id: item for item in _run(desk, statement, {"ids": list(ids)})}
+    with desk.store.read() as session:
+        rows = session.connection().execute(_rows_by_id_statement(), {"ids": list(ids)}).all()
+    return {item.id: item for item in (QueueItem(*row) for row in rows)}
 
 
 def rank(desk: Desk, actor: Actor, view: View, now: datetime, key: SortKey) -> int:
@@ -316,19 +199,23 @@ def rank(desk: Desk, actor: Actor, view: View, now: datetime, key: SortKey) -> i
     params = _params(view, actor, now, key)
     with desk.store.read() as session:
         connection = session.connection()
+        hint = _hint(connection)
+
+        def count(bucket: int | None, before_key: bool) -> int:
+            statement = _count_statement(view, bucket, before_key, hint)
+            return int(connection.execute(statement, params).scalar_one())
+
         if view is View.SOLVED:
-            return int(connection.execute(_count_statement(view, None, True), params).scalar_one())
+            return count(None, True)
         bucket = int(key[0])
-        total = int(connection.execute(_count_statement(view, bucket, True), params).scalar_one())
-        for earlier in range(bucket):
-            total += int(connection.execute(_count_statement(view, earlier, False), params).scalar_one())
-        return total
+        return count(bucket, True) + sum(count(earlier, False) for earlier in range(bucket))
 
 
 def count(desk: Desk, actor: Actor, view: View, now: datetime) -> int:
     with desk.store.read() as session:
-        result = session.connection().execute(_count_statement(view, None, False), _params(view, actor, now))
-        return int(result.scalar_one())
+        connection = session.connection()
+        statement = _count_statement(view, None, False, _hint(connection))
+        return int(connection.execute(statement, _params(view, actor, now)).scalar_one())
 
 
 def counts(desk: Desk, actor: Actor, now: datetime) -> dict[View, int]:
@@ -336,7 +223,9 @@ def counts(desk: Desk, actor: Actor, now: datetime) -> dict[View, int]:
     params = _params(view=View.OPEN, actor=actor, now=now)
     with desk.store.read() as session:
         connection = session.connection()
-        return {
-            view: int(connection.execute(_count_statement(view, None, False), params).scalar_one())
-            for view in View
-        }
+        hint = _hint(connection)
+        result = {}
+        for view in View:
+            statement = _count_statement(view, None, False, hint)
+            result[view] = int(connection.execute(statement, params).scalar_one())
+        return result

@@ -1,17 +1,15 @@
-"""Read models: queue views, ticket detail, customer history. Short read transactions only."""
+"""Read models: a page of a queue view, the ticket detail, the customer's history. Short read
+transactions only. The queue views are defined in ``core.queue_views`` and paged by ``core.paging``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import case, func, or_
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from . import paging
 from .desk import Actor, Desk
-from .enums import ACTIVE_STATUSES, WAITING_STATUSES, Category, Status, View
+from .enums import View
 from .errors import NotFound, ValidationError
 from .models import (
     Agent,
@@ -27,9 +25,6 @@ from .models import (
 )
 from .queue_rows import QueueRow
 
-SOLVED_RECENTLY = timedelta(days=7)
-
-
 VIEW_KEYS: dict[str, View] = {str(i + 1): v for i, v in enumerate(View)}
 
 
@@ -42,99 +37,13 @@ def parse_view(value: str) -> View:
         ) from None
 
 
-ACTIVE = [s.value for s in ACTIVE_STATUSES]
-
-
-def view_filter(view: View, actor: Actor, now: datetime) -> list[Any]:
-    """The WHERE conditions of a queue view."""
-    if view is View.MINE:
-        return [col(Ticket.status).in_(ACTIVE), Ticket.assignee_id == actor.id]
-    if view is View.UNASSIGNED:
-        return [col(Ticket.status).in_(ACTIVE), col(Ticket.assignee_id).is_(None), offered_to(actor)]
-    if view is View.OPEN:
-        return [col(Ticket.status).in_(ACTIVE)]
-    if view is View.WAITING:
-        return [col(Ticket.status).in_([s.value for s in WAITING_STATUSES])]
-    if view is View.SLA:
-        return [col(Ticket.status).in_(ACTIVE), col(Ticket.next_risk_at) <= now]
-    if view is View.COMPLAINTS:
-        return [col(Ticket.status).in_(ACTIVE), Ticket.category == Category.COMPLAINT.value]
-    return [
-        col(Ticket.status).in_([Status.SOLVED.value, Status.CLOSED.value]),
-        col(Ticket.solved_at) >= now - SOLVED_RECENTLY,
-    ]
-
-
-def offered_to(actor: Actor) -> Any:
-    """Unassigned tickets offered to ``actor`` (view 2 and take-next): their team's and those of no
-    team; an agent without a team is offered only the tickets of no team."""
-    if actor.team_id is None:
-        return col(Ticket.team_id).is_(None)
-    return or_(col(Ticket.team_id).is_(None), Ticket.team_id == actor.team_id)
-
-
-def urgency_bucket(now: datetime) -> Any:
-    """0 breached, 1 at risk, 2 running, 3 no target."""
-    return case(
-        (col(Ticket.next_due_at).is_(None), 3),
-        (col(Ticket.next_due_at) < now, 0),
-        (col(Ticket.next_risk_at) <= now, 1),
-        else_=2,
-    )
-
-
-def view_order(view: View, now: datetime) -> list[Any]:
-    if view is View.SOLVED:
-        return [col(Ticket.solved_at).desc(), col(Ticket.id).desc()]
-    return [urgency_bucket(now), col(Ticket.next_due_at), col(Ticket.created_at), col(Ticket.id)]
-
-
-def _row_query():  # type: ignore[no-untyped-def]
-    assignee = aliased(Agent)
-    return (
-        select(
-            Ticket.id,
-            Ticket.subject,
-            Ticket.status,
-            Ticket.priority,
-            Ticket.channel,
-            Ticket.category,
-            Customer.name,
-            assignee.name,
-            Team.name,
-            Ticket.created_at,
-            Ticket.next_due_at,
-            Ticket.next_risk_at,
-            Ticket.complaint_due_at,
-            Ticket.version,
-        )
-        .select_from(Ticket)
-        .join(Customer, Customer.id == Ticket.customer_id)
-        .join(assignee, assignee.id == Ticket.assignee_id, isouter=True)
-        .join(Team, Team.id == Ticket.team_id, isouter=True)
-    )
-
-
 def list_view(desk: Desk, actor: Actor, view: View, *, limit: int = 50, offset: int = 0) -> list[QueueRow]:
-    """One page of a queue view, most urgent first."""
-    now = desk.now()
-    query = (
-        _row_query()
-        .where(*view_filter(view, actor, now))
-        .order_by(*view_order(view, now))
-        .limit(limit)
-        .offset(offset)
-    )
-    with desk.store.read() as session:
-        return [QueueRow(*row) for row in session.exec(query).all()]
+    """One page of a queue view, most urgent first (the view as ``core.queue_views`` defines it)."""
+    return list(paging.page(desk, actor, view, desk.now(), limit=limit + offset)[offset:])
 
 
 def count_view(desk: Desk, actor: Actor, view: View) -> int:
-    now = desk.now()
-    with desk.store.read() as session:
-        return int(
-            session.exec(select(func.count()).select_from(Ticket).where(*view_filter(view, actor, now))).one()
-        )
+    return paging.count(desk, actor, view, desk.now())
 
 
 @dataclass
@@ -178,21 +87,15 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
     contacts = list(
         session.exec(select(CustomerContact).where(CustomerContact.customer_id == customer.id)).all()
     )
-    merged = list(
-        session.exec(
-            select(Ticket.id).where(Ticket.parent_id == ticket_id, Ticket.link_kind == "merged")
-        ).all()
-    )
-    follow_ups = list(
-        session.exec(
-            select(Ticket.id).where(Ticket.parent_id == ticket_id, Ticket.link_kind == "follow_up")
-        ).all()
-    )
+    merged = _children(session, ticket_id, "merged")
+    follow_ups = _children(session, ticket_id, "follow_up")
     ticket_ids = [ticket_id, *merged]
     roster = session.exec(select(Agent)).all()
     agents = {a.id: a.name for a in roster}
     rows = session.exec(
-        select(Message).where(col(Message.ticket_id).in_(ticket_ids)).order_by(Message.created_at, Message.id)
+        select(Message)
+        .where(col(Message.ticket_id).in_(ticket_ids))
+        .order_by(col(Message.created_at), col(Message.id))
     ).all()
     attachments: dict[int, list[Attachment]] = {}
     if rows:
@@ -208,7 +111,7 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
         messages.append(MessageView(m, author, attachments.get(m.id or 0, [])))
     events = list(
         session.exec(
-            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(col(TicketEvent.id))
         ).all()
     )
     earlier = list(
@@ -223,7 +126,7 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
     customer_surveys = list(
         session.exec(
             select(SurveyAnswer)
-            .join(Ticket, Ticket.id == SurveyAnswer.ticket_id)
+            .join(Ticket, col(Ticket.id) == SurveyAnswer.ticket_id)
             .where(Ticket.customer_id == customer.id)
             .order_by(col(SurveyAnswer.answered_at).desc())
             .limit(5)
@@ -250,3 +153,9 @@ def load_detail(session: Session, ticket_id: int) -> TicketDetail:
         follow_ups=follow_ups,
         names={a.login: a.name for a in roster},
     )
+
+
+def _children(session: Session, ticket_id: int, link_kind: str) -> list[int]:
+    """The numbers of the tickets merged into this one, or of its follow-ups."""
+    rows = session.exec(select(Ticket.id).where(Ticket.parent_id == ticket_id, Ticket.link_kind == link_kind))
+    return [number for number in rows.all() if number is not None]

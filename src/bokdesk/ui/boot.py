@@ -9,8 +9,9 @@ cursor; until then keys that need the desk wait for it. Any problem the normal p
 (missing file, foreign or old database, unknown agent, server database, ``--as``) makes
 ``launch`` step aside, and the normal path reports it.
 
-The SQL here mirrors ``core.paging`` for the first page and the count of each view; a test keeps
-the two equal row for row.
+The first page and the count of each view are read with the statements ``core.queue_views``
+renders for every reader of the queue (``core.paging`` runs the same ones through SQLAlchemy); a
+test keeps the two equal row for row.
 """
 
 from __future__ import annotations
@@ -18,49 +19,15 @@ from __future__ import annotations
 import sqlite3
 from argparse import Namespace
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..core.enums import ACTIVE_SQL, Role, View
+from ..core import queue_views
+from ..core.enums import Role, View
 from ..core.queue_rows import QueueItem
 
 APPLICATION_ID = 0x626F6B64  # "bokd", as stamped by the core (bokdesk.core.store)
-SOLVED_RECENTLY = timedelta(days=7)
-_ACTIVE = f"t.{ACTIVE_SQL}"  # literal: the partial indexes' own WHERE (migration 0004)
-_FILTERS = {
-    View.MINE: f"{_ACTIVE} AND t.assignee_id = :me",
-    View.UNASSIGNED: f"{_ACTIVE} AND t.assignee_id IS NULL"
-    " AND (t.team_id IS NULL OR t.team_id = (SELECT team_id FROM agent WHERE agent.id = :me))",
-    View.OPEN: _ACTIVE,
-    View.WAITING: f"{_ACTIVE} AND t.status IN ('pending', 'on_hold')",
-    View.SLA: f"{_ACTIVE} AND t.next_risk_at <= :now",
-    View.COMPLAINTS: f"{_ACTIVE} AND t.category = 'complaint'",
-    View.SOLVED: "t.status || '' IN ('solved', 'closed') AND t.solved_at >= :since",
-}
-# The urgency buckets in order, each read in index order (as core.paging does).
-_BUCKETS = (
-    ("t.next_due_at < :now", "t.next_due_at, t.created_at, t.id"),
-    ("t.next_due_at >= :now AND t.next_risk_at <= :now", "t.next_due_at, t.created_at, t.id"),
-    (
-        "t.next_due_at >= :now AND (t.next_risk_at > :now OR t.next_risk_at IS NULL)",
-        "t.next_due_at, t.created_at, t.id",
-    ),
-    ("t.next_due_at IS NULL", "t.created_at, t.id"),
-)
-_COLUMNS = (
-    "t.id, t.subject, t.status, t.priority, t.channel, t.category, c.name, a.name, tm.name, t.created_at, "
-    "t.next_due_at, t.next_risk_at, t.complaint_due_at, t.version, t.solved_at, c.vip"
-)
-_JOINS = "JOIN customer c ON c.id = t.customer_id LEFT JOIN agent a ON a.id = t.assignee_id LEFT JOIN team tm ON tm.id = t.team_id"
-
-
-def _ticket(view: View) -> str:
-    """``ticket t`` with the view's index named, as ``core.paging`` names it."""
-    if view is View.SOLVED:
-        return "ticket t"
-    index = "ix_ticket_active_assignee" if view in (View.MINE, View.UNASSIGNED) else "ix_ticket_active_due"
-    return f"ticket t INDEXED BY {index}"
 
 
 def _stored(moment: datetime) -> str:
@@ -87,21 +54,18 @@ def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False, timeout=5)
 
 
+def _params(me: int | None, now: datetime) -> dict[str, Any]:
+    return {"now": _stored(now), "me": me, "solved_since": _stored(now - queue_views.SOLVED_RECENTLY)}
+
+
 def first_page(
     connection: sqlite3.Connection, view: View, me: int | None, now: datetime, limit: int
 ) -> list[QueueItem]:
     """The first ``limit`` rows of a view, in the queue's order (bucket by bucket, no sort)."""
-    if view is View.SOLVED:
-        steps = [("1 = 1", "t.solved_at DESC, t.id DESC")]
-    else:
-        steps = list(_BUCKETS)
-    params = {"now": _stored(now), "me": me, "since": _stored(now - SOLVED_RECENTLY)}
+    params = _params(me, now)
     rows: list[QueueItem] = []
-    for where, order in steps:
-        sql = (
-            f"SELECT {_COLUMNS} FROM {_ticket(view)} {_JOINS} WHERE {_FILTERS[view]} AND {where} "
-            f"ORDER BY {order} LIMIT :limit"
-        )
+    for bucket, mode in queue_views.bucket_walk(view, "first", None):
+        sql = queue_views.select_sql(view, bucket, mode)
         for r in connection.execute(sql, {**params, "limit": limit - len(rows)}):
             rows.append(
                 QueueItem(
@@ -129,9 +93,7 @@ def first_page(
 
 
 def view_count(connection: sqlite3.Connection, view: View, me: int | None, now: datetime) -> int:
-    sql = f"SELECT count(*) FROM {_ticket(view)} WHERE {_FILTERS[view]}"
-    params = {"now": _stored(now), "me": me, "since": _stored(now - SOLVED_RECENTLY)}
-    return int(connection.execute(sql, params).fetchone()[0])
+    return int(connection.execute(queue_views.count_sql(view), _params(me, now)).fetchone()[0])
 
 
 @dataclass
@@ -225,11 +187,12 @@ def probe(args: Namespace) -> Boot | None:
             raise LookupError
         actor = BootActor(int(row[0]), row[1], row[2], Role(row[3]), row[4])
         connection.execute("SELECT id FROM ticket LIMIT 1").fetchall()
+        named = sorted({v.index for v in queue_views.VIEWS.values() if v.index})
         indexes = connection.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
-            "('ix_ticket_active_due', 'ix_ticket_active_assignee')"
+            f"SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ({', '.join('?' * len(named))})",
+            named,
         ).fetchone()[0]
-        if indexes != 2:  # an older schema: the normal path says to run `bokdesk db upgrade`
+        if indexes != len(named):  # an older schema: the normal path says to run `bokdesk db upgrade`
             raise LookupError
     except (sqlite3.Error, LookupError, ValueError):
         connection.close()

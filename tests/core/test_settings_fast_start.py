@@ -38,13 +38,20 @@ def test_an_unknown_setting_stops_the_fast_start_at_once(args):
 def test_a_wrong_value_stops_it_when_the_desk_opens(args):
     from bokdesk.ui import boot
 
-    Path(args.config).write_text("[ui]\npoll_interval = 'fast'\n")
+    Path(args.config).write_text("[complaints]\ndays = '14'\n")
     started = boot.probe(args)
-    assert started is not None and started.config.unchecked.ui.poll_interval == "fast"
+    assert started is not None and started.config.unchecked.complaints.days == "14"
     try:
         with pytest.raises(
-            ConfigError, match=r'mine.toml: \[ui\] poll_interval must be a number, not "fast"'
+            ConfigError, match=r'mine.toml: \[complaints\] days must be a whole number, not "14"'
         ):
             started.open()
     finally:
         started.close()
+
+
+def test_a_wrong_value_the_first_frame_uses_sends_it_down_the_normal_path(args):
+    from bokdesk.ui import boot
+
+    Path(args.config).write_text("[ui]\npoll_interval = 'fast'\n")
+    assert boot.probe(args) is None  # the normal path checks the settings before any frame

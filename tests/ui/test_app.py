@@ -9,6 +9,7 @@ from ui_helpers import make_app, screen_text, settle
 
 from bokdesk import i18n
 from bokdesk.core.queries import View, list_view
+from bokdesk.core.settings import UiSettings
 from bokdesk.ui import keymap
 from bokdesk.ui.screens.help import HelpScreen
 from bokdesk.ui.screens.queue import QueueScreen
@@ -127,7 +128,7 @@ def test_every_binding_has_an_id():
 
 
 async def test_theme_from_the_config(desk, ola):
-    app = make_app(desk, ola, ui={"theme": "nord"})
+    app = make_app(desk, ola, ui=UiSettings(theme="nord"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.theme == "nord"

@@ -39,6 +39,7 @@ from textual.app import App
 from textual.drivers.linux_driver import LinuxDriver
 from textual.widgets import Static
 
+from bokdesk.core.settings import UiSettings
 from bokdesk.ui import driver
 
 driver.IDLE_SELECT = 60.0  # Textual's 0.1 s would hide a loop that does not wake at the deadline
@@ -48,7 +49,7 @@ LOG = sys.argv[1]
 class Keys(App):
     def __init__(self):
         super().__init__(driver_class=driver.console_driver(LinuxDriver))
-        self.ui_config = {"escape_delay_ms": int(sys.argv[2])}
+        self.ui_settings = UiSettings(escape_delay_ms=int(sys.argv[2]))
 
     def compose(self):
         yield Static("keys ready", id="s")

@@ -21,6 +21,7 @@ from textual.signal import Signal
 
 from .. import i18n
 from ..core.enums import Role
+from ..core.settings import UiSettings
 from ..i18n import _, ngettext
 from . import keymap, labels, warmup
 from .live import HEARTBEAT, TICK, ChangeDetector, LiveUpdate
@@ -53,7 +54,7 @@ class BokdeskApp(App[int]):
         desk: Desk | None,
         actor: Actor | BootActor,
         *,
-        ui: Mapping[str, Any] | None = None,
+        ui: UiSettings | None = None,
         keys: Mapping[str, Any] | None = None,
         live: bool = True,
         poll_interval: float | None = None,
@@ -71,12 +72,10 @@ class BokdeskApp(App[int]):
         self.actor: Actor = cast("Actor", actor)
         self.boot = boot
         self.boot_error: BaseException | None = None
-        self.ui_config = dict(ui or {})
+        self.ui_settings = ui if ui is not None else UiSettings()
         self.cursor_blink = cursor_blink
         self.live = live
-        self._interval = (
-            poll_interval if poll_interval is not None else self.ui_config.get("poll_interval", 0.75)
-        )
+        self._interval = poll_interval if poll_interval is not None else self.ui_settings.poll_interval
         self.poll_interval = float(self._interval)
         self.desk_changed: Signal[LiveUpdate] = Signal(self, "desk-changed")
         self.locally_claimed: set[int] = set()
@@ -94,7 +93,7 @@ class BokdeskApp(App[int]):
         keymap_config, self._keymap_problems = keymap.keymap_from_config(keys or {})
         if keymap_config:
             self.set_keymap(keymap_config)
-        theme = self.ui_config.get("theme")
+        theme = self.ui_settings.theme
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         if desk is not None:
@@ -161,7 +160,7 @@ class BokdeskApp(App[int]):
     def on_mount(self) -> None:
         from .screens.queue import QueueScreen
 
-        self.push_screen(QueueScreen(start_view=str(self.ui_config.get("start_view", "unassigned"))))
+        self.push_screen(QueueScreen(start_view=self.ui_settings.start_view))
         for problem in self._keymap_problems:
             notify(self, problem, severity="warning", timeout=10)
         # Nothing else yet: the first page of the queue gets the machine to itself. The KPI strip,
@@ -472,11 +471,10 @@ def _ms_since_process_start() -> float:
 
 def run(context: Any, actor: Actor, *, language: str | None = None) -> int:
     """Open the console (called by ``bokdesk`` with no command); returns the exit code."""
-    config = context.config
-    ui = config.section("ui")
-    i18n.set_language(i18n.resolve_language(language, ui.get("language")))
+    settings = context.config.settings
+    i18n.set_language(i18n.resolve_language(language, settings.ui.language))
     log_to_file()
-    app = BokdeskApp(context.desk, actor, ui=ui, keys=config.section("keys"))
+    app = BokdeskApp(context.desk, actor, ui=settings.ui, keys=settings.keys)
     result = app.run()
     return int(result or app.return_code or 0)
 

@@ -26,6 +26,7 @@ from typing import Any
 from ..core import queue_views
 from ..core.enums import Role, View
 from ..core.queue_rows import QueueItem
+from ..core.settings import UiSettings
 
 APPLICATION_ID = 0x626F6B64  # "bokd", as stamped by the core (bokdesk.core.store)
 
@@ -167,7 +168,7 @@ def probe(args: Namespace) -> Boot | None:
     # Unknown keys are refused here; the values are checked in the desk's thread (``Boot.open``
     # reads ``config.settings``): checking imports pydantic, too slow before the first frame.
     config = load_config(getattr(args, "config", None), getattr(args, "db", None), check=False)
-    if config.db_url or getattr(args, "as_login", None):
+    if config.db_url or getattr(args, "as_login", None) or not _plain(config.unchecked.ui):
         return None
     path = config.db_path.expanduser()
     if not path.is_file():
@@ -200,6 +201,13 @@ def probe(args: Namespace) -> Boot | None:
     return Boot(args, config, path, actor, connection)
 
 
+def _plain(ui: UiSettings) -> bool:
+    """Whether the ``[ui]`` values the first frame uses have their types (else the normal path,
+    which checks them, says what is wrong)."""
+    texts = (ui.language, ui.theme, ui.start_view)
+    return all(isinstance(v, str | None) for v in texts) and isinstance(ui.poll_interval, int | float)
+
+
 def launch(args: Namespace) -> int | None:
     """Start the console the fast way; None when the normal path must do it."""
     boot = probe(args)
@@ -208,10 +216,10 @@ def launch(args: Namespace) -> int | None:
     from .. import i18n
     from .app import BokdeskApp, log_to_file
 
-    ui = boot.config.section("ui")
-    i18n.set_language(i18n.resolve_language(getattr(args, "lang", None), ui.get("language")))
+    settings = boot.config.unchecked  # checked in the desk's thread (``Boot.open``)
+    i18n.set_language(i18n.resolve_language(getattr(args, "lang", None), settings.ui.language))
     log_to_file()
-    app = BokdeskApp(None, boot.actor, ui=ui, keys=boot.config.section("keys"), boot=boot)
+    app = BokdeskApp(None, boot.actor, ui=settings.ui, keys=settings.keys, boot=boot)
     try:
         result = app.run()
     finally:

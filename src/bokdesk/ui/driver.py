@@ -63,7 +63,8 @@ class ConsoleDriver(LinuxDriver):
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
-        apply_escape_delay(getattr(app, "ui_config", {}).get("escape_delay_ms"))
+        settings = getattr(app, "ui_settings", None)  # the console's UiSettings; other apps have none
+        apply_escape_delay(settings.escape_delay_ms if settings is not None else None)
 
     def run_input_thread(self) -> None:
         """Wait for input and dispatch events (Textual 8's loop; only the select timeout differs)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import col, func, select
 
@@ -143,7 +143,9 @@ def build_demo(
             session.flush()
             # The person running the demo also works: a few tickets are theirs, and at least one
             # contact is left waiting in the queue for them to take.
-            me_actor = actor_of(session.get(Agent, mine.id))  # type: ignore[arg-type]
+            my_agent = session.get(Agent, mine.id)
+            assert my_agent is not None  # added above, in this session
+            me_actor = actor_of(my_agent)
             clock.now = end - timedelta(minutes=30)
             waiting = session.exec(
                 select(func.count())
@@ -184,7 +186,8 @@ def _demo_rota(desk: Desk, supervisor: Actor, end: datetime) -> None:
     for login, week in DEMO_WEEKS:
         if agent_service.find_agent(desk, login) is not None:
             shift_service.set_week(desk, supervisor, login, week)
-    day, leave = local_day(desk.calendar, end), []
+    day = local_day(desk.calendar, end)
+    leave: list[date] = []
     while len(leave) < 3:
         day += timedelta(days=1)
         if desk.calendar.is_working_day(day):

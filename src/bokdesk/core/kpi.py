@@ -26,14 +26,14 @@ from sqlalchemy import and_, bindparam, case, func, or_, select, text
 
 from .desk import Actor, Desk
 from .enums import ACTIVE_SQL, ACTIVE_STATUSES, AgentStatus, Status
-from .models import Agent, SurveyAnswer, Ticket
+from .models import Agent, SurveyAnswer, Ticket, table_of
 from .online import online_since
 
 NPS_WINDOW = timedelta(days=30)
 
-_T = Ticket.__table__  # type: ignore[attr-defined]
-_S = SurveyAnswer.__table__  # type: ignore[attr-defined]
-_A = Agent.__table__  # type: ignore[attr-defined]
+_T = table_of(Ticket)
+_S = table_of(SurveyAnswer)
+_A = table_of(Agent)
 _DT = _T.c.created_at.type
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 _DONE = [Status.SOLVED.value, Status.CLOSED.value]

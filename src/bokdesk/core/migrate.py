@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .store import Store
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def _config(store: Store, connection: object) -> object:
+def _config(store: Store, connection: object) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -23,7 +27,7 @@ def upgrade(store: Store, revision: str = "head") -> None:
     from alembic import command
 
     with store.engine.connect() as connection:
-        command.upgrade(_config(store, connection), revision)  # type: ignore[arg-type]
+        command.upgrade(_config(store, connection), revision)
         connection.commit()
 
 

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select, text
+from sqlmodel import col
 
 from . import demo_data as data
 from . import sla
 from .desk import SYSTEM, Desk
 from .enums import Role
-from .models import Agent, Customer, CustomerContact, Message, Team, Ticket, TicketEvent
+from .models import Agent, Customer, CustomerContact, Message, Team, Ticket, TicketEvent, table_of
 from .services import agents as agent_service
 from .services import canned as canned_service
 from .services.agents import actor_of
@@ -37,16 +38,16 @@ def seed(
     rng = random.Random(rng_seed)
     now = desk.now().replace(microsecond=0)
     with desk.store.read() as session:
-        existing_agents = session.execute(select(Agent.id, Agent.team_id)).all()
+        existing_agents = session.execute(select(col(Agent.id), col(Agent.team_id))).all()
         start_id = (session.execute(select(func.max(Ticket.id))).scalar() or 0) + 1
         start_customer = (session.execute(select(func.max(Customer.id))).scalar() or 0) + 1
     if not existing_agents:
         _seed_roster(desk)
         with desk.store.read() as session:
-            existing_agents = session.execute(select(Agent.id, Agent.team_id)).all()
+            existing_agents = session.execute(select(col(Agent.id), col(Agent.team_id))).all()
     agent_ids = [a for a, _ in existing_agents]
     with desk.store.read() as session:
-        team_ids = [t for (t,) in session.execute(select(Team.id)).all()] or [None]
+        team_ids = [t for (t,) in session.execute(select(col(Team.id))).all()] or [None]
     customers = max(50, tickets // 6)
     _seed_customers(desk, rng, start_customer, customers, now, days)
     written = 0
@@ -93,9 +94,9 @@ def _bulk_insert(desk: Desk, *tables: tuple[type, list[dict]]) -> None:
                 continue
             keys = sorted({k for row in rows for k in row})
             padded = [{k: row.get(k) for k in keys} for row in rows]
-            connection.execute(insert(model.__table__), padded)  # type: ignore[attr-defined]
+            connection.execute(insert(table_of(model)), padded)
             if "id" in keys:  # explicit ids: a server's id sequence must move past them
-                desk.store.reset_sequences(session, model.__table__.name)  # type: ignore[attr-defined]
+                desk.store.reset_sequences(session, table_of(model).name)
             if model is Ticket:
                 tickets = [row["id"] for row in rows]
         if triggers:

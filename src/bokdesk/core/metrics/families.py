@@ -86,7 +86,10 @@ def _bits(mask: int, value: int) -> Any:
 
 def _families() -> list[Family]:
     c = TICKET.c
-    bits = lambda: c.metric_bits  # noqa: E731
+
+    def bits() -> Any:
+        return c.metric_bits
+
     return [
         Family("created", "ix_ticket_m_created", c.created_at, list, bits),
         Family(

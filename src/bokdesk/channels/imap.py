@@ -88,9 +88,7 @@ class ImapFolder:
                 if cfg.security == "starttls":
                     conn.starttls(ssl_context=context)
         except (OSError, imaplib.IMAP4.error) as exc:
-            raise MailboxError(
-                f"Cannot connect to the IMAP server {cfg.host}:{cfg.port}: {_why(exc)}"
-            ) from None
+            raise MailboxError("imap_connect", host=cfg.host, port=cfg.port, detail=_why(exc)) from None
         self.conn = conn
         try:
             if cfg.user:
@@ -102,17 +100,17 @@ class ImapFolder:
                     conn.authenticate("PLAIN", lambda _challenge: token)
             typ, data = conn.select(quote(cfg.folder), readonly=cfg.after == "keep")
             if typ != "OK":
-                raise MailboxError(f"The IMAP folder {cfg.folder!r} cannot be opened: {_text(data)}")
+                raise MailboxError("imap_folder", folder=cfg.folder, detail=_text(data))
             _, values = conn.response("UIDVALIDITY")
             if not values or values[0] is None:
-                raise MailboxError("The IMAP server did not report the folder's UIDVALIDITY.")
+                raise MailboxError("imap_no_uidvalidity")
             self.uidvalidity = int(values[0])
         except imaplib.IMAP4.error as exc:
             self.close()
-            raise MailboxError(f"The IMAP server {cfg.host} refused: {_why(exc)}") from None
+            raise MailboxError("imap_refused", host=cfg.host, detail=_why(exc)) from None
         except (OSError, ValueError) as exc:
             self.close()
-            raise MailboxError(f"The IMAP connection to {cfg.host} failed: {_why(exc)}") from None
+            raise MailboxError("imap_failed", host=cfg.host, detail=_why(exc)) from None
 
     def close(self) -> None:
         conn, self.conn = self.conn, None
@@ -133,9 +131,9 @@ class ImapFolder:
         try:
             typ, data = self.conn.uid(*args)
         except (imaplib.IMAP4.error, OSError) as exc:
-            raise MailboxError(f"IMAP {args[0]} failed: {_why(exc)}") from None
+            raise MailboxError("imap_command", command=args[0], detail=_why(exc)) from None
         if typ != "OK":
-            raise MailboxError(f"IMAP {args[0]} failed: {_text(data)}")
+            raise MailboxError("imap_command", command=args[0], detail=_text(data))
         return data
 
     def uids_after(self, last_uid: int) -> list[int]:
@@ -197,7 +195,7 @@ class ImapFolder:
         try:
             typ, data = self.conn.capability()
         except (imaplib.IMAP4.error, OSError) as exc:
-            raise MailboxError(f"IMAP CAPABILITY failed: {_why(exc)}") from None
+            raise MailboxError("imap_command", command="CAPABILITY", detail=_why(exc)) from None
         words = b" ".join(d for d in data if isinstance(d, bytes)).upper().split() if typ == "OK" else []
         return b"IDLE" in words
 
@@ -214,11 +212,11 @@ class ImapFolder:
             while True:  # until the continuation; a change may be announced before it
                 line = conn.readline()
                 if not line:
-                    raise MailboxError("The IMAP server closed the connection.")
+                    raise MailboxError("imap_closed")
                 if line.startswith(b"+"):
                     break
                 if line.startswith(tag):
-                    raise MailboxError(f"IMAP IDLE refused: {_text([line.strip()])}")
+                    raise MailboxError("imap_idle_refused", detail=_text([line.strip()]))
                 news = news or bool(_NEW_MAIL.match(line))
             deadline = time.monotonic() + seconds
             while not news and not (stop is not None and stop.is_set()):
@@ -229,20 +227,20 @@ class ImapFolder:
                 if line is None:
                     continue
                 if not line:
-                    raise MailboxError("The IMAP server closed the connection.")
+                    raise MailboxError("imap_closed")
                 if line.startswith(b"* BYE"):
-                    raise MailboxError(f"The IMAP server ended the session: {_text([line.strip()])}")
+                    raise MailboxError("imap_bye", detail=_text([line.strip()]))
                 news = bool(_NEW_MAIL.match(line))
             conn.send(b"DONE\r\n")
             while True:
                 line = conn.readline()
                 if not line:
-                    raise MailboxError("The IMAP server closed the connection.")
+                    raise MailboxError("imap_closed")
                 if line.startswith(tag):
                     break
                 news = news or bool(_NEW_MAIL.match(line))
         except (imaplib.IMAP4.error, OSError) as exc:
-            raise MailboxError(f"IMAP IDLE failed: {_why(exc)}") from None
+            raise MailboxError("imap_command", command="IDLE", detail=_why(exc)) from None
         return news
 
     def _line_within(self, seconds: float) -> bytes | None:

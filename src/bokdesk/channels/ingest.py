@@ -266,7 +266,7 @@ class Ingestor:
         except Exception as exc:  # noqa: BLE001 - the message's own problem: keep it raw
             for key in self._remembered:
                 self._customer_ids.pop(key, None)
-            reason = str(exc) if isinstance(exc, BokdeskError) else f"{type(exc).__name__}: {exc}"
+            reason = exc.notice if isinstance(exc, BokdeskError) else verbatim(f"{type(exc).__name__}: {exc}")
             with session.begin_nested():
                 return self._quarantine(session, p, Notice("not_filed", {"error": reason}))
 

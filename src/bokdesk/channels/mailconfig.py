@@ -135,11 +135,11 @@ def _address(value: str | None, key: str) -> str | None:
         return None
     name, addr = parseaddr(value)
     if "@" not in addr or any(c in addr for c in " \r\n<>"):
-        raise SettingError.wrong(("mail", key), 'must be an e-mail address like "BOK <bok@firma.example>".')
+        raise SettingError(("mail", key), "mail_address_form")
     try:
         return str(Address(display_name=name, addr_spec=addr))
     except Exception:  # noqa: BLE001 - the stdlib raises several kinds for odd addresses
-        raise SettingError.wrong(("mail", key), "is not a valid e-mail address.") from None
+        raise SettingError(("mail", key), "mail_address_invalid") from None
 
 
 def is_loopback(host: str) -> bool:
@@ -151,17 +151,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# What refuses a file holding a password, by what it is: cannot be read, others can read it.
+_PRIVATE_CODES = {
+    "password file": ("password_file_unreadable", "password_file_open"),
+    "config file": ("config_file_unreadable", "config_file_open"),
+}
+
+
 def check_private(path: Path, what: str) -> None:
-    """Refuse a file holding a password that group or others can read."""
+    """Refuse a file holding a password that group or others can read (``what``: a password
+    file or a config file)."""
+    unreadable, open_to_others = _PRIVATE_CODES[what]
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        raise ConfigError(f"Cannot read {what} {path}: {exc.strerror}.") from None
+        raise ConfigError(unreadable, path=path, reason=exc.strerror) from None
     if mode & (stat.S_IRGRP | stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH):
-        raise ConfigError(
-            f"{what.capitalize()} {path} holds a mail password but others can read it "
-            f"(mode {stat.S_IMODE(mode):04o}); run `chmod 600 {path}` or pass the password in the environment."
-        )
+        raise ConfigError(open_to_others, path=path, mode=f"{stat.S_IMODE(mode):04o}")
 
 
 def _password(
@@ -177,7 +183,7 @@ def _password(
         try:
             return Secret(path.read_text(encoding="utf-8").rstrip("\r\n"))
         except OSError as exc:
-            raise ConfigError(f"Cannot read password file {path}: {exc.strerror}.") from None
+            raise ConfigError("password_file_unreadable", path=path, reason=exc.strerror) from None
     cred_dir = env.get("CREDENTIALS_DIRECTORY")
     if cred_dir:
         path = Path(cred_dir) / f"{kind}-password"
@@ -212,20 +218,17 @@ def _server(kind: str, server: ServerSettings, env: Mapping[str, str], sources: 
     key = ("mail", kind)
     host = _text(server.host)
     if not host:
-        raise SettingError(key, f"[mail.{kind}] needs a host.")
+        raise SettingError(key, "mail_needs_host")
     security = server.security or ("ssl" if kind == "imap" else "starttls")
     if security == "none" and not is_loopback(host):
-        raise SettingError.wrong(
-            (*key, "security"),
-            f'= "none" is allowed only for a server on this machine (localhost); {host} needs ssl or starttls.',
-        )
+        raise SettingError((*key, "security"), "mail_security_none", host=host)
     user = _text(server.user) or env.get(f"BOKDESK_{kind.upper()}_USER") or None
     password = _password(kind, server, env, sources)
     if password and not user:
-        raise SettingError(key, f"[mail.{kind}] has a password but no user.")
+        raise SettingError(key, "mail_password_no_user")
     ca_file = _text(server.ca_file)
     if ca_file and not Path(ca_file).expanduser().is_file():
-        raise SettingError.wrong((*key, "ca_file"), f"{ca_file} does not exist.")
+        raise SettingError((*key, "ca_file"), "mail_ca_file_missing", path=ca_file)
     return dict(
         host=host,
         port=server.port or _DEFAULT_PORTS[kind][security],
@@ -290,7 +293,7 @@ def load_mail_config(
     if maildir is not None:
         path = _text(maildir.path)
         if not path:
-            raise SettingError(("mail", "maildir"), "[mail.maildir] needs a path.")
+            raise SettingError(("mail", "maildir"), "mail_maildir_no_path")
         maildir_path = Path(path).expanduser()
     return MailConfig(
         from_addr=_address(mail.from_, "from"),

@@ -31,9 +31,9 @@ class Maildir:
     def __init__(self, path: Path) -> None:
         self.path = Path(path).expanduser()
         if not (self.path / "new").is_dir() or not (self.path / "cur").is_dir():
-            raise ConfigError(f"{self.path} is not a Maildir (it needs the cur/ and new/ folders).")
+            raise ConfigError("maildir_not_maildir", path=self.path)
         if not os.access(self.path / "cur", os.W_OK) or not os.access(self.path / "new", os.W_OK):
-            raise ConfigError(f"{self.path} is not writable for you; bokdesk must move read mail to cur/.")
+            raise ConfigError("maildir_not_writable", path=self.path)
 
     @property
     def source(self) -> str:

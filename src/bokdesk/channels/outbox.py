@@ -107,11 +107,9 @@ def retry(desk: Desk, actor: Actor, outbox_id: int) -> OutboxMessage:
     with desk.store.write() as session:
         row = session.get(OutboxMessage, outbox_id)
         if row is None:
-            raise NotFound(f"Outbox e-mail #{outbox_id} does not exist.")
+            raise NotFound("outbox_missing", number=outbox_id)
         if row.status == SENT:
-            raise ValidationError(
-                f"Outbox e-mail #{outbox_id} was already sent at {row.sent_at:%Y-%m-%d %H:%M} UTC."
-            )
+            raise ValidationError("outbox_already_sent", number=outbox_id, at=f"{row.sent_at:%Y-%m-%d %H:%M}")
         now = desk.now()
         row.status = QUEUED
         row.attempts = 0

@@ -114,7 +114,7 @@ def count_open(desk: Desk) -> int:
 def _load(session: Session, entry_id: int) -> MailQuarantine:
     row = session.get(MailQuarantine, entry_id)
     if row is None:
-        raise NotFound(f"Quarantine entry #{entry_id} does not exist.")
+        raise NotFound("quarantine_missing", number=entry_id)
     return row
 
 
@@ -131,7 +131,7 @@ def release(
     row = get_entry(desk, actor, entry_id)
     ignored = row.reason.startswith(IGNORED_REASON)
     if row.resolved and not ignored:
-        raise ValidationError(f"Quarantine entry #{entry_id} was already dealt with.")
+        raise ValidationError("quarantine_done", number=entry_id)
     raw = row.raw
     if sender:
         address = normalize_email(sender)

@@ -223,9 +223,7 @@ def fetch_imap(
             headers = folder.fetch(large, "BODY.PEEK[HEADER]")
             missing = [u for u in chunk if u not in bodies and u not in headers]
             if folder.still_there(missing):
-                raise MailboxError(
-                    f"The IMAP server did not return UIDs {folder.still_there(missing)}; they will be read next time."
-                )
+                raise MailboxError("imap_missing_uids", uids=folder.still_there(missing))
             items: list[RawMail] = []
             filed: list[int] = []
             for uid in chunk:
@@ -264,9 +262,7 @@ def fetch_once(
             desk, cfg, maildir, progress=progress, stop=stop, report=report, parallel=parallel
         )
     if cfg.imap is None and cfg.maildir is None:
-        raise ConfigError(
-            "No mailbox is configured: set [mail.imap] or [mail.maildir], or give --maildir PATH."
-        )
+        raise ConfigError("mail_no_mailbox")
     if cfg.maildir is not None:
         fetch_maildir(desk, cfg, cfg.maildir, progress=progress, stop=stop, report=report, parallel=parallel)
     if cfg.imap is not None:
@@ -276,7 +272,7 @@ def fetch_once(
 
 def send_once(desk: Desk, cfg: MailConfig) -> SendReport:
     if cfg.smtp is None:
-        raise ConfigError("No SMTP server is configured: set [mail.smtp] host (and port, security, user).")
+        raise ConfigError("mail_no_smtp")
     total = SendReport()
     while True:  # everything that is due now, 50 at a time
         report = send_due(desk, cfg)
@@ -334,7 +330,7 @@ def wait_for_mail(desk: Desk, cfg: MailConfig, stop: threading.Event, log: Log, 
 def run(desk: Desk, cfg: MailConfig, *, stop: threading.Event, log: Log) -> None:
     """Keep fetching and sending until ``stop`` is set."""
     if cfg.imap is None and cfg.maildir is None and cfg.smtp is None:
-        raise ConfigError("Nothing to run: configure [mail.imap], [mail.maildir] and/or [mail.smtp].")
+        raise ConfigError("mail_nothing_to_run")
     publish_identity(desk, cfg)
     idle = _IdleState()
 

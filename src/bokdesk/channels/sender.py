@@ -114,7 +114,7 @@ def _finalize(raw: bytes, cfg: MailConfig) -> EmailMessage:
     msg = BytesParser(policy=email_policy.SMTP).parsebytes(raw)
     if msg.get("From") is None:
         if not cfg.from_addr:
-            raise ValidationError("[mail] from is not set; the desk does not know its own address.")
+            raise ValidationError("mail_no_from")
         msg["From"] = cfg.from_addr
         if cfg.reply_to and msg.get("Reply-To") is None:
             msg["Reply-To"] = cfg.reply_to
@@ -188,7 +188,7 @@ def error_notice(exc: BaseException) -> Notice:
         return Notice("smtp_error", {"detail": str(exc)})
     if isinstance(exc, OSError):
         return Notice("unreachable", {"detail": str(exc.strerror or exc)})
-    return verbatim(f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValidationError) else str(exc))
+    return exc.notice if isinstance(exc, ValidationError) else verbatim(f"{type(exc).__name__}: {exc}")
 
 
 def _record(

@@ -178,7 +178,7 @@ def reply_recipients(desk: Desk, ticket_id: int) -> tuple[str | None, list[str]]
     with desk.store.read() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
-            raise NotFound(f"Ticket #{ticket_id} does not exist.")
+            raise NotFound("ticket_missing", number=ticket_id)
         return outbox_recipients(session, ticket)
 
 
@@ -186,11 +186,9 @@ def attachment_data(desk: Desk, attachment_id: int) -> Attachment:
     with desk.store.read() as session:
         row = session.get(Attachment, attachment_id)
     if row is None:
-        raise NotFound(f"Attachment #{attachment_id} does not exist.")
+        raise NotFound("attachment_missing", number=attachment_id)
     if row.data is None:
-        raise ValidationError(
-            f"Attachment #{attachment_id} ({row.filename}) was over the size limit and not stored."
-        )
+        raise ValidationError("attachment_not_stored", number=attachment_id, filename=row.filename)
     return row
 
 

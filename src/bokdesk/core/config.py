@@ -131,7 +131,9 @@ class Config:
             yield
         except SettingError as exc:
             source = self.source_of(exc.key)
-            raise ConfigError(f"{shown_path(source)}: {exc}" if source is not None else str(exc)) from None
+            if source is None:
+                raise ConfigError(exc.code, **exc.params) from None
+            raise ConfigError("config_in_file", file=shown_path(source), error=exc.notice) from None
 
 
 def shown_path(path: Path) -> str:
@@ -148,11 +150,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"Config file {path} does not exist.") from None
+        raise ConfigError("config_missing", path=path) from None
     except PermissionError:
-        raise ConfigError(f"Config file {path} is not readable.") from None
+        raise ConfigError("config_unreadable", path=path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from None
+        raise ConfigError("config_not_toml", path=path, detail=str(exc)) from None
 
 
 def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

@@ -184,11 +184,120 @@ MESSAGES: dict[str, str] = {
     "db_newer": N_("The database was written by a newer bokdesk (schema {revision})."),
     "db_older": N_("The database has an older schema ({revision}); run `bokdesk db upgrade`."),
     "db_no_driver": N_("PostgreSQL needs its driver: pip install 'bokdesk[postgres]' (psycopg 3)."),
+    # Making a desk shared (bokdesk admin init-shared)
+    "setup_no_group": N_(
+        "The group {group!r} does not exist. Create it and add each agent first: "
+        "`groupadd {group}` and `usermod -aG {group} LOGIN`."
+    ),
+    "setup_symlink": N_("{path} is a symbolic link; refusing to follow it. Remove it or use the real path."),
+    "setup_cannot_open": N_("Cannot open {path}: {reason}."),
+    "setup_not_plain": N_("{path} is not a plain file with a single name; refusing to change it."),
+    "setup_ancestor_open": N_(
+        "{path} is writable by everyone without the sticky bit: anyone could replace the desk's "
+        "directory. Put the database under a directory only root can change (e.g. /srv/bokdesk)."
+    ),
+    "setup_unreachable": N_(
+        "Agents cannot reach {path}: {ancestor} (mode {mode}) is closed to them. "
+        "Choose a path outside home directories, e.g. /srv/bokdesk/desk.db."
+    ),
+    "setup_public": N_(
+        "{path} is open to users outside the group (mode {mode}): customer data may already have been "
+        "read. Close it with `chmod o-rwx {path}` (and check who read it), then run this again."
+    ),
+    "setup_dir_symlink": N_("{path} is a symbolic link; give the real directory."),
+    "setup_not_directory": N_("{path} is not a directory."),
+    "setup_dir_open": N_(
+        "{path} is writable by everyone (mode {mode}): anyone could replace or delete the "
+        "database. Use a directory of its own, e.g. /srv/bokdesk; this command creates it with mode 2770."
+    ),
+    "setup_config_symlink": N_("{path} is a symbolic link; refusing to follow it."),
+    "setup_config_not_toml": N_("{path} cannot be read as TOML ({detail}); fix or remove it."),
+    "setup_config_elsewhere": N_(
+        "{path} points agents at {current}, not {wanted}. Edit its [database] path by hand "
+        "(so no agent is moved by surprise), then run this again."
+    ),
+    "setup_allow_as": N_(
+        "{path} has allow_as = {allow_as}; change [security] allow_as by hand if you mean it."
+    ),
+    # The e-mail channel
+    "imap_connect": N_("Cannot connect to the IMAP server {host}:{port}: {detail}"),
+    "imap_folder": N_("The IMAP folder {folder!r} cannot be opened: {detail}"),
+    "imap_no_uidvalidity": N_("The IMAP server did not report the folder's UIDVALIDITY."),
+    "imap_refused": N_("The IMAP server {host} refused: {detail}"),
+    "imap_failed": N_("The IMAP connection to {host} failed: {detail}"),
+    "imap_command": N_("IMAP {command} failed: {detail}"),
+    "imap_closed": N_("The IMAP server closed the connection."),
+    "imap_idle_refused": N_("IMAP IDLE refused: {detail}"),
+    "imap_bye": N_("The IMAP server ended the session: {detail}"),
+    "imap_missing_uids": N_("The IMAP server did not return UIDs {uids}; they will be read next time."),
+    "maildir_not_maildir": N_("{path} is not a Maildir (it needs the cur/ and new/ folders)."),
+    "maildir_not_writable": N_("{path} is not writable for you; bokdesk must move read mail to cur/."),
+    "mail_no_mailbox": N_(
+        "No mailbox is configured: set [mail.imap] or [mail.maildir], or give --maildir PATH."
+    ),
+    "mail_no_smtp": N_("No SMTP server is configured: set [mail.smtp] host (and port, security, user)."),
+    "mail_nothing_to_run": N_("Nothing to run: configure [mail.imap], [mail.maildir] and/or [mail.smtp]."),
+    "mail_no_from": N_("[mail] from is not set; the desk does not know its own address."),
+    "outbox_missing": N_("Outbox e-mail #{number} does not exist."),
+    "outbox_already_sent": N_("Outbox e-mail #{number} was already sent at {at} UTC."),
+    "quarantine_missing": N_("Quarantine entry #{number} does not exist."),
+    "quarantine_done": N_("Quarantine entry #{number} was already dealt with."),
+    "attachment_missing": N_("Attachment #{number} does not exist."),
+    "attachment_not_stored": N_("Attachment #{number} ({filename}) was over the size limit and not stored."),
     # The configuration
     "config_missing": N_("Config file {path} does not exist."),
     "config_unreadable": N_("Config file {path} is not readable."),
     "config_not_toml": N_("Config file {path} is not valid TOML: {detail}."),
-    "db_url_not_text": N_("[database] url must be a string."),
+    "config_in_file": N_("{file}: {error}"),
+    "section_unknown": N_("unknown section [{table}]"),
+    "setting_unknown": N_("unknown setting {setting}"),
+    "setting_not_table": N_("[{table}] must be a table"),
+    "setting_wrong": N_("{setting} {problem}"),
+    "calendar_invalid": N_("[calendar] {error}"),
+    "calendar_not_table": N_("calendar: expected a table, got {value!r}"),
+    "calendar_unknown_key": N_("calendar: unknown key {key!r}"),
+    "calendar_day_both": N_("calendar: {day} is both a day off and a working day"),
+    "calendar_not_zoneinfo": N_("calendar.timezone: expected a ZoneInfo, got {value!r}"),
+    "calendar_zone_not_text": N_("calendar.timezone: expected a zone name, got {value!r}"),
+    "calendar_unknown_zone": N_("calendar.timezone: unknown time zone {value!r}"),
+    "calendar_country_not_text": N_("calendar.holidays: expected a country code, got {value!r}"),
+    "calendar_unknown_country": N_("calendar.holidays: unknown country {value!r}"),
+    "calendar_language_not_text": N_("calendar.holiday_language: expected text, got {value!r}"),
+    "calendar_language_unavailable": N_("calendar.holiday_language: {value!r} not available for {country}"),
+    "calendar_dates_not_list": N_("calendar.{key}: expected a list of dates, got {value!r}"),
+    "calendar_not_a_date": N_("calendar.{key}: not a date {value!r} (expected YYYY-MM-DD)"),
+    "calendar_hours_not_table": N_("calendar.hours: expected a table, got {value!r}"),
+    "calendar_hours_not_mapping": N_("calendar.hours: expected a mapping, got {value!r}"),
+    "calendar_bad_weekday": N_("calendar.hours: weekday must be 0-6, got {value!r}"),
+    "calendar_unknown_day": N_("calendar.hours: unknown day {day!r} (use {allowed})"),
+    "calendar_hours_spec": N_("calendar.hours.{day}: expected 'HH:MM-HH:MM', got {value!r}"),
+    "calendar_not_times": N_("calendar.hours.{day}: expected (time, time), got {value!r}"),
+    "calendar_bad_range": N_("calendar.hours.{day}: bad range {range!r} (use HH:MM-HH:MM)"),
+    "calendar_range_order": N_("calendar.hours.{day}: range {range!r} ends before it starts"),
+    "calendar_range_midnight": N_(
+        "calendar.hours.{day}: range {range!r} ends at 00:00 (write 24:00 for midnight)"
+    ),
+    "calendar_overlap": N_("calendar.hours.{day}: overlapping ranges {ranges!r}"),
+    "mail_address_form": N_('{setting} must be an e-mail address like "BOK <bok@firma.example>".'),
+    "mail_address_invalid": N_("{setting} is not a valid e-mail address."),
+    "mail_needs_host": N_("[{table}] needs a host."),
+    "mail_security_none": N_(
+        '{setting} = "none" is allowed only for a server on this machine (localhost); '
+        "{host} needs ssl or starttls."
+    ),
+    "mail_password_no_user": N_("[{table}] has a password but no user."),
+    "mail_ca_file_missing": N_("{setting} {path} does not exist."),
+    "mail_maildir_no_path": N_("[{table}] needs a path."),
+    "password_file_unreadable": N_("Cannot read password file {path}: {reason}."),
+    "config_file_unreadable": N_("Cannot read config file {path}: {reason}."),
+    "password_file_open": N_(
+        "Password file {path} holds a mail password but others can read it (mode {mode}); "
+        "run `chmod 600 {path}` or pass the password in the environment."
+    ),
+    "config_file_open": N_(
+        "Config file {path} holds a mail password but others can read it (mode {mode}); "
+        "run `chmod 600 {path}` or pass the password in the environment."
+    ),
 }
 
 __all__ = ["MESSAGES"]

@@ -121,7 +121,11 @@ class Notice:
 
     def dumps(self) -> str | None:
         """The values as stored (JSON), None when there are none."""
-        return json.dumps(_plain(self.params), ensure_ascii=False, sort_keys=True) if self.params else None
+        return (
+            json.dumps(_plain(self.params), ensure_ascii=False, sort_keys=True, default=str)
+            if self.params
+            else None
+        )
 
     def as_value(self) -> dict[str, Any]:
         """This notice as the value of another one."""

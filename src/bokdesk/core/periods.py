@@ -62,9 +62,9 @@ def local_date(tz: ZoneInfo, at: datetime) -> date:
 def days(tz: ZoneInfo, first: date, last: date, kind: str = PeriodKind.CUSTOM.value) -> Period:
     """A period of whole local days, ``first`` and ``last`` included."""
     if last < first:
-        raise ValidationError(f"The period ends ({last.isoformat()}) before it starts ({first.isoformat()}).")
+        raise ValidationError("period_order", first=first.isoformat(), last=last.isoformat())
     if (last - first).days > MAX_DAYS:
-        raise ValidationError(f"A period can be at most {MAX_DAYS} days long.")
+        raise ValidationError("period_too_long", days=MAX_DAYS)
     return Period(first, last, local_midnight(tz, first), local_midnight(tz, last + timedelta(days=1)), kind)
 
 
@@ -82,14 +82,14 @@ def preset(tz: ZoneInfo, kind: str, now: datetime) -> Period:
     if kind == PeriodKind.QUARTER:
         first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
         return days(tz, first, today, kind)
-    raise ValidationError(f"Unknown period {kind!r}; use today, 7d, 30d, month, quarter or give the dates.")
+    raise ValidationError("unknown_period", value=kind)
 
 
 def parse_day(value: str, what: str) -> date:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationError(f"{what} must be a date like 2026-11-24, not {value!r}.") from None
+        raise ValidationError("period_bad_day", what=what, value=value) from None
 
 
 def from_args(

@@ -105,10 +105,7 @@ def group_id(group: str) -> int:
     try:
         return grp.getgrnam(group).gr_gid
     except KeyError:
-        raise SetupError(
-            f"The group {group!r} does not exist. Create it and add each agent first: "
-            f"`groupadd {group}` and `usermod -aG {group} LOGIN`."
-        ) from None
+        raise SetupError("setup_no_group", group=group) from None
 
 
 def _open_nofollow(path: Path, directory: bool = False) -> int:
@@ -117,10 +114,8 @@ def _open_nofollow(path: Path, directory: bool = False) -> int:
         return os.open(path, flags)
     except OSError as exc:
         if path.is_symlink():
-            raise SetupError(
-                f"{path} is a symbolic link; refusing to follow it. Remove it or use the real path."
-            ) from None
-        raise SetupError(f"Cannot open {path}: {exc.strerror}.") from None
+            raise SetupError("setup_symlink", path=path) from None
+        raise SetupError("setup_cannot_open", path=path, reason=exc.strerror) from None
 
 
 def _fix(
@@ -138,7 +133,7 @@ def _fix(
     try:
         st = os.fstat(fd)
         if not directory and (not stat.S_ISREG(st.st_mode) or st.st_nlink != 1):
-            raise SetupError(f"{path} is not a plain file with a single name; refusing to change it.")
+            raise SetupError("setup_not_plain", path=path)
         wrong = []
         if st.st_gid != gid:
             wrong.append(f"group {_group_name(st.st_gid)} -> {report.group}")
@@ -174,31 +169,22 @@ def _check_ancestors(directory: Path, gid: int) -> None:
         st = ancestor.stat()
         mode = st.st_mode
         if ancestor != directory and mode & stat.S_IWOTH and not mode & stat.S_ISVTX:
-            raise SetupError(
-                f"{ancestor} is writable by everyone without the sticky bit: anyone could replace the desk's "
-                "directory. Put the database under a directory only root can change (e.g. /srv/bokdesk)."
-            )
+            raise SetupError("setup_ancestor_open", path=ancestor)
         if ancestor != directory:
             reachable = mode & stat.S_IXOTH or (mode & stat.S_IXGRP and st.st_gid == gid)
             if not reachable:
-                raise SetupError(
-                    f"Agents cannot reach {directory}: {ancestor} (mode {_mode(mode)}) is closed to them. "
-                    "Choose a path outside home directories, e.g. /srv/bokdesk/desk.db."
-                )
+                raise SetupError("setup_unreachable", path=directory, ancestor=ancestor, mode=_mode(mode))
 
 
 def _check_not_public(path: Path) -> None:
     """A database or journal must never be readable or writable by users outside the group."""
     if path.is_symlink():
-        raise SetupError(f"{path} is a symbolic link; refusing to follow it. Remove it or use the real path.")
+        raise SetupError("setup_symlink", path=path)
     if not path.exists():
         return
     mode = path.stat().st_mode
     if mode & stat.S_IRWXO:
-        raise SetupError(
-            f"{path} is open to users outside the group (mode {_mode(mode)}): customer data may already have been "
-            f"read. Close it with `chmod o-rwx {path}` (and check who read it), then run this again."
-        )
+        raise SetupError("setup_public", path=path, mode=_mode(mode))
 
 
 def init_shared(
@@ -226,16 +212,13 @@ def init_shared(
 
     _check_ancestors(directory, gid)
     if directory.is_symlink():
-        raise SetupError(f"{directory} is a symbolic link; give the real directory.")
+        raise SetupError("setup_dir_symlink", path=directory)
     if directory.exists():
         mode = directory.stat().st_mode
         if not stat.S_ISDIR(mode):
-            raise SetupError(f"{directory} is not a directory.")
+            raise SetupError("setup_not_directory", path=directory)
         if mode & stat.S_IWOTH:
-            raise SetupError(
-                f"{directory} is writable by everyone (mode {_mode(mode)}): anyone could replace or delete the "
-                "database. Use a directory of its own, e.g. /srv/bokdesk; this command creates it with mode 2770."
-            )
+            raise SetupError("setup_dir_open", path=directory, mode=_mode(mode))
     elif check_only:
         report.problems.append(f"{directory} does not exist")
     else:
@@ -329,7 +312,7 @@ def _site_config(
     is_root: bool,
 ) -> None:
     if config_path.is_symlink():
-        raise SetupError(f"{config_path} is a symbolic link; refusing to follow it.")
+        raise SetupError("setup_config_symlink", path=config_path)
     if not config_path.exists():
         if check_only:
             report.problems.append(f"{config_path} does not exist")
@@ -345,7 +328,7 @@ def _site_config(
         try:
             data = tomllib.loads(config_path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise SetupError(f"{config_path} cannot be read as TOML ({exc}); fix or remove it.") from None
+            raise SetupError("setup_config_not_toml", path=config_path, detail=str(exc)) from None
         database = data.get("database")
         security = data.get("security", {})
         current_as = _normal_allow_as(
@@ -360,14 +343,13 @@ def _site_config(
                 report.done.append(f"{config_path}: [database] path added")
         elif not isinstance(database, dict) or Path(str(database.get("path", ""))) != db_path:
             raise SetupError(
-                f"{config_path} points agents at {database.get('path') if isinstance(database, dict) else database}, "
-                f"not {db_path}. Edit its [database] path by hand (so no agent is moved by surprise), then run this again."
+                "setup_config_elsewhere",
+                path=config_path,
+                current=database.get("path") if isinstance(database, dict) else database,
+                wanted=db_path,
             )
         if allow_as is not None and _normal_allow_as(allow_as) != current_as:
-            raise SetupError(
-                f"{config_path} has allow_as = {_toml_allow_as(current_as)}; change [security] allow_as by hand "
-                "if you mean it."
-            )
+            raise SetupError("setup_allow_as", path=config_path, allow_as=_toml_allow_as(current_as))
         report.ok.append(f"{config_path}: points at {db_path}; allow_as = {_toml_allow_as(current_as)}")
     _fix(config_path, gid, CONFIG_MODE, report, check_only, owner=0 if is_root else None)
 

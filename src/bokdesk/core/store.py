@@ -106,15 +106,15 @@ def inspect_file(path: Path) -> Inspection:
     if not path.exists():
         return Inspection(FileState.MISSING)
     if path.is_dir():
-        raise DatabaseError(f"{path} is a directory, not a database file.")
+        raise DatabaseError("db_is_directory", path=path)
     try:
         header = _read_header(path)
     except OSError as exc:
-        raise DatabaseError(f"Cannot read {path}: {exc.strerror}.") from None
+        raise DatabaseError("db_unreadable", path=path, reason=exc.strerror) from None
     if len(header) == 0:
         return Inspection(FileState.EMPTY)
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
-        raise DatabaseError(f"{path} is not a bokdesk database (not an SQLite file); it was left untouched.")
+        raise DatabaseError("db_not_sqlite", path=path)
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -128,13 +128,13 @@ def inspect_file(path: Path) -> Inspection:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"{path} is damaged or not a database ({exc}); it was left untouched.") from None
+        raise DatabaseError("db_damaged", path=path, detail=str(exc)) from None
     if app_id != APPLICATION_ID:
         if not tables:
             return Inspection(FileState.EMPTY)
-        raise DatabaseError(f"{path} is an SQLite database of another program; bokdesk will not touch it.")
+        raise DatabaseError("db_foreign", path=path)
     if revision is None:
-        raise DatabaseError(f"{path} has no schema version; it may be damaged. Restore it from a backup.")
+        raise DatabaseError("db_no_version", path=path)
     if revision == SCHEMA_HEAD:
         return Inspection(FileState.CURRENT, revision)
     if revision in KNOWN_REVISIONS:
@@ -369,13 +369,11 @@ class _ServerChangeSignal(ChangeSignal):
 def _busy_or_raise(exc: OperationalError) -> Exception:
     text = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in text or "busy" in text or "lock timeout" in text:
-        return DatabaseError("The database stayed busy for 30 s; nothing was changed. Try again.")
+        return DatabaseError("db_busy")
     if "readonly" in text or "read-only" in text:
-        return DatabaseError(
-            "The database is read-only for you; ask the administrator for group write access."
-        )
+        return DatabaseError("db_read_only")
     if "unable to open" in text:
-        return DatabaseError("The database file cannot be opened; check its directory and permissions.")
+        return DatabaseError("db_cannot_open")
     return exc
 
 
@@ -387,10 +385,8 @@ def check_directory(path: Path) -> None:
     """Refuse a database whose directory is missing or not writable (SQLite needs both)."""
     directory = path.parent
     if not directory.is_dir():
-        raise DatabaseError(f"The directory {directory} does not exist; create it or choose another --db.")
+        raise DatabaseError("db_dir_missing", path=directory)
     if not os.access(directory, os.W_OK | os.X_OK):
-        raise DatabaseError(
-            f"The directory {directory} is not writable for you; SQLite needs it for its journal."
-        )
+        raise DatabaseError("db_dir_not_writable", path=directory)
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
-        raise DatabaseError(f"{path} is not readable and writable for you; ask the administrator.")
+        raise DatabaseError("db_no_access", path=path)

@@ -27,7 +27,6 @@ from pathlib import Path
 from .errors import DatabaseError
 
 SUFFIX = "-writelock"
-BUSY_MESSAGE = "The database stayed busy for 30 s; nothing was changed. Try again."
 
 
 ACQUIRED, TIMED_OUT, UNSUPPORTED = "acquired", "timed out", "unsupported"
@@ -50,7 +49,7 @@ class WriteGate:
             return
         outcome = self._acquire(fd)
         if outcome == TIMED_OUT:
-            raise DatabaseError(BUSY_MESSAGE)  # the waiter thread owns fd now and closes it
+            raise DatabaseError("db_busy")  # the waiter thread owns fd now and closes it
         if outcome == UNSUPPORTED:
             os.close(fd)
             yield

@@ -69,7 +69,7 @@ class BusinessCalendar:
 
     def __post_init__(self) -> None:
         if not isinstance(self.tz, ZoneInfo):
-            raise CalendarConfigError(f"calendar.timezone: expected a ZoneInfo, got {self.tz!r}")
+            raise CalendarConfigError("calendar_not_zoneinfo", value=self.tz)
         week = normalise_week(self.hours)
         _set(self, "hours", {wd: list(ivs) for wd, ivs in enumerate(week) if ivs})
         _set(self, "_week", week)
@@ -79,7 +79,7 @@ class BusinessCalendar:
         both = self.extra_days_off & self.extra_working_days
         if both:
             day = min(both).isoformat()
-            raise CalendarConfigError(f"calendar: {day} is both a day off and a working day")
+            raise CalendarConfigError("calendar_day_both", day=day)
         if self.holiday_country is not None:
             cached = read_holiday_cache(self.holiday_cache, self.holiday_country, self.holiday_language)
             if cached is not None:
@@ -105,13 +105,13 @@ class BusinessCalendar:
         if cfg is None:
             cfg = {}
         if not isinstance(cfg, Mapping):
-            raise CalendarConfigError(f"calendar: expected a table, got {cfg!r}")
+            raise CalendarConfigError("calendar_not_table", value=cfg)
         unknown = sorted(set(cfg) - CONFIG_KEYS)
         if unknown:
-            raise CalendarConfigError(f"calendar: unknown key {unknown[0]!r}")
+            raise CalendarConfigError("calendar_unknown_key", key=unknown[0])
         language = cfg.get("holiday_language")
         if language is not None and not isinstance(language, str):
-            raise CalendarConfigError(f"calendar.holiday_language: expected text, got {language!r}")
+            raise CalendarConfigError("calendar_language_not_text", value=language)
         return cls(
             tz=parse_timezone(cfg.get("timezone", DEFAULT_TIMEZONE)),
             hours=parse_hours(cfg.get("hours")),

@@ -18,24 +18,24 @@ _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 def parse_timezone(value: Any) -> ZoneInfo:
     if not isinstance(value, str) or not value.strip():
-        raise CalendarConfigError(f"calendar.timezone: expected a zone name, got {value!r}")
+        raise CalendarConfigError("calendar_zone_not_text", value=value)
     try:
         return ZoneInfo(value.strip())
     except (ZoneInfoNotFoundError, ValueError):
-        raise CalendarConfigError(f"calendar.timezone: unknown time zone {value!r}") from None
+        raise CalendarConfigError("calendar_unknown_zone", value=value) from None
 
 
 def parse_country(value: Any) -> str | None:
     if value is False or value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise CalendarConfigError(f"calendar.holidays: expected a country code, got {value!r}")
+        raise CalendarConfigError("calendar_country_not_text", value=value)
     return value.strip().upper()
 
 
 def parse_dates(key: str, value: Any) -> frozenset[date]:
     if not isinstance(value, list | tuple):
-        raise CalendarConfigError(f"calendar.{key}: expected a list of dates, got {value!r}")
+        raise CalendarConfigError("calendar_dates_not_list", key=key, value=value)
     out: set[date] = set()
     for item in value:
         if isinstance(item, date) and not isinstance(item, datetime):
@@ -46,7 +46,7 @@ def parse_dates(key: str, value: Any) -> frozenset[date]:
                 raise ValueError
             out.add(date.fromisoformat(item.strip()))
         except ValueError:
-            raise CalendarConfigError(f"calendar.{key}: not a date {item!r} (expected YYYY-MM-DD)") from None
+            raise CalendarConfigError("calendar_not_a_date", key=key, value=item) from None
     return frozenset(out)
 
 
@@ -55,10 +55,10 @@ def parse_hours(value: Any) -> dict[int, list[Interval]]:
     if value is None:
         return hours
     if not isinstance(value, Mapping):
-        raise CalendarConfigError(f"calendar.hours: expected a table, got {value!r}")
+        raise CalendarConfigError("calendar_hours_not_table", value=value)
     for key, spec in value.items():
         if key not in WEEKDAY_KEYS:
-            raise CalendarConfigError(f"calendar.hours: unknown day {key!r} (use {', '.join(WEEKDAY_KEYS)})")
+            raise CalendarConfigError("calendar_unknown_day", day=key, allowed=", ".join(WEEKDAY_KEYS))
         hours[WEEKDAY_KEYS.index(key)] = _parse_day(key, spec)
     return hours
 
@@ -70,7 +70,7 @@ def _parse_day(key: str, spec: Any) -> list[Interval]:
     elif isinstance(spec, list | tuple) and all(isinstance(p, str) for p in spec):
         parts = list(spec)
     else:
-        raise CalendarConfigError(f"calendar.hours.{key}: expected 'HH:MM-HH:MM', got {spec!r}")
+        raise CalendarConfigError("calendar_hours_spec", day=key, value=spec)
     parts = [p.strip() for p in parts if p.strip()]
     return [_parse_range(key, part) for part in parts]
 
@@ -80,13 +80,11 @@ def _parse_range(key: str, text: str) -> Interval:
     start = _parse_time(start_text.strip(), allow_24=False)
     end = _parse_time(end_text.strip(), allow_24=True)
     if not sep or start is None or end is None:
-        raise CalendarConfigError(f"calendar.hours.{key}: bad range {text!r} (use HH:MM-HH:MM)")
+        raise CalendarConfigError("calendar_bad_range", day=key, range=text)
     if end != MIDNIGHT and end <= start:
-        raise CalendarConfigError(f"calendar.hours.{key}: range {text!r} ends before it starts")
+        raise CalendarConfigError("calendar_range_order", day=key, range=text)
     if end == MIDNIGHT and end_text.strip() not in ("24:00",):
-        raise CalendarConfigError(
-            f"calendar.hours.{key}: range {text!r} ends at 00:00 (write 24:00 for midnight)"
-        )
+        raise CalendarConfigError("calendar_range_midnight", day=key, range=text)
     return (start, end)
 
 

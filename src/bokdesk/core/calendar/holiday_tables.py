@@ -33,11 +33,11 @@ def check_country(country: str, language: str | None) -> tuple[str, str | None]:
     try:
         probe = holidays_lib.country_holidays(code)
     except (NotImplementedError, KeyError, TypeError, AttributeError):
-        raise CalendarConfigError(f"calendar.holidays: unknown country {country!r}") from None
+        raise CalendarConfigError("calendar_unknown_country", value=country) from None
     if language is None:
         return code, probe.default_language
     if language not in probe.supported_languages:
-        raise CalendarConfigError(f"calendar.holiday_language: {language!r} not available for {code}")
+        raise CalendarConfigError("calendar_language_unavailable", value=language, country=code)
     return code, language
 
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from ..errors import CodedError
+
 Interval = tuple[time, time]
 """An open interval in local wall time; an end of ``time(0)`` means 24:00 (midnight after)."""
 
@@ -16,8 +18,9 @@ DEFAULT_HOURS: dict[int, list[Interval]] = {wd: [(time(8), time(16))] for wd in 
 _ONE_DAY = timedelta(days=1)
 
 
-class CalendarConfigError(ValueError):
-    """The ``[calendar]`` configuration (or a calendar built by hand) is invalid."""
+class CalendarConfigError(CodedError, ValueError):
+    """The ``[calendar]`` configuration (or a calendar built by hand) is invalid: a code and its
+    values (``core/errors.py``)."""
 
 
 def nominal_length(iv: Interval) -> timedelta:
@@ -30,30 +33,28 @@ def nominal_length(iv: Interval) -> timedelta:
 def normalise_week(hours: Mapping[int, Iterable[Interval]]) -> tuple[tuple[Interval, ...], ...]:
     """Validate weekday -> intervals and return seven sorted, non-overlapping tuples."""
     if not isinstance(hours, Mapping):
-        raise CalendarConfigError(f"calendar.hours: expected a mapping, got {hours!r}")
+        raise CalendarConfigError("calendar_hours_not_mapping", value=hours)
     week: list[tuple[Interval, ...]] = [() for _ in range(7)]
     for wd, intervals in hours.items():
         if not isinstance(wd, int) or not 0 <= wd <= 6:
-            raise CalendarConfigError(f"calendar.hours: weekday must be 0-6, got {wd!r}")
+            raise CalendarConfigError("calendar_bad_weekday", value=wd)
         ivs: list[Interval] = []
         for iv in sorted(tuple(iv) for iv in intervals or ()):
             _check_interval(WEEKDAY_KEYS[wd], iv)
             ivs.append((iv[0], iv[1]))
         for (_, prev_end), (start, _) in itertools.pairwise(ivs):
             if prev_end == MIDNIGHT or start < prev_end:
-                raise CalendarConfigError(
-                    f"calendar.hours.{WEEKDAY_KEYS[wd]}: overlapping ranges {_fmt_day(ivs)!r}"
-                )
+                raise CalendarConfigError("calendar_overlap", day=WEEKDAY_KEYS[wd], ranges=_fmt_day(ivs))
         week[wd] = tuple(ivs)
     return tuple(week)
 
 
 def _check_interval(key: str, iv: tuple[Any, ...]) -> None:
     if len(iv) != 2 or not all(isinstance(t, time) and t.tzinfo is None for t in iv):
-        raise CalendarConfigError(f"calendar.hours.{key}: expected (time, time), got {iv!r}")
+        raise CalendarConfigError("calendar_not_times", day=key, value=iv)
     start, end = iv
     if end != MIDNIGHT and end <= start:
-        raise CalendarConfigError(f"calendar.hours.{key}: range {_fmt_range(iv)!r} ends before it starts")
+        raise CalendarConfigError("calendar_range_order", day=key, range=_fmt_range(iv))
 
 
 def _fmt_range(iv: tuple[time, time]) -> str:

@@ -31,7 +31,7 @@ def explain_ticket(desk: Desk, ticket_id: int, now: datetime | None = None) -> T
     with desk.store.read() as session:
         ticket = session.get(Ticket, ticket_id)
         if ticket is None:
-            raise NotFound(f"Ticket #{ticket_id} does not exist.")
+            raise NotFound("ticket_missing", number=ticket_id)
         events = sla.ticket_events(session, ticket_id)
         return explain(session, desk, ticket, events, now)
 

@@ -73,10 +73,7 @@ def drill_down(
     else:
         family_name = DRILL_FIGURES.get(figure)
         if family_name is None:
-            raise ValidationError(
-                f"Cannot drill into {figure!r}; use one of: {', '.join(sorted(DRILL_FIGURES))}, "
-                "open, at_risk_open, breached_open."
-            )
+            raise ValidationError("cannot_drill", value=figure, allowed=", ".join(sorted(DRILL_FIGURES)))
         family = FAMILY[family_name]
         ts, credit = family.stop, family.credit
         conditions += [ts >= period.start, ts < period.end, *family.where()]
@@ -99,7 +96,7 @@ def drill_down(
             conditions.append(c.reopen_count > 0)
     if dimension is not None:
         if dimension not in DIMENSIONS:
-            raise ValidationError(f"Unknown breakdown {dimension!r}; use one of: {', '.join(DIMENSIONS)}.")
+            raise ValidationError("unknown_breakdown", value=dimension, allowed=", ".join(DIMENSIONS))
         column = dimension_columns()[DIMENSIONS.index(dimension)]
         if dimension == "agent" and credit is not None:  # the agent the figure credits
             column = func.coalesce(credit, c.assignee_id)

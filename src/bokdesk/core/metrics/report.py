@@ -86,7 +86,7 @@ def report_stages(
     by = tuple(by)
     for name in by:
         if name not in DIMENSIONS:
-            raise ValidationError(f"Unknown breakdown {name!r}; use one of: {', '.join(DIMENSIONS)}.")
+            raise ValidationError("unknown_breakdown", value=name, allowed=", ".join(DIMENSIONS))
     now = now or desk.now()
     tz = desk.calendar.tz
     sqlite = desk.store.is_sqlite

@@ -212,9 +212,7 @@ def _keep_an_admin(session: Session, leaving: Agent) -> None:
         select(Agent.id).where(Agent.role == Role.ADMIN.value, Agent.active, Agent.id != leaving.id)
     ).first()
     if others is None:
-        raise ValidationError(
-            f"{leaving.name} is the desk's last active admin; make someone else admin first."
-        )
+        raise ValidationError("last_admin", name=leaving.name)
 
 
 __all__ = [

@@ -92,22 +92,25 @@ class Bound:
 
 
 class SettingError(ConfigError):
-    """A setting that is unknown or wrong; ``key`` names it so the loader can name its file."""
+    """A setting that is unknown or wrong; ``key`` names it so the loader can name its file.
 
-    def __init__(self, key: Key, message: str) -> None:
-        super().__init__(message)
+    A code and its values like every error (``core/errors.py``); the values ``setting``
+    (``[mail.imap] port``) and ``table`` (``mail.imap``) name the key."""
+
+    def __init__(self, key: Key, code: str, /, **params: Any) -> None:
+        super().__init__(code, setting=setting_name(key), table=key_name(key), **params)
         self.key = key
 
     @classmethod
     def unknown(cls, key: Key, *, table: bool = False) -> SettingError:
         if len(key) == 1 and table:
-            return cls(key, f"unknown section [{key_name(key)}]")
-        return cls(key, f"unknown setting {setting_name(key)}")
+            return cls(key, "section_unknown")
+        return cls(key, "setting_unknown")
 
     @classmethod
     def wrong(cls, key: Key, problem: str) -> SettingError:
-        """``[mail.imap] port must be …``: ``problem`` says what it must be."""
-        return cls(key, f"{setting_name(key)} {problem}")
+        """``[mail.imap] port must be …``: ``problem`` says what it must be (from its type)."""
+        return cls(key, "setting_wrong", problem=problem)
 
 
 def key_name(key: Key) -> str:
@@ -176,7 +179,7 @@ def build(cls: type[T], table: Mapping[str, Any], key: Key = ()) -> T:
         inner = table_class(types[f.name])
         if inner is not None:
             if not isinstance(value, Mapping):
-                raise SettingError((*key, name), f"[{key_name((*key, name))}] must be a table")
+                raise SettingError((*key, name), "setting_not_table")
             value = build(inner, value, (*key, name))
         values[f.name] = value
     return cls(**values)

@@ -115,7 +115,7 @@ async def test_drill_down_from_a_tile_and_from_an_agent(desk, boss, ola):
 
 
 async def test_export_writes_the_current_table(desk, boss, tmp_path, monkeypatch):
-    monkeypatch.setattr(stats_screen, "export_dir", lambda: tmp_path / "exports")
+    monkeypatch.setattr(stats_screen.export, "export_dir", lambda: tmp_path / "exports")
     app = make_app(desk, boss)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stats(pilot)

@@ -4,7 +4,7 @@ dialogs are in ``screens/ticket/dialogs.py``.)"""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +17,10 @@ from textual.widgets.option_list import Option
 from ...i18n import _
 from .. import keymap
 from ..safe_text import safe, safe_line
+from ..typed import bokdesk_app
+
+if TYPE_CHECKING:
+    from ..app import BokdeskApp
 
 T = TypeVar("T")
 
@@ -29,6 +33,11 @@ class Dialog(ModalScreen[T], Generic[T]):
     def __init__(self) -> None:
         super().__init__(classes="dialog")
         keymap.translate_bindings(self)
+
+    @property
+    def bokdesk(self) -> BokdeskApp:
+        """The console's app, typed."""
+        return bokdesk_app(self)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

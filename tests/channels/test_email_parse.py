@@ -292,7 +292,7 @@ def test_pdf_attachment_bytes_roundtrip() -> None:
 
 
 def test_attachment_names_are_kept_whole_and_made_safe() -> None:
-    from bokdesk.channels.email_parse import MAX_FILENAME, safe_filename
+    from bokdesk.channels.email_mime import MAX_FILENAME, safe_filename
 
     assert safe_filename("faktura 2026/11.pdf") == "faktura 2026_11.pdf"
     assert safe_filename("C:\\Users\\ola\\skan.pdf") == "C:_Users_ola_skan.pdf"

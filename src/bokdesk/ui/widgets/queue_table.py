@@ -1,4 +1,4 @@
-"""The queue: a line-rendered table over a window of keyset pages.
+"""The queue: a line-rendered table over a window of keyset pages (its rows drawn by ``queue_rows``).
 
 Only a window of the view is held (a few pages around the cursor) and only the visible lines are
 rendered. When the cursor comes within a page of the window's edge, the next page is read in a
@@ -11,12 +11,11 @@ screen. So opening and scrolling cost the same on any size of desk.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -26,93 +25,17 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ...i18n import _, format_age, format_duration, pgettext
-from .. import keymap, labels
-from ..queue_source import QueueSource, mark_failed_mail
-from ..safe_text import one_line
+from ...i18n import _
+from .. import keymap
+from ..queue_source import QueueSource
+from .queue_rows import Column, header_cells, layout, row_cells, strip
+from .queue_window import Window, first_window, last_window, next_page, window_around
 
 if TYPE_CHECKING:
     from ...core.paging import QueueItem
 
 WINDOW_PAGES = 6  # pages kept around the cursor
 SLOW_LOAD = 0.25  # seconds before a load of another source shows "Loading…" instead of the old rows
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    width: int
-    align: str = "left"
-
-
-def layout(width: int) -> list[Column]:
-    """Columns for a table ``width`` cells wide; the subject takes what is left."""
-    if width >= 110:
-        fixed = [Column("id", 7, "right"), Column("priority", 6), Column("status", 8), Column("channel", 7)]
-        tail = [
-            Column("customer", 20),
-            Column("assignee", 15),
-            Column("age", 5, "right"),
-            Column("sla", 8, "right"),
-        ]
-    elif width >= 90:
-        fixed = [Column("id", 7, "right"), Column("priority", 6), Column("status", 8)]
-        tail = [
-            Column("customer", 17),
-            Column("assignee", 12),
-            Column("age", 4, "right"),
-            Column("sla", 8, "right"),
-        ]
-    else:
-        fixed = [Column("id", 7, "right"), Column("priority", 1), Column("status", 8)]
-        tail = [
-            Column("customer", 14),
-            Column("assignee", 3),
-            Column("age", 4, "right"),
-            Column("sla", 7, "right"),
-        ]
-    used = sum(c.width for c in fixed + tail) + len(fixed + tail)  # one space between columns
-    subject = max(8, width - used - 1)
-    return [*fixed, Column("subject", subject), *tail]
-
-
-def _header_label(key: str, complaints: bool, width: int) -> str:
-    if key == "assignee" and width <= 3:
-        return pgettext("column, max 3 characters", "Who")
-    return {
-        "id": pgettext("column", "#"),
-        "priority": pgettext("column, max 6 characters", "Prio"),
-        "status": pgettext("column", "Status"),
-        "channel": pgettext("column", "Channel"),
-        "subject": pgettext("column", "Subject"),
-        "customer": pgettext("column", "Customer"),
-        "assignee": pgettext("column", "Assignee"),
-        "age": pgettext("column, max 4 characters", "Age"),
-        "sla": pgettext("column", "Deadline") if complaints else pgettext("column", "SLA left"),
-    }[key]
-
-
-def short_name(name: str | None, width: int) -> str:
-    """``Aleksandra Nowak`` -> ``Aleksandra N.`` or initials ``AN`` when very narrow."""
-    if not name:
-        return ""
-    parts = one_line(name).split()
-    if width <= 3:
-        return "".join(p[0] for p in parts[:2]).upper()
-    if len(" ".join(parts)) <= width or len(parts) < 2:
-        return " ".join(parts)
-    return f"{parts[0]} {parts[-1][0]}."
-
-
-_GAP = Style(italic=False)  # looks like the row's own style; differs in value, so it is a run apart
-
-PRIORITY_GLYPH = {"urgent": "‼", "high": "!", "normal": " ", "low": "↓"}
-
-
-def _marked(source: QueueSource, rows: list[QueueItem]) -> list[QueueItem]:
-    """In the worker: the page's rows with their failed e-mail marked (one indexed look-up)."""
-    desk = getattr(source, "desk", None)
-    return mark_failed_mail(desk, rows) if desk is not None else rows
 
 
 class QueueTable(Widget, can_focus=True):
@@ -235,37 +158,8 @@ class QueueTable(Widget, can_focus=True):
             self.set_timer(SLOW_LOAD, lambda: self._slow_load(generation))
 
         def work() -> None:
-            total = source.count()
-            if keep is not None:
-                found = source.find(keep.id)
-                anchor = source.key(found or keep)
-                before = source.before(anchor, page + 1)
-                after = source.after(anchor, page + 1, include=True)
-                has_before = len(before) > page
-                before = before[-page:]
-                has_after = len(after) > page
-                after = after[:page]
-                rows = before + after
-                cursor = len(before) if after else max(0, len(before) - 1)
-                first = source.rank(source.key(rows[0])) if rows else 0
-            else:
-                rows = source.first(page + 1)
-                has_before, has_after = False, len(rows) > page
-                rows = rows[:page]
-                cursor, first = 0, 0
-            rows = _marked(source, rows)
-            self._deliver(
-                generation,
-                self._apply_load,
-                rows,
-                cursor,
-                first,
-                total,
-                has_before,
-                has_after,
-                screen_line,
-                keep,
-            )
+            window = window_around(source, keep, page) if keep is not None else first_window(source, page)
+            self._deliver(generation, self._apply_load, window, screen_line, keep)
 
         self.run_worker(work, thread=True, group="queue-load", exclusive=True, exit_on_error=False)
 
@@ -288,17 +182,9 @@ class QueueTable(Widget, can_focus=True):
             self.has_before = self.has_after = False
             self.refresh()
 
-    def _apply_load(
-        self,
-        rows: list[QueueItem],
-        cursor: int,
-        first: int,
-        total: int,
-        has_before: bool,
-        has_after: bool,
-        screen_line: int,
-        keep: QueueItem | None = None,
-    ) -> None:
+    def _apply_load(self, window: Window, screen_line: int, keep: QueueItem | None = None) -> None:
+        rows, cursor, first, total = window.rows, window.cursor, window.first, window.total
+        has_before, has_after = window.has_before, window.has_after
         now_on = self.current
         if keep is not None and now_on is not None and now_on.id != keep.id:
             # The agent moved while this reload read: stay on the ticket they moved to, at its line.
@@ -341,12 +227,7 @@ class QueueTable(Widget, can_focus=True):
         edge = self.rows[-1] if direction == "after" else self.rows[0]
 
         def work() -> None:
-            key = source.key(edge)
-            if direction == "after":
-                rows = source.after(key, page + 1)
-            else:
-                rows = source.before(key, page + 1)
-            rows = _marked(source, rows)
+            rows = next_page(source, edge, direction, page)
             self._deliver(generation, self._apply_extend, direction, rows, page)
 
         self.run_worker(work, thread=True, group=f"queue-{direction}", exit_on_error=False)
@@ -468,21 +349,7 @@ class QueueTable(Widget, can_focus=True):
         self.busy = True
 
         def work() -> None:
-            total = source.count()
-            rows = source.last(page + 1)
-            has_before = len(rows) > page
-            rows = _marked(source, rows[-page:])
-            self._deliver(
-                generation,
-                self._apply_load,
-                rows,
-                len(rows) - 1,
-                max(0, total - len(rows)),
-                total,
-                has_before,
-                False,
-                self.visible_rows - 1,
-            )
+            self._deliver(generation, self._apply_load, last_window(source, page), self.visible_rows - 1)
 
         self.run_worker(work, thread=True, group="queue-load", exclusive=True, exit_on_error=False)
 
@@ -558,15 +425,12 @@ class QueueTable(Widget, can_focus=True):
         base = self._styles.get("")
         if base is None:
             base = self._styles[""] = self.rich_style
-        complaints = (
-            getattr(self.source, "view", None) is not None
-            and getattr(self.source.view, "value", "") == "complaints"
-        )
+        view = getattr(self.source, "view", None)  # a search has none
+        complaints = view is not None and getattr(view, "value", "") == "complaints"
         if y == 0:
-            cells = [
-                (_header_label(c.key, complaints, c.width), c, self._style("header")) for c in self._columns
-            ]
-            return self._strip(cells, base + self._style("header"), width)
+            return strip(
+                header_cells(self._columns, complaints, self._style), base + self._style("header"), width
+            )
         index = self.top + y - 1
         if index >= len(self.rows):
             if not self.rows and y == 2:
@@ -582,86 +446,4 @@ class QueueTable(Widget, can_focus=True):
             row_style = base + self._style("cursor" if self.has_focus else "cursor-blurred")
         else:
             row_style = base
-        return self._strip(self._cells(row, complaints), row_style, width)
-
-    def _cells(self, row: QueueItem, complaints: bool) -> list[tuple[str, Column, Style | None]]:
-        now = self._now()
-        cells: list[tuple[str, Column, Style | None]] = []
-        for column in self._columns:
-            style: Style | None = None
-            key = column.key
-            if key == "id":
-                text = str(row.id)
-            elif key == "priority":
-                if column.width == 1:
-                    text = PRIORITY_GLYPH.get(row.priority, " ")
-                else:
-                    text = labels.label("priority_short", row.priority)
-                style = (
-                    self._style("urgent")
-                    if row.priority == "urgent"
-                    else (
-                        self._style("high")
-                        if row.priority == "high"
-                        else (self._style("muted") if row.priority == "low" else None)
-                    )
-                )
-            elif key == "status":
-                text = labels.label("status_short", row.status)
-            elif key == "channel":
-                text = labels.label("channel_short", row.channel)
-            elif key == "subject":
-                text = one_line(labels.subject(row.subject))
-                if getattr(
-                    row, "mail_failed", False
-                ):  # an e-mail of this ticket failed (not on boot's preview)
-                    text, style = "✉✗ " + text, self._style("breached")
-            elif key == "customer":
-                name = one_line(row.customer)
-                text = f"★ {name}" if row.customer_vip else name
-                style = self._style("vip") if row.customer_vip else None
-            elif key == "assignee":
-                text = short_name(row.assignee, column.width) if row.assignee else "—"
-                style = None if row.assignee else self._style("unassigned")
-            elif key == "age":
-                text = format_age((now - row.created_at).total_seconds())
-                style = self._style("muted")
-            else:
-                text, style = self._deadline(row, now, complaints)
-            cells.append((text, column, style))
-        return cells
-
-    def _deadline(self, row: QueueItem, now: datetime, complaints: bool) -> tuple[str, Style | None]:
-        if complaints and row.complaint_due_at is not None and row.status not in ("solved", "closed"):
-            left = (row.complaint_due_at - now).total_seconds()
-            state = "breached" if left < 0 else ("at-risk" if left < 3 * 86400 else "ok")
-            return format_duration(left, compact=True), self._style(state)
-        state = row.sla_state(now)
-        if state == "none" or row.next_due_at is None:
-            return "—", self._style("muted")
-        left = (row.next_due_at - now).total_seconds()
-        return format_duration(left, compact=True), self._style(state.replace("_", "-"))
-
-    def _strip(self, cells: list[tuple[str, Column, Style | None]], row_style: Style, width: int) -> Strip:
-        # Spaces that come before text are a run of their own (a style equal on screen, not in
-        # value), so every run of text starts with its text: an SVG screenshot places each run at
-        # its column, and renderers that drop a run's leading spaces would shift the row.
-        gap = row_style + _GAP
-        segments: list[Segment] = [Segment(" ", gap)]
-        for text, column, style in cells:
-            if cell_len(text) > column.width:
-                text = set_cell_size(text, column.width - 1) + "…" if column.width > 1 else text[:1]
-            if column.align == "right":
-                text = " " * (column.width - cell_len(text)) + text
-            else:
-                text = set_cell_size(text, column.width)
-            body = text.lstrip(" ")
-            if len(body) < len(text):
-                segments.append(Segment(" " * (len(text) - len(body)), gap))
-            if body:
-                segments.append(Segment(body, row_style + style if style else row_style))
-            segments.append(Segment(" ", gap))
-        used = sum(cell_len(s.text) for s in segments)
-        if used < width:
-            segments.append(Segment(" " * (width - used), row_style))
-        return Strip(segments).crop(0, width)
+        return strip(row_cells(row, self._columns, self._now(), complaints, self._style), row_style, width)

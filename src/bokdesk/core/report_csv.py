@@ -2,13 +2,38 @@
 
 Used by ``bokdesk report --format csv`` and by the stats screen's export, so both write the same
 columns (documented in ``docs/metrics-json.md``). Durations in seconds, rates as ratios 0-1.
+``write_csv`` is the one way the desk writes a CSV file: a text cell that a spreadsheet would run as
+a formula is written as text.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
+
+from .text_safety import clean
 
 DURATION_COLUMNS = ("pickup", "first_response", "resolution", "first_resolution")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # clean() turns CR into LF
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell as written: numbers as they are; text cleaned of control characters and, when it
+    starts like a formula (``= + - @``, tab, carriage return), led by ``'`` so a spreadsheet shows
+    it as text instead of running it."""
+    if not isinstance(value, str):
+        return value
+    text = clean(value)  # first: a bidi mark before "=" is no protection
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """The desk's CSV: a header line, then the rows, every text cell through ``csv_cell``."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(c) for c in row])
 
 
 def csv_header(dimension: str | None) -> list[str]:

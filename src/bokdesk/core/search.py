@@ -5,7 +5,9 @@ What the agent typed is never passed to FTS5 as syntax: every word becomes a quo
 (AND-ed), digits typed like a phone number also match the customer's normalised phone, and a
 number (``123`` or ``#123``) also finds that ticket. Results are ranked by bm25 (subject first);
 a very broad query (thousands of matches, e.g. the first letters typed) returns the newest
-matches instead of ranking all of them, so every keystroke costs about the same.
+matches instead of ranking all of them, so every keystroke costs about the same. What is typed is
+bounded: its first ``MAX_QUERY_CHARS`` characters and first ``MAX_TERMS`` different words are
+searched (a prefix term costs a scan of its index entries: a pasted page of words cost minutes).
 
 PostgreSQL searches its own ``ticket_search`` (schema 0007): a weighted ``tsvector`` with a GIN
 index, accent-blind through ``bokdesk_fold``; the typed words become prefix lexemes (``word:*``),
@@ -20,12 +22,15 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, or_, select, text
+from sqlmodel import col
 
 from .desk import Desk
 from .models import Customer, CustomerContact, Ticket
 from .paging import QueueItem, rows_by_id
 
 RANK_LIMIT = 1000  # rank by bm25 when at most this many tickets match; otherwise newest first
+MAX_QUERY_CHARS = 200  # of what was typed; the console's search field takes no more either
+MAX_TERMS = 8  # different words searched (all must match: more words narrow, never widen)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\s*#?\s*(\d{1,18})\s*")
 _PHONEISH = re.compile(r"[\d\s+()./-]+")
@@ -53,6 +58,17 @@ class SearchResult:
     items: list[QueueItem] = field(default_factory=list)
     broad: bool = False  # too many matches to rank: the newest are shown
     query: str = ""
+    shortened: bool = False  # what was typed was longer than the search takes (see bounded)
+
+
+def bounded(typed: str) -> str:
+    """What was typed, cut to ``MAX_QUERY_CHARS`` characters and stripped."""
+    return typed.strip()[:MAX_QUERY_CHARS].strip()
+
+
+def _first_terms(words: list[str]) -> list[str]:
+    """The first ``MAX_TERMS`` different words, in the order typed."""
+    return list(dict.fromkeys(words))[:MAX_TERMS]
 
 
 def ticket_number(typed: str) -> int | None:
@@ -81,8 +97,8 @@ def match_expression(typed: str) -> str | None:
     Each word is a quoted prefix term; all words must match. One-letter words are left out
     (too broad to be useful, and not in the prefix index) unless they are all there is.
     """
-    words = [w for w in _WORD.findall(typed.lower()) if w.replace("_", "")]
-    long_words = [w for w in words if len(w) >= 2]
+    words = [w for w in _WORD.findall(bounded(typed).lower()) if w.replace("_", "")]
+    long_words = _first_terms([w for w in words if len(w) >= 2])
     terms = [_term(w) for w in long_words]
     expression = " AND ".join(terms)
     digits = phone_digits(typed)
@@ -100,9 +116,9 @@ def tsquery_expression(typed: str) -> str | None:
     folded as ``bokdesk_fold`` folds the index and contain letters and digits only, so nothing
     typed is ever tsquery syntax.
     """
-    folded = typed.translate(_FOLD).lower()
+    folded = bounded(typed).translate(_FOLD).lower()
     words = _ALNUM.findall(folded)
-    expression = " & ".join(f"{w}:*" for w in words if len(w) >= 2)
+    expression = " & ".join(f"{w}:*" for w in _first_terms([w for w in words if len(w) >= 2]))
     digits = phone_digits(typed)
     if digits and (len(words) > 1 or digits not in words):
         phone = f"{digits}:*B"
@@ -120,7 +136,8 @@ def _term(word: str) -> str:
 
 def search(desk: Desk, typed: str, *, limit: int = 200) -> SearchResult:
     """Tickets matching what was typed, best first (a typed ticket number first of all)."""
-    typed = typed.strip()
+    shortened = len(typed.strip()) > MAX_QUERY_CHARS
+    typed = bounded(typed)
     if not typed:
         return SearchResult(query=typed)
     number = ticket_number(typed)
@@ -135,7 +152,7 @@ def search(desk: Desk, typed: str, *, limit: int = 200) -> SearchResult:
         ids = [number, *[i for i in ids if i != number]]
     rows = rows_by_id(desk, ids)
     items = [rows[i] for i in ids if i in rows][:limit]
-    return SearchResult(items=items, broad=broad, query=typed)
+    return SearchResult(items=items, broad=broad, query=typed, shortened=shortened)
 
 
 def _fts_ids(desk: Desk, typed: str, limit: int) -> tuple[list[int], bool]:
@@ -186,35 +203,37 @@ def _newest_or_ranked(
 
 def _like_ids(desk: Desk, typed: str, limit: int) -> list[int]:
     """Portable fallback: every word in the subject, customer name or a contact; newest first."""
-    words = [w for w in _WORD.findall(typed.lower()) if len(w) >= 2]
+    words = _first_terms([w for w in _WORD.findall(typed.lower()) if len(w) >= 2])
     digits = phone_digits(typed)
     conditions = []
     for word in words:
         pattern = f"%{_escape_like(word)}%"
         conditions.append(
             or_(
-                func.lower(Ticket.subject).like(pattern, escape="\\"),
-                func.lower(Customer.name).like(pattern, escape="\\"),
-                Ticket.customer_id.in_(  # type: ignore[attr-defined]
-                    select(CustomerContact.customer_id).where(
-                        CustomerContact.normalized.like(pattern, escape="\\")
+                func.lower(col(Ticket.subject)).like(pattern, escape="\\"),
+                func.lower(col(Customer.name)).like(pattern, escape="\\"),
+                col(Ticket.customer_id).in_(
+                    select(col(CustomerContact.customer_id)).where(
+                        col(CustomerContact.normalized).like(pattern, escape="\\")
                     )
                 ),
             )
         )
     where = and_(*conditions) if conditions else None
     if digits:
-        phone = Ticket.customer_id.in_(  # type: ignore[attr-defined]
-            select(CustomerContact.customer_id).where(CustomerContact.normalized.like(f"%{digits}%"))
+        phone = col(Ticket.customer_id).in_(
+            select(col(CustomerContact.customer_id)).where(
+                col(CustomerContact.normalized).like(f"%{digits}%")
+            )
         )
         where = or_(where, phone) if where is not None else phone
     if where is None:
         return []
     query = (
-        select(Ticket.id)
-        .join(Customer, Customer.id == Ticket.customer_id)
+        select(col(Ticket.id))
+        .join(Customer, col(Customer.id) == col(Ticket.customer_id))
         .where(where)
-        .order_by(Ticket.id.desc())  # type: ignore[union-attr]
+        .order_by(col(Ticket.id).desc())
         .limit(limit)
     )
     with desk.store.read() as session:

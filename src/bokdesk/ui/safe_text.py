@@ -4,8 +4,9 @@ Three dangers, all measured on Textual 8: a ``Static`` or a notification parses 
 subject like ``[@click=app.quit]x[/]`` becomes a live action and ``[link=...`` raises
 ``MarkupError``; and even ``Content(text)`` passes escape sequences (OSC 52 clipboard writes,
 screen clears) through to the terminal. So every such string goes through ``clean`` (C0 and C1
-control characters and DEL removed, newline and tab kept; bidirectional overrides removed so a
+control characters and DEL removed, newline and tab kept; bidirectional controls removed so a
 subject cannot reorder what is shown) and is wrapped as plain ``Content``: markup is never parsed.
+``clean`` and ``one_line`` live in ``core.text_safety``, shared with the command line.
 
 Use ``safe`` / ``safe_line`` to build content, ``styled`` to combine them with our own styles,
 and ``notify`` instead of ``App.notify`` whenever a message may contain such text.
@@ -13,40 +14,22 @@ and ``notify`` instead of ``App.notify`` whenever a message may contain such tex
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from textual.content import Content
+
+from ..core.text_safety import clean, one_line
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.notifications import SeverityLevel
 
-# C0 except \t (09) and \n (0a); DEL; C1; bidi embeddings/overrides/isolates; line/paragraph separators.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-_SPACES = re.compile(r"[\s]+")
 # A gap between two styled runs is a run of its own, styled apart: SVG screenshots drop a run's
 # leading spaces, so a gap glued to the next run's text would vanish from them.
 SEPARATOR = "not bold"
 GAP = (" ", SEPARATOR)
 
-
-def clean(text: object) -> str:
-    """The text without control characters (newline and tab kept); CRLF becomes LF."""
-    if text is None:
-        return ""
-    value = str(text)
-    if "\r" in value:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value)
-
-
-def one_line(text: object, limit: int | None = None) -> str:
-    """Clean text on one line (newlines and tabs become single spaces), optionally shortened."""
-    value = _SPACES.sub(" ", clean(text)).strip()
-    if limit is not None and len(value) > limit:
-        value = value[: max(0, limit - 1)] + "…"
-    return value
+__all__ = ["GAP", "SEPARATOR", "assemble", "clean", "notify", "one_line", "safe", "safe_line"]
 
 
 def safe(text: object, style: str = "") -> Content:

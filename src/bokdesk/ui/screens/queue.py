@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from ...core.paging import QueueItem
 from .base import DeskScreen
 
+# core.search.MAX_QUERY_CHARS (a test keeps them equal): core.search itself is imported when the
+# first search runs, not with the queue (start time).
+SEARCH_MAX_CHARS = 200
+
 
 class SearchInput(Input):
     BINDINGS = keymap.SEARCH
@@ -75,7 +79,11 @@ class QueueScreen(DeskScreen[None]):
         yield ViewTabs(id="tabs")
         with Horizontal(id="search-bar"):
             yield Label(_("Search:"), id="search-label")
-            yield SearchInput(placeholder=_("number, subject, text, customer, e-mail or phone"), id="search")
+            yield SearchInput(
+                placeholder=_("number, subject, text, customer, e-mail or phone"),
+                id="search",
+                max_length=SEARCH_MAX_CHARS,
+            )
         yield QueueTable(self.app.now, id="queue")  # type: ignore[attr-defined]
         yield KeyBar()
 

@@ -30,6 +30,7 @@ def env(
     config = tmp_path / "mail.toml"
     config.write_text(f'[mail]\nfrom = "BOK Firma <bok@firma.example>"\n[mail.maildir]\npath = "{box}"\n')
     config.chmod(0o600)
+    assert main(["db", "upgrade", "--db", str(db)]) == 0  # only a few commands create a desk
     assert (
         main(["agent", "add", ME, "--name", "Admin", "--role", "admin", "--team", "BOK", "--db", str(db)])
         == 0

@@ -44,6 +44,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def db(env: Path) -> Path:
     path = env / "desk.db"
+    assert main(["db", "upgrade", "--db", str(path)]) == 0  # only a few commands create a desk
     assert (
         main(
             [

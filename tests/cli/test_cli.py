@@ -24,6 +24,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("BOKDESK_DB", raising=False)
     monkeypatch.delenv("BOKDESK_CONFIG", raising=False)
     path = tmp_path / "desk.db"
+    assert main(["db", "upgrade", "--db", str(path)]) == 0  # only a few commands create a desk
     assert (
         main(
             [
@@ -139,6 +140,7 @@ def test_bad_input_is_one_line_and_changes_nothing(db, capsys, argv, message):
 
 def test_unknown_login_is_told_how_to_be_added(db, capsys, tmp_path):
     other = tmp_path / "other.db"
+    main(["db", "upgrade", "--db", str(other)])
     main(["agent", "add", "someone", "--name", "Some One", "--role", "admin", "--db", str(other)])
     code, _, err = run(capsys, "ticket", "take-next", "--db", str(other))
     assert code == 4 and f"{ME!r} is not an agent" in err and "bokdesk agent add" in err

@@ -89,6 +89,7 @@ def test_a_day_of_e_mail(tmp_path: Path) -> None:
             finally:
                 con.close()
 
+        cli("db", "upgrade")  # only a few commands create a desk
         cli("agent", "add", ME, "--name", "Ola Nowak", "--role", "admin", "--team", "BOK Warszawa")
         dovecot.append(
             "INBOX",

@@ -10,6 +10,8 @@ from typing import NoReturn
 
 from .. import __version__
 from ..core.errors import BokdeskError
+from ..core.text_safety import one_line
+from .args import OneLineParser, check_text
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -39,7 +41,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from . import commands, demo_cmd, registry
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(  # its subcommands' parsers are of its class: every usage error is one line
         prog="bokdesk",
         description="Keyboard-first helpdesk console for a customer-service office. "
         "Without a command, opens the console for you on the configured database.",
@@ -75,18 +77,19 @@ def console_args(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
-    args = console_args(words)
-    if args is None:
-        args = build_parser().parse_args(words)
-    handler: Handler | None = getattr(args, "handler", None)
     try:
+        check_text(words)
+        args = console_args(words)
+        if args is None:
+            args = build_parser().parse_args(words)
+        handler: Handler | None = getattr(args, "handler", None)
         if handler is None:
             from .console_cmd import run_console
 
             return run_console(args)
         return handler(args)
     except BokdeskError as exc:
-        print(f"bokdesk: {exc}", file=sys.stderr)
+        print(f"bokdesk: {one_line(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("bokdesk: interrupted; nothing half-written was kept.", file=sys.stderr)
@@ -95,7 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - last resort: one line, details in the log
         path = _log_crash()
-        print(f"bokdesk: internal error ({type(exc).__name__}: {exc}); details in {path}", file=sys.stderr)
+        print(
+            f"bokdesk: internal error ({type(exc).__name__}: {one_line(exc, 200)}); details in {path}",
+            file=sys.stderr,
+        )
         return 70
 
 

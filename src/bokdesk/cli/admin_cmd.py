@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ValidationError
+from .args import any_int64, bounded
 from .context import context_for
-from .output import print_json, print_table
+from .output import print_json, print_table, safe
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -66,8 +67,8 @@ def register(sub: Any, common: Common) -> None:
     common(q)
     q.add_argument("priority")
     q.add_argument("--category")
-    q.add_argument("--first-response", type=int, metavar="MINUTES")
-    q.add_argument("--resolution", type=int, metavar="MINUTES")
+    q.add_argument("--first-response", type=any_int64, metavar="MINUTES")
+    q.add_argument("--resolution", type=any_int64, metavar="MINUTES")
     q.add_argument("--calendar-time", action="store_true", help="count calendar time, not business hours")
     q.set_defaults(handler=cmd_sla_set)
 
@@ -92,7 +93,9 @@ def register(sub: Any, common: Common) -> None:
         "absences.",
     )
     common(p)
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="how many rows (default 50)")
+    p.add_argument(
+        "--limit", type=bounded(1, 10000), default=50, metavar="N", help="how many rows (default 50)"
+    )
     p.add_argument(
         "--action",
         choices=[
@@ -152,11 +155,13 @@ def cmd_init_shared(args: argparse.Namespace) -> int:
         open_desk=_open_desk,
     )
     for line in report.done:
-        print(f"fixed   {line}" if "created" not in line and "written" not in line else f"made    {line}")
+        print(
+            safe(f"fixed   {line}" if "created" not in line and "written" not in line else f"made    {line}")
+        )
     for line in report.ok:
-        print(f"ok      {line}")
+        print(safe(f"ok      {line}"))
     for line in report.problems:
-        print(f"WRONG   {line}")
+        print(safe(f"WRONG   {line}"))
     if args.check:
         if report.problems:
             print(
@@ -188,10 +193,10 @@ def _first_admin(db: Path, login: str, name: str | None) -> None:
         desk = Desk(store=store)
         existing = agents.find_agent(desk, login)
         if existing is not None:
-            print(f"ok      {login} is already an agent of this desk ({existing.role}).")
+            print(safe(f"ok      {login} is already an agent of this desk ({existing.role})."))
             return
         agent = agents.add_agent(desk, None, login, name or login, role="admin")
-        print(f"made    {agent.login}: the desk's first admin")
+        print(safe(f"made    {agent.login}: the desk's first admin"))
     finally:
         store.dispose()
 
@@ -244,7 +249,7 @@ def _minutes(value: int | None) -> str:
 def _change(args: argparse.Namespace, change: Callable[[Any, Any], str]) -> int:
     """Run one change as the acting agent (the service checks the role) and print its outcome."""
     ctx = context_for(args)
-    print(change(ctx.desk, ctx.actor(args)))
+    print(safe(change(ctx.desk, ctx.actor(args))))
     return 0
 
 
@@ -306,8 +311,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from ..core import audit
     from ..core.clock import iso
 
-    if not 1 <= args.limit <= 10000:
-        raise ValidationError("--limit must be from 1 to 10000.")
     ctx = context_for(args)
     rows = audit.entries(ctx.desk, ctx.actor(args), limit=args.limit, action=args.action)
     if args.json:
@@ -373,8 +376,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         agent = agents.find_agent(ctx.desk, login)
         if agent is None:
             raise ValidationError(f"Agent {login!r} does not exist.")
-        print(agent.status)
+        print(safe(agent.status))
         return 0
     agent = agents.set_agent_status(ctx.desk, actor, login, args.status)
-    print(f"{agent.login}: {agent.status}")
+    print(safe(f"{agent.login}: {agent.status}"))
     return 0

@@ -10,10 +10,13 @@ from typing import Any
 
 from ..core.errors import DatabaseError, ValidationError
 from ..core.subjects import shown
+from .args import bounded, read_stdin_text, record_id
 from .context import context_for
-from .output import print_json, print_table, safe
+from .files import input_file, output_path, refuse_existing, write_file
+from .output import flat, print_json, print_table, safe
 
 Common = Callable[[argparse.ArgumentParser], None]
+LIST_MAX = 10_000  # rows `ticket list` prints at most
 
 
 def register(sub: Any, common: Common) -> None:
@@ -29,7 +32,8 @@ def register(sub: Any, common: Common) -> None:
     exp = sub.add_parser("export", help="export the desk (lossless JSONL)")
     exp_sub = exp.add_subparsers(dest="format", metavar="FORMAT", required=True)
     p = exp_sub.add_parser("jsonl", help="write every ticket with messages, history and surveys")
-    p.add_argument("file", nargs="?", help="output file (default: stdout)")
+    p.add_argument("file", nargs="?", help="output file (default: stdout); must not exist")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     common(p)
     p.set_defaults(handler=cmd_export_jsonl)
 
@@ -60,13 +64,13 @@ def _register_db(sub: Any, common: Common) -> None:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from ..core.store import SCHEMA_HEAD
 
-    ctx = context_for(args, upgrade=True)
+    ctx = context_for(args, create=True, upgrade=True)
     where = (
         ctx.desk.store.engine.url.render_as_string(hide_password=True)
         if ctx.config.db_url
         else ctx.config.db_path
     )
-    print(f"Database {where} is at schema {SCHEMA_HEAD}.")
+    print(safe(f"Database {where} is at schema {SCHEMA_HEAD}."))
     return 0
 
 
@@ -89,7 +93,7 @@ def cmd_db_check(args: argparse.Namespace) -> int:
         print("ok")
         return 0
     for row in rows[:20]:
-        print(row)
+        print(safe(row))
     if fk:
         print(f"{len(fk)} rows break foreign keys")
     return 1
@@ -128,7 +132,7 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
         check.close()
     if result != "ok":
         raise DatabaseError(f"The backup at {dest} failed its integrity check: {result}")
-    print(f"Backup written to {dest} (integrity ok).")
+    print(safe(f"Backup written to {dest} (integrity ok)."))
     return 0
 
 
@@ -163,7 +167,7 @@ def cmd_agent_add(args: argparse.Namespace) -> int:
     agent = agents.add_agent(
         ctx.desk, actor, args.login, args.name, role=args.role, team=args.team, email=args.email
     )
-    print(f"Added {agent.login} ({agent.name}, {agent.role}).")
+    print(safe(f"Added {agent.login} ({agent.name}, {agent.role})."))
     return 0
 
 
@@ -204,10 +208,10 @@ def _register_ticket(sub: Any, common: Common) -> None:
     tsub = ticket.add_subparsers(dest="ticket_command", metavar="ACTION", required=True)
     p = _parser(tsub, common, "list", "list a queue view", cmd_ticket_list)
     p.add_argument("--view", default="open", help="mine, unassigned, open, waiting, sla, complaints, solved")
-    p.add_argument("--limit", type=_positive, default=50)
+    p.add_argument("--limit", type=bounded(1, LIST_MAX), default=50, metavar="N")
     p.add_argument("--json", action="store_true")
     p = _parser(tsub, common, "show", "show a ticket with its conversation and history", cmd_ticket_show)
-    p.add_argument("number", type=_positive)
+    p.add_argument("number", type=record_id)
     p.add_argument("--json", action="store_true")
     p = _parser(tsub, common, "new", "open a ticket", cmd_ticket_new)
     p.add_argument("--subject", required=True)
@@ -229,35 +233,25 @@ def _register_ticket(sub: Any, common: Common) -> None:
     ):
         p = _parser(tsub, common, name, help_text, handler)
         if name == "take":
-            p.add_argument("number", type=_positive)
+            p.add_argument("number", type=record_id)
         p.add_argument("--json", action="store_true")
     for name, help_text in (("reply", "reply to the customer"), ("note", "add an internal note")):
         p = _parser(tsub, common, name, help_text, cmd_ticket_reply if name == "reply" else cmd_ticket_note)
-        p.add_argument("number", type=_positive)
+        p.add_argument("number", type=record_id)
         p.add_argument("--body", required=True, help="text, or '-' to read stdin")
         p.add_argument(
-            "--version", dest="expected_version", type=_positive, help="refuse if the ticket changed since"
+            "--version", dest="expected_version", type=record_id, help="refuse if the ticket changed since"
         )
         p.add_argument("--json", action="store_true")
     p = _parser(tsub, common, "status", "set a ticket's status", cmd_ticket_status)
-    p.add_argument("number", type=_positive)
+    p.add_argument("number", type=record_id)
     p.add_argument("status")
-    p.add_argument("--version", dest="expected_version", type=_positive)
+    p.add_argument("--version", dest="expected_version", type=record_id)
     p.add_argument("--json", action="store_true")
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be 1 or more")
-    return number
-
-
 def _body(value: str) -> str:
-    return sys.stdin.read() if value == "-" else value
+    return read_stdin_text("--body -") if value == "-" else value
 
 
 def cmd_ticket_list(args: argparse.Namespace) -> int:
@@ -313,21 +307,25 @@ def cmd_ticket_show(args: argparse.Namespace) -> int:
         data["explain"] = explanation.to_json()
         print_json(data)
         return 0
-    print(f"#{data['number']}  {safe(shown(data['subject']))}")
+    print(f"#{data['number']}  {flat(shown(data['subject']))}")
     print(
-        f"status {data['status']}  priority {data['priority']}  channel {data['channel']}  "
-        f"category {data['category']}  assignee {data['assignee'] or '-'}  team {safe(data['team']) or '-'}"
+        flat(
+            f"status {data['status']}  priority {data['priority']}  channel {data['channel']}  "
+            f"category {data['category']}  assignee {data['assignee'] or '-'}  team {data['team'] or '-'}"
+        )
     )
     c = data["customer"]
-    print(f"customer {safe(c['name'])}  {' '.join(c['emails'] + c['phones'])}{'  VIP' if c['vip'] else ''}")
+    print(flat(f"customer {c['name']}  {' '.join(c['emails'] + c['phones'])}{'  VIP' if c['vip'] else ''}"))
     for m in data["messages"]:
-        print(f"\n--- {m['kind']} · {safe(m['author'])} · {m['created_at']}")
+        print(f"\n--- {flat(m['kind'])} · {flat(m['author'])} · {m['created_at']}")
         print(safe(m["body"]))
     print("\nhistory:")
     for e in data["history"]:
         print(
-            f"  {e['at']}  {safe(e['actor'])}  {e['field']}: {safe(e['from']) or '-'} -> {safe(e['to']) or '-'}"
-            + (f"  ({safe(e['note'])})" if e["note"] else "")
+            flat(
+                f"  {e['at']}  {e['actor']}  {e['field']}: {e['from'] or '-'} -> {e['to'] or '-'}"
+                + (f"  ({e['note']})" if e["note"] else "")
+            )
         )
     print("\nclocks:")
     for line in describe(explanation, ctx.desk.calendar.tz):
@@ -335,17 +333,21 @@ def cmd_ticket_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_ticket(ctx: Any, number: int, as_json: bool) -> None:
+def _print_ticket(ctx: Any, number: int | None, as_json: bool) -> None:
     from ..core import serialize
     from ..core.queries import ticket_detail
+
+    assert number is not None  # a ticket the service has just written has its id
 
     data = serialize.ticket_detail(ticket_detail(ctx.desk, number))
     if as_json:
         print_json(data)
     else:
         print(
-            f"#{data['number']}  {safe(shown(data['subject']))}  [{data['status']}, {data['priority']}, "
-            f"assignee {data['assignee'] or '-'}]"
+            flat(
+                f"#{data['number']}  {shown(data['subject'])}  [{data['status']}, {data['priority']}, "
+                f"assignee {data['assignee'] or '-'}]"
+            )
         )
 
 
@@ -454,10 +456,8 @@ def _require_on_populated_desk(ctx: Any, args: argparse.Namespace, permission: s
 def cmd_import_jsonl(args: argparse.Namespace) -> int:
     from ..core.jsonl import import_jsonl
 
-    path = Path(args.file).expanduser()
-    if not path.is_file():
-        raise ValidationError(f"{path} does not exist.")
-    ctx = context_for(args)
+    path = input_file(args.file)
+    ctx = context_for(args, create=True)  # importing into a new file is how a desk moves
     _require_on_populated_desk(ctx, args, "CONFIGURE_DESK")
     counts = import_jsonl(ctx.desk, path)
     print(", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items()) + " imported.")
@@ -467,15 +467,15 @@ def cmd_import_jsonl(args: argparse.Namespace) -> int:
 def cmd_export_jsonl(args: argparse.Namespace) -> int:
     from ..core.jsonl import export_jsonl
 
+    path = output_path(args.file) if args.file else None
+    if path is not None:
+        refuse_existing(path, force=args.force)  # before the work, and again when the file is written
     ctx = context_for(args, create=False)
     _require_on_populated_desk(ctx, args, "EXPORT_DESK")
-    if args.file:
-        path = Path(args.file).expanduser()
-        tmp = path.with_name(path.name + ".partial")
-        with tmp.open("w", encoding="utf-8") as fh:
-            count = export_jsonl(ctx.desk, fh)
-        tmp.replace(path)
-        print(f"{count} tickets exported to {path}.", file=sys.stderr)
+    if path is not None:
+        counted: list[int] = []
+        write_file(path, lambda fh: counted.append(export_jsonl(ctx.desk, fh)), force=args.force)
+        print(f"{counted[0]} tickets exported to {path}.", file=sys.stderr)
     else:
         export_jsonl(ctx.desk, sys.stdout)
     return 0

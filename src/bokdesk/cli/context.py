@@ -34,7 +34,9 @@ def login_for(args: Namespace, config: Config) -> str:
     return identity.login_for(config, getattr(args, "as_login", None))
 
 
-def context_for(args: Namespace, *, create: bool = True, upgrade: bool = False) -> Context:
+def context_for(args: Namespace, *, create: bool = False, upgrade: bool = False) -> Context:
+    """The config and the desk; only the commands that make a desk pass ``create`` (a mistyped
+    ``--db`` must not become a new empty desk)."""
     config = load_config(getattr(args, "config", None), getattr(args, "db", None))
     return Context(config, desk_from_config(config, create=create, upgrade=upgrade))
 

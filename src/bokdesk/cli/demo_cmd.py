@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ValidationError
+from .args import any_int64, bounded
 
 Common = Callable[[argparse.ArgumentParser], None]
+SEED_MAX = 10_000_000  # tickets one `bokdesk seed` writes at most (the benchmarks use 1,000,000)
 
 
 def register(sub: Any, common: Common) -> None:
@@ -19,13 +21,15 @@ def register(sub: Any, common: Common) -> None:
         "demo", help="create (or reuse) a demo desk with a realistic month of work and open it"
     )
     common(p)
-    p.add_argument("--seed", type=int, default=7, help="random seed (the same seed gives the same desk)")
+    p.add_argument(
+        "--seed", type=any_int64, default=7, help="random seed (the same seed gives the same desk)"
+    )
     p.add_argument("--no-open", action="store_true", help="build the database only; do not open the console")
     p.set_defaults(handler=cmd_demo)
     p = sub.add_parser("seed", help="fill a database with N synthetic tickets for load tests and benchmarks")
     common(p)
-    p.add_argument("--tickets", type=int, required=True)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--tickets", type=bounded(1, SEED_MAX), required=True, metavar="N")
+    p.add_argument("--seed", type=any_int64, default=1)
     p.set_defaults(handler=cmd_seed)
 
 

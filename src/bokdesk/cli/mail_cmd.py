@@ -7,11 +7,15 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.errors import ValidationError
+from .args import record_id
 from .context import Context, context_for
+from .files import attachment_name, write_file
 from .output import Progress, print_json, print_table, safe
+
+if TYPE_CHECKING:  # the mail channel is imported by the commands that use it
+    from ..channels.mailconfig import MailConfig
 
 Common = Callable[[argparse.ArgumentParser], None]
 PROGRESS_FROM = 100  # show a progress bar for fetches of at least this many messages
@@ -66,38 +70,42 @@ def register(sub: Any, common: Common) -> None:
     p.add_argument("--all", action="store_true")
     p.add_argument("--json", action="store_true")
     p = _parser(qsub, common, "show", "show one quarantined message with its reason", cmd_q_show)
-    p.add_argument("number", type=int)
+    p.add_argument("number", type=record_id)
     p.add_argument("--raw", action="store_true", help="write the raw message bytes to stdout")
     p = _parser(qsub, common, "release", "file a quarantined message again", cmd_q_release)
-    p.add_argument("number", type=int)
+    p.add_argument("number", type=record_id)
     p.add_argument("--sender", metavar="ADDRESS", help="file it as coming from this address (no usable From)")
     p = _parser(
         qsub, common, "dismiss", "mark a quarantined message as dealt with (it is kept)", cmd_q_dismiss
     )
-    p.add_argument("number", type=int)
+    p.add_argument("number", type=record_id)
 
     op = msub.add_parser("outbox", help="outgoing e-mail: list, retry")
     common(op)
     op.set_defaults(handler=cmd_outbox_list)
     op.add_argument("--status", choices=["queued", "sending", "sent", "failed"])
-    op.add_argument("--ticket", type=int)
+    op.add_argument("--ticket", type=record_id)
     op.add_argument("--json", action="store_true")
     osub = op.add_subparsers(dest="outbox_command", metavar="ACTION")
     p = _parser(osub, common, "list", "list outgoing e-mail, newest first", cmd_outbox_list)
     p.add_argument("--status", choices=["queued", "sending", "sent", "failed"])
-    p.add_argument("--ticket", type=int)
+    p.add_argument("--ticket", type=record_id)
     p.add_argument("--json", action="store_true")
     p = _parser(osub, common, "retry", "send a failed e-mail again", cmd_outbox_retry)
-    p.add_argument("number", type=int)
+    p.add_argument("number", type=record_id)
 
     p = _parser(msub, common, "attachments", "list the attachments of a ticket's e-mails", cmd_attachments)
-    p.add_argument("ticket", type=int)
+    p.add_argument("ticket", type=record_id)
     p.add_argument("--json", action="store_true")
     p = _parser(msub, common, "attachment", "save an attachment of a ticket's message", cmd_attachment)
     p.add_argument(
-        "number", type=int, help="attachment number (`bokdesk mail attachments TICKET` lists them)"
+        "number", type=record_id, help="attachment number (`bokdesk mail attachments TICKET` lists them)"
     )
-    p.add_argument("--out", metavar="FILE", help="file to write (default: the attachment's name, here)")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="file to write, must not exist (default: the attachment's own name, cleaned, here)",
+    )
 
     p = _parser(
         msub,
@@ -118,7 +126,7 @@ def _parser(
     return p
 
 
-def _mail_config(ctx: Context):  # type: ignore[no-untyped-def]
+def _mail_config(ctx: Context) -> MailConfig:
     from ..channels.mailconfig import load_mail_config
 
     return load_mail_config(ctx.config.section("mail"), sources=ctx.config.sources)
@@ -174,7 +182,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     if args.json:
         print_json({**report.as_dict(), "seconds": round(elapsed, 3)})
         return 0
-    print(f"{report.summary()} in {elapsed:.1f} s")
+    print(safe(f"{report.summary()} in {elapsed:.1f} s"))
     for r in report.quarantined[:SHOW_QUARANTINED]:
         print(f"  quarantined {safe(r.source)}: {safe(r.detail)}")
     if len(report.quarantined) > SHOW_QUARANTINED:
@@ -250,31 +258,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     cfg = _mail_config(ctx)
     ok = True
-    print(f"from: {cfg.from_addr or '(not set: replies cannot be sent)'}")
+    print(safe(f"from: {cfg.from_addr or '(not set: replies cannot be sent)'}"))
     if not cfg.from_addr:
         ok = False
     if cfg.maildir is not None:
         try:
             box = Maildir(cfg.maildir)
-            print(f"maildir {cfg.maildir}: ok, {len(box.pending())} waiting")
+            print(safe(f"maildir {cfg.maildir}: ok, {len(box.pending())} waiting"))
         except Exception as exc:  # noqa: BLE001 - report and go on
             ok = False
-            print(f"maildir: {exc}")
+            print(safe(f"maildir: {exc}"))
     if cfg.imap is not None:
         try:
             with ImapFolder(cfg.imap) as folder:
-                print(f"imap {cfg.imap.source}: ok, UIDVALIDITY {folder.uidvalidity}")
+                print(safe(f"imap {cfg.imap.source}: ok, UIDVALIDITY {folder.uidvalidity}"))
         except MailboxError as exc:
             ok = False
-            print(f"imap: {exc}")
+            print(safe(f"imap: {exc}"))
     if cfg.smtp is not None:
         try:
             conn = connect_smtp(cfg.smtp)
             conn.quit()
-            print(f"smtp {cfg.smtp.label} ({cfg.smtp.security}): ok")
+            print(safe(f"smtp {cfg.smtp.label} ({cfg.smtp.security}): ok"))
         except Exception as exc:  # noqa: BLE001 - report and go on
             ok = False
-            print(f"smtp: {describe(exc)}")
+            print(safe(f"smtp: {describe(exc)}"))
     if cfg.imap is None and cfg.maildir is None:
         print("no mailbox configured ([mail.imap] or [mail.maildir])")
     if cfg.smtp is None:
@@ -353,7 +361,7 @@ def cmd_q_release(args: argparse.Namespace) -> int:
         print(f"Still cannot be filed; it stays in quarantine: {safe(result.detail)}", file=sys.stderr)
         return 1
     where = f" on ticket #{result.ticket_id}" if result.ticket_id else ""
-    print(f"Released #{args.number}: {result.outcome.value.replace('_', ' ')}{where}.")
+    print(safe(f"Released #{args.number}: {result.outcome.value.replace('_', ' ')}{where}."))
     return 0
 
 
@@ -464,11 +472,10 @@ def cmd_attachment(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     ctx.actor(args)
     att = attachment_data(ctx.desk, args.number)
-    out = Path(args.out).expanduser() if args.out else Path(att.filename)
-    if out.exists():
-        raise ValidationError(f"{out} already exists; choose another file with --out.")
-    out.write_bytes(att.data or b"")
-    print(f"Saved {safe(att.filename)} ({len(att.data or b''):,} bytes) to {out}.")
+    out = Path(args.out) if args.out else Path(attachment_name(att.filename, args.number))
+    data = att.data or b""
+    write_file(out, lambda fh: fh.write(data), binary=True, hint="choose another file with --out")
+    print(f"Saved {safe(att.filename)} ({len(data):,} bytes) to {safe(str(out))}.")
     return 0
 
 

@@ -7,25 +7,33 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ..core.text_safety import clean, json_text
+
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False)
+    """JSON on stdout; control and bidirectional characters in strings are escaped (``\\u202e``)."""
+    sys.stdout.write(json_text(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False)))
     sys.stdout.write("\n")
 
 
-def safe(text: str | None) -> str:
-    """Drop control characters so customer text cannot drive the terminal."""
-    if text is None:
-        return ""
-    return "".join(
-        ch if ch in "\n\t" or (ch >= " " and not 0x7F <= ord(ch) <= 0x9F) else "\ufffd" for ch in text
-    )
+def safe(text: object) -> str:
+    """Untrusted text for the terminal: the console's cleaning (``core.text_safety.clean``), so
+    customer text can neither drive the terminal nor reorder the line (newline and tab kept)."""
+    return clean(text)
+
+
+def flat(text: object) -> str:
+    """Untrusted text cleaned as by ``safe``, on one line (newlines and tabs become spaces)."""
+    return clean(text).replace("\n", " ").replace("\t", " ")
+
+
+def cell(value: object, max_width: int = 48) -> str:
+    """One table cell: ``flat`` and cut to ``max_width``."""
+    return flat(value)[:max_width]
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 48) -> None:
-    cells = [
-        [safe(str(c if c is not None else "")).replace("\n", " ")[:max_width] for c in row] for row in rows
-    ]
+    cells = [[cell(c, max_width) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, c in enumerate(row):

@@ -8,17 +8,19 @@ group of ``--by``, or one line for the whole desk).
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, TextIO
+from datetime import date
+from typing import Any, TextIO, cast
 
 from ..core.errors import ValidationError
+from .args import bounded
 from .context import context_for
-from .output import print_json, print_table, safe
+from .files import input_file, output_path, refuse_existing, write_file
+from .output import cell, print_json, print_table, safe
 
 Common = Callable[[argparse.ArgumentParser], None]
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)  # the calendar's own ends are out of reach
 
 
 def register(sub: Any, common: Common) -> None:
@@ -52,12 +54,13 @@ def register(sub: Any, common: Common) -> None:
     )
     p.add_argument(
         "--weeks",
-        type=int,
+        type=bounded(0, 104),
         default=0,
         metavar="N",
         help="json: add N weekly trend points ending with this week (the stats screen shows 13)",
     )
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--force", action="store_true", help="with --output: replace an existing file")
     p.set_defaults(handler=cmd_report)
 
     survey = sub.add_parser("survey", help="survey answers (NPS / CSAT)")
@@ -82,6 +85,12 @@ def _period(args: argparse.Namespace, desk: Any) -> Any:
         if args.first or args.last:
             raise ValidationError("Give either --period or --from/--to, not both.")
         return periods.preset(tz, args.period, now)
+    for value, what in ((args.first, "--from"), (args.last, "--to")):
+        if value and not FIRST_DAY <= periods.parse_day(value, what) <= LAST_DAY:
+            raise ValidationError(
+                f"--from and --to must be dates from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}, "
+                f"not {value.strip()}."
+            )
     return periods.from_args(tz, now, args.first, args.last)
 
 
@@ -90,6 +99,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     if args.weeks < 0 or args.weeks > 104:
         raise ValidationError("--weeks must be 0-104.")
+    path = output_path(args.output) if args.output else None
+    if path is not None:
+        refuse_existing(path, force=args.force)  # before the work, and again when the file is written
     ctx = context_for(args, create=False)
     actor = ctx.actor(args)
     period = _period(args, ctx.desk)
@@ -101,14 +113,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         else ()
     )
     result = metrics.report(ctx.desk, actor, period, by=by, weeks=args.weeks)
-    out: TextIO
-    if args.output:
-        path = Path(args.output).expanduser()
-        tmp = path.with_name(path.name + ".partial")
-        with tmp.open("w", encoding="utf-8", newline="") as out:
-            _write(args, result, out)
-        tmp.replace(path)
-        print(f"Report written to {path}.", file=sys.stderr)
+    if path is not None:
+        write_file(path, lambda out: _write(args, result, cast(TextIO, out)), force=args.force)
+        print(safe(f"Report written to {path}."), file=sys.stderr)
     else:
         _write(args, result, sys.stdout)
     return 0
@@ -133,13 +140,10 @@ def _write(args: argparse.Namespace, result: Any, out: TextIO) -> None:
 
 
 def write_csv(result: Any, dimension: str | None, out: TextIO) -> None:
-    from ..core.report_csv import table_rows
+    from ..core import report_csv
 
-    header, rows = table_rows(result, dimension)
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe(str(c)) if isinstance(c, str) else c for c in row])
+    header, rows = report_csv.table_rows(result, dimension)
+    report_csv.write_csv(out, header, rows)
 
 
 # ---------------------------------------------------------------------- table (people)
@@ -228,7 +232,7 @@ def _print_table(result: Any, dimension: str | None, clock: str, out: TextIO) ->
 
 
 def _table_to(out: TextIO, headers: list[str], rows: list[list[Any]]) -> None:
-    cells = [[safe(str(c)) for c in row] for row in rows]
+    cells = [[cell(c, 10_000) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     out.write("  ".join(h.ljust(wd) for h, wd in zip(headers, widths, strict=True)).rstrip() + "\n")
     for row in cells:
@@ -241,10 +245,8 @@ def _table_to(out: TextIO, headers: list[str], rows: list[list[Any]]) -> None:
 def cmd_survey_import(args: argparse.Namespace) -> int:
     from ..core.survey_import import import_csv
 
-    path = Path(args.file).expanduser()
-    if not path.is_file():
-        raise ValidationError(f"{path} does not exist.")
+    path = input_file(args.file)
     ctx = context_for(args, create=False)
     result = import_csv(ctx.desk, ctx.actor(args), path)
-    print(result.summary())
+    print(safe(result.summary()))
     return 0

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from ..core.errors import ValidationError
+from .args import record_id
 from .context import context_for
-from .output import print_json, print_table
+from .output import flat, print_json, print_table, safe
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -70,7 +71,7 @@ def register_agent(agent_sub: Any, common: Common) -> None:
     p.set_defaults(handler=cmd_absence_list)
     p = absence_sub.add_parser("cancel", help="remove a recorded absence by its number (supervisors)")
     common(p)
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.set_defaults(handler=cmd_absence_cancel)
 
 
@@ -169,13 +170,13 @@ def cmd_shift_set(args: argparse.Namespace) -> int:
     ctx = context_for(args)
     blocks = shifts.set_week(ctx.desk, ctx.actor(args), args.login, args.week)
     print(
-        f"{args.login}: {format_week(blocks) if blocks else 'the desk opening hours (no timetable of their own)'}"
+        f"{flat(args.login)}: {format_week(blocks) if blocks else 'the desk opening hours (no timetable of their own)'}"
     )
     outside = outside_hours(blocks, ctx.desk.calendar.hours)
     if outside:
         print(
             f"Note: outside the desk's opening hours: {', '.join(format_block(b) for b in outside)}. New tickets "
-            f"are routed to {args.login} then, while the SLA clocks (business hours) stand still."
+            f"are routed to {flat(args.login)} then, while the SLA clocks (business hours) stand still."
         )
     return 0
 
@@ -189,7 +190,7 @@ def cmd_absence_add(args: argparse.Namespace) -> int:
     last = _day(ctx, args.last, "TO") if args.last else None
     entry = shifts.add_absence(ctx.desk, actor, args.login, first, last, args.kind, args.note)
     print(
-        f"Absence #{entry.id}: {entry.login} {entry.kind} {entry.first_day}..{entry.last_day} "
+        f"Absence #{entry.id}: {flat(entry.login)} {entry.kind} {entry.first_day}..{entry.last_day} "
         f"({entry.days} day{'s' if entry.days != 1 else ''})."
     )
     return 0
@@ -226,5 +227,9 @@ def cmd_absence_cancel(args: argparse.Namespace) -> int:
 
     ctx = context_for(args)
     entry = shifts.cancel_absence(ctx.desk, ctx.actor(args), args.id)
-    print(f"Cancelled absence #{entry.id}: {entry.login} {entry.kind} {entry.first_day}..{entry.last_day}.")
+    print(
+        safe(
+            f"Cancelled absence #{entry.id}: {entry.login} {entry.kind} {entry.first_day}..{entry.last_day}."
+        )
+    )
     return 0

@@ -51,7 +51,16 @@ def open_store(path: Path, *, create: bool = True, upgrade: bool = False) -> Sto
     from .store import FileState, Store, check_directory, inspect_file, sqlite_url
 
     path = path.expanduser()
-    check_directory(path)
+    try:
+        check_directory(path)
+        if path.is_symlink() and not path.exists():
+            raise DatabaseError(f"{path} is a symbolic link to a file that does not exist.")
+        if path.exists() and not path.is_file() and not path.is_dir():
+            raise DatabaseError(
+                f"{path} is not a regular file (a device, pipe or socket); choose another --db."
+            )
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise DatabaseError(f"{path} cannot be used: {exc.strerror}.") from None
     prepare_process(path, create=create)  # a shared desk: umask 0007, a new file group-writable
     inspection = inspect_file(path)
     if inspection.state is FileState.NEWER:

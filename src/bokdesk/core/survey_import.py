@@ -37,6 +37,7 @@ from .roles import Permission, require
 from .services import surveys
 
 MAX_ERRORS_SHOWN = 20
+TICKET_MAX = 2**63 - 1  # the largest ticket number a database can hold
 ALIASES: dict[str, tuple[str, ...]] = {
     "ticket": ("ticket", "ticket_id", "ticket_number", "number", "zgloszenie", "zgłoszenie"),
     "nps": ("nps", "score", "nps_score"),
@@ -92,11 +93,13 @@ def parse(text: str, tz: Any) -> tuple[list[Answer], list[str]]:
         header = next(reader)
     except StopIteration:
         raise ValidationError("The file is empty; it needs a header row and one answer per line.") from None
+    except csv.Error as exc:
+        raise ValidationError(f"Nothing was imported: line 1: {exc}.") from None
     columns = _columns(header)
     answers: list[Answer] = []
     errors: list[str] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    for row in _rows(reader):
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -111,6 +114,23 @@ def parse(text: str, tz: Any) -> tuple[list[Answer], list[str]]:
         seen[answer.external_id] = line
         answers.append(answer)
     return answers, errors
+
+
+def _rows(reader: Any) -> Any:
+    """The reader's rows; a row the csv module cannot read (a field over its 128 KiB limit, a NUL)
+    is refused by its line number."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ValidationError(f"Nothing was imported: line {reader.line_num}: {exc}.") from None
+
+
+def _shown(text: str) -> str:
+    """A cell quoted in an error line, cut short."""
+    return repr(text if len(text) <= 40 else text[:39] + "…")
 
 
 def _columns(header: list[str]) -> dict[str, int]:
@@ -143,7 +163,7 @@ def _score(text: str, low: int, high: int, what: str) -> int | None:
     try:
         value = int(text)
     except ValueError:
-        raise ValueError(f"{what} must be a whole number {low}-{high}, not {text!r}") from None
+        raise ValueError(f"{what} must be a whole number {low}-{high}, not {_shown(text)}") from None
     if not low <= value <= high:
         raise ValueError(f"{what} must be {low}-{high}, not {value}")
     return value
@@ -175,7 +195,9 @@ def parse_time(text: str, tz: Any) -> datetime:
             except ValueError:
                 continue
     if parsed is None:
-        raise ValueError(f"answered_at {value!r} is not a date (use 2026-11-20 14:30 or 20.11.2026 14:30)")
+        raise ValueError(
+            f"answered_at {_shown(value)} is not a date (use 2026-11-20 14:30 or 20.11.2026 14:30)"
+        )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
@@ -184,9 +206,11 @@ def parse_time(text: str, tz: Any) -> datetime:
 def _answer(row: list[str], columns: dict[str, int], line: int, tz: Any) -> Answer:
     ticket_text = _cell(row, columns, "ticket").lstrip("#")
     try:
-        ticket = int(ticket_text)
+        ticket = int(ticket_text) if len(ticket_text) <= 20 else -1
     except ValueError:
-        raise ValueError(f"ticket must be a ticket number, not {ticket_text!r}") from None
+        ticket = -1
+    if not 1 <= ticket <= TICKET_MAX:
+        raise ValueError(f"ticket must be a ticket number, not {_shown(ticket_text)}")
     nps = _score(_cell(row, columns, "nps"), 0, 10, "nps")
     csat = _score(_cell(row, columns, "csat"), 1, 5, "csat")
     if nps is None and csat is None:

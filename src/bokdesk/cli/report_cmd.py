@@ -128,8 +128,9 @@ def _write(args: argparse.Namespace, result: Any, out: TextIO) -> None:
         else:
             import json
 
-            json.dump(result.to_json(), out, ensure_ascii=False, indent=2)
-            out.write("\n")
+            from ..core.text_safety import json_text
+
+            out.write(json_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2)) + "\n")
     elif args.format == "csv":
         write_csv(result, args.by, out)
     else:

@@ -219,6 +219,38 @@ MESSAGES: dict[str, str] = {
     "setup_allow_as": N_(
         "{path} has allow_as = {allow_as}; change [security] allow_as by hand if you mean it."
     ),
+    # Importing a desk (bokdesk import jsonl): what is wrong with a line
+    "import_line": N_("line {line}: {why}; nothing was imported."),
+    "file_unreadable": N_("Cannot read {path}: {reason}."),
+    "jsonl_not_utf8": N_("{path} is not UTF-8 text; nothing was imported."),
+    "jsonl_empty": N_("{path} is empty; nothing was imported."),
+    "jsonl_ticket_exists": N_("ticket #{number} already exists in this database; nothing was imported."),
+    "jsonl_missing": N_("{key} is missing"),
+    "jsonl_bad_time": N_("{key} {value!r} is not an ISO 8601 timestamp"),
+    "jsonl_not_json": N_("not valid JSON ({detail})"),
+    "jsonl_no_type": N_('not a record with a "type"'),
+    "jsonl_first_header": N_("the first record must be the bokdesk-jsonl header"),
+    "jsonl_format": N_("unsupported format {format!r} version {version!r}"),
+    "jsonl_unknown_type": N_("unknown record type {kind!r}"),
+    "jsonl_without": N_("{kind} without {key}"),
+    "jsonl_unknown_role": N_("unknown role {value!r}"),
+    "jsonl_customer": N_("customer needs an integer id and a name"),
+    "jsonl_canned_without": N_("canned response without {key}"),
+    "jsonl_ticket_number": N_("ticket without a positive integer number"),
+    "jsonl_ticket_twice": N_("ticket #{number} appears twice"),
+    "jsonl_ticket_customer": N_("ticket #{number} refers to customer {customer!r} not defined before it"),
+    "jsonl_ticket_subject": N_("ticket #{number} has an empty subject"),
+    "jsonl_ticket_unknown": N_("ticket #{number} has an unknown {key} {value!r}"),
+    "jsonl_ticket_message": N_("ticket #{number} has a malformed message"),
+    "jsonl_ticket_history": N_("ticket #{number} has a malformed history row"),
+    "jsonl_ticket_survey": N_("ticket #{number} has a malformed survey"),
+    "jsonl_ticket_scores": N_("ticket #{number} has a survey outside NPS 0-10 / CSAT 1-5"),
+    "jsonl_rota_without_agent": N_("{kind} without an agent login"),
+    "jsonl_unknown_agent": N_("{kind} of unknown agent {agent!r}"),
+    "jsonl_shifts_no_week": N_("a shifts record needs a week"),
+    "jsonl_absence_order": N_("absence of {agent} ends before it starts"),
+    "jsonl_absence_kind": N_("unknown absence kind {value!r}"),
+    "jsonl_not_a_date": N_("{value!r} is not a date (YYYY-MM-DD)"),
     # The e-mail channel
     "imap_connect": N_("Cannot connect to the IMAP server {host}:{port}: {detail}"),
     "imap_folder": N_("The IMAP folder {folder!r} cannot be opened: {detail}"),
@@ -245,6 +277,10 @@ MESSAGES: dict[str, str] = {
     "attachment_missing": N_("Attachment #{number} does not exist."),
     "attachment_not_stored": N_("Attachment #{number} ({filename}) was over the size limit and not stored."),
     # The configuration
+    "as_not_allowed": N_(
+        "--as is not allowed here (the site config's [security] allow_as must be true "
+        "or list your Unix login)."
+    ),
     "config_missing": N_("Config file {path} does not exist."),
     "config_unreadable": N_("Config file {path} is not readable."),
     "config_not_toml": N_("Config file {path} is not valid TOML: {detail}."),

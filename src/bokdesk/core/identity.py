@@ -31,10 +31,7 @@ def login_for(config: Config, as_login: str | None = None) -> str:
     """The login to act as: the OS login, or ``as_login`` where the site config allows it."""
     if as_login:
         if not config.allows_as(unix_login()):
-            raise ConfigError(
-                "--as is not allowed here (the site config's [security] allow_as must be true "
-                "or list your Unix login)."
-            )
+            raise ConfigError("as_not_allowed")
         return str(as_login)
     return unix_login()
 

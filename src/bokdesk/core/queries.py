@@ -32,9 +32,7 @@ def parse_view(value: str) -> View:
     try:
         return View(value)
     except ValueError:
-        raise ValidationError(
-            f"Unknown view {value!r}; use one of: {', '.join(v.value for v in View)}."
-        ) from None
+        raise ValidationError("unknown_view", value=value, allowed=", ".join(v.value for v in View)) from None
 
 
 def list_view(desk: Desk, actor: Actor, view: View, *, limit: int = 50, offset: int = 0) -> list[QueueRow]:
@@ -81,7 +79,7 @@ def ticket_detail(desk: Desk, ticket_id: int) -> TicketDetail:
 def load_detail(session: Session, ticket_id: int) -> TicketDetail:
     ticket = session.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(f"Ticket #{ticket_id} does not exist.")
+        raise NotFound("ticket_missing", number=ticket_id)
     customer = session.get(Customer, ticket.customer_id)
     assert customer is not None
     contacts = list(

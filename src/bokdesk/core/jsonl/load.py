@@ -32,7 +32,7 @@ from ..models import (
 from ..services.customers import normalize_email, normalize_phone
 from ..shifts import parse_week
 from ..sla import restore_figures
-from .checks import check_record, fail, parse_day, parse_time, read_records
+from .checks import check_record, fail, fail_because, parse_day, parse_time, read_records
 from .records import TICKET_PLAIN, TICKET_TIMES
 
 
@@ -43,11 +43,11 @@ def import_jsonl(desk: Desk, path: Path) -> dict[str, int]:
     header = False
     for number, record in read_records(path):
         if not header and record["type"] != "header":
-            raise fail(number, "the first record must be the bokdesk-jsonl header")
+            raise fail(number, "jsonl_first_header")
         header = True
         check_record(number, record, seen_customers, numbers)
     if not header:
-        raise ValidationError(f"{path} is empty; nothing was imported.")
+        raise ValidationError("jsonl_empty", path=path)
     with desk.store.write() as session:
         taken = (
             {
@@ -59,9 +59,7 @@ def import_jsonl(desk: Desk, path: Path) -> dict[str, int]:
             else set()
         )
         if taken:
-            raise ValidationError(
-                f"ticket #{min(taken)} already exists in this database; nothing was imported."
-            )
+            raise ValidationError("jsonl_ticket_exists", number=min(taken))
         counts = _write_all(session, desk, read_records(path))
         # The stored durations and per-agent credit the reports read (core/metrics), from the
         # imported timestamps and history, as the services would have stored them.
@@ -136,7 +134,7 @@ def _import_rota(session: Session, desk: Desk, number: int, r: dict[str, Any], a
     """A timetable for an agent who has none yet; an absence unless the same one is there (1 if written)."""
     agent_id = agents.get(r["agent"])
     if agent_id is None:
-        raise fail(number, f"{r['type']} of unknown agent {r['agent']!r}")
+        raise fail(number, "jsonl_unknown_agent", kind=r["type"], agent=r["agent"])
     if r["type"] == "shifts":
         if session.exec(select(AgentShift.id).where(AgentShift.agent_id == agent_id)).first() is not None:
             return 0  # the desk's own timetable for this agent wins
@@ -179,7 +177,7 @@ def _import_customer(session: Session, desk: Desk, number: int, r: dict[str, Any
             try:
                 normalized = norm(value)
             except ValidationError as exc:
-                raise fail(number, str(exc).rstrip(".")) from None
+                raise fail_because(number, exc) from None
             existing = session.exec(
                 select(CustomerContact).where(
                     CustomerContact.kind == kind.value, CustomerContact.normalized == normalized

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from ..calendar import WEEKDAY_KEYS
+from ..errors import CodedError
 
 DAY_MINUTES = 1440
 WEEK_MINUTES = 7 * DAY_MINUTES
@@ -19,15 +20,9 @@ class AbsenceKind(StrEnum):
     OTHER = "other"
 
 
-class ShiftSpecError(ValueError):
-    """A timetable that cannot be understood or kept (one line, says what and where).
-
-    ``code`` and ``params`` name the problem for a screen that says it in the agent's language."""
-
-    def __init__(self, message: str, code: str = "", **params: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
+class ShiftSpecError(CodedError, ValueError):
+    """A timetable that cannot be understood or kept (one line, says what and where): a code and
+    its values (``core/errors.py``), said in the agent's language by the rota's dialogs."""
 
 
 @dataclass(frozen=True, order=True)
@@ -41,13 +36,11 @@ class Block:
 
     def __post_init__(self) -> None:
         if not 0 <= self.weekday <= 6:
-            raise ShiftSpecError(f"Weekday must be 0-6, got {self.weekday}.")
+            raise ShiftSpecError("bad_weekday", weekday=self.weekday)
         if not 0 <= self.start < DAY_MINUTES:
-            raise ShiftSpecError(f"A shift starts between 00:00 and 23:59, got minute {self.start}.")
+            raise ShiftSpecError("bad_shift_start", minute=self.start)
         if not self.start < self.end <= self.start + DAY_MINUTES:
-            raise ShiftSpecError(
-                f"{format_block(self)}: a shift ends after it starts and lasts at most 24 hours."
-            )
+            raise ShiftSpecError("bad_shift_length", block=format_block(self))
 
     @property
     def minutes(self) -> int:

@@ -61,7 +61,6 @@ def _days(token: str, group: str) -> list[int]:
         except KeyError:
             bad = first if first not in _DAY_NAMES else last
             raise ShiftSpecError(
-                f"Unknown day {bad!r} in {group!r}; use mon..sun or pon..niedz.",
                 "unknown_day",
                 day=bad,
                 group=group,
@@ -78,14 +77,12 @@ def _range(token: str, group: str) -> tuple[int, int]:
         end = _minute(match.group(2), end=True)
     if start is None or end is None:
         raise ShiftSpecError(
-            f"Bad hours {token!r} in {group!r}; write HH:MM-HH:MM, e.g. 08:00-16:00.",
             "bad_hours",
             hours=token,
             group=group,
         )
     if end == start:
         raise ShiftSpecError(
-            f"Hours {token!r} in {group!r} start and end at the same time.",
             "same_time",
             hours=token,
             group=group,
@@ -126,7 +123,6 @@ def parse_week(spec: str) -> tuple[Block, ...]:
             else:
                 if ranges:
                     raise ShiftSpecError(
-                        f"Days after hours in {group!r}; write the days first.",
                         "days_after_hours",
                         group=group,
                     )
@@ -136,18 +132,18 @@ def parse_week(spec: str) -> tuple[Block, ...]:
             for d in days:
                 week[d] = []  # a later group for a day replaces an earlier one
         elif not days:
-            raise ShiftSpecError(f"No day in {group!r}; {SYNTAX}.", "no_day", group=group)
+            raise ShiftSpecError("no_day", group=group, syntax=SYNTAX)
         if off and ranges:
-            raise ShiftSpecError(f"{group!r} says both hours and off.", "off_and_hours", group=group)
+            raise ShiftSpecError("off_and_hours", group=group)
         if not off and not ranges:
-            raise ShiftSpecError(f"No hours in {group!r}; {SYNTAX}.", "no_hours", group=group)
+            raise ShiftSpecError("no_hours", group=group, syntax=SYNTAX)
         for d in days:
             week.setdefault(d, []).extend(ranges)
     blocks = [Block(d, a, b) for d, ranges in week.items() for a, b in ranges]
     if not blocks:
         raise ShiftSpecError(
-            f'No working hours in {spec.strip()!r}; to follow the desk\'s hours write "desk".',
             "no_working_hours",
+            spec=spec.strip(),
         )
     return validate_week(blocks)
 
@@ -159,7 +155,6 @@ def validate_week(blocks: Iterable[Block]) -> tuple[Block, ...]:
     for (_, end, block), (start, _, nxt) in itertools.pairwise(spans):
         if start < end:
             raise ShiftSpecError(
-                f"Shifts overlap: {format_block(block)} and {format_block(nxt)}.",
                 "overlap",
                 first=format_block(block),
                 second=format_block(nxt),
@@ -169,7 +164,6 @@ def validate_week(blocks: Iterable[Block]) -> tuple[Block, ...]:
         first_start, first = spans[0][0], spans[0][2]
         if last_end > WEEK_MINUTES + first_start:
             raise ShiftSpecError(
-                f"Shifts overlap: {format_block(last)} and {format_block(first)}.",
                 "overlap",
                 first=format_block(last),
                 second=format_block(first),
@@ -246,7 +240,6 @@ def parse_day(text: str, today: date, what: str = "date") -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise ShiftSpecError(
-            f"{what} must be a date like 2026-11-23 or 23.11.2026, not {text!r}.",
             "bad_date",
             what=what,
             value=text,

@@ -14,6 +14,7 @@ from ....core.periods import Period
 from ....i18n import _
 from ... import keymap
 from ...safe_text import notify
+from ...tasks import describe
 from ..dialogs import Dialog
 
 
@@ -54,6 +55,6 @@ class PeriodDialog(Dialog[Period]):
             last = periods.parse_day(self.query_one("#last", Input).value, _("To"))
             chosen = periods.days(self.desk.calendar.tz, first, last)
         except BokdeskError as exc:
-            notify(self.app, str(exc), severity="warning")
+            notify(self.app, describe(exc, self.app), severity="warning")
             return
         self.dismiss(chosen)

@@ -16,7 +16,7 @@ from ....core.periods import Period
 from ....i18n import _, format_number, pgettext
 from ... import keymap
 from ...safe_text import SEPARATOR, notify, safe_line
-from ...tasks import run_service, show_unexpected
+from ...tasks import describe, run_service, show_unexpected
 from ...widgets.bars import TopBar
 from ...widgets.key_bar import KeyBar
 from ..base import DeskScreen
@@ -66,7 +66,7 @@ class DrillScreen(DeskScreen[None]):
                 limit=1000,
             )
         except BokdeskError as exc:
-            self.app.call_from_thread(notify, self.app, str(exc), severity="error")
+            self.app.call_from_thread(notify, self.app, describe(exc, self.app), severity="error")
             return
         except Exception as exc:  # noqa: BLE001
             log.exception("stats: reading the tickets behind a figure failed")

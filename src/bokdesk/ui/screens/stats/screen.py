@@ -39,7 +39,7 @@ from ....i18n import _, format_number
 from ... import keymap, warmup
 from ...live import LiveUpdate
 from ...safe_text import assemble, notify, safe_line
-from ...tasks import show_unexpected
+from ...tasks import describe, show_unexpected
 from ...widgets.bars import TopBar
 from ...widgets.chart_bars import BarChart
 from ...widgets.key_bar import KeyBar
@@ -227,9 +227,9 @@ class StatsScreen(DeskScreen[None]):
                     return
                 self.app.call_from_thread(self._show, Loaded(period, report, stage=number))
         except PermissionDenied as exc:
-            self.app.call_from_thread(self._show, Loaded(period, refused=str(exc)))
+            self.app.call_from_thread(self._show, Loaded(period, refused=describe(exc, self.app)))
         except BokdeskError as exc:
-            self.app.call_from_thread(notify, self.app, str(exc), severity="error")
+            self.app.call_from_thread(notify, self.app, describe(exc, self.app), severity="error")
         except Exception as exc:  # noqa: BLE001 - shown and logged; the console keeps running
             log.exception("stats: reading the figures failed")
             self.app.call_from_thread(show_unexpected, self.app, exc)

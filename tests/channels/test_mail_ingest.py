@@ -519,7 +519,7 @@ def test_a_customer_met_earlier_in_the_fetch_is_reused_and_a_stale_one_falls_bac
         owners = {t.customer_id for t in s.exec(select(Ticket)).all()}
         assert len(owners) == 1 and len(s.exec(select(Customer)).all()) == 1
     # A remembered id that no longer exists (the customer was removed meanwhile): filed by address.
-    ing._customer_ids["ewa@example.pl"] = 9999  # noqa: SLF001
+    ing.customers.remember("ewa@example.pl", 9999)
     third = ing.ingest(
         [RawMail(mail(message_id="k3@example.pl", sender="Ewa <ewa@example.pl>", subject="Trzecie"), "t")]
     )[0]

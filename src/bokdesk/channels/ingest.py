@@ -25,145 +25,43 @@ ticket N; otherwise a new ticket.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Sequence
 
 from sqlalchemy import insert, text
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from ..core import mail_ids as ids
 from ..core.desk import SYSTEM, Desk
-from ..core.enums import Channel, ContactKind, LinkKind, Status, SurveySource
+from ..core.enums import Channel, SurveySource
 from ..core.errors import BokdeskError, NotFound
-from ..core.models import (
-    Attachment,
-    MailCursor,
-    MailQuarantine,
-    MailSeen,
-    Message,
-    OutboxMessage,
-    Team,
-    Ticket,
-)
+from ..core.models import Attachment, MailCursor, MailQuarantine, MailSeen, Message, Team, Ticket
 from ..core.notices import Notice, verbatim
 from ..core.services import surveys as survey_service
-from ..core.services.customers import CustomerSpec, find_by_contact, normalize_email, resolve_customer
-from ..core.services.outbox import KIND_SURVEY
+from ..core.services.customers import CustomerSpec, normalize_email, resolve_customer
 from ..core.services.tickets import NewTicket, add_customer_message, create_ticket
-from .email_parse import (
-    Classification,
-    EmailParseError,
-    ParsedEmail,
-    parse_email,
-    safe_filename,
-    split_quoted,
+from .email_parse import Classification, ParsedEmail, split_quoted
+from .mail_bounce import bounced
+from .mail_fields import (
+    NO_TEXT,
+    body_notice,
+    body_text,
+    cc_header,
+    clean_filename,
+    external_id,
+    from_header,
+    in_reply_to_header,
+    references_header,
+    set_notice,
+    to_header,
 )
+from .mail_prepare import FILED, CursorUpdate, IngestResult, Outcome, Prepared, RawMail, prepare, prepare_many
+from .mail_threading import KnownCustomers, MailLookup, customer_address, thread_of
 from .mailconfig import MailConfig
-from .outbox import record_bounce
 from .surveys import parse_nps
 
-NO_TEXT = "(no text)"
 IGNORED_REASON = "Ignored:"
 MAX_REASON = 2000
-MAX_CANDIDATE_IDS = 60
-_ACTION_DELAYED = re.compile(rb"^Action:\s*delayed", re.I | re.M)
-_ACTION_FAILED = re.compile(rb"^Action:\s*failed", re.I | re.M)
-_DIAGNOSTIC = re.compile(rb"^Diagnostic-Code:[ \t]*([^\r\n]{1,300})", re.I | re.M)
-_STATUS = re.compile(rb"^Status:[ \t]*([^\r\n]{1,300})", re.I | re.M)
-
-
-class Outcome(StrEnum):
-    NEW_TICKET = "ticket"
-    THREADED = "threaded"
-    FOLLOW_UP = "follow_up"
-    SURVEY = "survey"
-    IGNORED = "ignored"
-    DUPLICATE = "duplicate"
-    QUARANTINED = "quarantined"
-
-
-FILED = (Outcome.NEW_TICKET, Outcome.THREADED, Outcome.FOLLOW_UP)
-
-
-@dataclass(frozen=True)
-class RawMail:
-    """One message as fetched; ``size`` is its full size when ``raw`` holds only the headers."""
-
-    raw: bytes
-    source: str
-    size: int | None = None
-
-    @property
-    def truncated(self) -> bool:
-        return self.size is not None and self.size > len(self.raw)
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    """What became of one message."""
-
-    source: str
-    outcome: Outcome
-    key: str
-    ticket_id: int | None = None
-    detail: str = ""
-    notice: Notice | None = None  # a quarantined message's reason, for the console
-
-
-@dataclass(frozen=True)
-class CursorUpdate:
-    """Where an IMAP folder's reading stands once this batch is committed."""
-
-    source: str
-    uidvalidity: int
-    last_uid: int
-
-
-@dataclass
-class _Prepared:
-    item: RawMail
-    parsed: ParsedEmail | None
-    error: Notice | None
-    key: str
-    note: Notice | None = None  # replaces the body of an over-large message
-    quarantine_id: int | None = None  # set when releasing from quarantine
-    as_customer_message: bool = False  # releasing an ignored message: file it as a normal one
-    kept_reason: Notice | None = None  # set when an ignored message is to be kept (see _keep_ignored)
-
-
-def prepare(item: RawMail, max_message_bytes: int, max_attachment_bytes: int) -> _Prepared:
-    """Parse one message and work out its key (no database: runs anywhere, even in a worker)."""
-    limit = max_message_bytes
-    if item.truncated or len(item.raw) > limit:
-        # Too large to import: the headers still say who wrote and about what, so the
-        # message is filed like any other, with a note where the original is.
-        size = item.size if item.size is not None else len(item.raw)
-        headers = re.split(rb"\r?\n\r?\n", item.raw, maxsplit=1)[0]
-        kept = RawMail(headers + b"\r\n\r\n", item.source, size)
-        parsed = _try_parse(kept.raw, max_attachment_bytes)
-        note = Notice(
-            "mail_too_large",
-            {"size_mb": f"{size / 1e6:.1f}", "limit_mb": f"{limit / 1e6:.1f}", "source": item.source},
-        )
-        if parsed is None:
-            return _Prepared(
-                kept, None, Notice("too_large_unreadable", {"size": f"{size:,}"}), ids.digest(kept.raw)
-            )
-        return _Prepared(kept, parsed, None, _key(parsed, kept.raw), note)
-    try:
-        parsed = parse_email(item.raw, max_attachment_bytes=max_attachment_bytes)
-    except EmailParseError as exc:
-        return _Prepared(item, None, Notice("unreadable", {"error": exc.notice}), ids.digest(item.raw))
-    return _Prepared(item, parsed, None, _key(parsed, item.raw))
-
-
-def prepare_many(
-    items: Sequence[RawMail], max_message_bytes: int, max_attachment_bytes: int
-) -> list[_Prepared]:
-    return [prepare(item, max_message_bytes, max_attachment_bytes) for item in items]
 
 
 class Ingestor:
@@ -174,13 +72,12 @@ class Ingestor:
         self.cfg = cfg
         self._team_id: int | None = None
         self._team_checked = False
-        self._customer_ids: dict[str, int] = {}
-        self._remembered: list[str] = []
+        self.customers = KnownCustomers()
         self.warnings: list[str] = []
 
     # --- preparing (no database) -------------------------------------------------------------
 
-    def prepare(self, item: RawMail) -> _Prepared:
+    def prepare(self, item: RawMail) -> Prepared:
         return prepare(item, self.cfg.max_message_bytes, self.cfg.max_attachment_bytes)
 
     # --- filing (one transaction per batch) ------------------------------------------------------
@@ -194,7 +91,7 @@ class Ingestor:
         return self.cfg.max_message_bytes, self.cfg.max_attachment_bytes
 
     def file(
-        self, prepared: Sequence[_Prepared], *, cursor: CursorUpdate | None = None, force: bool = False
+        self, prepared: Sequence[Prepared], *, cursor: CursorUpdate | None = None, force: bool = False
     ) -> list[IngestResult]:
         results: list[IngestResult] = []
         seen_rows: list[dict[str, object]] = []
@@ -207,7 +104,7 @@ class Ingestor:
             # services flush where they need an id; a query no longer flushes half a message first
             # (7 % less CPU on the 10k bench, measured in pairs).
             session.autoflush = False
-            lookup = _Lookup(session, prepared)
+            lookup = MailLookup(session, prepared)
             for p in prepared:
                 p.kept_reason = None
                 result = self._file_one(session, p, lookup, force=force)
@@ -254,23 +151,22 @@ class Ingestor:
         return results
 
     def _file_one(
-        self, session: Session, p: _Prepared, lookup: _Lookup, *, force: bool = False
+        self, session: Session, p: Prepared, lookup: MailLookup, *, force: bool = False
     ) -> IngestResult:
-        self._remembered = []
+        self.customers.begin()
         try:
             with session.begin_nested():
                 return self._route(session, p, lookup, force=force)
         except OperationalError:
-            self._customer_ids.clear()
+            self.customers.clear()
             raise  # the database itself failed: abort the batch, nothing is marked done
         except Exception as exc:  # noqa: BLE001 - the message's own problem: keep it raw
-            for key in self._remembered:
-                self._customer_ids.pop(key, None)
+            self.customers.roll_back()
             reason = exc.notice if isinstance(exc, BokdeskError) else verbatim(f"{type(exc).__name__}: {exc}")
             with session.begin_nested():
                 return self._quarantine(session, p, Notice("not_filed", {"error": reason}))
 
-    def _route(self, session: Session, p: _Prepared, lookup: _Lookup, *, force: bool) -> IngestResult:
+    def _route(self, session: Session, p: Prepared, lookup: MailLookup, *, force: bool) -> IngestResult:
         now = self.desk.now()
         seen = lookup.seen.get(p.key)
         if seen is not None and not force:
@@ -297,10 +193,10 @@ class Ingestor:
             if self._is_own(parsed, p.key, lookup):
                 return self._seen(session, p, Outcome.IGNORED, None, "own")
             if parsed.classification is Classification.BOUNCE:
-                ticket_id = self._bounce(session, p)
+                ticket_id = bounced(session, self.desk, p)
                 self._keep_ignored(p, Notice("what_bounce"))
                 return self._seen(session, p, Outcome.IGNORED, ticket_id, "bounce")
-        ticket, via, survey = self._thread(session, parsed, lookup)
+        ticket, via, survey = thread_of(session, parsed, lookup, self.cfg, self.customers)
         if parsed.classification is not Classification.NORMAL and not p.as_customer_message:
             what = {
                 Classification.AUTO_REPLY: Notice("what_auto_reply"),
@@ -322,7 +218,7 @@ class Ingestor:
                     comment=comment or None,
                     answered_at=now,
                     source=SurveySource.EMAIL.value,
-                    external_id=_external_id(p.key),
+                    external_id=external_id(p.key),
                 )
                 return self._seen(session, p, Outcome.SURVEY, ticket.id, f"NPS {nps}")
         if ticket is not None:
@@ -331,16 +227,16 @@ class Ingestor:
 
     # --- the outcomes --------------------------------------------------------------------------
 
-    def _new_ticket(self, session: Session, p: _Prepared) -> IngestResult:
+    def _new_ticket(self, session: Session, p: Prepared) -> IngestResult:
         parsed = p.parsed
         assert parsed is not None
-        name, addr = self._customer_address(parsed)
+        name, addr = customer_address(self.cfg, parsed)
         subject = parsed.subject.strip()  # may be empty: said at display (core/subjects.py)
         try:
             normalized: str | None = normalize_email(addr)
         except BokdeskError:
             normalized = None  # create_ticket says what is wrong with it
-        known = self._customer_ids.get(normalized) if normalized else None
+        known = self.customers.get(normalized) if normalized else None
         # A customer this fetch has already met is named by id: no look-up by address, no contact check.
         spec = (
             CustomerSpec(customer_id=known)
@@ -352,21 +248,21 @@ class Ingestor:
         except NotFound:
             if known is None:
                 raise
-            self._customer_ids.pop(normalized, None)  # type: ignore[arg-type]  # merged away meanwhile
+            self.customers.drop(normalized)  # type: ignore[arg-type]  # merged away meanwhile
             ticket = self._create(session, p, parsed, subject, CustomerSpec(name=name or None, email=addr))
         if normalized and known is None:
-            self._remember(normalized, ticket.customer_id)
-        notice = _body_notice(parsed, p.note)
+            self.customers.remember(normalized, ticket.customer_id)
+        notice = body_notice(parsed, p.note)
         if parsed.attachments or parsed.cc_addrs or notice is not None:
             message = session.exec(select(Message).where(Message.email_message_id == p.key)).one()
-            message.email_cc = _cc(parsed)
-            _set_notice(message, notice)
+            message.email_cc = cc_header(parsed)
+            set_notice(message, notice)
             session.add(message)
             self._attach(session, message, parsed)
         return self._seen(session, p, Outcome.NEW_TICKET, ticket.id, "")
 
     def _create(
-        self, session: Session, p: _Prepared, parsed: ParsedEmail, subject: str, customer: CustomerSpec
+        self, session: Session, p: Prepared, parsed: ParsedEmail, subject: str, customer: CustomerSpec
     ) -> Ticket:
         return create_ticket(
             self.desk,
@@ -375,48 +271,50 @@ class Ingestor:
                 subject=subject,
                 customer=customer,
                 channel=Channel.EMAIL.value,
-                body=_body(parsed, p.note),
+                body=body_text(parsed, p.note),
                 team_id=self._team(session),
                 email_message_id=p.key,
-                email_from=_from_header(parsed)[:320],
+                email_from=from_header(parsed)[:320],
                 email_subject=subject[:500],
-                email_in_reply_to=_in_reply_to(parsed),
-                email_references=_references(parsed),
-                email_to=_to(parsed),
+                email_in_reply_to=in_reply_to_header(parsed),
+                email_references=references_header(parsed),
+                email_to=to_header(parsed),
                 email_thread_id=next((r for r in (ids.normalize(x) for x in parsed.references) if r), p.key),
             ),
         )
 
-    def _add_to_ticket(self, session: Session, p: _Prepared, ticket: Ticket, via: str) -> IngestResult:
+    def _add_to_ticket(self, session: Session, p: Prepared, ticket: Ticket, via: str) -> IngestResult:
         parsed = p.parsed
         assert parsed is not None
         result = add_customer_message(
             self.desk,
             SYSTEM,
             ticket.id,  # type: ignore[arg-type]
-            _body(parsed, p.note),
+            body_text(parsed, p.note),
             email_message_id=p.key,
-            email_in_reply_to=_in_reply_to(parsed),
-            email_references=_references(parsed),
-            email_from=_from_header(parsed)[:320],
+            email_in_reply_to=in_reply_to_header(parsed),
+            email_references=references_header(parsed),
+            email_from=from_header(parsed)[:320],
             email_subject=(parsed.subject or "")[:500],
-            email_to=_to(parsed),
+            email_to=to_header(parsed),
         )
         message = result.message
-        notice = _body_notice(parsed, p.note)
+        notice = body_notice(parsed, p.note)
         if parsed.cc_addrs or notice is not None:
-            message.email_cc = _cc(parsed)
-            _set_notice(message, notice)
+            message.email_cc = cc_header(parsed)
+            set_notice(message, notice)
             session.add(message)
-        _, addr = self._customer_address(parsed)
-        if self._customer_id(session, addr) != result.ticket.customer_id:
+        _, addr = customer_address(self.cfg, parsed)
+        if self.customers.of_address(session, addr) != result.ticket.customer_id:
             # Someone else in the thread (a colleague in Cc): credit them, not the ticket's customer.
             other = resolve_customer(
-                session, self.desk, CustomerSpec(name=self._customer_address(parsed)[0] or None, email=addr)
+                session,
+                self.desk,
+                CustomerSpec(name=customer_address(self.cfg, parsed)[0] or None, email=addr),
             )
             message.author_customer_id = other.id
             session.add(message)
-            self._remember(normalize_email(addr), other.id)  # type: ignore[arg-type]
+            self.customers.remember(normalize_email(addr), other.id)  # type: ignore[arg-type]
         self._attach(session, message, parsed)
         outcome = Outcome.FOLLOW_UP if result.follow_up_of is not None else Outcome.THREADED
         detail = f"follow-up of #{result.follow_up_of}" if result.follow_up_of else via
@@ -437,7 +335,7 @@ class Ingestor:
                 )
             )
 
-    def _quarantine(self, session: Session, p: _Prepared, notice: Notice) -> IngestResult:
+    def _quarantine(self, session: Session, p: Prepared, notice: Notice) -> IngestResult:
         now = self.desk.now()
         reason = notice.english()
         row = session.get(MailQuarantine, p.quarantine_id) if p.quarantine_id is not None else None
@@ -453,7 +351,7 @@ class Ingestor:
         session.flush()
         return IngestResult(p.item.source, Outcome.QUARANTINED, p.key, None, f"#{row.id}: {reason}", notice)
 
-    def _keep_ignored(self, p: _Prepared, what: Notice) -> None:
+    def _keep_ignored(self, p: Prepared, what: Notice) -> None:
         """Keep an ignored message where an admin can find it (``quarantine list --all``) and file
         it after all if it was a customer's after all; it needs no one's attention. Written with
         the batch, once this message's filing succeeded."""
@@ -462,130 +360,24 @@ class Ingestor:
         p.kept_reason = Notice("ignored", {"what": what})  # its English starts with IGNORED_REASON
 
     def _seen(
-        self, session: Session, p: _Prepared, outcome: Outcome, ticket_id: int | None, detail: str
+        self, session: Session, p: Prepared, outcome: Outcome, ticket_id: int | None, detail: str
     ) -> IngestResult:
         return IngestResult(p.item.source, outcome, p.key, ticket_id, detail)
 
     # --- decisions ---------------------------------------------------------------------------------
 
-    def _customer_address(self, parsed: ParsedEmail) -> tuple[str, str]:
-        """Who the customer is: the Reply-To address when set (web forms), else From."""
-        reply_to = parsed.reply_to_addr
-        own = self.cfg.from_address
-        if (
-            self.cfg.customer_from_reply_to
-            and reply_to
-            and reply_to != parsed.from_addr
-            and reply_to != own
-            and "@" in reply_to
-        ):
-            return parsed.from_name, reply_to
-        return parsed.from_name, parsed.from_addr
-
-    def _is_own(self, parsed: ParsedEmail, key: str, lookup: _Lookup) -> bool:
+    def _is_own(self, parsed: ParsedEmail, key: str, lookup: MailLookup) -> bool:
         own = self.cfg.from_address
         return bool(own and parsed.from_addr == own) or key in lookup.outbox
 
-    def _thread(
-        self, session: Session, parsed: ParsedEmail, lookup: _Lookup
-    ) -> tuple[Ticket | None, str, bool]:
-        """The ticket this message continues, how it was found, and whether it answers a survey."""
-        candidates = _candidates(parsed)
-        if candidates:
-            by_message, by_outbox = lookup.stored, lookup.outbox
-            for candidate in candidates:
-                if candidate in by_outbox:
-                    ticket_id, kind = by_outbox[candidate]
-                    ticket = _follow_merges(session, ticket_id)
-                    if ticket is not None:
-                        return ticket, "in-reply-to", kind == KIND_SURVEY
-                if candidate in by_message:
-                    ticket = _follow_merges(session, by_message[candidate])
-                    if ticket is not None:
-                        return ticket, "in-reply-to", False
-            for candidate in candidates:
-                number = ids.ticket_of_our_id(candidate)
-                if number is not None and ids.domain_of(candidate) == self._domain(session):
-                    ticket = _follow_merges(session, number)
-                    if ticket is not None:
-                        return (
-                            ticket,
-                            "in-reply-to",
-                            candidate.endswith(f".{KIND_SURVEY}@{ids.domain_of(candidate)}"),
-                        )
-        if parsed.ticket_number is not None:
-            ticket = _follow_merges(session, parsed.ticket_number)
-            if ticket is not None and self._sender_is_customer(session, ticket, parsed):
-                survey = (
-                    ticket.status in (Status.SOLVED.value, Status.CLOSED.value)
-                    and session.exec(
-                        select(OutboxMessage.id).where(
-                            OutboxMessage.ticket_id == ticket.id, OutboxMessage.kind == KIND_SURVEY
-                        )
-                    ).first()
-                    is not None
-                )
-                return ticket, "subject", survey
-        return None, "", False
-
-    def _domain(self, session: Session) -> str:
-        from ..core.services.outbox import identity
-
-        return ids.domain_of(identity(session, self.cfg).from_address)
-
-    def _sender_is_customer(self, session: Session, ticket: Ticket, parsed: ParsedEmail) -> bool:
-        """``[#N]`` is honoured only from the ticket's own customer: a guessed number from a
-        stranger must not put their text (and our next reply) on someone else's ticket."""
-        return any(
-            self._customer_id(session, addr) == ticket.customer_id
-            for addr in {parsed.from_addr, self._customer_address(parsed)[1]}
-        )
-
-    def _customer_id(self, session: Session, addr: str) -> int | None:
-        """The customer owning an address (found ones are remembered for this fetch)."""
-        try:
-            normalized = normalize_email(addr)
-        except BokdeskError:
-            return None
-        known = self._customer_ids.get(normalized)
-        if known is None:
-            customer = find_by_contact(session, ContactKind.EMAIL, normalized)
-            if customer is not None:
-                known = self._remember(normalized, customer.id)  # type: ignore[arg-type]
-        return known
-
-    def _remember(self, normalized: str, customer_id: int) -> int:
-        self._customer_ids[normalized] = customer_id
-        self._remembered.append(normalized)  # forgotten again if this message's savepoint rolls back
-        return customer_id
-
-    def _differs(self, session: Session, p: _Prepared) -> bool:
+    def _differs(self, session: Session, p: Prepared) -> bool:
         assert p.parsed is not None
         stored = session.exec(select(Message.body).where(Message.email_message_id == p.key)).first()
         return (
             stored is not None
-            and stored.strip() != _body(p.parsed, p.note).replace("\r\n", "\n").replace("\x00", "").strip()
+            and stored.strip()
+            != body_text(p.parsed, p.note).replace("\r\n", "\n").replace("\x00", "").strip()
         )
-
-    def _bounce(self, session: Session, p: _Prepared) -> int | None:
-        """Show a failed delivery of one of our e-mails on its ticket; the DSN opens nothing."""
-        raw = p.item.raw
-        if _ACTION_DELAYED.search(raw) and not _ACTION_FAILED.search(raw):
-            return None  # "still trying" is not a failure
-        for message_id in ids.our_ids_in(raw):
-            row = session.exec(
-                select(OutboxMessage).where(OutboxMessage.email_message_id == message_id)
-            ).first()
-            if row is not None:
-                m = _DIAGNOSTIC.search(raw) or _STATUS.search(raw)
-                diagnostic = (
-                    m.group(1).decode("utf-8", "replace").strip()
-                    if m
-                    else (p.parsed.subject if p.parsed else "")
-                )
-                record_bounce(session, self.desk, row, diagnostic or Notice("returned"))
-                return row.ticket_id
-        return None
 
     def _team(self, session: Session) -> int | None:
         if not self._team_checked:
@@ -600,140 +392,10 @@ class Ingestor:
         return self._team_id
 
 
-# --- helpers ---------------------------------------------------------------------------------------
-
-
-class _Lookup:
-    """What filing a batch asks the database about its messages, read in a few queries at the
-    start of the batch's transaction (which holds the write lock, so nobody else changes it) and
-    kept current as the batch files its messages."""
-
-    def __init__(self, session: Session, prepared: Sequence[_Prepared]) -> None:
-        keys = {p.key for p in prepared}
-        wanted = keys | {c for p in prepared if p.parsed is not None for c in _candidates(p.parsed)}
-        self.seen: dict[str, tuple[str, int | None]] = {}
-        self.stored: dict[str, int] = {}
-        self.outbox: dict[str, tuple[int, str]] = {}
-        for chunk in _chunks(sorted(keys)):
-            for key, outcome, ticket_id in session.exec(
-                select(MailSeen.message_id, MailSeen.outcome, MailSeen.ticket_id).where(
-                    col(MailSeen.message_id).in_(chunk)
-                )
-            ).all():
-                self.seen[key] = (outcome, ticket_id)
-        for chunk in _chunks(sorted(wanted)):
-            for key, ticket_id in session.exec(
-                select(Message.email_message_id, Message.ticket_id).where(
-                    col(Message.email_message_id).in_(chunk)
-                )
-            ).all():
-                self.stored[key] = ticket_id  # type: ignore[index]
-            for key, ticket_id, kind in session.exec(
-                select(OutboxMessage.email_message_id, OutboxMessage.ticket_id, OutboxMessage.kind).where(
-                    col(OutboxMessage.email_message_id).in_(chunk)
-                )
-            ).all():
-                self.outbox[key] = (ticket_id, kind)
-
-    def filed(self, result: IngestResult) -> None:
-        if result.outcome is Outcome.DUPLICATE:
-            return
-        label = (
-            f"{result.outcome.value}:{result.detail}"
-            if result.outcome is Outcome.IGNORED
-            else result.outcome.value
-        )
-        self.seen[result.key] = (label, result.ticket_id)
-        if result.outcome in FILED and result.ticket_id is not None:
-            self.stored[result.key] = result.ticket_id
-
-
-def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _seen_label(result: IngestResult) -> str:
     if result.outcome is Outcome.IGNORED and result.detail:
         return f"{result.outcome.value}:{result.detail}"[:20]
     return result.outcome.value
-
-
-def _try_parse(raw: bytes, max_attachment_bytes: int) -> ParsedEmail | None:
-    try:
-        return parse_email(raw, max_attachment_bytes=max_attachment_bytes)
-    except EmailParseError:
-        return None
-
-
-def _key(parsed: ParsedEmail | None, raw: bytes) -> str:
-    key = ids.normalize(parsed.message_id) if parsed is not None else None
-    return key or ids.digest(raw)
-
-
-def _external_id(key: str) -> str:
-    value = f"email:{key}"
-    return value if len(value) <= 120 else ids.digest(key.encode())[:120]
-
-
-def _body(parsed: ParsedEmail, note: Notice | None = None) -> str:
-    if note:
-        return note.english()
-    return parsed.text if parsed.text.strip() else NO_TEXT
-
-
-def _body_notice(parsed: ParsedEmail, note: Notice | None) -> Notice | None:
-    """The code of a body the channel wrote in place of the customer's text (None: their own text)."""
-    if note is not None:
-        return note
-    return None if parsed.text.strip() else Notice("mail_no_text")
-
-
-def _set_notice(message: Message, notice: Notice | None) -> None:
-    if notice is not None:
-        message.notice_code, message.notice_params = notice.code, notice.dumps()
-
-
-def _in_reply_to(parsed: ParsedEmail) -> str | None:
-    return ids.normalize(parsed.in_reply_to[0]) if parsed.in_reply_to else None
-
-
-def _references(parsed: ParsedEmail) -> str | None:
-    return ids.angle([i for i in (ids.normalize(r) for r in parsed.references) if i])[:20_000] or None
-
-
-def _to(parsed: ParsedEmail) -> str | None:
-    return ", ".join(parsed.to_addrs)[:10_000] or None
-
-
-def _cc(parsed: ParsedEmail) -> str | None:
-    return ", ".join(parsed.cc_addrs)[:10_000] or None
-
-
-def _from_header(parsed: ParsedEmail) -> str:
-    name = parsed.from_name.replace('"', "'")[:200]
-    return f"{name} <{parsed.from_addr}>" if name and name != parsed.from_addr else parsed.from_addr
-
-
-def _candidates(parsed: ParsedEmail) -> list[str]:
-    raw = [*parsed.in_reply_to, *reversed(parsed.references)]
-    keys = (ids.normalize(r) for r in raw)
-    return list(dict.fromkeys(k for k in keys if k))[:MAX_CANDIDATE_IDS]
-
-
-def _follow_merges(session: Session, ticket_id: int) -> Ticket | None:
-    """The ticket itself, or the one it was merged into (following a chain of merges)."""
-    ticket = session.get(Ticket, ticket_id)
-    for _ in range(20):
-        if ticket is None or ticket.link_kind != LinkKind.MERGED.value or ticket.parent_id is None:
-            return ticket
-        ticket = session.get(Ticket, ticket.parent_id)
-    return ticket
-
-
-def clean_filename(name: str, n: int) -> str:
-    """The attachment's name as stored (``email_parse.safe_filename``), or ``attachment-N``."""
-    return safe_filename(name) or f"attachment-{n}"
 
 
 def _store_cursor(session: Session, cursor: CursorUpdate, desk: Desk) -> None:
@@ -759,11 +421,15 @@ def read_cursor(desk: Desk, source: str) -> MailCursor | None:
 
 __all__ = [
     "FILED",
+    "IGNORED_REASON",
+    "NO_TEXT",
     "CursorUpdate",
     "IngestResult",
     "Ingestor",
     "Outcome",
     "RawMail",
     "clean_filename",
+    "prepare",
+    "prepare_many",
     "read_cursor",
 ]

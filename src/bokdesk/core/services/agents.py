@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .. import audit, roles
 from ..desk import Actor, Desk
@@ -120,7 +120,9 @@ def list_agents(desk: Desk) -> list[tuple[Agent, str | None]]:
     """All agents with their team names, by name."""
     with desk.store.read() as session:
         rows = session.exec(
-            select(Agent, Team.name).join(Team, Team.id == Agent.team_id, isouter=True).order_by(Agent.name)
+            select(Agent, Team.name)
+            .join(Team, col(Team.id) == Agent.team_id, isouter=True)
+            .order_by(Agent.name)
         ).all()
         return [(a, t) for a, t in rows]
 

@@ -119,7 +119,7 @@ def visible(desk: Desk, actor: Actor, language: str | None = None) -> list[Canne
     """Shared responses and the actor's own, most used first."""
     with desk.store.read() as session:
         query = select(CannedResponse).where(
-            or_(col(CannedResponse.owner_id).is_(None), CannedResponse.owner_id == actor.id)
+            or_(col(CannedResponse.owner_id).is_(None), col(CannedResponse.owner_id) == actor.id)
         )
         if language:
             query = query.where(CannedResponse.language == language)
@@ -139,7 +139,7 @@ def render(body: str, values: dict[str, str]) -> str:
 
 def values_for(desk: Desk, actor: Actor, ticket_id: int | None) -> dict[str, str]:
     """Placeholder values for a ticket and the acting agent."""
-    values = {"agent_name": actor.name, "desk_name": str(desk.settings.get("desk_name", "BOK"))}
+    values = {"agent_name": actor.name, "desk_name": desk.settings.desk_name}
     if ticket_id is None:
         return values
     with desk.store.read() as session:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..desk import Actor, Desk
 from ..enums import ContactKind
@@ -74,7 +74,7 @@ class CustomerSpec:
 def find_by_contact(session: Session, kind: ContactKind, normalized: str) -> Customer | None:
     row = session.exec(
         select(Customer)
-        .join(CustomerContact, CustomerContact.customer_id == Customer.id)
+        .join(CustomerContact, col(CustomerContact.customer_id) == Customer.id)
         .where(CustomerContact.kind == kind.value, CustomerContact.normalized == normalized)
     ).first()
     return row
@@ -95,6 +95,7 @@ def add_contact(
             raise ValidationError("contact_taken", value=value, customer=existing.customer_id)
         return None
     shown = ascii_email(value) if kind is ContactKind.EMAIL else value.strip()
+    assert customer.id is not None  # flushed before its contacts are added
     contact = CustomerContact(customer_id=customer.id, kind=kind.value, value=shown, normalized=normalized)
     session.add(contact)
     return contact
@@ -175,12 +176,12 @@ def lookup_customers(desk: Desk, text: str, limit: int = 10) -> list[tuple[Custo
     digits = re.sub(r"\D", "", needle)
     with desk.store.read() as session:
         conditions = [func.lower(Customer.name).like(f"%{_escape_like(needle)}%", escape="\\")]
-        conditions.append(CustomerContact.normalized.like(f"{_escape_like(needle)}%", escape="\\"))
+        conditions.append(col(CustomerContact.normalized).like(f"{_escape_like(needle)}%", escape="\\"))
         if len(digits) >= 3:
-            conditions.append(CustomerContact.normalized.like(f"%{digits}%"))
+            conditions.append(col(CustomerContact.normalized).like(f"%{digits}%"))
         ids = session.exec(
             select(Customer.id)
-            .join(CustomerContact, CustomerContact.customer_id == Customer.id, isouter=True)
+            .join(CustomerContact, col(CustomerContact.customer_id) == Customer.id, isouter=True)
             .where(or_(*conditions))
             .distinct()
             .limit(limit)
@@ -188,6 +189,8 @@ def lookup_customers(desk: Desk, text: str, limit: int = 10) -> list[tuple[Custo
         result = []
         for customer_id in ids:
             customer = session.get(Customer, customer_id)
+            if customer is None:
+                continue
             contacts = session.exec(
                 select(CustomerContact).where(CustomerContact.customer_id == customer_id)
             ).all()

@@ -127,10 +127,13 @@ def _recompute(
         # Tickets whose clock changes (business <-> calendar) re-measure their pauses from history:
         # their rows in one query, not one per ticket.
         clock_changes = [
-            t.id for t, was_business in governed if sla.uses_business_time(session, t) != was_business
+            t.id
+            for t, was_business in governed
+            if t.id is not None and sla.uses_business_time(session, t) != was_business
         ]
-        events = sla.pause_events(session, clock_changes) if clock_changes else {}  # type: ignore[arg-type]
+        events = sla.pause_events(session, clock_changes) if clock_changes else {}
         for ticket, was_business in governed:
+            assert ticket.id is not None  # stored tickets
             moved += _recompute_one(
                 session, desk, actor, ticket, was_business, what, now, events.get(ticket.id)
             )
@@ -168,16 +171,8 @@ def _recompute_one(
     ticket.version += 1
     ticket.updated_at = now
     session.add(ticket)
-    history.record(
-        session,
-        ticket.id,
-        actor,
-        now,
-        "due",
-        before[2],
-        ticket.next_due_at,  # type: ignore[arg-type]
-        _policy_note(what),
-    )
+    assert ticket.id is not None  # a stored ticket
+    history.record(session, ticket.id, actor, now, "due", before[2], ticket.next_due_at, _policy_note(what))
     return 1
 
 

@@ -33,7 +33,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from ..desk import Actor, Desk
 from ..enums import AgentStatus, MessageKind, Status
@@ -180,7 +180,7 @@ def touch(desk: Desk, actor: Actor, ticket_id: int, activity: str = Activity.VIE
         now = desk.now()
         if session.get(Ticket, ticket_id) is None:
             raise NotFound("ticket_missing", number=ticket_id)
-        session.exec(delete(Presence).where(col(Presence.seen_at) < now - timedelta(seconds=TTL_SECONDS)))  # type: ignore[call-overload]
+        session.exec(delete(Presence).where(col(Presence.seen_at) < now - timedelta(seconds=TTL_SECONDS)))
         row = session.get(Presence, (actor.id, ticket_id))
         if row is None:
             session.add(Presence(agent_id=actor.id, ticket_id=ticket_id, activity=value, seen_at=now))
@@ -199,10 +199,10 @@ def leave(desk: Desk, actor: Actor, ticket_id: int | None = None) -> None:
     if actor.id is None:
         return
     with desk.store.write() as session:
-        query = delete(Presence).where(Presence.agent_id == actor.id)
+        query = delete(Presence).where(col(Presence.agent_id) == actor.id)
         if ticket_id is not None:
-            query = query.where(Presence.ticket_id == ticket_id)
-        session.exec(query)  # type: ignore[call-overload]
+            query = query.where(col(Presence.ticket_id) == ticket_id)
+        session.exec(query)
 
 
 def heartbeat(desk: Desk, actor: Actor) -> None:
@@ -216,10 +216,10 @@ def heartbeat(desk: Desk, actor: Actor) -> None:
             session.add(agent)
 
 
-def _viewers(session, desk: Desk, ticket_ids: list[int], exclude: int | None) -> list[Viewer]:  # type: ignore[no-untyped-def]
+def _viewers(session: Session, desk: Desk, ticket_ids: list[int], exclude: int | None) -> list[Viewer]:
     query = (
         select(Presence, Agent.login, Agent.name)
-        .join(Agent, Agent.id == Presence.agent_id)
+        .join(Agent, col(Agent.id) == Presence.agent_id)
         .where(col(Presence.ticket_id).in_(ticket_ids), col(Presence.seen_at) >= _fresh_since(desk))
     )
     if exclude is not None:
@@ -260,12 +260,14 @@ def online(desk: Desk, *, include_offline: bool = True) -> list[AgentPresence]:
     with desk.store.read() as session:
         rows = session.exec(
             select(Agent, Team.name)
-            .join(Team, Team.id == Agent.team_id, isouter=True)
+            .join(Team, col(Team.id) == Agent.team_id, isouter=True)
             .where(col(Agent.active).is_(True))
             .order_by(Agent.name)
         ).all()
         open_rows = session.exec(
-            select(Presence).where(col(Presence.seen_at) >= _fresh_since(desk)).order_by(Presence.ticket_id)
+            select(Presence)
+            .where(col(Presence.seen_at) >= _fresh_since(desk))
+            .order_by(col(Presence.ticket_id))
         ).all()
     rota = shifts.states(desk, [agent.id for agent, _ in rows if agent.id is not None], now)
     open_by_agent: dict[int, list[tuple[int, str]]] = {}
@@ -358,14 +360,14 @@ def changes_since(
             session.exec(
                 select(TicketEvent)
                 .where(TicketEvent.ticket_id == ticket_id, col(TicketEvent.at) > since)
-                .order_by(TicketEvent.id)
+                .order_by(col(TicketEvent.id))
             ).all()
         )
         messages = list(
             session.exec(
                 select(Message)
                 .where(Message.ticket_id == ticket_id, col(Message.created_at) > since)
-                .order_by(Message.id)
+                .order_by(col(Message.id))
             ).all()
         )
         assignee = session.get(Agent, ticket.assignee_id) if ticket.assignee_id else None

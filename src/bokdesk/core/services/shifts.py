@@ -121,7 +121,7 @@ def load_rotas(session: Session, desk: Desk, agent_ids: list[int], day: date) ->
         blocks[agent_id].append(Block(weekday, start, end))
     absences: dict[int, list[Absence]] = {a: [] for a in agent_ids}
     for agent_id, first, last, kind, note, absence_id in session.exec(
-        select(
+        select(  # type: ignore[call-overload]  # sqlmodel's overloads stop at four columns
             AgentAbsence.agent_id,
             AgentAbsence.first_day,
             AgentAbsence.last_day,
@@ -161,9 +161,9 @@ def rota_of_desk(desk: Desk, day: date | None = None, *, login: str | None = Non
     with desk.store.read() as session:
         query = (
             select(Agent, Team.name)
-            .join(Team, Team.id == Agent.team_id, isouter=True)
+            .join(Team, col(Team.id) == Agent.team_id, isouter=True)
             .where(col(Agent.active).is_(True))
-            .order_by(Agent.name, Agent.id)
+            .order_by(col(Agent.name), col(Agent.id))
         )
         if login is not None:
             query = query.where(Agent.login == login)
@@ -192,15 +192,11 @@ def set_week(desk: Desk, actor: Actor, login: str, week: str | Iterable[Block]) 
         after = format_week(blocks)
         if before == after:
             return blocks
-        session.exec(delete(AgentShift).where(col(AgentShift.agent_id) == agent.id))  # type: ignore[call-overload]
+        assert agent.id is not None  # a stored row
+        session.exec(delete(AgentShift).where(col(AgentShift.agent_id) == agent.id))
         for b in blocks:
             session.add(
-                AgentShift(
-                    agent_id=agent.id,
-                    weekday=b.weekday,
-                    start_minute=b.start,  # type: ignore[arg-type]
-                    end_minute=b.end,
-                )
+                AgentShift(agent_id=agent.id, weekday=b.weekday, start_minute=b.start, end_minute=b.end)
             )
         audit.record(session, actor, desk.now(), "shifts", login, before, after)
     return blocks
@@ -251,11 +247,12 @@ def add_absence(
                 number=clash.id,
             )
         now = desk.now()
+        assert agent.id is not None  # a stored row
         row = AgentAbsence(
             agent_id=agent.id,
             first_day=first_day,
             last_day=last_day,
-            kind=value,  # type: ignore[arg-type]
+            kind=value,
             note=note,
             recorded_by_id=actor.id,
             recorded_by=actor.name,
@@ -312,13 +309,14 @@ def list_absences(
 
 
 def _entry(row: AgentAbsence, agent: Agent) -> AbsenceEntry:
+    assert row.id is not None and agent.id is not None  # stored rows
     return AbsenceEntry(
         row.id,
         agent.id,
         agent.login,
         agent.name,
         row.first_day,
-        row.last_day,  # type: ignore[arg-type]
+        row.last_day,
         row.kind,
         row.note,
         row.recorded_by,

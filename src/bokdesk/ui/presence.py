@@ -63,7 +63,7 @@ Presence = NoPresence | ServicePresence
 
 def presence_for(desk: Desk, actor: Actor) -> Presence:
     try:
-        from ..core.services import presence as service  # type: ignore[attr-defined]
+        from ..core.services import presence as service
     except ImportError:
         return NoPresence()
     if not all(hasattr(service, name) for name in ("touch", "leave", "others")):

@@ -14,7 +14,7 @@ and ``notify`` instead of ``App.notify`` whenever a message may contain such tex
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
@@ -62,7 +62,7 @@ def assemble(*parts: str | Content | tuple[str, str]) -> Content:
 
 
 def notify(
-    app: App[object],
+    app: App[Any],
     message: str,
     *,
     title: str = "",

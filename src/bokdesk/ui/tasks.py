@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..core.errors import BokdeskError
 from ..i18n import _
 from .safe_text import notify
+from .typed import bokdesk_app
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -61,7 +62,7 @@ def describe(error: BokdeskError, app: App[Any] | None = None) -> str:
     desk's time zone when the app is given."""
     from .errors import describe as in_language
 
-    desk = getattr(app, "desk", None)
+    desk = bokdesk_app(app).desk if app is not None else None
     return in_language(error, desk.calendar.tz if desk is not None else None)
 
 

@@ -25,6 +25,7 @@ from textual.widgets import Input, Label, Select, TextArea
 from ...i18n import _, format_time
 from .. import keymap, labels
 from ..safe_text import assemble, safe_line
+from ..typed import bokdesk_app
 
 DRAFT_DEBOUNCE = 0.8
 MUTED = "$text-muted"
@@ -184,8 +185,8 @@ class Composer(Vertical):
         )
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).cursor_blink = getattr(self.app, "cursor_blink", True)
-        self.query_one("#reason", Input).cursor_blink = getattr(self.app, "cursor_blink", True)
+        self.query_one(TextArea).cursor_blink = bokdesk_app(self).cursor_blink
+        self.query_one("#reason", Input).cursor_blink = bokdesk_app(self).cursor_blink
 
     @property
     def area(self) -> TextArea:
@@ -224,7 +225,7 @@ class Composer(Vertical):
             text = draft.body
             if draft.base_version is not None:
                 self.base_version = draft.base_version
-            tz = self.app.desk.calendar.tz  # type: ignore[attr-defined]
+            tz = bokdesk_app(self).require_desk().calendar.tz
             restored = _("draft from {time} restored").format(time=format_time(draft.updated_at, tz))
             self.query_one("#composer-title", Label).update(
                 assemble((title, style), "  ", (restored, "$text-muted"))
@@ -252,7 +253,7 @@ class Composer(Vertical):
         from ...channels.view import reply_recipients
         from ..tasks import run_service
 
-        desk = self.app.desk  # type: ignore[attr-defined]
+        desk = bokdesk_app(self).require_desk()
 
         def done(found: tuple[str | None, list[str]]) -> None:
             if self.ticket_id == ticket_id and self.kind == kind:

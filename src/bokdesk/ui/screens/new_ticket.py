@@ -129,7 +129,7 @@ class NewTicketScreen(DeskScreen[Created]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        blink = getattr(self.app, "cursor_blink", True)
+        blink = self.bokdesk.cursor_blink
         for field in self.query(Input):
             field.cursor_blink = blink
         self.query_one(TextArea).cursor_blink = blink
@@ -311,11 +311,13 @@ class NewTicketScreen(DeskScreen[Created]):
         def create() -> int:
             from ...core.services.tickets import create_ticket
 
-            return int(create_ticket(desk, actor, new).id)
+            ticket = create_ticket(desk, actor, new)
+            assert ticket.id is not None  # stored: it has its number
+            return ticket.id
 
         def done(ticket_id: int) -> None:
             self._busy = False
-            app.locally_claimed.add(ticket_id)  # type: ignore[attr-defined]
+            self.bokdesk.locally_claimed.add(ticket_id)
             message = (
                 _("Ticket #{number} created and solved on first contact")
                 if solved

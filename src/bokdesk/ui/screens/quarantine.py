@@ -9,7 +9,7 @@ Everything shown is mail from outside: through ``safe_text`` only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +27,9 @@ from ..tasks import describe, run_service
 from ..widgets.bars import TopBar
 from .base import DeskScreen
 from .dialogs import ConfirmDialog
+
+if TYPE_CHECKING:
+    from ...channels.quarantine import QuarantineEntry
 
 MUTED = "$text-muted"
 RAW_PREVIEW = 16_384  # bytes of the raw message shown under the details
@@ -54,7 +57,7 @@ class QuarantineScreen(DeskScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.show_all = False
-        self.entries: list[Any] = []
+        self.entries: list[QuarantineEntry] = []
         self._loading = False
 
     def compose(self) -> ComposeResult:
@@ -82,7 +85,7 @@ class QuarantineScreen(DeskScreen[None]):
 
             return list_entries(desk, actor, include_resolved=show_all, limit=500)
 
-        def done(entries: list[Any]) -> None:
+        def done(entries: list[QuarantineEntry]) -> None:
             self._loading = False
             self._show(entries)
 
@@ -92,7 +95,7 @@ class QuarantineScreen(DeskScreen[None]):
 
         run_service(self.app, read, done=done, failed=failed, group="quarantine")
 
-    def _show(self, entries: list[Any]) -> None:
+    def _show(self, entries: list[QuarantineEntry]) -> None:
         listing = self.query_one("#quarantine-list", OptionList)
         before = self._selected()
         self.entries = entries
@@ -131,7 +134,7 @@ class QuarantineScreen(DeskScreen[None]):
                 Content.styled(_("Nothing in the quarantine: every e-mail was filed."), MUTED)
             )
 
-    def _selected(self) -> Any | None:
+    def _selected(self) -> QuarantineEntry | None:
         listing = self.query_one("#quarantine-list", OptionList)
         if listing.highlighted is None or not self.entries:
             return None
@@ -157,7 +160,7 @@ class QuarantineScreen(DeskScreen[None]):
             exclusive=True,
         )
 
-    def _detail(self, entry: Any, raw: bytes) -> None:
+    def _detail(self, entry: QuarantineEntry, raw: bytes) -> None:
         if self._selected() is not entry:
             return
         tz = self.desk.calendar.tz
@@ -216,7 +219,7 @@ class QuarantineScreen(DeskScreen[None]):
                     timeout=10,
                 )
             self.load()
-            self.app.request_refresh()  # type: ignore[attr-defined]
+            self.bokdesk.request_refresh()
 
         run_service(self.app, release, done=done, group="quarantine-write")
 

@@ -40,7 +40,9 @@ class SearchInput(Input):
         keymap.translate_bindings(self)
 
     def action_cancel(self) -> None:
-        self.screen.close_search()  # type: ignore[attr-defined]
+        screen = self.screen
+        if isinstance(screen, QueueScreen):
+            screen.close_search()
 
     def action_to_results(self) -> None:
         self.screen.query_one(QueueTable).focus()
@@ -84,16 +86,16 @@ class QueueScreen(DeskScreen[None]):
                 id="search",
                 max_length=SEARCH_MAX_CHARS,
             )
-        yield QueueTable(self.app.now, id="queue")  # type: ignore[attr-defined]
+        yield QueueTable(self.bokdesk.now, id="queue")
         yield KeyBar()
 
     def on_mount(self) -> None:
         tabs = self.query_one(ViewTabs)
         tabs.current = self.view
         search = self.query_one(SearchInput)
-        search.cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        search.cursor_blink = self.bokdesk.cursor_blink
         self.query_one("#search-bar").display = False
-        self.app.desk_changed.subscribe(self, self._desk_changed)  # type: ignore[attr-defined]
+        self.bokdesk.desk_changed.subscribe(self, self._desk_changed)
         self._update_top(None, None)
         self.table.position_changed = lambda _row, position, total: self._update_top(position, total)
         self.table.load(self._view_source())
@@ -124,8 +126,9 @@ class QueueScreen(DeskScreen[None]):
 
     def _view_source(self) -> QueueSource:
         label = labels.view(self.view.value)
-        if not self.app.ready:  # type: ignore[attr-defined]
-            source: Any = self.app.boot.preview(self.view)  # type: ignore[attr-defined]
+        boot = self.bokdesk.boot
+        if not self.bokdesk.ready and boot is not None:  # a fast start's first moment: its preview
+            source = boot.preview(self.view)
             source.label = label
             return source
         return ViewSource(self.desk, self.actor, self.view, label=label)
@@ -139,14 +142,14 @@ class QueueScreen(DeskScreen[None]):
 
     def reload(self) -> None:
         """Read the rows again, keeping the cursor on its ticket."""
-        if not self.app.ready:  # type: ignore[attr-defined]
+        if not self.bokdesk.ready:
             return
         table = self.table
         source = table.source.refreshed() if table.source is not None else self._view_source()
         table.load(source, keep=table.current, on_loaded=lambda: self.call_after_refresh(self._load_counts))
 
     def _load_counts(self) -> None:
-        if self._counts_running:
+        if self._counts_running or not self.bokdesk.ready:  # a fast start's desk: read once it is open
             return
         self._counts_running = True
         desk, actor = self.desk, self.actor
@@ -189,8 +192,8 @@ class QueueScreen(DeskScreen[None]):
 
     def _first_shown(self) -> None:
         """The first page is on screen: now the rest (view sizes, drafts, KPIs, live refresh)."""
-        self.app.first_queue_painted()  # type: ignore[attr-defined]
-        self.app.when_ready(self._desk_opened)  # type: ignore[attr-defined]
+        self.bokdesk.first_queue_painted()
+        self.bokdesk.when_ready(self._desk_opened)
 
     @on(QueueTable.Selected)
     def _selected(self, event: QueueTable.Selected) -> None:
@@ -273,8 +276,8 @@ class QueueScreen(DeskScreen[None]):
         """Search for what is typed now. No debounce: one search runs at a time, and a keystroke
         that comes while one runs is searched (with all that was typed by then) when it is done.
         The results, the tabs' note and the top bar change together, in one frame."""
-        if not self.app.ready:  # type: ignore[attr-defined]
-            self.app.when_ready(self._run_search)  # type: ignore[attr-defined]
+        if not self.bokdesk.ready:
+            self.bokdesk.when_ready(self._run_search)
             return
         table = self.table
         if self._searching is not None and table.source is self._searching and table.busy:
@@ -318,19 +321,7 @@ class QueueScreen(DeskScreen[None]):
             self.open_ticket(row.id)
 
     def open_ticket(self, ticket_id: int) -> None:
-        if not self.app.ready:  # type: ignore[attr-defined]
-            self.app.when_ready(lambda: self.open_ticket(ticket_id))  # type: ignore[attr-defined]
-            return
-        app: Any = self.app
-        screen = app.ticket_screen()
-        if screen in app.screen_stack:
-            return
-
-        def present() -> None:
-            if screen not in app.screen_stack and app.screen is self:
-                app.push_screen(screen)
-
-        screen.show(ticket_id, neighbours=self.neighbour, present=present)  # pushed once it is filled
+        self.bokdesk.open_ticket(ticket_id, opener=self, neighbours=self.neighbour)
 
     def neighbour(self, ticket_id: int, step: int) -> int | None:
         """The ticket before / after ``ticket_id`` in this queue (for ``[`` and ``]`` on the detail)."""
@@ -340,25 +331,25 @@ class QueueScreen(DeskScreen[None]):
         return row.id if row is not None else None
 
     def action_take(self) -> None:
-        if not self.app.ready:  # type: ignore[attr-defined]
-            self.app.when_ready(self.action_take)  # type: ignore[attr-defined]
+        if not self.bokdesk.ready:
+            self.bokdesk.when_ready(self.action_take)
             return
         row = self.table.current
         if row is None:
             return
         from ...core.services import tickets
 
-        desk, actor, app = self.desk, self.actor, self.app
+        desk, actor, app = self.desk, self.actor, self.bokdesk
 
         def done(ticket: Any) -> None:
-            app.locally_claimed.add(row.id)  # type: ignore[attr-defined]
+            app.locally_claimed.add(row.id)
             notify(
                 app,
                 _("#{number} {subject}").format(number=row.id, subject=labels.subject(row.subject)),
                 title=_("Taken: it is yours now"),
             )
             self.reload()
-            app.request_refresh()  # type: ignore[attr-defined]
+            app.request_refresh()
 
         def failed(error: BokdeskError) -> None:
             if isinstance(error, AlreadyTaken):
@@ -372,16 +363,16 @@ class QueueScreen(DeskScreen[None]):
             else:
                 show_error(app, error)
 
-        app.locally_claimed.add(row.id)  # type: ignore[attr-defined]
+        app.locally_claimed.add(row.id)
         run_service(app, lambda: tickets.take(desk, actor, row.id), done=done, failed=failed, group="take")
 
     def action_take_next(self) -> None:
-        if not self.app.ready:  # type: ignore[attr-defined]
-            self.app.when_ready(self.action_take_next)  # type: ignore[attr-defined]
+        if not self.bokdesk.ready:
+            self.bokdesk.when_ready(self.action_take_next)
             return
         from ...core.services import tickets
 
-        desk, actor, app = self.desk, self.actor, self.app
+        desk, actor, app = self.desk, self.actor, self.bokdesk
 
         def done(ticket: Any) -> None:
             if ticket is None:
@@ -392,16 +383,16 @@ class QueueScreen(DeskScreen[None]):
                 )
                 notify(app, message, title=_("Take next"))
                 return
-            app.locally_claimed.add(ticket.id)  # type: ignore[attr-defined]
+            app.locally_claimed.add(ticket.id)
             self.reload()
-            app.request_refresh()  # type: ignore[attr-defined]
+            app.request_refresh()
             self.open_ticket(ticket.id)
 
         run_service(app, lambda: tickets.take_next(desk, actor), done=done, group="take")
 
     def action_new_ticket(self) -> None:
-        if not self.app.ready:  # type: ignore[attr-defined]
-            self.app.when_ready(self.action_new_ticket)  # type: ignore[attr-defined]
+        if not self.bokdesk.ready:
+            self.bokdesk.when_ready(self.action_new_ticket)
             return
         from .new_ticket import Created, NewTicketScreen
 
@@ -409,15 +400,15 @@ class QueueScreen(DeskScreen[None]):
             if result is None:
                 return
             self.reload()
-            self.app.request_refresh()  # type: ignore[attr-defined]
+            self.bokdesk.request_refresh()
             if not result.solved:
                 self.open_ticket(result.ticket_id)
 
         self.app.push_screen(NewTicketScreen(), created)
 
     def action_drafts(self) -> None:
-        if not self.app.ready:  # type: ignore[attr-defined]
-            self.app.when_ready(self.action_drafts)  # type: ignore[attr-defined]
+        if not self.bokdesk.ready:
+            self.bokdesk.when_ready(self.action_drafts)
             return
         from .drafts import DraftsScreen
 

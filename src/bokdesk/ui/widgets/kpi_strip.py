@@ -9,8 +9,11 @@ from textual.content import Content
 from textual.widget import Widget
 
 from ...i18n import _, format_duration, format_number
+from ..typed import bokdesk_app
 
 if TYPE_CHECKING:
+    from textual.geometry import Size
+
     from ...core.kpi import Kpis
 
 
@@ -89,7 +92,7 @@ class KpiStrip(Widget):
         self.refresh(layout=True)
 
     def render(self) -> Content:
-        return strip_content(getattr(self.app, "kpis", None), max(1, self.size.width))
+        return strip_content(bokdesk_app(self).kpis, max(1, self.size.width))
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
-        return len(strip_content(getattr(self.app, "kpis", None), max(1, width)).plain.split("\n"))
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(strip_content(bokdesk_app(self).kpis, max(1, width)).plain.split("\n"))

@@ -67,14 +67,14 @@ class AssignDialog(Dialog[Assignment]):
             yield Label(_("Ctrl+S assigns · Esc cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).cursor_blink = getattr(self.app, "cursor_blink", True)
-        self.query_one(Input).cursor_blink = getattr(self.app, "cursor_blink", True)
+        self.query_one(TextArea).cursor_blink = self.bokdesk.cursor_blink
+        self.query_one(Input).cursor_blink = self.bokdesk.cursor_blink
         self._fill("")
         self.query_one(Input).focus()
 
     def _fill(self, text: str) -> None:
         needle = text.strip().lower()
-        desk = self.app.desk  # type: ignore[attr-defined]
+        desk = self.bokdesk.require_desk()
         tz, now = desk.calendar.tz, desk.now()
         targets = self.query_one(OptionList)
         targets.clear_options()
@@ -161,7 +161,7 @@ class SurveyDialog(Dialog[SurveyAnswerInput]):
 
     def on_mount(self) -> None:
         for field in self.query(Input):
-            field.cursor_blink = getattr(self.app, "cursor_blink", True)
+            field.cursor_blink = self.bokdesk.cursor_blink
         self.query_one("#nps", Input).focus()
 
     @on(Input.Submitted)

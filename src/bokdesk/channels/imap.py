@@ -17,6 +17,8 @@ import ssl
 import threading
 import time
 from collections.abc import Iterable
+from io import BufferedReader
+from typing import Any, cast
 
 from ..core.errors import BokdeskError
 from .mailconfig import ImapConfig
@@ -126,7 +128,7 @@ class ImapFolder:
             except Exception:  # noqa: BLE001
                 pass
 
-    def _cmd(self, *args: str) -> list:  # type: ignore[type-arg]
+    def _cmd(self, *args: str) -> list[Any]:
         assert self.conn is not None
         try:
             typ, data = self.conn.uid(*args)
@@ -223,9 +225,10 @@ class ImapFolder:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
-                line = self._line_within(min(left, 1.0))
-                if line is None:
+                within = self._line_within(min(left, 1.0))
+                if within is None:
                     continue
+                line = within
                 if not line:
                     raise MailboxError("imap_closed")
                 if line.startswith(b"* BYE"):
@@ -263,7 +266,9 @@ class ImapFolder:
         timeout = sock.gettimeout()
         sock.setblocking(False)
         try:
-            return bool(conn.file.peek(1))  # never blocks now: the buffer, or one non-blocking read
+            return bool(
+                cast("BufferedReader", conn.file).peek(1)
+            )  # never blocks now: the buffer, or one non-blocking read
         except (BlockingIOError, ssl.SSLWantReadError):
             return False
         finally:

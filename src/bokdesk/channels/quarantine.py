@@ -66,7 +66,7 @@ def list_entries(
 ) -> list[QuarantineEntry]:
     roles.require(actor, Permission.CONFIGURE_DESK, WHAT)
     with desk.store.read() as session:
-        query = select(
+        query = select(  # type: ignore[call-overload]  # SQLModel types select() for up to four columns
             MailQuarantine.id,
             MailQuarantine.source,
             MailQuarantine.reason,

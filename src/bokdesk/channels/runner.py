@@ -24,6 +24,7 @@ from ..core.desk import Desk
 from ..core.errors import ConfigError
 from .imap import ImapFolder, MailboxError
 from .ingest import CursorUpdate, Ingestor, IngestResult, Outcome, RawMail, prepare_many, read_cursor
+from .mail_prepare import Prepared
 from .mailconfig import MailConfig
 from .maildir import Maildir
 from .outbox import publish_identity
@@ -38,6 +39,7 @@ PIPELINE_FROM = 300  # messages: below this, parsing in a worker costs more than
 Progress = Callable[[int, int], None]  # (done so far, total)
 Log = Callable[[str], None]
 T = TypeVar("T")
+Parsed = Future[list[Prepared]] | list[Prepared]  # a batch parsed in a worker, or here
 
 
 @dataclass
@@ -115,7 +117,7 @@ def fetch_maildir(
                 index += 1
             yield [e for e, _ in batch], [i for _, i in batch], index
 
-    def file(entries_done: list[object], prepared: list, upto: int) -> None:  # type: ignore[type-arg]
+    def file(entries_done: list[object], prepared: list[Prepared], upto: int) -> None:
         results = ingestor.file(prepared)
         for entry in entries_done:
             box.mark_done(entry)  # type: ignore[arg-type]
@@ -124,11 +126,11 @@ def fetch_maildir(
             progress(upto, total)
 
     with _parse_pool(parallel and total >= PIPELINE_FROM) as pool:
-        pending: tuple[list[object], Future[list] | list, int] | None = None  # type: ignore[type-arg]
+        pending: tuple[list[object], Parsed, int] | None = None
         for done_entries, items, upto in batches():
             if stop is not None and stop.is_set():
                 break
-            parsed: Future[list] | list = (  # type: ignore[type-arg]
+            parsed: Parsed = (
                 pool.submit(prepare_many, items, *ingestor.limits())
                 if pool is not None
                 else [ingestor.prepare(i) for i in items]
@@ -173,7 +175,7 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _result(value: Future[list] | list) -> list:  # type: ignore[type-arg]
+def _result(value: Parsed) -> list[Prepared]:
     return value.result() if isinstance(value, Future) else value
 
 

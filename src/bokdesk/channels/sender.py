@@ -97,7 +97,7 @@ def claim_due(desk: Desk, limit: int = 50) -> list[OutboxMessage]:
         rows = session.exec(
             select(OutboxMessage)
             .where(
-                or_(OutboxMessage.status == QUEUED, OutboxMessage.status == SENDING),
+                or_(col(OutboxMessage.status) == QUEUED, col(OutboxMessage.status) == SENDING),
                 col(OutboxMessage.next_attempt_at) <= now,
             )
             .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
@@ -128,7 +128,7 @@ def _finalize(raw: bytes, cfg: MailConfig) -> EmailMessage:
                 msg.replace_header("Cc", ", ".join(formataddr(a) for a in kept))
             else:
                 del msg["Cc"]
-    return msg  # type: ignore[return-value]
+    return msg
 
 
 def _own(cfg: MailConfig) -> set[str]:
@@ -194,7 +194,7 @@ def error_notice(exc: BaseException) -> Notice:
 def _record(
     desk: Desk,
     cfg: MailConfig,
-    row_id: int,
+    row_id: int | None,
     *,
     sent_raw: bytes | None,
     error: BaseException | None,
@@ -203,7 +203,7 @@ def _record(
 ) -> None:
     max_attempts = cfg.smtp.max_attempts if cfg.smtp else 8
     with desk.store.write() as session:
-        row = session.get(OutboxMessage, row_id)
+        row = session.get(OutboxMessage, row_id) if row_id is not None else None
         if row is None or row.status != SENDING:
             return
         now = desk.now()
@@ -267,10 +267,11 @@ def send_due(desk: Desk, cfg: MailConfig, *, connect: Connector | None = None, l
                     raise smtplib.SMTPRecipientsRefused({row.to_addr: refused[row.to_addr]})
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                 # this message's problem; the connection is still good for the next one
-                _record(desk, cfg, row.id, sent_raw=None, error=exc, report=report)  # type: ignore[arg-type]
+                _record(desk, cfg, row.id, sent_raw=None, error=exc, report=report)
             except Exception as exc:  # noqa: BLE001 - connection, TLS, authentication, or the message
-                conn = _close(conn)
-                _record(desk, cfg, row.id, sent_raw=None, error=exc, report=report)  # type: ignore[arg-type]
+                _close(conn)
+                conn = None
+                _record(desk, cfg, row.id, sent_raw=None, error=exc, report=report)
             else:
                 note = describe(smtplib.SMTPRecipientsRefused(refused)) if refused else None
                 _record(
@@ -279,7 +280,7 @@ def send_due(desk: Desk, cfg: MailConfig, *, connect: Connector | None = None, l
                     row.id,
                     sent_raw=msg.as_bytes(),
                     error=None,
-                    report=report,  # type: ignore[arg-type]
+                    report=report,
                     note=note,
                 )
     finally:

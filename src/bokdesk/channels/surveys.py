@@ -89,10 +89,13 @@ def sweep_surveys(desk: Desk, cfg: MailConfig, *, limit: int = 100) -> int:
     queued = 0
     with desk.store.write() as session:
         now = desk.now()
-        has_survey = exists().where(OutboxMessage.ticket_id == Ticket.id, OutboxMessage.kind == KIND_SURVEY)
-        has_answer = exists().where(SurveyAnswer.ticket_id == Ticket.id)
+        has_survey = exists().where(
+            col(OutboxMessage.ticket_id) == Ticket.id, col(OutboxMessage.kind) == KIND_SURVEY
+        )
+        has_answer = exists().where(col(SurveyAnswer.ticket_id) == Ticket.id)
         has_email = exists().where(
-            CustomerContact.customer_id == Ticket.customer_id, CustomerContact.kind == ContactKind.EMAIL.value
+            col(CustomerContact.customer_id) == Ticket.customer_id,
+            col(CustomerContact.kind) == ContactKind.EMAIL.value,
         )
         tickets = session.exec(
             select(Ticket)
@@ -101,7 +104,7 @@ def sweep_surveys(desk: Desk, cfg: MailConfig, *, limit: int = 100) -> int:
                 Ticket.channel == Channel.EMAIL.value,
                 col(Ticket.solved_at) <= now - timedelta(minutes=cfg.survey_delay_minutes),
                 col(Ticket.solved_at) >= now - MAX_AGE,
-                or_(col(Ticket.link_kind).is_(None), Ticket.link_kind != LinkKind.MERGED.value),
+                or_(col(Ticket.link_kind).is_(None), col(Ticket.link_kind) != LinkKind.MERGED.value),
                 ~has_survey,
                 ~has_answer,
                 has_email,

@@ -124,3 +124,26 @@ def test_opening_a_ticket_reads_through_indexes_only(busy: Any) -> None:
                 assert step.split()[1] in ("agent", "team"), (sql, plan)
     earlier = [plan for sql, plan in explained if "ORDER BY ticket.created_at DESC" in sql]
     assert earlier and "ix_ticket_customer_created" in earlier[0], earlier
+
+
+@pytest.mark.parametrize("view", list(View))
+def test_the_fast_starts_first_page_and_count_seek_the_same_index(busy: Any, view: View) -> None:
+    """The fast start runs the statements ``core.queue_views`` renders with ``sqlite3`` (no
+    SQLAlchemy): their plans name the view's index and never sort either."""
+    from bokdesk.core import queue_views
+    from bokdesk.ui import boot
+
+    desk = busy
+    index = paging.index_of(view) or "ix_ticket_solved_at"
+    now = desk.now()
+    params = {"now": boot._stored(now), "me": 1, "solved_since": boot._stored(now), "limit": 3}  # noqa: SLF001
+    statements = [
+        queue_views.select_sql(view, b, mode) for b, mode in queue_views.bucket_walk(view, "first", None)
+    ]
+    raw = desk.store.engine.raw_connection()
+    try:
+        for sql in [*statements, queue_views.count_sql(view)]:
+            plan = " | ".join(str(r[3]) for r in raw.cursor().execute(f"EXPLAIN QUERY PLAN {sql}", params))
+            assert "TEMP B-TREE" not in plan and f"INDEX {index}" in plan, (sql, plan)
+    finally:
+        raw.close()

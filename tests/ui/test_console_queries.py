@@ -31,7 +31,9 @@ def by_definition(desk, actor, view, now):
         View.COMPLAINTS: lambda t: t.category == "complaint",
     }
     if view is View.SOLVED:
-        done = [t for t in every if t.status in ("solved", "closed") and t.solved_at >= now - timedelta(days=7)]
+        done = [
+            t for t in every if t.status in ("solved", "closed") and t.solved_at >= now - timedelta(days=7)
+        ]
         return [t.id for t in sorted(done, key=lambda t: (t.solved_at, t.id), reverse=True)]
 
     def urgency(t):

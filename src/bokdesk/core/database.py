@@ -54,26 +54,19 @@ def open_store(path: Path, *, create: bool = True, upgrade: bool = False) -> Sto
     try:
         check_directory(path)
         if path.is_symlink() and not path.exists():
-            raise DatabaseError(f"{path} is a symbolic link to a file that does not exist.")
+            raise DatabaseError("db_dangling_link", path=path)
         if path.exists() and not path.is_file() and not path.is_dir():
-            raise DatabaseError(
-                f"{path} is not a regular file (a device, pipe or socket); choose another --db."
-            )
+            raise DatabaseError("db_not_regular", path=path)
     except OSError as exc:  # e.g. a name too long for the file system
-        raise DatabaseError(f"{path} cannot be used: {exc.strerror}.") from None
+        raise DatabaseError("db_unusable", path=path, reason=exc.strerror) from None
     prepare_process(path, create=create)  # a shared desk: umask 0007, a new file group-writable
     inspection = inspect_file(path)
     if inspection.state is FileState.NEWER:
-        raise DatabaseError(
-            f"{path} was written by a newer bokdesk (schema {inspection.revision}); "
-            "upgrade bokdesk before using it."
-        )
+        raise DatabaseError("db_file_newer", path=path, revision=inspection.revision)
     if inspection.state in (FileState.MISSING, FileState.EMPTY) and not create:
-        raise DatabaseError(f"{path} does not exist; create it with `bokdesk db upgrade --db {path}`.")
+        raise DatabaseError("db_file_missing", path=path)
     if inspection.state is FileState.OLDER and not upgrade:
-        raise DatabaseError(
-            f"{path} has an older schema ({inspection.revision}); run `bokdesk db upgrade` first."
-        )
+        raise DatabaseError("db_file_older", path=path, revision=inspection.revision)
     store = Store(sqlite_url(path))
     if _page_cache_kib is not None:
         _limit_page_cache(store, _page_cache_kib)
@@ -110,9 +103,7 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
         try:
             import psycopg  # noqa: F401
         except ImportError:
-            raise DatabaseError(
-                "PostgreSQL needs its driver: pip install 'bokdesk[postgres]' (psycopg 3)."
-            ) from None
+            raise DatabaseError("db_no_driver") from None
         from .models import postgresql_partial_indexes
 
         postgresql_partial_indexes()  # the models' partial indexes, as PostgreSQL declares them
@@ -123,9 +114,9 @@ def open_url(url: str, *, upgrade: bool = False) -> Store:
 
     revision = current_revision(store)
     if revision is not None and revision not in KNOWN_REVISIONS:
-        raise DatabaseError(f"The database was written by a newer bokdesk (schema {revision}).")
+        raise DatabaseError("db_newer", revision=revision)
     if revision != SCHEMA_HEAD:
         if revision is not None and not upgrade:
-            raise DatabaseError(f"The database has an older schema ({revision}); run `bokdesk db upgrade`.")
+            raise DatabaseError("db_older", revision=revision)
         run_upgrade(store)
     return store

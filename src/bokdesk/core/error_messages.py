@@ -176,6 +176,9 @@ MESSAGES: dict[str, str] = {
         "The directory {path} is not writable for you; SQLite needs it for its journal."
     ),
     "db_no_access": N_("{path} is not readable and writable for you; ask the administrator."),
+    "db_dangling_link": N_("{path} is a symbolic link to a file that does not exist."),
+    "db_not_regular": N_("{path} is not a regular file (a device, pipe or socket); choose another --db."),
+    "db_unusable": N_("{path} cannot be used: {reason}."),
     "db_file_newer": N_(
         "{path} was written by a newer bokdesk (schema {revision}); upgrade bokdesk before using it."
     ),
@@ -251,6 +254,27 @@ MESSAGES: dict[str, str] = {
     "jsonl_absence_order": N_("absence of {agent} ends before it starts"),
     "jsonl_absence_kind": N_("unknown absence kind {value!r}"),
     "jsonl_not_a_date": N_("{value!r} is not a date (YYYY-MM-DD)"),
+    # Importing survey answers (bokdesk report import-surveys): the file, then each bad row
+    "csv_not_text": N_("{path} is neither UTF-8 nor Windows-1250 text."),
+    "csv_empty": N_("The file is empty; it needs a header row and one answer per line."),
+    "csv_unreadable_line": N_("Nothing was imported: line {line}: {detail}."),
+    "csv_no_ticket_column": N_("line 1: no ticket column (ticket, ticket_id or zgloszenie)."),
+    "csv_no_score_column": N_("line 1: no nps or csat column."),
+    "csv_no_time_column": N_("line 1: no answered_at (or date) column."),
+    "csv_bad_row": N_("Nothing was imported: 1 bad row: {rows}."),
+    "csv_bad_rows": N_("Nothing was imported: {count} bad rows: {rows}."),
+    "csv_bad_rows_more": N_("Nothing was imported: {count} bad rows: {rows} (and {more} more)."),
+    "csv_row": N_("line {line}: {why}"),
+    "csv_ticket_bad": N_("ticket must be a ticket number, not {value}"),
+    "csv_score_not_number": N_("{what} must be a whole number {low}-{high}, not {value}"),
+    "csv_score_range": N_("{what} must be {low}-{high}, not {value}"),
+    "csv_no_score": N_("needs an nps (0-10) or a csat (1-5) score"),
+    "csv_time_empty": N_("answered_at is empty"),
+    "csv_time_bad": N_("answered_at {value} is not a date (use 2026-11-20 14:30 or 20.11.2026 14:30)"),
+    "csv_external_long": N_("external_id is longer than 120 characters"),
+    "csv_same_answer": N_("the same answer as line {line}"),
+    "csv_ticket_missing": N_("ticket #{number} does not exist"),
+    "csv_future": N_("answered_at is in the future"),
     # The e-mail channel
     "imap_connect": N_("Cannot connect to the IMAP server {host}:{port}: {detail}"),
     "imap_folder": N_("The IMAP folder {folder!r} cannot be opened: {detail}"),

@@ -172,12 +172,17 @@ def render(
         return None
     fields: dict[str, Any] = {}
     for name, raw in notice.params.items():
-        nested = _nested(raw)
+        nested, listed = _nested(raw), _listed(raw)
         if nested is not None:
             inner = render(nested, translate, value, own)
             if inner is None:
                 return None
             fields[name] = inner
+        elif listed is not None:
+            said = [render(item, translate, value, own) for item in listed]
+            if any(text is None for text in said):
+                return None
+            fields[name] = "; ".join(text for text in said if text is not None)
         else:
             fields[name] = value(name, raw) if value is not None else raw
     try:
@@ -189,6 +194,19 @@ def render(
     return text.rstrip(".") if notice.clause else text
 
 
+def _listed(raw: Any) -> list[Notice] | None:
+    """A value that is a list of notices (said one after another, ``; `` between them)."""
+    if not isinstance(raw, list | tuple) or not raw:
+        return None
+    items = []
+    for item in raw:
+        nested = _nested(item)
+        if nested is None:
+            return None
+        items.append(nested)
+    return items
+
+
 def _nested(raw: Any) -> Notice | None:
     if isinstance(raw, Notice):
         return raw
@@ -198,7 +216,15 @@ def _nested(raw: Any) -> Notice | None:
 
 
 def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: (v.as_value() if isinstance(v, Notice) else v) for k, v in params.items()}
+    return {k: _plain_value(v) for k, v in params.items()}
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, Notice):
+        return value.as_value()
+    if isinstance(value, list | tuple) and any(isinstance(item, Notice) for item in value):
+        return [_plain_value(item) for item in value]
+    return value
 
 
 __all__ = ["CATALOG", "TEMPLATES", "VERBATIM", "Notice", "load", "render", "verbatim"]

@@ -31,8 +31,9 @@ from sqlmodel import col, select
 
 from .desk import Actor, Desk
 from .enums import SurveySource
-from .errors import ValidationError
+from .errors import CodedError, ValidationError
 from .models import SurveyAnswer, Ticket
+from .notices import Notice
 from .roles import Permission, require
 from .services import surveys
 
@@ -79,25 +80,27 @@ def read_text(path: Path) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError(
-        f"{path} is neither UTF-8 nor Windows-1250 text."
-    )  # pragma: no cover - cp1250 decodes most bytes
+    raise ValidationError("csv_not_text", path=path)  # pragma: no cover - cp1250 decodes most bytes
 
 
-def parse(text: str, tz: Any) -> tuple[list[Answer], list[str]]:
-    """Rows -> answers, and one error line per bad row (``line N: ...``)."""
+class BadRow(CodedError, ValueError):
+    """What is wrong with one row (a code and its values)."""
+
+
+def parse(text: str, tz: Any) -> tuple[list[Answer], list[tuple[int, Notice]]]:
+    """Rows -> answers, and the line and problem of each bad row."""
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
-        raise ValidationError("The file is empty; it needs a header row and one answer per line.") from None
+        raise ValidationError("csv_empty") from None
     except csv.Error as exc:
-        raise ValidationError(f"Nothing was imported: line 1: {exc}.") from None
+        raise ValidationError("csv_unreadable_line", line=1, detail=str(exc)) from None
     columns = _columns(header)
     answers: list[Answer] = []
-    errors: list[str] = []
+    errors: list[tuple[int, Notice]] = []
     seen: dict[str, int] = {}
     for row in _rows(reader):
         line = reader.line_num
@@ -105,11 +108,11 @@ def parse(text: str, tz: Any) -> tuple[list[Answer], list[str]]:
             continue
         try:
             answer = _answer(row, columns, line, tz)
-        except ValueError as exc:
-            errors.append(f"line {line}: {exc}")
+        except BadRow as exc:
+            errors.append((line, exc.notice))
             continue
         if answer.external_id in seen:
-            errors.append(f"line {line}: the same answer as line {seen[answer.external_id]}")
+            errors.append((line, Notice("csv_same_answer", {"line": seen[answer.external_id]})))
             continue
         seen[answer.external_id] = line
         answers.append(answer)
@@ -125,7 +128,7 @@ def _rows(reader: Any) -> Any:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ValidationError(f"Nothing was imported: line {reader.line_num}: {exc}.") from None
+            raise ValidationError("csv_unreadable_line", line=reader.line_num, detail=str(exc)) from None
 
 
 def _shown(text: str) -> str:
@@ -142,11 +145,11 @@ def _columns(header: list[str]) -> dict[str, int]:
                 columns[field] = i
                 break
     if "ticket" not in columns:
-        raise ValidationError("line 1: no ticket column (ticket, ticket_id or zgloszenie).")
+        raise ValidationError("csv_no_ticket_column")
     if "nps" not in columns and "csat" not in columns:
-        raise ValidationError("line 1: no nps or csat column.")
+        raise ValidationError("csv_no_score_column")
     if "answered_at" not in columns:
-        raise ValidationError("line 1: no answered_at (or date) column.")
+        raise ValidationError("csv_no_time_column")
     return columns
 
 
@@ -163,9 +166,9 @@ def _score(text: str, low: int, high: int, what: str) -> int | None:
     try:
         value = int(text)
     except ValueError:
-        raise ValueError(f"{what} must be a whole number {low}-{high}, not {_shown(text)}") from None
+        raise BadRow("csv_score_not_number", what=what, low=low, high=high, value=_shown(text)) from None
     if not low <= value <= high:
-        raise ValueError(f"{what} must be {low}-{high}, not {value}")
+        raise BadRow("csv_score_range", what=what, low=low, high=high, value=value)
     return value
 
 
@@ -183,7 +186,7 @@ def parse_time(text: str, tz: Any) -> datetime:
     """A survey tool's time: ISO 8601 (with or without a zone) or Polish ``dd.mm.yyyy hh:mm``."""
     value = text.strip()
     if not value:
-        raise ValueError("answered_at is empty")
+        raise BadRow("csv_time_empty")
     parsed: datetime | None = None
     try:
         parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
@@ -195,9 +198,7 @@ def parse_time(text: str, tz: Any) -> datetime:
             except ValueError:
                 continue
     if parsed is None:
-        raise ValueError(
-            f"answered_at {_shown(value)} is not a date (use 2026-11-20 14:30 or 20.11.2026 14:30)"
-        )
+        raise BadRow("csv_time_bad", value=_shown(value))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
@@ -210,11 +211,11 @@ def _answer(row: list[str], columns: dict[str, int], line: int, tz: Any) -> Answ
     except ValueError:
         ticket = -1
     if not 1 <= ticket <= TICKET_MAX:
-        raise ValueError(f"ticket must be a ticket number, not {_shown(ticket_text)}")
+        raise BadRow("csv_ticket_bad", value=_shown(ticket_text))
     nps = _score(_cell(row, columns, "nps"), 0, 10, "nps")
     csat = _score(_cell(row, columns, "csat"), 1, 5, "csat")
     if nps is None and csat is None:
-        raise ValueError("needs an nps (0-10) or a csat (1-5) score")
+        raise BadRow("csv_no_score")
     answered_at = parse_time(_cell(row, columns, "answered_at"), tz)
     comment = _cell(row, columns, "comment") or None
     external = _cell(row, columns, "external_id")
@@ -224,8 +225,20 @@ def _answer(row: list[str], columns: dict[str, int], line: int, tz: Any) -> Answ
         ).hexdigest()
         external = "csv:" + digest[:32]
     if len(external) > 120:
-        raise ValueError("external_id is longer than 120 characters")
+        raise BadRow("csv_external_long")
     return Answer(line, ticket, nps, csat, answered_at, comment, external)
+
+
+def _bad_rows(errors: list[tuple[int, Notice]]) -> ValidationError:
+    """Nothing is imported: the bad rows by line, the first ``MAX_ERRORS_SHOWN`` of them named."""
+    ordered = sorted(errors, key=lambda error: error[0])
+    rows = [Notice("csv_row", {"line": line, "why": why}) for line, why in ordered[:MAX_ERRORS_SHOWN]]
+    if len(ordered) == 1:
+        return ValidationError("csv_bad_row", rows=rows)
+    if len(ordered) > MAX_ERRORS_SHOWN:
+        more = len(ordered) - MAX_ERRORS_SHOWN
+        return ValidationError("csv_bad_rows_more", count=len(ordered), rows=rows, more=more)
+    return ValidationError("csv_bad_rows", count=len(ordered), rows=rows)
 
 
 def import_csv(desk: Desk, actor: Actor, path: Path) -> ImportResult:
@@ -252,16 +265,11 @@ def import_csv(desk: Desk, actor: Actor, path: Path) -> ImportResult:
             }
     for a in answers:
         if a.ticket not in existing_tickets:
-            errors.append(f"line {a.line}: ticket #{a.ticket} does not exist")
+            errors.append((a.line, Notice("csv_ticket_missing", {"number": a.ticket})))
         elif a.answered_at > now:
-            errors.append(f"line {a.line}: answered_at is in the future")
+            errors.append((a.line, Notice("csv_future")))
     if errors:
-        errors.sort(key=lambda e: int(e.split(":")[0].split()[1]))
-        shown = "; ".join(errors[:MAX_ERRORS_SHOWN])
-        more = f" (and {len(errors) - MAX_ERRORS_SHOWN} more)" if len(errors) > MAX_ERRORS_SHOWN else ""
-        raise ValidationError(
-            f"Nothing was imported: {len(errors)} bad row{'s' if len(errors) != 1 else ''}: {shown}{more}."
-        )
+        raise _bad_rows(errors)
     fresh = [a for a in answers if a.external_id not in known]
     # History names the importer, but an import is not the importer's work on those tickets: the
     # rows carry no agent id, so activity figures (active hours, after-hours work) ignore them.

@@ -6,6 +6,10 @@ a value is shown quoted). ``str(err)`` is the template filled in English: the on
 line prints. The console says the same code from the catalog with the same values
 (``ui/errors.py``), naming statuses and roles in the agent's language. A value may itself be a
 ``Notice`` (a code and its values), said in the same language.
+
+A code without a template is said as written: the command line's own refusals of its arguments
+are such English lines (the console never shows them). In the core and the channels every code
+has its template and its Polish (``tests/ui/test_errors.py``).
 """
 
 from __future__ import annotations

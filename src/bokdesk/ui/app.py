@@ -7,13 +7,11 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -23,7 +21,7 @@ from .. import i18n
 from ..core.enums import Role
 from ..core.settings import UiSettings
 from ..i18n import _, ngettext
-from . import keymap, labels, warmup
+from . import keymap, labels, palette, warmup
 from .live import HEARTBEAT, TICK, ChangeDetector, LiveUpdate
 from .safe_text import notify
 
@@ -36,8 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("bokdesk.ui")
 _IMPORTED = time.perf_counter()
-# App-wide actions only some roles may use, by binding id.
-ROLE_NEEDED = {"app.stats": Role.SUPERVISOR, "app.quarantine": Role.ADMIN}
 
 
 class BokdeskApp(App[int]):
@@ -405,51 +401,13 @@ class BokdeskApp(App[int]):
     # ------------------------------------------------------------------ command palette
 
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
-
-        # Textual types is_open's app as App[object], which an App[int] is not to mypy (invariance).
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            self.push_screen(
-                CommandPalette(id="--command-palette", placeholder=_("Type an action: take, reply…"))
-            )
+        palette.open_palette(self)
 
     def _role_allows(self, binding_id: str | None) -> bool:
-        """Whether the agent's role may use an app-wide action (``ROLE_NEEDED``): its action refuses
-        politely otherwise, and the palette does not offer it."""
-        needed = ROLE_NEEDED.get(binding_id or "")
-        return needed is None or self.actor.role.level >= needed.level
+        return palette.role_allows(self.actor.role, binding_id)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding: Binding = active.binding
-            if (
-                not binding.description
-                or binding.action in seen
-                or not active.enabled
-                or binding.action == "command_palette"
-                or not self._role_allows(binding.id)
-            ):
-                continue
-            seen.add(binding.action)
-            keys = self.get_key_display(binding)
-            yield SystemCommand(
-                _(binding.description),  # ours are translated already; Textual's own are not
-                _("Key: {keys}").format(keys=keys),
-                partial(self.run_action, binding.action, active.node),
-            )
-        yield SystemCommand(
-            _("Change theme"), _("Choose the colours of the console"), self.action_change_theme
-        )
-        yield SystemCommand(
-            _("Show keys panel"), _("Keys of the current screen in a side panel"), self.action_show_help_panel
-        )
-        yield SystemCommand(
-            _("Save screenshot"),
-            _("Save an SVG picture of the screen"),
-            lambda: self.set_timer(0.1, self.deliver_screenshot),
-        )
-        yield SystemCommand(_("Quit"), _("Close the console (drafts are kept)"), self.action_quit)
+        return palette.system_commands(self, screen)
 
 
 def _presence_source(desk: Desk, actor: Actor) -> Presence:

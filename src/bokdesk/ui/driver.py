@@ -55,6 +55,7 @@ def apply_escape_delay(configured: Any = None) -> None:
     """Set the parser's lone-Escape delay (read at each ESC) unless the user's ``ESCDELAY`` is set."""
     delay = escape_delay_ms(configured)
     if delay is not None:
+        # Textual declares it Final; its parser reads it at each ESC, so setting it is the way.
         constants.ESCAPE_DELAY = delay / 1000  # type: ignore[misc]
 
 

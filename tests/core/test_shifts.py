@@ -1,4 +1,4 @@
-"""core/shifts.py: the week's syntax, on shift at an instant, split and overnight shifts, holidays,
+"""core/shifts: the week's syntax, on shift at an instant, split and overnight shifts, holidays,
 absences, and the spring and autumn clock changes in Europe/Warsaw."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 class AgentShift(SQLModel, table=True):
     """One block of an agent's weekly timetable (schema 0006), in the desk's local time: weekday
     0 (Monday) .. 6, minutes from local midnight; an end past 1440 runs into the next day. An agent
-    with no block follows the desk's opening hours (core/shifts.py)."""
+    with no block follows the desk's opening hours (core/shifts)."""
 
     id: int | None = Field(default=None, primary_key=True)
     agent_id: int = Field(foreign_key="agent.id", index=True)

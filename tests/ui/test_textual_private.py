@@ -37,6 +37,7 @@ def test_the_checked_range_reads_versions() -> None:
     assert not warmup.textual_checked(".".join(map(str, high)))
     assert not warmup.textual_checked("7.5.0") and not warmup.textual_checked("9.0.0")
     assert warmup.textual_checked("8.2.9") and not warmup.textual_checked("8.2.7")
+    assert not warmup.textual_checked("8.3.0rc1") and warmup.textual_checked("8.2.10.dev1")
 
 
 def parameters(function: object) -> list[str]:

@@ -61,12 +61,14 @@ def textual_checked(version: str | None = None) -> bool:
         from importlib.metadata import version as installed
 
         version = installed("textual")
+    import re
+
     numbers: list[int] = []
     for part in version.split(".")[:3]:
-        digits = "".join(c for c in part if c.isdigit()) if part[:1].isdigit() else ""
-        if not digits:
+        digits = re.match(r"\d+", part)  # "0rc1" counts as 0
+        if digits is None:
             break
-        numbers.append(int(digits))
+        numbers.append(int(digits.group()))
     low, high = TEXTUAL_CHECKED
     return low <= tuple(numbers) < high
 

@@ -13,6 +13,7 @@ from bokdesk.core.desk import SYSTEM, Desk
 from bokdesk.core.services import tickets
 from bokdesk.core.services.agents import require_agent
 from bokdesk.core.services.customers import CustomerSpec
+from bokdesk.core.settings import DeskSettings
 
 NOW = datetime(2026, 11, 24, 13, 30, tzinfo=UTC)  # Tuesday 14:30 in Warsaw
 
@@ -30,7 +31,7 @@ def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("kpi") / "demo.db"
     store = open_store(path)
     clock = Clock(NOW)
-    desk = Desk(store=store, clock=clock, settings={"complaints_team": "BOK Warszawa"})
+    desk = Desk(store=store, clock=clock, settings=DeskSettings(complaints_team="BOK Warszawa"))
     build_demo(desk, me="ania", me_name="Anna Kierownik", seed=11, days=12, per_day=14, now=NOW)
     # A duplicate merged today must not count as a resolution in either place.
     ola = require_agent(desk, "ola")

@@ -3,6 +3,7 @@ agree on who is online, and the console's heartbeat keeps an open console inside
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bokdesk.core import kpi, online
@@ -36,10 +37,10 @@ def test_the_strip_assignment_and_presence_agree_at_the_edge_of_the_window(desk,
 
 
 def test_the_desk_setting_moves_the_one_window_for_everyone(desk, clock, staff):
-    desk.settings["online_seconds"] = 300
+    desk.settings = replace(desk.settings, online_seconds=300)
     seen(desk, clock, staff, 200)
     assert who_is_online(desk, staff) == (1, {"ola"}, {"ola"})
-    desk.settings["online_seconds"] = 60
+    desk.settings = replace(desk.settings, online_seconds=60)
     assert who_is_online(desk, staff) == (0, set(), set())
 
 

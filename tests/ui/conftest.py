@@ -64,7 +64,7 @@ def _build_demo(path: Path) -> None:
     from bokdesk.core.demo import build_demo
 
     store = open_store(path)
-    desk = Desk(store=store, clock=FixedClock(NOW), settings=dict(DESK_SETTINGS))
+    desk = Desk(store=store, clock=FixedClock(NOW), settings=DESK_SETTINGS)
     build_demo(desk, me="ania", me_name="Anna Kierownik", seed=7, now=NOW)
     store.dispose()
 
@@ -90,7 +90,7 @@ def pg_demo_template(
     source.dispose()
     name = pg_server.create_database(template=pg_server.head_template(), prefix="bokdesk_demo")
     target = open_url(pg_server.url(name))
-    jsonl.import_jsonl(Desk(store=target, clock=FixedClock(NOW), settings=dict(DESK_SETTINGS)), dump)
+    jsonl.import_jsonl(Desk(store=target, clock=FixedClock(NOW), settings=DESK_SETTINGS), dump)
     target.dispose()
     pg_server.sql(f"ALTER DATABASE {name} WITH IS_TEMPLATE true")
     return name
@@ -106,7 +106,7 @@ def desk(backend: str, request: pytest.FixtureRequest) -> Iterator[Desk]:
         store = open_url(server.url(name))
     else:
         store = open_store(request.getfixturevalue("db_file"))
-    d = Desk(store=store, clock=FixedClock(NOW), settings=dict(DESK_SETTINGS))
+    d = Desk(store=store, clock=FixedClock(NOW), settings=DESK_SETTINGS)
     yield d
     store.dispose()
     if name is not None:

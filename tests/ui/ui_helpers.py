@@ -9,10 +9,11 @@ from textual.pilot import Pilot
 from textual.worker import WorkerState
 
 from bokdesk.core.desk import Actor, Desk
+from bokdesk.core.settings import DeskSettings
 
 # Tuesday 24 November 2026, 14:30 in Warsaw: the desk is open.
 NOW = datetime(2026, 11, 24, 13, 30, tzinfo=UTC)
-DESK_SETTINGS = {"complaints_team": "BOK Warszawa", "desk_name": "BOK"}
+DESK_SETTINGS = DeskSettings(complaints_team="BOK Warszawa", desk_name="BOK")
 
 
 class FixedClock:

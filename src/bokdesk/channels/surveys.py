@@ -112,7 +112,7 @@ def sweep_surveys(desk: Desk, cfg: MailConfig, *, limit: int = 100) -> int:
             .order_by(col(Ticket.solved_at))
             .limit(limit)
         ).all()
-        desk_name = str(desk.settings.get("desk_name") or "BOK")
+        desk_name = desk.settings.desk_name or "BOK"
         for ticket in tickets:
             customer = session.get(Customer, ticket.customer_id)
             lang = customer.language if customer is not None and customer.language in TEXTS else "pl"

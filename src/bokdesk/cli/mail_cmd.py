@@ -129,7 +129,8 @@ def _parser(
 def _mail_config(ctx: Context) -> MailConfig:
     from ..channels.mailconfig import load_mail_config
 
-    return load_mail_config(ctx.config.section("mail"), sources=ctx.config.sources)
+    with ctx.config.blame():  # a value the mail channel refuses is named with its file
+        return load_mail_config(ctx.config.settings.mail, sources=ctx.config.sources)
 
 
 class _Bar:

@@ -101,14 +101,6 @@ class Config:
             return unix_login in allowed
         return allowed is True
 
-    def section(self, name: str) -> dict[str, Any]:
-        """A section as the files wrote it (for callers not yet reading ``settings``)."""
-        merged: dict[str, Any] = {}
-        for layer in self.layers:
-            merged = merge(merged, layer.effective)
-        value = merged.get(name, {})
-        return value if isinstance(value, dict) else {}
-
     def source_of(self, key: tuple[str, ...]) -> Path | None:
         """The file that set ``key`` (the last one to set the most of it), or None (built-in)."""
         best: tuple[int, Path | None] = (0, None)

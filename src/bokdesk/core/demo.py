@@ -6,7 +6,7 @@ Deterministic for a given seed: the same seed and the same "now" give the same d
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import col, func, select
@@ -119,7 +119,8 @@ def build_demo(
             mine = agent_service.add_agent(
                 desk, SYSTEM, me, me_name, role=Role.SUPERVISOR.value, team="BOK Warszawa"
             )
-            desk.settings.setdefault("complaints_team", "BOK Warszawa")
+            if desk.settings.complaints_team is None:
+                desk.settings = replace(desk.settings, complaints_team="BOK Warszawa")
             front = [a for a in roster if a.team_id == roster[0].team_id and a.role is Role.AGENT]
             devs = [a for a in roster if a.team_id != roster[0].team_id]
             dev_team = session.exec(select(Team).where(Team.name == "Developers")).one()

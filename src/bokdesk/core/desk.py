@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .clock import utcnow
 from .enums import Role
 from .errors import PermissionDenied
 from .notices import Notice
+from .settings import DeskSettings
 from .store import Store
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class Desk:
     store: Store
     calendar: BusinessCalendar = field(default=None)  # type: ignore[assignment]
     complaint_days: int = 14
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: DeskSettings = field(default_factory=DeskSettings)
     clock: Callable[[], datetime] = utcnow
 
     def __post_init__(self) -> None:

@@ -20,12 +20,7 @@ HEARTBEAT_SECONDS = 60
 
 def online_window(desk: Any) -> timedelta:
     """How recently an agent must have been seen to count as online (``online_seconds``)."""
-    value = desk.settings.get("online_seconds", ONLINE_SECONDS)
-    try:
-        seconds = int(value)
-    except (TypeError, ValueError):
-        seconds = ONLINE_SECONDS
-    return timedelta(seconds=max(seconds, 10))
+    return timedelta(seconds=max(desk.settings.online_seconds, 10))
 
 
 def online_since(desk: Any, now: datetime) -> datetime:

@@ -39,5 +39,6 @@ def desk_from_config(
     except CalendarConfigError as exc:
         with config.blame():  # names the file that set [calendar]
             raise SettingError(("calendar",), "calendar_invalid", error=exc.notice) from None
-    desk = dict(config.section("desk"))
-    return Desk(store=store, calendar=calendar, complaint_days=settings.complaints.days, settings=desk)
+    return Desk(
+        store=store, calendar=calendar, complaint_days=settings.complaints.days, settings=settings.desk
+    )

@@ -93,7 +93,7 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         if team_id is not None and session.get(Team, team_id) is None:
             raise NotFound("team_missing", number=team_id)
         if team_id is None and category is Category.COMPLAINT:
-            team_id = _setting_team(session, desk, "complaints_team")
+            team_id = _team_named(session, desk.settings.complaints_team)
         ticket = Ticket(
             subject=subject,
             channel=channel.value,
@@ -161,8 +161,7 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
         return ticket
 
 
-def _setting_team(session: Session, desk: Desk, key: str) -> int | None:
-    name = desk.settings.get(key)
+def _team_named(session: Session, name: str | None) -> int | None:
     if not name:
         return None
     team = session.exec(select(Team).where(Team.name == name)).first()

@@ -142,3 +142,25 @@ def test_the_cli_refuses_a_world_readable_config_with_a_password(tmp_path, monke
     code = main(["mail", "fetch", "--db", str(tmp_path / "d.db"), "--config", str(cfg)])
     err = capsys.readouterr().err
     assert code == 2 and "others can read it" in err and "tajne" not in err and "Traceback" not in err
+
+
+def test_the_cli_names_the_file_of_a_mail_setting_it_refuses(tmp_path, monkeypatch, capsys):
+    from bokdesk.cli import main
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "site"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main(["db", "upgrade", "--db", str(tmp_path / "d.db")]) == 0
+    capsys.readouterr()
+    for text, message in (
+        ('[mail.imap]\nuser = "bok"\n', "[mail.imap] needs a host"),
+        ('[mail]\nfrom = "nobody"\n', "[mail] from must be an e-mail address"),
+        (
+            "[mail.imap]\nhost = 'imap.firma.example'\nidle = 'yes'\n",
+            '[mail.imap] idle must be true or false, not "yes"',
+        ),
+    ):
+        cfg = write(tmp_path / "mail.toml", text, 0o600)
+        code = main(["mail", "fetch", "--db", str(tmp_path / "d.db"), "--config", str(cfg)])
+        err = capsys.readouterr().err
+        assert code == 2 and err.startswith(f"bokdesk: {cfg}: {message}") and err.count("\n") == 1, err

@@ -80,7 +80,9 @@ def entries(
     query = query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit)
     with desk.store.read() as session:
         rows = session.exec(query).all()
-        return [
-            Entry(r.id, r.at, r.actor, r.action, r.target, r.old_value, r.new_value, r.note)  # type: ignore[arg-type]
-            for r in rows
-        ]
+        return [_entry(r) for r in rows]
+
+
+def _entry(r: AuditEvent) -> Entry:
+    assert r.id is not None  # read from the database
+    return Entry(r.id, r.at, r.actor, r.action, r.target, r.old_value, r.new_value, r.note)

@@ -44,7 +44,7 @@ class Desk:
     """One desk: its database, calendar and settings. Pass it to every service function."""
 
     store: Store
-    calendar: BusinessCalendar = field(default=None)  # type: ignore[assignment]
+    calendar: BusinessCalendar = field(default=None)  # type: ignore[assignment]  # None: __post_init__ builds the default
     complaint_days: int = 14
     settings: DeskSettings = field(default_factory=DeskSettings)
     clock: Callable[[], datetime] = utcnow

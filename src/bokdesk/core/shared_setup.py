@@ -307,7 +307,7 @@ def _site_config(
     gid: int,
     report: SetupReport,
     *,
-    allow_as: bool | None,
+    allow_as: bool | list[str] | None,
     check_only: bool,
     is_root: bool,
 ) -> None:

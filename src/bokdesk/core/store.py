@@ -184,11 +184,11 @@ def _render_index_hints(engine: Engine) -> None:
     """
     base = engine.dialect.statement_compiler
 
-    class _HintingCompiler(base):  # type: ignore[misc, valid-type]
+    class _HintingCompiler(base):  # type: ignore[misc, valid-type]  # its base is the dialect's compiler, known at run time
         def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
             return text
 
-    engine.dialect.statement_compiler = _HintingCompiler  # type: ignore[misc]
+    engine.dialect.statement_compiler = _HintingCompiler
 
 
 class Store:

@@ -251,15 +251,16 @@ def import_csv(desk: Desk, actor: Actor, path: Path) -> ImportResult:
         existing_tickets: set[int] = set()
         for i in range(0, len(numbers), 500):
             chunk = numbers[i : i + 500]
-            existing_tickets |= set(session.exec(select(Ticket.id).where(col(Ticket.id).in_(chunk))).all())
+            found = session.exec(select(Ticket.id).where(col(Ticket.id).in_(chunk))).all()
+            existing_tickets |= {number for number in found if number is not None}
         ids = [a.external_id for a in answers]
         known: set[str] = set()
         for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
+            id_chunk = ids[i : i + 500]
             known |= {
                 x
                 for x in session.exec(
-                    select(SurveyAnswer.external_id).where(col(SurveyAnswer.external_id).in_(chunk))
+                    select(SurveyAnswer.external_id).where(col(SurveyAnswer.external_id).in_(id_chunk))
                 ).all()
                 if x
             }

@@ -22,6 +22,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DatabaseError
@@ -30,6 +31,14 @@ SUFFIX = "-writelock"
 
 
 ACQUIRED, TIMED_OUT, UNSUPPORTED = "acquired", "timed out", "unsupported"
+
+
+@dataclass
+class _Wait:
+    """A wait for the lock, shared by the caller and the thread blocked in ``flock``."""
+
+    cancelled: bool = False
+    outcome: str = ACQUIRED
 
 
 class WriteGate:
@@ -69,15 +78,15 @@ class WriteGate:
             return UNSUPPORTED  # e.g. a file system without flock
         done = threading.Event()
         guard = threading.Lock()
-        state = {"cancelled": False, "outcome": ACQUIRED}
+        state = _Wait()
 
         def wait() -> None:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)  # blocks in the kernel; woken as soon as the lock is free
             except OSError:
-                state["outcome"] = UNSUPPORTED
+                state.outcome = UNSUPPORTED
             with guard:
-                if state["cancelled"]:
+                if state.cancelled:
                     os.close(fd)  # the caller gave up: let the next writer in
                     return
                 done.set()
@@ -86,8 +95,8 @@ class WriteGate:
         done.wait(self.timeout)
         with guard:
             if done.is_set():
-                return state["outcome"]
-            state["cancelled"] = True
+                return state.outcome
+            state.cancelled = True
             return TIMED_OUT
 
 

@@ -98,3 +98,13 @@ async def test_the_shims_work_on_a_running_console(desk, ola) -> None:
         await settle(pilot)
         assert screen.size == Size(100, 30) and screen.has_class("-wide")  # laid out: its width's class
         warmup.render_off_screen(screen, app)
+
+
+def test_each_shim_does_less_when_its_name_is_gone() -> None:
+    gone = object()
+    assert warmup.own_bindings(gone) is None  # type: ignore[arg-type]
+    assert warmup.keymap_of(gone) == {}  # type: ignore[arg-type]
+    assert not warmup.load_screen_css(gone, Screen())  # type: ignore[arg-type]
+    assert not warmup.build_off_stack(gone, Screen())  # type: ignore[arg-type]
+    assert not warmup.parser_has_escape_deadline(None) and not warmup.parser_has_escape_deadline(gone)
+    assert warmup.driver_debug(gone) is False  # type: ignore[arg-type]

@@ -313,6 +313,8 @@ def keymap_from_config(section: Mapping[str, Any]) -> tuple[dict[str, str], list
 def translate_bindings(node: DOMNode) -> None:
     """Give this node its own copy of its bindings with the descriptions in the current language."""
     bindings_map = own_bindings(node)
+    if bindings_map is None:
+        return
     for key, bindings in list(bindings_map.key_to_bindings.items()):
         bindings_map.key_to_bindings[key] = [
             replace(

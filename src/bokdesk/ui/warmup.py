@@ -125,11 +125,11 @@ def prebuild_ticket_screen(app: BokdeskApp) -> None:
     screen = app.ticket_screen()
     if screen.is_running or screen in app.screen_stack:
         return
-    load_screen_css(app, screen)
+    if not load_screen_css(app, screen):
+        return
 
     def build() -> None:
-        if not screen.is_running and screen not in app.screen_stack:
-            build_off_stack(app, screen)
+        if not screen.is_running and screen not in app.screen_stack and build_off_stack(app, screen):
             app.set_timer(STEP, lambda: app.when_idle(lambda: rehearse_current_ticket(app)))
 
     app.set_timer(STEP, lambda: app.when_idle(build))
@@ -228,14 +228,24 @@ def keep_styles(event: ScreenResume, unchanged: bool) -> None:
 # ---------------------------------------------------------------------- Textual's private API
 
 
-def load_screen_css(app: App[Any], screen: Screen[Any]) -> None:
-    """Parse a screen's CSS before it is first shown (``App._load_screen_css``)."""
-    app._load_screen_css(screen)
+def load_screen_css(app: App[Any], screen: Screen[Any]) -> bool:
+    """Parse a screen's CSS before it is first shown (``App._load_screen_css``); False when Textual
+    no longer has it (the first push parses it, as without the warm-up)."""
+    load = getattr(app, "_load_screen_css", None)
+    if load is None:
+        return False
+    load(screen)
+    return True
 
 
-def build_off_stack(app: App[Any], screen: Screen[Any]) -> None:
-    """Register an installed screen, compose and mount it, without showing it (``App._get_screen``)."""
-    app._get_screen(screen)
+def build_off_stack(app: App[Any], screen: Screen[Any]) -> bool:
+    """Register an installed screen, compose and mount it, without showing it (``App._get_screen``);
+    False when Textual no longer has it (the first push builds it)."""
+    build = getattr(app, "_get_screen", None)
+    if build is None:
+        return False
+    build(screen)
+    return True
 
 
 def refresh_layout(screen: Screen[Any], size: Size) -> None:
@@ -251,32 +261,40 @@ def render_off_screen(screen: Screen[Any], app: App[Any]) -> None:
         render(app.console)
 
 
-def own_bindings(node: DOMNode) -> BindingsMap:
+def own_bindings(node: DOMNode) -> BindingsMap | None:
     """A node's own copy of its bindings (``DOMNode._bindings``, made per instance at its creation),
-    which ``keymap.translate_bindings`` rewrites in the agent's language."""
-    return node._bindings
+    which ``keymap.translate_bindings`` rewrites in the agent's language; None when Textual no
+    longer keeps it there (the keys' descriptions then stay in English)."""
+    bindings: BindingsMap | None = getattr(node, "_bindings", None)
+    return bindings
 
 
 def keymap_of(app: App[Any]) -> Mapping[str, str]:
-    """The keys the config maps binding ids to, as Textual normalised them (``App._keymap``)."""
-    return app._keymap
+    """The keys the config maps binding ids to, as Textual normalised them (``App._keymap``); none
+    when Textual no longer keeps them there (the stats tabs then name their default keys)."""
+    keymap: Mapping[str, str] = getattr(app, "_keymap", {})
+    return keymap
 
 
 def xterm_parser(debug: bool = False) -> Any:
-    """Textual's parser of terminal input (``textual._xterm_parser.XTermParser``)."""
-    from textual._xterm_parser import XTermParser
-
+    """Textual's parser of terminal input (``textual._xterm_parser.XTermParser``); None when Textual
+    no longer has it (the console then runs on Textual's own driver)."""
+    try:
+        from textual._xterm_parser import XTermParser
+    except ImportError:
+        return None
     return XTermParser(debug)
 
 
 def driver_debug(driver: Driver) -> bool:
     """Whether a driver was started in debug mode (``Driver._debug``), which its parser takes."""
-    return bool(driver._debug)
+    return bool(getattr(driver, "_debug", False))
 
 
 def parser_has_escape_deadline(parser: Any) -> bool:
     """Whether the parser keeps its lone-Escape deadline where ``escape_deadline`` reads it."""
-    return "_timeout_time" in vars(parser) and callable(getattr(parser, "tick", None))
+    own = getattr(parser, "__dict__", {})  # set by the parser's __init__, not a class default
+    return "_timeout_time" in own and callable(getattr(parser, "tick", None))
 
 
 def escape_deadline(parser: Any) -> float | None:

@@ -1,5 +1,6 @@
-"""The queue's rows as plain dataclasses, without the database layer: the query modules fill them
-through the ORM, and the console's fast start fills the same class from a raw ``sqlite3`` read."""
+"""The queue's rows as plain dataclasses, without the database layer: ``core.paging`` fills them from
+the statements ``core.queue_views`` renders (columns in ``ROW_COLUMNS`` order), and the console's
+fast start fills the same class from the same statements run with ``sqlite3``."""
 
 from __future__ import annotations
 

@@ -7,4 +7,4 @@ bin=""
 "${bin}lint-imports"
 "${bin}ruff" check src tests bench scripts
 "${bin}ruff" format --check src tests bench scripts
-# mypy joins these once src/ passes it (its configuration is in pyproject.toml).
+"${bin}mypy"

@@ -254,9 +254,8 @@ async def test_conflict_offers_reload_and_keeps_the_text(desk, ola):
     assert messages(desk, ticket_id)[-1].body == "Moja odpowiedź"
 
 
-async def test_conflict_keep_writing(desk, ola):
+async def test_conflict_keep_writing(desk, ola, boss):
     ticket_id = my_ticket(desk, ola)
-    kasia = require_agent(desk, "kasia")
     app = make_app(desk, ola)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -265,8 +264,8 @@ async def test_conflict_keep_writing(desk, ola):
         await paste(pilot, "Notatka")
         current = ticket_detail(desk, ticket_id).ticket.priority
         tickets.set_priority(
-            desk, kasia, ticket_id, "low" if current == "urgent" else "urgent"
-        )  # a real change
+            desk, boss, ticket_id, "low" if current == "urgent" else "urgent"
+        )  # a real change, by the supervisor (an agent may not change a colleague's ticket)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ConflictDialog)

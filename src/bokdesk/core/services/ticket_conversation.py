@@ -15,7 +15,16 @@ from ..notices import Notice
 from . import assignment
 from .outbox import enqueue_reply  # imported here, not inside the reply's write lock
 from .ticket_workflow import change_status, leave_pending
-from .ticket_write import clean_body, enum_value, load_for_write, need_agent, pick_up, set_field, touch
+from .ticket_write import (
+    clean_body,
+    enum_value,
+    load_for_write,
+    need_agent,
+    need_own_or_unassigned,
+    pick_up,
+    set_field,
+    touch,
+)
 
 
 def reply(
@@ -79,6 +88,7 @@ def _public_response(
     target = enum_value(Status, set_status, "unknown_status") if set_status else None
     with desk.store.write() as session:
         ticket = load_for_write(session, ticket_id, expected_version)
+        need_own_or_unassigned(session, desk, ticket, actor)
         if ticket.status == Status.CLOSED.value:
             raise InvalidTransition("ticket_closed_follow_up", number=ticket_id)
         now = desk.now()

@@ -14,7 +14,15 @@ from ..enums import TRANSITIONS, Category, Priority, Status
 from ..errors import InvalidTransition
 from ..models import Ticket
 from ..notices import Notice
-from .ticket_write import enum_value, load_for_write, need_agent, pick_up, set_field, touch
+from .ticket_write import (
+    enum_value,
+    load_for_write,
+    need_agent,
+    need_own_or_unassigned,
+    pick_up,
+    set_field,
+    touch,
+)
 
 
 def set_status(
@@ -31,6 +39,7 @@ def set_status(
     target = enum_value(Status, status, "unknown_status")
     with desk.store.write() as session:
         ticket = load_for_write(session, ticket_id, expected_version)
+        need_own_or_unassigned(session, desk, ticket, actor)
         if ticket.status == target.value:
             return ticket
         now = desk.now()
@@ -149,6 +158,7 @@ def _set_policy_field(
     need_agent(actor)
     with desk.store.write() as session:
         ticket = load_for_write(session, ticket_id, expected_version)
+        need_own_or_unassigned(session, desk, ticket, actor)
         if getattr(ticket, field) == value:
             return ticket
         now = desk.now()

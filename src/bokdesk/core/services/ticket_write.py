@@ -9,9 +9,9 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
-from .. import history, sla
+from .. import history, roles, sla
 from ..desk import Actor, Desk
-from ..errors import NotFound, StaleWrite, ValidationError
+from ..errors import NotFound, PermissionDenied, StaleWrite, ValidationError
 from ..models import Agent, Team, Ticket, TicketEvent
 from ..notices import Notice
 
@@ -61,6 +61,19 @@ def need_agent(actor: Actor) -> None:
     """Refuse the system actor: the action is an agent's."""
     if actor.id is None:
         raise ValidationError("needs_agent")
+
+
+def need_own_or_unassigned(session: Session, desk: Desk, ticket: Ticket, actor: Actor) -> None:
+    """Refuse an agent working a colleague's ticket (reply, call, status, priority, category).
+
+    Supervisors and admins (and the system) may; so may every agent when the desk setting
+    ``[desk] agents_work_others_tickets`` is on. Notes and tags are not "working" a ticket.
+    """
+    if ticket.assignee_id is None or ticket.assignee_id == actor.id:
+        return
+    if desk.settings.agents_work_others_tickets or roles.allowed(actor, roles.Permission.REASSIGN_ANY):
+        return
+    raise PermissionDenied("not_your_ticket", number=ticket.id, name=agent_name(session, ticket.assignee_id))
 
 
 def agent_name(session: Session, agent_id: int | None) -> str:

@@ -35,6 +35,7 @@ from .ticket_write import (
     enum_value,
     load_for_write,
     need_agent,
+    need_own_or_unassigned,
     pick_up,
     set_field,
     touch,
@@ -333,6 +334,7 @@ def merge(desk: Desk, actor: Actor, source_id: int, target_id: int, *, note: str
         raise ValidationError("merge_into_itself")
     with desk.store.write() as session:
         source = load_for_write(session, source_id)
+        need_own_or_unassigned(session, desk, source, actor)  # the merge closes the source
         target = load_for_write(session, target_id)
         if target.status == Status.CLOSED.value:
             raise InvalidTransition("ticket_closed_merge", number=target_id)

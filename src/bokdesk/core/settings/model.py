@@ -123,6 +123,9 @@ class DeskSettings(Section):
     """The team new complaints go to."""
     online_seconds: Annotated[int, Bound(ge=10)] = 120
     """An agent whose console was seen within this many seconds counts as online."""
+    agents_work_others_tickets: bool = False
+    """Whether an agent may reply to, call about, change the status, priority or category of a
+    ticket assigned to a colleague (supervisors and admins always may; notes are always allowed)."""
 
 
 @dataclass(init=False, repr=False, eq=False)

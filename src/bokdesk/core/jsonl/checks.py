@@ -57,6 +57,8 @@ def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     record = json.loads(text)
                 except json.JSONDecodeError as exc:
                     raise fail(number, "jsonl_not_json", detail=exc.msg) from None
+                except (ValueError, RecursionError):  # a number of thousands of digits; deep nesting
+                    raise fail(number, "jsonl_too_deep") from None
                 if not isinstance(record, dict) or "type" not in record:
                     raise fail(number, "jsonl_no_type")
                 yield number, record

@@ -33,6 +33,7 @@ from ..services.customers import normalize_email, normalize_phone
 from ..shifts import parse_week
 from ..sla import restore_figures
 from .checks import check_record, fail, fail_because, parse_day, parse_time, read_records
+from .fields import check_fields
 from .records import TICKET_PLAIN, TICKET_TIMES
 
 
@@ -40,32 +41,52 @@ def import_jsonl(desk: Desk, path: Path) -> dict[str, int]:
     """Import a JSONL file in one transaction; returns counts per record type."""
     seen_customers: set[int] = set()
     numbers: set[int] = set()
+    parents: list[tuple[int, int]] = []  # (line, parent number)
     header = False
     for number, record in read_records(path):
         if not header and record["type"] != "header":
             raise fail(number, "jsonl_first_header")
         header = True
+        check_fields(number, record)
         check_record(number, record, seen_customers, numbers)
+        if record["type"] == "ticket" and record.get("parent") is not None:
+            if record["parent"] == record["number"]:
+                raise fail(number, "jsonl_own_parent", number=record["number"])
+            parents.append((number, record["parent"]))
     if not header:
         raise ValidationError("jsonl_empty", path=path)
     with desk.store.write() as session:
-        taken = (
-            {
-                found
-                for found in session.exec(select(Ticket.id).where(col(Ticket.id).in_(list(numbers)))).all()
-                if found is not None
-            }
-            if numbers
-            else set()
-        )
+        taken = _existing(session, numbers)
         if taken:
             raise ValidationError("jsonl_ticket_exists", number=min(taken))
+        outside = {parent for _, parent in parents if parent not in numbers}
+        known = _existing(session, outside)
+        for line, parent in parents:
+            if parent not in numbers and parent not in known:
+                raise fail(line, "jsonl_unknown_parent", parent=parent)
         counts = _write_all(session, desk, read_records(path))
         # The stored durations and per-agent credit the reports read (core/metrics), from the
         # imported timestamps and history, as the services would have stored them.
         restore_figures(session, desk.calendar, sorted(numbers))
         desk.store.reset_sequences(session, "customer", "ticket")  # the next new ticket gets a free number
         return counts
+
+
+def _existing(session: Session, numbers: set[int]) -> set[int]:
+    """Which of these ticket numbers the desk already has."""
+    if not numbers:
+        return set()
+    found = session.exec(select(Ticket.id).where(col(Ticket.id).in_(list(numbers)))).all()
+    return {n for n in found if n is not None}
+
+
+def _known(line: int, names: dict[str | None, int | None], value: Any, what: str) -> int | None:
+    """The id of a referred agent (by login) or team (by name); refuses one neither file nor desk has."""
+    if value is None:
+        return None
+    if value not in names:
+        raise fail(line, "jsonl_unknown_ref", what=what, value=str(value)[:60])
+    return names[value]
 
 
 def _write_all(session: Session, desk: Desk, records: Iterable[tuple[int, dict[str, Any]]]) -> dict[str, int]:
@@ -93,7 +114,7 @@ def _write_all(session: Session, desk: Desk, records: Iterable[tuple[int, dict[s
                 name=r.get("name") or r["login"],
                 email=r.get("email"),
                 role=r.get("role", "agent"),
-                team_id=teams.get(r.get("team")),
+                team_id=_known(number, teams, r.get("team"), "team"),
                 active=bool(r.get("active", True)),
                 created_at=parse_time(r.get("created_at"), number, "created_at") or desk.now(),
             )
@@ -105,6 +126,9 @@ def _write_all(session: Session, desk: Desk, records: Iterable[tuple[int, dict[s
             customers[r["id"]] = _import_customer(session, desk, number, r)
             counts["customer"] += 1
         elif kind == "canned":
+            owner_id = _known(number, agents, r.get("owner"), "agent")
+            if _canned_there(session, r["shortcut"], owner_id):
+                continue  # imported before, or the desk's own: the desk's wins
             session.add(
                 CannedResponse(
                     title=r["title"],
@@ -112,12 +136,13 @@ def _write_all(session: Session, desk: Desk, records: Iterable[tuple[int, dict[s
                     body=r["body"],
                     category=r.get("category"),
                     language=r.get("language", "pl"),
-                    owner_id=agents.get(r.get("owner")),
+                    owner_id=owner_id,
                     usage_count=int(r.get("usage_count", 0)),
                     created_at=parse_time(r.get("created_at"), number, "created_at") or desk.now(),
                     updated_at=parse_time(r.get("updated_at"), number, "updated_at") or desk.now(),
                 )
             )
+            session.flush()  # a later line with the same shortcut finds this one
             counts["canned"] += 1
         elif kind == "ticket":
             _import_ticket(pending, number, r, customers, teams, agents)
@@ -128,6 +153,15 @@ def _write_all(session: Session, desk: Desk, records: Iterable[tuple[int, dict[s
             counts[kind] += _import_rota(session, desk, number, r, agents)
     pending.flush(session)
     return counts
+
+
+def _canned_there(session: Session, shortcut: str, owner_id: int | None) -> bool:
+    """Whether the desk already has a canned response with this shortcut and owner."""
+    query = select(CannedResponse.id).where(CannedResponse.shortcut == shortcut)
+    query = query.where(
+        col(CannedResponse.owner_id).is_(None) if owner_id is None else CannedResponse.owner_id == owner_id
+    )
+    return session.exec(query).first() is not None
 
 
 def _import_rota(session: Session, desk: Desk, number: int, r: dict[str, Any], agents: dict) -> int:
@@ -265,11 +299,12 @@ def _import_ticket(
 ) -> None:
     values: dict[str, Any] = {k: r.get(k) for k in TICKET_PLAIN if r.get(k) is not None}
     values.update({k: parse_time(r.get(k), number, k) for k in TICKET_TIMES})
+    values["updated_at"] = values["updated_at"] or values["created_at"]
     values.update(
         id=r["number"],
         customer_id=customers[r["customer"]],
-        assignee_id=agents.get(r.get("assignee")),
-        team_id=teams.get(r.get("team")),
+        assignee_id=_known(number, agents, r.get("assignee"), "agent"),
+        team_id=_known(number, teams, r.get("team"), "team"),
         parent_id=r.get("parent"),
     )
     pending.tickets.append(values)
@@ -280,7 +315,7 @@ def _import_ticket(
             dict(
                 ticket_id=r["number"],
                 kind=m["kind"],
-                author_agent_id=agents.get(m.get("author")),
+                author_agent_id=_known(number, agents, m.get("author"), "agent"),
                 author_customer_id=customers[r["customer"]] if m.get("from_customer") else None,
                 body=m["body"],
                 created_at=parse_time(m.get("created_at"), number, "created_at"),
@@ -300,7 +335,7 @@ def _import_ticket(
             dict(
                 ticket_id=r["number"],
                 at=parse_time(e.get("at"), number, "at"),
-                agent_id=agents.get(e.get("agent")),
+                agent_id=_known(number, agents, e.get("agent"), "agent"),
                 actor=e.get("actor") or "import",
                 field=e["field"],
                 old_value=e.get("from"),
@@ -314,7 +349,7 @@ def _import_ticket(
         pending.surveys.append(
             dict(
                 ticket_id=r["number"],
-                agent_id=agents.get(s.get("agent")),
+                agent_id=_known(number, agents, s.get("agent"), "agent"),
                 nps=s.get("nps"),
                 csat=s.get("csat"),
                 comment=s.get("comment"),

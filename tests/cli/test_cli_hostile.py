@@ -232,11 +232,6 @@ def test_a_survey_csv_with_a_huge_field_or_number_is_one_line(desk, capsys):
         assert "line 2: ticket must be a ticket number" in err and len(err) < 300
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core/services/agents.add_agent commits a new --team before the agent's own write "
-    "(services are being split; issue 12 follow-up)",
-)
 def test_a_refused_agent_add_leaves_no_new_team(desk, capsys):
     refused(capsys, desk, 2, "agent", "add", "ola", "--name", "Ola", "--team", "Nowy zespół")
 

@@ -56,19 +56,22 @@ def _check_admin(desk: Desk, actor: Actor | None, action: str) -> None:
 
 def ensure_team(desk: Desk, name: str, kind: str = TeamKind.OFFICE.value) -> Team:
     """The team of that name, created when missing."""
+    with desk.store.write() as session:
+        return _team_in(session, desk, name, kind)
+
+
+def _team_in(session: Session, desk: Desk, name: str, kind: str = TeamKind.OFFICE.value) -> Team:
+    """The team of that name in ``session``'s transaction, created when missing."""
     name = " ".join(name.split())
     if not name:
         raise ValidationError("team_needs_name")
     TeamKind(kind)
-    with desk.store.write() as session:
-        team = session.exec(select(Team).where(Team.name == name)).first()
-        if team is None:
-            team = Team(
-                name=name, kind=kind, assignment_mode=AssignmentMode.MANUAL.value, created_at=desk.now()
-            )
-            session.add(team)
-            session.flush()
-        return team
+    team = session.exec(select(Team).where(Team.name == name)).first()
+    if team is None:
+        team = Team(name=name, kind=kind, assignment_mode=AssignmentMode.MANUAL.value, created_at=desk.now())
+        session.add(team)
+        session.flush()
+    return team
 
 
 def add_agent(
@@ -91,10 +94,10 @@ def add_agent(
     except ValueError:
         raise ValidationError("unknown_role", value=role) from None
     _check_admin(desk, actor, "action_add_agent")
-    team_row = ensure_team(desk, team) if team else None
-    with desk.store.write() as session:
+    with desk.store.write() as session:  # the agent and a new team are stored together, or neither
         if session.exec(select(Agent).where(Agent.login == login)).first() is not None:
             raise ValidationError("agent_exists", login=login)
+        team_row = _team_in(session, desk, team) if team else None
         agent = Agent(
             login=login,
             name=name.strip(),

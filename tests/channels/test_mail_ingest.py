@@ -164,7 +164,8 @@ def test_mail_to_a_merged_ticket_lands_on_the_ticket_it_was_merged_into(desk, in
 
 
 def test_a_colleague_in_the_thread_is_credited_as_the_author(desk, ing):
-    one(ing, mail(message_id="c1@example.pl"))
+    # Piotr is on the thread (in Cc of the customer's mail); a stranger would get a ticket of their own.
+    one(ing, mail(message_id="c1@example.pl", headers={"Cc": "Piotr <piotr@example.pl>"}))
     r = one(
         ing, mail(message_id="c2@example.pl", sender="Piotr <piotr@example.pl>", in_reply_to="c1@example.pl")
     )

@@ -5,6 +5,7 @@ our own e-mails) read at once, the customers this fetch has met, and the threadi
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from email.utils import getaddresses
 
 from sqlmodel import Session, col, select
 
@@ -13,7 +14,7 @@ from ..core.enums import ContactKind, LinkKind, Status
 from ..core.errors import BokdeskError
 from ..core.models import MailSeen, Message, OutboxMessage, Ticket
 from ..core.services.customers import find_by_contact, normalize_email
-from ..core.services.outbox import KIND_SURVEY, identity
+from ..core.services.outbox import KIND_SURVEY
 from .email_parse import ParsedEmail
 from .mail_prepare import FILED, IngestResult, Outcome, Prepared
 from .mailconfig import MailConfig
@@ -136,27 +137,20 @@ def thread_of(
     """The ticket this message continues, how it was found, and whether it answers a survey."""
     found = candidates(parsed)
     if found:
+        # Only ids the desk stored (a message on a ticket) or really sent (the outbox's rows)
+        # count: an id merely shaped like ours (``bokdesk.745.x@our-domain``) is a guess.
         by_message, by_outbox = lookup.stored, lookup.outbox
         for candidate in found:
+            ticket, survey = None, False
             if candidate in by_outbox:
                 ticket_id, kind = by_outbox[candidate]
-                ticket = follow_merges(session, ticket_id)
-                if ticket is not None:
-                    return ticket, "in-reply-to", kind == KIND_SURVEY
-            if candidate in by_message:
+                ticket, survey = follow_merges(session, ticket_id), kind == KIND_SURVEY
+            if ticket is None and candidate in by_message:
                 ticket = follow_merges(session, by_message[candidate])
-                if ticket is not None:
-                    return ticket, "in-reply-to", False
-        for candidate in found:
-            number = ids.ticket_of_our_id(candidate)
-            if number is not None and ids.domain_of(candidate) == _domain(session, cfg):
-                ticket = follow_merges(session, number)
-                if ticket is not None:
-                    return (
-                        ticket,
-                        "in-reply-to",
-                        candidate.endswith(f".{KIND_SURVEY}@{ids.domain_of(candidate)}"),
-                    )
+            if ticket is not None:
+                if not _sender_on_ticket(session, ticket, parsed, cfg, customers):
+                    return None, "", False  # a stranger opens a ticket of their own
+                return ticket, "in-reply-to", survey
     if parsed.ticket_number is not None:
         ticket = follow_merges(session, parsed.ticket_number)
         if ticket is not None and _sender_is_customer(session, ticket, parsed, cfg, customers):
@@ -173,10 +167,6 @@ def thread_of(
     return None, "", False
 
 
-def _domain(session: Session, cfg: MailConfig) -> str:
-    return ids.domain_of(identity(session, cfg).from_address)
-
-
 def _sender_is_customer(
     session: Session, ticket: Ticket, parsed: ParsedEmail, cfg: MailConfig, customers: KnownCustomers
 ) -> bool:
@@ -186,6 +176,34 @@ def _sender_is_customer(
         customers.of_address(session, addr) == ticket.customer_id
         for addr in {parsed.from_addr, customer_address(cfg, parsed)[1]}
     )
+
+
+MAX_PARTICIPANT_ROWS = 500
+
+
+def _sender_on_ticket(
+    session: Session, ticket: Ticket, parsed: ParsedEmail, cfg: MailConfig, customers: KnownCustomers
+) -> bool:
+    """A reply by its ids joins the ticket only when every sender address (From, and the
+    Reply-To taken as the customer) is the ticket's customer or already on the thread (in a
+    From, To or Cc of its messages): anyone else would be copied on the agent's next reply."""
+    senders = {a.strip().lower() for a in (parsed.from_addr, customer_address(cfg, parsed)[1]) if a}
+    if not senders:
+        return False
+    pending = {a for a in senders if customers.of_address(session, a) != ticket.customer_id}
+    if not pending:
+        return True
+    rows = session.exec(
+        select(Message.email_from, Message.email_to, Message.email_cc)
+        .where(Message.ticket_id == ticket.id)
+        .order_by(col(Message.id).desc())
+        .limit(MAX_PARTICIPANT_ROWS)
+    ).all()
+    on_thread = {
+        addr.strip().lower()
+        for _name, addr in getaddresses([value for row in rows for value in row if value])
+    }
+    return pending <= on_thread
 
 
 def candidates(parsed: ParsedEmail) -> list[str]:

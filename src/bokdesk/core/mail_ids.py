@@ -3,7 +3,8 @@
 Stored ids are the bare ``id-left@id-right`` without angle brackets. An id longer than the
 columns allow is replaced by a digest (``sha256:…``), and so is a message without any id: its
 key is the digest of its raw bytes, so the same bytes fetched twice are still recognised.
-Digest keys are never written into outgoing ``In-Reply-To`` / ``References`` headers.
+Digest keys, and stored ids that are not a valid RFC 5322 msg-id (non-ASCII, spaces, no ``@``),
+are never written into outgoing ``In-Reply-To`` / ``References`` headers (``for_header``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import time
 
 MAX_ID = 250
 DIGEST_PREFIX = "sha256:"
-_OURS = re.compile(r"^bokdesk\.(\d{1,12})\.[0-9a-z]+(?:\.[a-z]+)?@", re.I)
+# RFC 5322 msg-id: dot-atom-text "@" (dot-atom-text / no-fold-literal), printable ASCII only.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_VALID_ID = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@(?:{_ATEXT}(?:\.{_ATEXT})*|\[[\x21-\x5a\x5e-\x7e]*\])")
 _OURS_IN_TEXT = re.compile(rb"<?(bokdesk\.\d{1,12}\.[0-9a-z]+(?:\.[a-z]+)?@[A-Za-z0-9.-]{1,200})>?", re.I)
 
 
@@ -39,6 +42,11 @@ def normalize(message_id: str | None) -> str | None:
 
 def is_digest(key: str) -> bool:
     return key.startswith(DIGEST_PREFIX)
+
+
+def for_header(key: str | None) -> bool:
+    """Whether a stored id may go into an outgoing threading header: a valid msg-id, no digest."""
+    return bool(key) and not is_digest(key or "") and _VALID_ID.fullmatch(key or "") is not None
 
 
 def domain_of(address: str | None) -> str:
@@ -63,12 +71,6 @@ def new_id(ticket_id: int, domain: str, kind: str = "") -> str:
     return f"bokdesk.{ticket_id}.{token}{suffix}@{domain}"
 
 
-def ticket_of_our_id(message_id: str) -> int | None:
-    """The ticket number in one of our own Message-IDs, else None."""
-    m = _OURS.match(message_id)
-    return int(m.group(1)) if m else None
-
-
 def our_ids_in(raw: bytes, limit: int = 200_000) -> list[str]:
     """Our own Message-IDs quoted anywhere in a message (a bounce carries the original's)."""
     found = (m.group(1).decode("ascii", "replace") for m in _OURS_IN_TEXT.finditer(raw[:limit]))
@@ -76,5 +78,5 @@ def our_ids_in(raw: bytes, limit: int = 200_000) -> list[str]:
 
 
 def angle(ids: list[str]) -> str:
-    """``<a> <b>`` for a header, skipping digest keys."""
-    return " ".join(f"<{i}>" for i in ids if not is_digest(i))
+    """``<a> <b>`` for a header, skipping digest keys and invalid ids."""
+    return " ".join(f"<{i}>" for i in ids if for_header(i))

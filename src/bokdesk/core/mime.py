@@ -34,7 +34,7 @@ def _text_header(name: str, value: str) -> str:
 
 def _id_list_header(values: list[str]) -> str:
     """``<a>`` on the header line, each further id on its own folded line."""
-    return "\r\n ".join(f"<{v}>" for v in values if not ids.is_digest(v))
+    return "\r\n ".join(f"<{v}>" for v in values if ids.for_header(v))
 
 
 def build_mime(
@@ -67,7 +67,7 @@ def build_mime(
     headers.append(("Subject", _text_header("Subject", subject)))
     headers.append(("Date", format_datetime(at)))
     headers.append(("Message-ID", f"<{message_id}>"))
-    if in_reply_to and not ids.is_digest(in_reply_to):
+    if in_reply_to and ids.for_header(in_reply_to):
         headers.append(("In-Reply-To", f"<{in_reply_to}>"))
     if references and _id_list_header(references):
         headers.append(("References", _id_list_header(references)))

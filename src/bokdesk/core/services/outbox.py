@@ -180,27 +180,23 @@ def _thread_headers(session: Session, ticket: Ticket, exclude: int | None) -> tu
         .limit(5)
     )
     parent = next(
-        (
-            m
-            for m in session.exec(query).all()
-            if m.id != exclude and not ids.is_digest(m.email_message_id or "")
-        ),
+        (m for m in session.exec(query).all() if m.id != exclude and ids.for_header(m.email_message_id)),
         None,
     )
     refs: list[str] = []
-    if ticket.email_thread_id and not ids.is_digest(ticket.email_thread_id):
+    if ticket.email_thread_id and ids.for_header(ticket.email_thread_id):
         refs.append(ticket.email_thread_id)
     if parent is None:
         return None, refs
     for ref in (parent.email_references or "").split():
         ref = ref.strip("<>")
-        if ref and ref not in refs and not ids.is_digest(ref):
+        if ref and ref not in refs and ids.for_header(ref):
             refs.append(ref)
     if parent.email_message_id is not None and parent.email_message_id not in refs:
         refs.append(parent.email_message_id)
     if len(refs) > MAX_REFERENCES:
         refs = [refs[0], *refs[-(MAX_REFERENCES - 1) :]]
-    return parent.email_message_id, refs
+    return parent.email_message_id, refs  # both checked by ids.for_header
 
 
 def enqueue_reply(

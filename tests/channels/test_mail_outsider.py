@@ -8,12 +8,12 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from mailservers import deliver, mail, start_smtp
+from mailservers import Dovecot, deliver, mail, start_smtp
 from sqlmodel import col, select
 
 from bokdesk.channels.mailconfig import load_mail_config
 from bokdesk.channels.outbox import outbox_rows, publish_identity
-from bokdesk.channels.runner import fetch_maildir
+from bokdesk.channels.runner import fetch_imap, fetch_maildir
 from bokdesk.channels.sender import send_due
 from bokdesk.core.models import Message, Ticket
 from bokdesk.core.services import tickets
@@ -131,13 +131,21 @@ def test_a_non_ascii_message_id_never_stops_the_replies(desk, staff, cfg, box, s
     tickets.reply(desk, staff.ola, 1, "Sprawdzamy.")
     assert send_due(desk, cfg).sent == 1
     [real] = sent_ids(desk)
-    hostile = (
+    hostile = _hostile(real)
+    fetch(desk, cfg, box, hostile)
+    _replies_build(desk, staff, cfg, smtp, real)
+
+
+def _hostile(real: str) -> bytes:
+    return (
         "From: Anna Kowalska <anna@example.pl>\r\nTo: bok@firma.example\r\nSubject: Re: Faktura\r\n"
         "Date: Tue, 17 Nov 2026 09:00:00 +0100\r\nMessage-ID: <żółw2@evil.example>\r\n"
         f"In-Reply-To: <{real}>\r\nReferences: <q1@example.pl> <{real}> <ćma@evil.example>\r\n"
         "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nDalej nic.\r\n"
     ).encode()
-    fetch(desk, cfg, box, hostile)
+
+
+def _replies_build(desk, staff, cfg, smtp, real: str) -> None:  # type: ignore[no-untyped-def]
     assert tickets_of(desk)[1][1] == 3
     for n in range(2):
         tickets.reply(desk, staff.ola, 1, f"Odpowiedź {n}.")
@@ -150,3 +158,42 @@ def test_a_non_ascii_message_id_never_stops_the_replies(desk, staff, cfg, box, s
         refs = str(msg["References"])
         assert real in refs and "evil.example" not in refs
         assert msg["In-Reply-To"] is None or "evil" not in str(msg["In-Reply-To"])
+
+
+@pytest.fixture(scope="module")
+def dovecot():  # type: ignore[no-untyped-def]
+    server = Dovecot.start()
+    yield server
+    server.stop()
+
+
+_folders = iter(range(1000))
+
+
+def test_over_imap_a_stranger_gets_their_own_ticket_and_a_hostile_id_stops_nothing(
+    desk, staff, smtp, dovecot
+):
+    folder = f"Outsider{next(_folders)}"  # the server is shared by the module
+    cfg = load_mail_config(
+        {
+            "from": "BOK Firma <bok@firma.example>",
+            "smtp": smtp.config(),
+            "imap": dovecot.imap_config(folder=folder),
+        }
+    )
+    publish_identity(desk, cfg)
+    dovecot.append(folder, mail(message_id="q1@example.pl", subject="Faktura"))
+    assert fetch_imap(desk, cfg).counts == {"ticket": 1}
+    tickets.reply(desk, staff.ola, 1, "Sprawdzamy.")
+    assert send_due(desk, cfg).sent == 1
+    [real] = sent_ids(desk)
+    dovecot.append(
+        folder,
+        mail(sender=STRANGER, subject="Re: Faktura", in_reply_to="bokdesk.1.x@firma.example"),
+        _hostile(real),
+    )
+    fetch_imap(desk, cfg)
+    state = tickets_of(desk)
+    assert len(state) == 2 and state[2][0] != state[1][0]
+    _replies_build(desk, staff, cfg, smtp, real)
+    assert all("stranger@evil.example" not in rcpt for _f, rcpt, _raw in smtp.recorder.messages)

@@ -216,23 +216,12 @@ def database(size: int, role: str) -> Path:
         sys.exit(
             f"{path} cannot be brought to this schema ({upgrade.stderr.strip()}); delete it to rebuild it."
         )
-    subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "bokdesk",
-            "agent",
-            "add",
-            login(),
-            "--name",
-            "Bench",
-            "--role",
-            role,
-            "--db",
-            str(path),
-        ],
-        capture_output=True,
-    )
+    with sqlite3.connect(path) as con:  # a seeded desk has agents and no admin: nobody may add one
+        con.execute(
+            "INSERT OR IGNORE INTO agent (login, name, role, active, status, created_at) "
+            "VALUES (?, 'Bench', ?, 1, 'available', ?)",
+            (login(), role, stored(datetime.now(UTC))),
+        )
     with sqlite3.connect(path) as con:  # the bench's own cache: the role asked for, whatever it was, in the
         # team with the most unassigned tickets (an agent's view 2 shows their team's and no team's)
         con.execute(

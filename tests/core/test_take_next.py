@@ -84,7 +84,7 @@ def test_a_ticket_of_no_team_taken_by_a_team_agent_joins_their_team(desk: Any, s
 
 def test_take_next_claims_the_first_row_of_the_agents_unassigned_view(desk: Any, clock: Any) -> None:
     seed(desk, 300, days=20)
-    admin = agents.actor_of(agents.add_agent(desk, None, "boss", "Szef", role="admin"))
+    admin = agents.actor_of(agents.add_agent(desk, SYSTEM, "boss", "Szef", role="admin"))
     for n in range(12):  # some tickets of no team among the seeded teams' ones
         _ticket(desk, 1000 + n, None, ("low", "normal", "high", "urgent")[n % 4])
         clock.advance(minutes=7)

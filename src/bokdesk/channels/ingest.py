@@ -213,7 +213,7 @@ class Ingestor:
                 survey_service.record(
                     self.desk,
                     SYSTEM,
-                    ticket.id,  # type: ignore[arg-type]
+                    ticket.id,  # type: ignore[arg-type]  # the row's id, set when it was flushed
                     nps=nps,
                     comment=comment or None,
                     answered_at=now,
@@ -289,7 +289,7 @@ class Ingestor:
         result = add_customer_message(
             self.desk,
             SYSTEM,
-            ticket.id,  # type: ignore[arg-type]
+            ticket.id,  # type: ignore[arg-type]  # the row's id, set when it was flushed
             body_text(parsed, p.note),
             email_message_id=p.key,
             email_in_reply_to=in_reply_to_header(parsed),
@@ -314,7 +314,7 @@ class Ingestor:
             )
             message.author_customer_id = other.id
             session.add(message)
-            self.customers.remember(normalize_email(addr), other.id)  # type: ignore[arg-type]
+            self.customers.remember(normalize_email(addr), other.id)  # type: ignore[arg-type]  # the row's id, set when it was flushed
         self._attach(session, message, parsed)
         outcome = Outcome.FOLLOW_UP if result.follow_up_of is not None else Outcome.THREADED
         detail = f"follow-up of #{result.follow_up_of}" if result.follow_up_of else via
@@ -327,7 +327,7 @@ class Ingestor:
         for n, att in enumerate(parsed.attachments, 1):
             session.add(
                 Attachment(
-                    message_id=message.id,  # type: ignore[arg-type]
+                    message_id=message.id,  # type: ignore[arg-type]  # the row's id, set when it was flushed
                     filename=clean_filename(att.filename, n),
                     content_type=(att.content_type or "application/octet-stream")[:120],
                     size=att.size,

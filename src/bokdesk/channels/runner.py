@@ -120,7 +120,7 @@ def fetch_maildir(
     def file(entries_done: list[object], prepared: list[Prepared], upto: int) -> None:
         results = ingestor.file(prepared)
         for entry in entries_done:
-            box.mark_done(entry)  # type: ignore[arg-type]
+            box.mark_done(entry)  # type: ignore[arg-type]  # entries of this mailbox are its own kind
         report.add(results)
         if progress:
             progress(upto, total)

@@ -127,7 +127,7 @@ def sweep_surveys(desk: Desk, cfg: MailConfig, *, limit: int = 100) -> int:
                 session, desk, ticket, subject_t.format(**values), body_t.format(**values), cfg
             )
             if row is not None:
-                history.record(session, ticket.id, SYSTEM, now, "survey_sent", None, row.to_addr)  # type: ignore[arg-type]
+                history.record(session, ticket.id, SYSTEM, now, "survey_sent", None, row.to_addr)  # type: ignore[arg-type]  # the row's id, set when it was flushed
                 queued += 1
     return queued
 

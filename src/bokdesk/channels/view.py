@@ -95,7 +95,7 @@ class DeliveryState:
 
 def _state(row: OutboxMessage) -> DeliveryState:
     return DeliveryState(
-        outbox_id=row.id,  # type: ignore[arg-type]
+        outbox_id=row.id,  # type: ignore[arg-type]  # the row's id, set when it was flushed
         status=row.status,
         to_addr=row.to_addr,
         attempts=row.attempts,

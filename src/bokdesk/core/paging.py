@@ -34,7 +34,7 @@ NO_TARGET = BUCKETS["none"]
 BY_ASSIGNEE = qv.BY_ASSIGNEE
 BY_DUE = qv.BY_DUE
 
-_DT = Ticket.__table__.c.created_at.type  # type: ignore[attr-defined]
+_DT = Ticket.__table__.c.created_at.type  # type: ignore[attr-defined]  # SQLModel does not declare __table__
 
 
 SortKey = tuple[Any, ...]
@@ -56,7 +56,7 @@ def _row_types() -> list[Any]:
     """The result columns of a queue row, typed as the tables type them (instants, booleans)."""
     tables = {"ticket": Ticket, "customer": Customer, "assignee": Agent, "team": Team}
     named = (name.split(".") for name in qv.ROW_COLUMNS)
-    return [column(f"{t}_{f}", tables[t].__table__.c[f].type) for t, f in named]  # type: ignore[attr-defined]
+    return [column(f"{t}_{f}", tables[t].__table__.c[f].type) for t, f in named]  # type: ignore[attr-defined]  # SQLModel does not declare __table__
 
 
 def _compiled(view: View | None, sql: str, *, rows: bool) -> Any:

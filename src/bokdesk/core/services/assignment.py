@@ -125,12 +125,12 @@ def auto_assign(session: Session, desk: Desk, ticket: Ticket) -> Agent | None:
     agent, reason = picked
     router = Actor(id=None, login="bokdesk", name="bokdesk (auto-assignment)")
     ticket.assignee_id = agent.id
-    history.record(session, ticket.id, router, now, "assignee", None, agent.login, reason)  # type: ignore[arg-type]
+    history.record(session, ticket.id, router, now, "assignee", None, agent.login, reason)  # type: ignore[arg-type]  # the row's id, set when it was flushed
     if ticket.picked_up_at is None:
         ticket.picked_up_at = now
-        history.record(session, ticket.id, router, now, "picked_up_at", None, now)  # type: ignore[arg-type]
+        history.record(session, ticket.id, router, now, "picked_up_at", None, now)  # type: ignore[arg-type]  # the row's id, set when it was flushed
     if ticket.status == Status.NEW.value:
-        history.record(session, ticket.id, router, now, "status", Status.NEW.value, Status.OPEN.value)  # type: ignore[arg-type]
+        history.record(session, ticket.id, router, now, "status", Status.NEW.value, Status.OPEN.value)  # type: ignore[arg-type]  # the row's id, set when it was flushed
         ticket.status = Status.OPEN.value
     agent.last_assigned_at = now
     session.add(agent)

@@ -151,7 +151,7 @@ def create_customer(
     with desk.store.write() as session:
         now = desk.now()
         customer = Customer(
-            name=spec.name.strip()[:200],  # type: ignore[union-attr]
+            name=spec.name.strip()[:200],  # type: ignore[union-attr]  # the caller checked a name is given
             company=spec.company,
             language=spec.language or "pl",
             vip=vip,

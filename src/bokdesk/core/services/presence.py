@@ -280,7 +280,7 @@ def online(desk: Desk, *, include_offline: bool = True) -> list[AgentPresence]:
             continue
         result.append(
             AgentPresence(
-                agent_id=agent.id,  # type: ignore[arg-type]
+                agent_id=agent.id,  # type: ignore[arg-type]  # the row's id, set when it was flushed
                 login=agent.login,
                 name=agent.name,
                 role=agent.role,

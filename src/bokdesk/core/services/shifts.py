@@ -173,7 +173,7 @@ def rota_of_desk(desk: Desk, day: date | None = None, *, login: str | None = Non
             raise ValidationError("login_inactive", login=login)
         rotas = load_rotas(session, desk, [a.id for a, _ in rows if a.id is not None], day)
     return [
-        AgentRota(a.id, a.login, a.name, a.role, team, a.team_id, rotas[a.id])  # type: ignore[index,arg-type]
+        AgentRota(a.id, a.login, a.name, a.role, team, a.team_id, rotas[a.id])  # type: ignore[index,arg-type]  # agents read from the table have ids
         for a, team in rows
     ]
 

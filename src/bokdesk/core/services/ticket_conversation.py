@@ -201,7 +201,7 @@ def add_customer_message(
             session.flush()
             history.record(
                 session,
-                ticket.id,  # type: ignore[arg-type]
+                ticket.id,  # type: ignore[arg-type]  # the row's id, set when it was flushed
                 actor,
                 now,
                 "created",
@@ -209,7 +209,7 @@ def add_customer_message(
                 ticket.channel,
                 Notice("follow_up_of", {"ticket": parent.id}),
             )
-            history.record(session, parent.id, actor, now, "follow_up", None, ticket.id)  # type: ignore[arg-type]
+            history.record(session, parent.id, actor, now, "follow_up", None, ticket.id)  # type: ignore[arg-type]  # the row's id, set when it was flushed
             follow_up_of = parent.id
             sla.apply_policy(session, desk.calendar, ticket)
             assignment.auto_assign(session, desk, ticket)
@@ -222,7 +222,7 @@ def add_customer_message(
             leave_pending(session, desk, ticket, now)
             set_field(session, ticket, actor, now, "status", Status.OPEN.value, Notice("customer_replied"))
         message = Message(
-            ticket_id=ticket.id,  # type: ignore[arg-type]
+            ticket_id=ticket.id,  # type: ignore[arg-type]  # the row's id, set when it was flushed
             kind=MessageKind.CUSTOMER.value,
             author_customer_id=ticket.customer_id,
             body=text,
@@ -236,7 +236,7 @@ def add_customer_message(
         )
         session.add(message)
         ticket.last_customer_message_at = at
-        history.record(session, ticket.id, actor, now, "customer_message", None, None)  # type: ignore[arg-type]
+        history.record(session, ticket.id, actor, now, "customer_message", None, None)  # type: ignore[arg-type]  # the row's id, set when it was flushed
         sla.apply_policy(session, desk.calendar, ticket)
         touch(desk, ticket, now)
         session.flush()

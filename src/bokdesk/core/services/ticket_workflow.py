@@ -95,7 +95,7 @@ def mark_solved(session: Session, ticket: Ticket, actor: Actor, at: datetime) ->
     if ticket.first_solved_at is None:
         ticket.first_solved_at = at
     ticket.solved_at = at
-    history.record(session, ticket.id, actor, at, "solved_at", None, at)  # type: ignore[arg-type]
+    history.record(session, ticket.id, actor, at, "solved_at", None, at)  # type: ignore[arg-type]  # the row's id, set when it was flushed
     ticket.next_due_at = None
     ticket.next_risk_at = None
 

@@ -111,7 +111,7 @@ def pick_up(session: Session, ticket: Ticket, actor: Actor, now: datetime) -> No
     """Stamp the first time an agent took the ticket up."""
     if ticket.picked_up_at is None:
         ticket.picked_up_at = now
-        history.record(session, ticket.id, actor, now, "picked_up_at", None, now)  # type: ignore[arg-type]
+        history.record(session, ticket.id, actor, now, "picked_up_at", None, now)  # type: ignore[arg-type]  # the row's id, set when it was flushed
 
 
 def set_field(
@@ -132,7 +132,7 @@ def set_field(
         field, old, value = "assignee", _agent_label(session, old), _agent_label(session, value)
     elif field == "team_id":
         field, old, value = "team", _team_label(session, old), _team_label(session, value)
-    history.record(session, ticket.id, actor, now, field, old, value, note)  # type: ignore[arg-type]
+    history.record(session, ticket.id, actor, now, field, old, value, note)  # type: ignore[arg-type]  # the row's id, set when it was flushed
 
 
 def _agent_label(session: Session, agent_id: object) -> str | None:

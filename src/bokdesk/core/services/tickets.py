@@ -102,7 +102,7 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
             priority=priority.value,
             status=Status.NEW.value,
             direction=direction.value,
-            customer_id=customer.id,  # type: ignore[arg-type]
+            customer_id=customer.id,  # type: ignore[arg-type]  # the row's id, set when it was flushed
             team_id=team_id,
             email_thread_id=new.email_thread_id,
             created_at=created,
@@ -116,7 +116,7 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
             ticket.status = Status.OPEN.value
         session.add(ticket)
         session.flush()
-        history.record(session, ticket.id, actor, now, "created", None, channel.value)  # type: ignore[arg-type]
+        history.record(session, ticket.id, actor, now, "created", None, channel.value)  # type: ignore[arg-type]  # the row's id, set when it was flushed
         if body.strip():
             kind = (
                 MessageKind.CALL
@@ -124,7 +124,7 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
                 else (MessageKind.REPLY if direction is Direction.OUTBOUND else MessageKind.CUSTOMER)
             )
             message = Message(
-                ticket_id=ticket.id,  # type: ignore[arg-type]
+                ticket_id=ticket.id,  # type: ignore[arg-type]  # the row's id, set when it was flushed
                 kind=kind.value,
                 author_agent_id=actor.id if kind is not MessageKind.CUSTOMER else None,
                 author_customer_id=customer.id if kind is MessageKind.CUSTOMER else None,
@@ -146,9 +146,9 @@ def create_ticket(desk: Desk, actor: Actor, new: NewTicket) -> Ticket:
             ticket.first_response_at = created
             ticket.public_response_count = 1
         if ticket.assignee_id is not None:
-            history.record(session, ticket.id, actor, now, "assignee", None, actor.login)  # type: ignore[arg-type]
+            history.record(session, ticket.id, actor, now, "assignee", None, actor.login)  # type: ignore[arg-type]  # the row's id, set when it was flushed
         for tag in _clean_tags(new.tags):
-            session.add(TicketTag(ticket_id=ticket.id, tag=tag))  # type: ignore[arg-type]
+            session.add(TicketTag(ticket_id=ticket.id, tag=tag))  # type: ignore[arg-type]  # the row's id, set when it was flushed
         sla.apply_policy(session, desk.calendar, ticket)
         if not new.solved_on_first_contact:
             assignment.auto_assign(session, desk, ticket)

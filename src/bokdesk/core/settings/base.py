@@ -37,7 +37,7 @@ class Section:
     }
 
     def __init__(self, **values: Any) -> None:
-        for f in fields(self):  # type: ignore[arg-type]
+        for f in fields(self):  # type: ignore[arg-type]  # a dataclass instance typed as its base
             if f.name in values:
                 value = values.pop(f.name)
             elif f.default is not MISSING:
@@ -56,12 +56,12 @@ class Section:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self))  # type: ignore[arg-type]
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self))  # type: ignore[arg-type]  # a dataclass instance typed as its base
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # settings are mutable, so not hashable
 
     def __repr__(self) -> str:
-        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)  # type: ignore[arg-type]
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)  # type: ignore[arg-type]  # a dataclass instance typed as its base
         return f"{type(self).__name__}({', '.join(shown)})"
 
 
@@ -169,7 +169,7 @@ def build(cls: type[T], table: Mapping[str, Any], key: Key = ()) -> T:
     Unknown keys and a value where a table belongs are refused here; the values' types are not
     looked at (``check.check`` does that), so the fast start can build its settings cheaply.
     """
-    by_key = {toml_key(f): f for f in fields(cls)}  # type: ignore[arg-type]
+    by_key = {toml_key(f): f for f in fields(cls)}  # type: ignore[arg-type]  # a dataclass instance typed as its base
     types = field_types(cls)
     values: dict[str, Any] = {}
     for name, value in table.items():

@@ -32,10 +32,10 @@ class DraftsScreen(ChoiceDialog[int]):
         run_service(app, lambda: unsent(app.desk, app.actor), done=self._fill, group="drafts")
 
     def _fill(self, rows: list[UnsentDraft]) -> None:
-        from textual.widgets import OptionList
+        from textual.widgets import Label, OptionList
         from textual.widgets.option_list import Option
 
-        tz = self.app.desk.calendar.tz  # type: ignore[attr-defined]
+        tz = self.bokdesk.require_desk().calendar.tz
         self.options = [
             (
                 ticket_id,
@@ -56,7 +56,7 @@ class DraftsScreen(ChoiceDialog[int]):
         listing.clear_options()
         listing.add_options([Option(label, id=str(i)) for i, (_v, label) in enumerate(self.options)])
         if not rows:
-            self.query_one("#dialog-title").update(_("No unsent drafts"))  # type: ignore[attr-defined]
+            self.query_one("#dialog-title", Label).update(_("No unsent drafts"))
         else:
             listing.highlighted = 0
         listing.focus()

@@ -79,7 +79,7 @@ def first_page(
                     r[6],
                     r[7],
                     r[8],
-                    _instant(r[9]),  # type: ignore[arg-type]
+                    _instant(r[9]),  # type: ignore[arg-type]  # created_at is never NULL
                     _instant(r[10]),
                     _instant(r[11]),
                     _instant(r[12]),

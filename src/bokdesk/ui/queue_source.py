@@ -58,7 +58,7 @@ class ViewSource:
     desk: Desk
     actor: Actor
     view: View
-    now: datetime = field(default=None)  # type: ignore[assignment]
+    now: datetime = field(default=None)  # type: ignore[assignment]  # None means "now", set in __post_init__
     label: str = ""
 
     def __post_init__(self) -> None:
